@@ -1,0 +1,153 @@
+import os from "node:os";
+import path from "node:path";
+import { parseEncryptionKeys, type EncryptionKey } from "./encryption.js";
+import { ZsError } from "./errors.js";
+import { isValidName } from "./names.js";
+
+/** How strictly references are checked before use (references.md). */
+export const VALIDATION_LEVELS = ["NONE", "SECRET_EXISTS", "SECRET_AND_KEY_EXISTS"] as const;
+export type ValidationLevel = (typeof VALIDATION_LEVELS)[number];
+
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The settings of stores.md, read once at start. */
+export interface ZsConfig {
+  /** Where the SQLite file and the generated key live. */
+  dataDir: string;
+  /** `sqlite:PATH`, `sqlite::memory:` or `postgres://…`. @default `sqlite:<dataDir>/zs.db` */
+  databaseUrl: string;
+  /** Explicit keys, the encrypting one first; `undefined` means the key file in `dataDir`. */
+  encryptionKeys: EncryptionKey[] | undefined;
+  /** The values store: a built-in type or a module specifier, and its options. */
+  secretsStore: { type: string; options: Record<string, string> };
+  /** @default "127.0.0.1" */
+  host: string;
+  /** @default 8237 */
+  port: number;
+  /** @default "admin" */
+  adminUsername: string;
+  /** Unset: a password is generated and printed once. */
+  adminPassword: string | undefined;
+  /** @default "SECRET_AND_KEY_EXISTS" */
+  secretValidationLevel: ValidationLevel;
+  /** @default "info" */
+  logLevel: LogLevel;
+  /** Relative paths (custom store modules) resolve from here. */
+  configDir: string;
+}
+
+/** Where configuration comes from besides the environment. */
+export interface ConfigSources {
+  /** Usually `process.env`; it wins over the file. Empty variables are ignored. */
+  env: Record<string, string | undefined>;
+  /** A parsed config file: keys are the variable names without `ZS_`, lower-cased (`database_url`). */
+  file?: Record<string, unknown>;
+  /** The directory of the config file. @default the working directory */
+  configDir?: string;
+  /** @default the server's `<XDG data dir>/zs/server` */
+  defaultDataDir?: string;
+}
+
+const SETTINGS = [
+  "DATA_DIR",
+  "DATABASE_URL",
+  "ENCRYPTION_KEY",
+  "ENCRYPTION_KEYS",
+  "SECRETS_STORE_TYPE",
+  "HOST",
+  "PORT",
+  "ADMIN_USERNAME",
+  "ADMIN_PASSWORD",
+  "SECRET_VALIDATION_LEVEL",
+  "LOG_LEVEL",
+] as const;
+const STORE_OPTION_PREFIX = "SECRETS_STORE_";
+const OPTION_NAME_PATTERN = /^[A-Z0-9_]+$/;
+
+/** `$XDG_DATA_HOME`, else `~/.local/share`. */
+export function xdgDataHome(env: Record<string, string | undefined>): string {
+  return env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share");
+}
+
+function collectSettings(sources: ConfigSources, problems: string[]): Map<string, string> {
+  const settings = new Map<string, string>();
+  for (const [key, value] of Object.entries(sources.file ?? {})) {
+    const name = key.toUpperCase();
+    const known = (SETTINGS as readonly string[]).includes(name) || (name.startsWith(STORE_OPTION_PREFIX) && OPTION_NAME_PATTERN.test(name));
+    if (!known) problems.push(`config file: unknown setting '${key}'`);
+    else if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+      problems.push(`config file: '${key}' must be a string, number or boolean`);
+    } else settings.set(name, String(value));
+  }
+  for (const [key, value] of Object.entries(sources.env)) {
+    if (key.startsWith("ZS_") && value !== undefined && value !== "") settings.set(key.slice(3), value);
+  }
+  return settings;
+}
+
+function isDatabaseUrl(url: string): boolean {
+  return url.startsWith("sqlite:") ? url.length > "sqlite:".length : /^postgres(ql)?:\/\/.+/.test(url);
+}
+
+/**
+ * Reads the `ZS_*` settings (stores.md) from the environment over an optional config file.
+ * Every problem is collected and reported in one `CONFIGURATION_ERROR`.
+ */
+export function readConfig(sources: ConfigSources): ZsConfig {
+  const problems: string[] = [];
+  const settings = collectSettings(sources, problems);
+  const configDir = sources.configDir ?? process.cwd();
+  const dataDir = path.resolve(
+    configDir,
+    settings.get("DATA_DIR") ?? sources.defaultDataDir ?? path.join(xdgDataHome(sources.env), "zs", "server"),
+  );
+
+  const databaseUrl = settings.get("DATABASE_URL") ?? `sqlite:${path.join(dataDir, "zs.db")}`;
+  if (!isDatabaseUrl(databaseUrl)) problems.push("ZS_DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://…");
+
+  const keyInput = { key: settings.get("ENCRYPTION_KEY"), keys: settings.get("ENCRYPTION_KEYS") };
+  const keys = parseEncryptionKeys(keyInput, problems);
+
+  const portText = settings.get("PORT") ?? "8237";
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) problems.push(`ZS_PORT must be a port number 1-65535, not '${portText}'`);
+
+  const adminUsername = settings.get("ADMIN_USERNAME") ?? "admin";
+  if (!isValidName(adminUsername)) problems.push("ZS_ADMIN_USERNAME must be 1-255 characters of A-Z a-z 0-9 _ -");
+
+  const level = settings.get("SECRET_VALIDATION_LEVEL") ?? "SECRET_AND_KEY_EXISTS";
+  if (!(VALIDATION_LEVELS as readonly string[]).includes(level)) {
+    problems.push(`ZS_SECRET_VALIDATION_LEVEL must be one of ${VALIDATION_LEVELS.join(", ")}, not '${level}'`);
+  }
+  const logLevel = settings.get("LOG_LEVEL") ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`ZS_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not '${logLevel}'`);
+  }
+
+  const storeOptions: Record<string, string> = {};
+  for (const [name, value] of settings) {
+    if (name.startsWith(STORE_OPTION_PREFIX) && name !== "SECRETS_STORE_TYPE") {
+      storeOptions[name.slice(STORE_OPTION_PREFIX.length).toLowerCase()] = value;
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new ZsError("CONFIGURATION_ERROR", `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, {
+      problems,
+    });
+  }
+  return {
+    dataDir,
+    databaseUrl,
+    encryptionKeys: keyInput.key || keyInput.keys ? keys : undefined,
+    secretsStore: { type: settings.get("SECRETS_STORE_TYPE") ?? "sql", options: storeOptions },
+    host: settings.get("HOST") ?? "127.0.0.1",
+    port,
+    adminUsername,
+    adminPassword: settings.get("ADMIN_PASSWORD"),
+    secretValidationLevel: level as ValidationLevel,
+    logLevel: logLevel as LogLevel,
+    configDir,
+  };
+}

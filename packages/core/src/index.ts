@@ -1,0 +1,120 @@
+export { ERROR_CODES, ZsError, hasErrorCode, isZsError, type ErrorCode } from "./errors.js";
+export { LIMITS } from "./limits.js";
+export { isUuid, isValidKey, isValidName, keySchema, nameSchema } from "./names.js";
+export {
+  lookupSchema,
+  scopeSchema,
+  secretCreateSchema,
+  secretMetadataSchema,
+  secretSchema,
+  secretUpdateSchema,
+  secretValuesPatchSchema,
+  secretValuesSchema,
+  type Lookup,
+  type Scope,
+  type Secret,
+  type SecretCreate,
+  type SecretMetadata,
+  type SecretUpdate,
+  type SecretValues,
+  type SecretValuesPatch,
+} from "./secret-schema.js";
+export {
+  userCreateSchema,
+  userSchema,
+  workspaceCreateSchema,
+  workspaceSchema,
+  type User,
+  type UserCreate,
+  type Workspace,
+  type WorkspaceCreate,
+} from "./account-schema.js";
+export type { Caller } from "./caller.js";
+export {
+  DATE_FILTER_FIELDS,
+  DATE_OPERATORS,
+  STRING_FILTER_FIELDS,
+  STRING_OPERATORS,
+  parseDatePeriod,
+  parseFilter,
+  type DateCondition,
+  type DateFilterField,
+  type DateOperator,
+  type DatePeriod,
+  type FilterCondition,
+  type FilterField,
+  type StringCondition,
+  type StringFilterField,
+  type StringOperator,
+} from "./filter-grammar.js";
+export {
+  SORT_FIELDS,
+  parseSecretQuery,
+  parseSort,
+  secretQuerySchema,
+  type Page,
+  type ParsedSecretQuery,
+  type SecretQuery,
+  type SortDirection,
+  type SortField,
+} from "./secret-query.js";
+export { keysOf, mergeValues } from "./merge.js";
+export { assertSecretSize, secretSizeInBytes } from "./secret-size.js";
+export { describeIssues, parseInput } from "./validation.js";
+export { findSecret, secretNotFound } from "./lookup.js";
+export {
+  findMalformedReferences,
+  findReferences,
+  isReference,
+  parseReference,
+  parseTemplate,
+  renderTemplate,
+  type SecretReference,
+  type TemplateSegment,
+} from "./reference-parser.js";
+export {
+  KeyRing,
+  createKeySentinel,
+  generateEncryptionKey,
+  keyFingerprint,
+  parseEncryptionKeys,
+  verifyKeySentinel,
+  type EncryptionKey,
+} from "./encryption.js";
+export { KEY_FILE_NAME, loadEncryptionKeys } from "./key-file.js";
+export {
+  LOG_LEVELS,
+  VALIDATION_LEVELS,
+  readConfig,
+  xdgDataHome,
+  type ConfigSources,
+  type LogLevel,
+  type ValidationLevel,
+  type ZsConfig,
+} from "./config.js";
+export {
+  STORE_API_VERSION,
+  defineStore,
+  silentLogger,
+  type Logger,
+  type SecretValuesStore,
+  type StoreContext,
+  type StoreDefinition,
+  type ValuesStoreCapabilities,
+} from "./values-store.js";
+export { noneStore } from "./none-store.js";
+export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./store-registry.js";
+export type {
+  LockedSecret,
+  MetadataRepository,
+  MetadataTransaction,
+  SecretReader,
+  SecretRow,
+  SecretRowChanges,
+} from "./metadata-repository.js";
+export {
+  DEFAULT_WORKSPACE,
+  SecretsService,
+  type DeleteUserOptions,
+  type SecretsStore,
+} from "./secrets-service.js";

@@ -1,0 +1,38 @@
+import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { generateEncryptionKey, parseEncryptionKeys, type EncryptionKey } from "./encryption.js";
+import { ZsError } from "./errors.js";
+
+/** Name of the generated key file in the data directory. */
+export const KEY_FILE_NAME = "encryption.key";
+
+/**
+ * The configured keys, or else the key in `<dataDir>/encryption.key`, generated (mode 0600)
+ * on first start. Creation is exclusive, so two processes starting at once agree on one key.
+ */
+export async function loadEncryptionKeys(configured: EncryptionKey[] | undefined, dataDir: string): Promise<EncryptionKey[]> {
+  if (configured) return configured;
+  const file = path.join(dataDir, KEY_FILE_NAME);
+  const text = (await readFile(file, "utf8").catch(() => undefined)) ?? (await createKeyFile(file, dataDir));
+  const problems: string[] = [];
+  const keys = parseEncryptionKeys({ key: text.trim() }, problems);
+  if (problems.length > 0) {
+    throw new ZsError("CONFIGURATION_ERROR", `The key file ${file} is damaged: ${problems.join("; ")}.`);
+  }
+  return keys;
+}
+
+async function createKeyFile(file: string, dataDir: string): Promise<string> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // Written aside, then linked into place: readers never see a half-written key.
+  const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(draft, `${generateEncryptionKey()}\n`, { mode: 0o600, flag: "wx" });
+  try {
+    await link(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    await unlink(draft);
+  }
+  return readFile(file, "utf8");
+}

@@ -1,0 +1,85 @@
+import type { User, Workspace } from "./account-schema.js";
+import type { ParsedSecretQuery } from "./secret-query.js";
+import type { Scope, SecretMetadata } from "./secret-schema.js";
+
+/**
+ * A secret's metadata row as the repository keeps it. `viewerId` arguments below restrict
+ * every read to what that user may see: workspace-scoped secrets and their own user-scoped ones.
+ */
+export interface SecretRow {
+  id: string;
+  name: string;
+  scope: Scope;
+  workspaceId: string;
+  ownerId: string;
+  keys: string[];
+  version: number;
+  /** Epoch milliseconds. */
+  created: number;
+  updated: number;
+}
+
+/** The columns an update may change; the version is bumped by the repository. */
+export interface SecretRowChanges {
+  name: string;
+  scope: Scope;
+  ownerId: string;
+  keys: string[];
+  updated: number;
+}
+
+/** A secret read under a row lock, with its owner's id. */
+export interface LockedSecret extends SecretMetadata {
+  ownerId: string;
+}
+
+/** Reads that lookup needs, available in and outside a transaction. */
+export interface SecretReader {
+  findSecretById(viewerId: string, id: string): Promise<SecretMetadata | undefined>;
+  /** The visible secrets of that exact name in a workspace: at most one per scope. */
+  findSecretsByName(viewerId: string, workspace: string, name: string): Promise<SecretMetadata[]>;
+  /** Visible secrets whose id starts with `prefix` (lower-case hex and dashes), at most `limit`. */
+  findSecretsByIdPrefix(viewerId: string, prefix: string, limit: number): Promise<SecretMetadata[]>;
+}
+
+/** Writes, always inside a transaction. */
+export interface MetadataTransaction extends SecretReader {
+  /** Re-reads a visible secret and holds it against concurrent writers until commit. */
+  lockSecret(viewerId: string, id: string): Promise<LockedSecret | undefined>;
+  /** `exists` when a unique index refuses the name in that scope. */
+  insertSecret(row: SecretRow): Promise<"inserted" | "exists">;
+  /**
+   * Compare-and-set on `expectedVersion`, bumping the version: `stale` when the row moved on,
+   * `exists` when the new name clashes in its scope.
+   */
+  updateSecret(id: string, expectedVersion: number, changes: SecretRowChanges): Promise<"updated" | "stale" | "exists">;
+  deleteSecret(id: string): Promise<void>;
+  findWorkspace(name: string): Promise<Workspace | undefined>;
+  insertWorkspace(workspace: Workspace): Promise<"inserted" | "exists">;
+  /** Deletes the workspace and, by cascade, every row in it. */
+  deleteWorkspace(id: string): Promise<void>;
+  secretIdsInWorkspace(workspaceId: string): Promise<string[]>;
+  findUser(name: string): Promise<User | undefined>;
+  insertUser(user: User): Promise<"inserted" | "exists">;
+  /** Deletes the user and, by cascade, their secrets and credentials. */
+  deleteUser(id: string): Promise<void>;
+  secretIdsOwnedBy(userId: string): Promise<string[]>;
+}
+
+/**
+ * The metadata database (`@zs/store-sql`). A values store that shares the database joins
+ * the transaction `transaction` opens, so metadata and values commit together.
+ */
+export interface MetadataRepository extends SecretReader {
+  transaction<T>(work: (tx: MetadataTransaction) => Promise<T>): Promise<T>;
+  /** Rows of one page of a list, in the query's order (ties by id). */
+  listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<SecretMetadata[]>;
+  /** How many rows the query matches, pages aside. */
+  countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number>;
+  listWorkspaces(): Promise<Workspace[]>;
+  listUsers(): Promise<User[]>;
+  findUser(name: string): Promise<User | undefined>;
+  /** The deployment's id, created with the database. */
+  readonly deploymentId: string;
+  close(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { keySchema, nameSchema } from "./names.js";
+
+/** Who may see a secret: everyone in its workspace, or its owner alone. */
+export const scopeSchema = z.enum(["workspace", "user"], {
+  error: "must be 'workspace' or 'user'",
+});
+export type Scope = z.infer<typeof scopeSchema>;
+
+/** A secret's values: key → UTF-8 string (`""` included). */
+export const secretValuesSchema = z.record(keySchema, z.string());
+export type SecretValues = z.infer<typeof secretValuesSchema>;
+
+/** A merge patch of values: a string sets a key, `null` removes it. */
+export const secretValuesPatchSchema = z.record(keySchema, z.string().nullable());
+export type SecretValuesPatch = z.infer<typeof secretValuesPatchSchema>;
+
+/** What a list shows of a secret: everything but its values. */
+export const secretMetadataSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scope: scopeSchema,
+  workspace: z.string(),
+  user: z.string(),
+  keys: z.array(z.string()),
+  version: z.number().int().positive(),
+  created: z.iso.datetime(),
+  updated: z.iso.datetime(),
+});
+export type SecretMetadata = z.infer<typeof secretMetadataSchema>;
+
+/** A secret with its values, as get, create and update return it. */
+export const secretSchema = secretMetadataSchema.extend({ values: secretValuesSchema });
+export type Secret = z.infer<typeof secretSchema>;
+
+/** The input of create. */
+export const secretCreateSchema = z.strictObject({
+  name: nameSchema,
+  values: secretValuesSchema,
+  /** @default "workspace" */
+  scope: scopeSchema.optional(),
+  /** @default the caller's active workspace */
+  workspace: nameSchema.optional(),
+});
+export type SecretCreate = z.infer<typeof secretCreateSchema>;
+
+/** The input of update: merge semantics (model.md "Update"). */
+export const secretUpdateSchema = z.strictObject({
+  name: nameSchema.optional(),
+  scope: scopeSchema.optional(),
+  values: secretValuesPatchSchema.optional(),
+  /** When given and the stored version differs: `VERSION_MISMATCH`, nothing changes. */
+  expectedVersion: z.number().int().positive().optional(),
+});
+export type SecretUpdate = z.infer<typeof secretUpdateSchema>;
+
+/** Narrows a name-or-id lookup (model.md "Lookup"). */
+export const lookupSchema = z.strictObject({
+  scope: scopeSchema.optional(),
+  /** @default the caller's active workspace */
+  workspace: nameSchema.optional(),
+});
+export type Lookup = z.infer<typeof lookupSchema>;

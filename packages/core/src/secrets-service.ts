@@ -1,0 +1,375 @@
+import { randomUUID } from "node:crypto";
+import {
+  userCreateSchema,
+  workspaceCreateSchema,
+  type User,
+  type UserCreate,
+  type Workspace,
+  type WorkspaceCreate,
+} from "./account-schema.js";
+import type { Caller } from "./caller.js";
+import { isZsError, ZsError } from "./errors.js";
+import { findSecret, secretNotFound } from "./lookup.js";
+import { keysOf, mergeValues } from "./merge.js";
+import type { MetadataRepository, MetadataTransaction, SecretRow } from "./metadata-repository.js";
+import { nameSchema } from "./names.js";
+import { parseSecretQuery, secretQuerySchema, type Page, type SecretQuery } from "./secret-query.js";
+import {
+  lookupSchema,
+  secretCreateSchema,
+  secretUpdateSchema,
+  secretValuesSchema,
+  type Lookup,
+  type Scope,
+  type Secret,
+  type SecretCreate,
+  type SecretMetadata,
+  type SecretUpdate,
+  type SecretValues,
+} from "./secret-schema.js";
+import { assertSecretSize } from "./secret-size.js";
+import { parseInput } from "./validation.js";
+import type { SecretValuesStore } from "./values-store.js";
+
+/** The workspace every store starts with; it cannot be deleted. */
+export const DEFAULT_WORKSPACE = "default";
+
+/** How often an update is retried when a concurrent writer moved the row on. */
+const MAX_UPDATE_ATTEMPTS = 8;
+
+/** The secrets-store interface of interfaces.md. */
+export interface SecretsStore {
+  createSecret(caller: Caller, secret: SecretCreate): Promise<Secret>;
+  getSecret(caller: Caller, nameOrId: string, lookup?: Lookup): Promise<Secret>;
+  listSecrets(caller: Caller, query?: SecretQuery): Promise<Page<SecretMetadata>>;
+  updateSecret(caller: Caller, nameOrId: string, update: SecretUpdate, lookup?: Lookup): Promise<Secret>;
+  replaceSecretValues(caller: Caller, nameOrId: string, values: SecretValues, lookup?: Lookup): Promise<Secret>;
+  deleteSecret(caller: Caller, nameOrId: string, lookup?: Lookup): Promise<void>;
+}
+
+class StaleRow extends Error {}
+
+function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Options of `deleteUser`. */
+export interface DeleteUserOptions {
+  /** Also delete every secret the user owns (values included). @default false */
+  cascade?: boolean;
+}
+
+/**
+ * The one implementation of the secrets store: validation, uniqueness, scope privacy,
+ * lookup, merge-on-update and limits, over a metadata repository and a values store.
+ * The CLI, the client and the server all call this; none re-implements any of it.
+ */
+export class SecretsService implements SecretsStore {
+  constructor(
+    private readonly repository: MetadataRepository,
+    private readonly values: SecretValuesStore,
+  ) {}
+
+  /** The values store's type, e.g. `sql`. */
+  get valuesStoreType(): string {
+    return this.values.type;
+  }
+
+  async createSecret(caller: Caller, input: SecretCreate): Promise<Secret> {
+    this.assertEnabled();
+    const request = parseInput(secretCreateSchema, input, "secret");
+    assertSecretSize(request.values, request.name);
+    const scope = request.scope ?? "workspace";
+    const workspaceName = request.workspace ?? caller.workspace;
+    return this.repository.transaction(async (tx) => {
+      const workspace = await this.requireWorkspace(tx, workspaceName);
+      const now = Date.now();
+      const row: SecretRow = {
+        id: randomUUID(),
+        name: request.name,
+        scope,
+        workspaceId: workspace.id,
+        ownerId: caller.userId,
+        keys: keysOf(request.values),
+        version: 1,
+        created: now,
+        updated: now,
+      };
+      if ((await tx.insertSecret(row)) === "exists") throw this.secretExists(request.name, scope, workspaceName);
+      await this.backend(() => this.values.putValues(row.id, request.values));
+      return {
+        id: row.id,
+        name: row.name,
+        scope,
+        workspace: workspaceName,
+        user: caller.userName,
+        keys: row.keys,
+        version: 1,
+        created: toIso(now),
+        updated: toIso(now),
+        values: request.values,
+      };
+    });
+  }
+
+  async getSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<Secret> {
+    this.assertEnabled();
+    const metadata = await findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
+    return { ...metadata, values: await this.readValues(metadata) };
+  }
+
+  /** Resolves `nameOrId` to a secret's metadata without reading any value. */
+  async findSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<SecretMetadata> {
+    return findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
+  }
+
+  async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
+    this.assertEnabled();
+    const parsed = parseSecretQuery(parseInput(secretQuerySchema, query, "list query", "INVALID_FILTER"), caller.workspace);
+    const total = await this.repository.countSecrets(caller.userId, parsed);
+    const totalPages = Math.max(1, Math.ceil(total / parsed.size));
+    if (parsed.page > totalPages) {
+      throw new ZsError("PAGE_OUT_OF_RANGE", `Page ${parsed.page} is out of range: the last page is ${totalPages}.`, {
+        totalPages,
+      });
+    }
+    const items = total === 0 ? [] : await this.repository.listSecrets(caller.userId, parsed);
+    return { index: parsed.page, maxSize: parsed.size, totalPages, total, items };
+  }
+
+  async updateSecret(caller: Caller, nameOrId: string, input: SecretUpdate, lookup: Lookup = {}): Promise<Secret> {
+    this.assertEnabled();
+    const update = parseInput(secretUpdateSchema, input, "update");
+    if (update.name === undefined && update.scope === undefined && update.values === undefined) {
+      throw new ZsError("VALIDATION_ERROR", "Nothing to update: give a new name, scope or values.");
+    }
+    return this.modify(caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"), update.expectedVersion, {
+      name: update.name,
+      scope: update.scope,
+      values: update.values && ((current) => mergeValues(current, update.values!)),
+    });
+  }
+
+  async replaceSecretValues(caller: Caller, nameOrId: string, values: SecretValues, lookup: Lookup = {}): Promise<Secret> {
+    this.assertEnabled();
+    const replacement = parseInput(secretValuesSchema, values, "values");
+    return this.modify(caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"), undefined, {
+      values: () => replacement,
+    });
+  }
+
+  async deleteSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<void> {
+    this.assertEnabled();
+    const parsedLookup = parseInput(lookupSchema, lookup, "lookup");
+    await this.repository.transaction(async (tx) => {
+      const found = await findSecret(tx, caller, nameOrId, parsedLookup);
+      const locked = await tx.lockSecret(caller.userId, found.id);
+      if (!locked) throw this.notFound(nameOrId, parsedLookup, caller);
+      // Values first: a failing backend must never leave values without their row.
+      await this.backend(() => this.values.deleteValues(locked.id));
+      await tx.deleteSecret(locked.id);
+    });
+  }
+
+  async listWorkspaces(_caller: Caller): Promise<Workspace[]> {
+    return this.repository.listWorkspaces();
+  }
+
+  async createWorkspace(caller: Caller, input: WorkspaceCreate): Promise<Workspace> {
+    this.assertAdmin(caller, "create workspaces");
+    const { name } = parseInput(workspaceCreateSchema, input, "workspace");
+    const workspace: Workspace = { id: randomUUID(), name, created: toIso(Date.now()) };
+    const outcome = await this.repository.transaction((tx) => tx.insertWorkspace(workspace));
+    if (outcome === "exists") throw new ZsError("WORKSPACE_EXISTS", `Workspace '${name}' already exists.`);
+    return workspace;
+  }
+
+  /** Deletes a workspace with all its secrets, their backend values included. */
+  async deleteWorkspace(caller: Caller, name: string): Promise<void> {
+    this.assertAdmin(caller, "delete workspaces");
+    parseInput(nameSchema, name, "workspace name");
+    if (name === DEFAULT_WORKSPACE) {
+      throw new ZsError("VALIDATION_ERROR", `Workspace '${DEFAULT_WORKSPACE}' cannot be deleted.`);
+    }
+    await this.repository.transaction(async (tx) => {
+      const workspace = await this.requireWorkspace(tx, name);
+      for (const id of await tx.secretIdsInWorkspace(workspace.id)) {
+        await this.backend(() => this.values.deleteValues(id));
+      }
+      await tx.deleteWorkspace(workspace.id);
+    });
+  }
+
+  async listUsers(caller: Caller): Promise<User[]> {
+    this.assertAdmin(caller, "list users");
+    return this.repository.listUsers();
+  }
+
+  async createUser(caller: Caller, input: UserCreate): Promise<User> {
+    this.assertAdmin(caller, "create users");
+    const request = parseInput(userCreateSchema, input, "user");
+    return this.insertUser(request.name, request.isAdmin ?? false);
+  }
+
+  /**
+   * Returns user `name`, creating it first if absent. For bootstrapping (the local CLI's
+   * `default` user, the server's first admin): it checks no caller.
+   */
+  async ensureUser(name: string, options: { isAdmin?: boolean } = {}): Promise<User> {
+    parseInput(nameSchema, name, "user name");
+    const existing = await this.repository.findUser(name);
+    if (existing) return existing;
+    try {
+      return await this.insertUser(name, options.isAdmin ?? false);
+    } catch (error) {
+      // Another process bootstrapped the same user first.
+      const raced = isZsError(error) && error.code === "USER_EXISTS" ? await this.repository.findUser(name) : undefined;
+      if (raced) return raced;
+      throw error;
+    }
+  }
+
+  /** Deletes a user; refused with `USER_OWNS_SECRETS` while they own secrets, unless cascading. */
+  async deleteUser(caller: Caller, name: string, options: DeleteUserOptions = {}): Promise<void> {
+    this.assertAdmin(caller, "delete users");
+    await this.repository.transaction(async (tx) => {
+      const user = await tx.findUser(name);
+      if (!user) throw new ZsError("USER_NOT_FOUND", `No user named '${name}'.`);
+      const owned = await tx.secretIdsOwnedBy(user.id);
+      if (owned.length > 0 && !options.cascade) {
+        throw new ZsError(
+          "USER_OWNS_SECRETS",
+          `User '${name}' owns ${owned.length} secret${owned.length === 1 ? "" : "s"}; delete them first or delete the user with cascade.`,
+        );
+      }
+      for (const id of owned) await this.backend(() => this.values.deleteValues(id));
+      await tx.deleteUser(user.id);
+    });
+  }
+
+  /** Releases the values store and the database. */
+  async close(): Promise<void> {
+    await this.values.close?.();
+    await this.repository.close();
+  }
+
+  private async insertUser(name: string, isAdmin: boolean): Promise<User> {
+    const user: User = { id: randomUUID(), name, isAdmin, created: toIso(Date.now()) };
+    const outcome = await this.repository.transaction((tx) => tx.insertUser(user));
+    if (outcome === "exists") throw new ZsError("USER_EXISTS", `User '${name}' already exists.`);
+    return user;
+  }
+
+  /**
+   * Applies a change to one secret under a row lock with a version compare-and-set, retrying
+   * when a concurrent writer got there first, so no update is ever lost.
+   */
+  private async modify(
+    caller: Caller,
+    nameOrId: string,
+    lookup: Lookup,
+    expectedVersion: number | undefined,
+    change: { name?: string | undefined; scope?: Scope | undefined; values?: ((current: SecretValues) => SecretValues) | undefined },
+  ): Promise<Secret> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.repository.transaction(async (tx) => {
+          const found = await findSecret(tx, caller, nameOrId, lookup);
+          const locked = await tx.lockSecret(caller.userId, found.id);
+          if (!locked) throw this.notFound(nameOrId, lookup, caller);
+          if (expectedVersion !== undefined && locked.version !== expectedVersion) {
+            throw new ZsError(
+              "VERSION_MISMATCH",
+              `Secret '${locked.name}' is at version ${locked.version}, not ${expectedVersion}; reload it and try again.`,
+              { version: locked.version },
+            );
+          }
+          const values = change.values
+            ? change.values((await this.readValues(locked)) ?? {})
+            : undefined;
+          const name = change.name ?? locked.name;
+          const scope = change.scope ?? locked.scope;
+          if (values) assertSecretSize(values, name);
+          // Making a secret user-scoped makes it the private secret of whoever does it.
+          const ownerId = scope === "user" && locked.scope !== "user" ? caller.userId : locked.ownerId;
+          const updated = Math.max(Date.now(), Date.parse(locked.updated) + 1);
+          const keys = values ? keysOf(values) : locked.keys;
+          const outcome = await tx.updateSecret(locked.id, locked.version, { name, scope, ownerId, keys, updated });
+          if (outcome === "stale") throw new StaleRow();
+          if (outcome === "exists") throw this.secretExists(name, scope, locked.workspace);
+          if (values) await this.backend(() => this.values.putValues(locked.id, values));
+          const user = ownerId === caller.userId ? caller.userName : locked.user;
+          const { ownerId: _previousOwner, ...metadata } = locked;
+          return {
+            ...metadata,
+            name,
+            scope,
+            user,
+            keys,
+            version: locked.version + 1,
+            updated: toIso(updated),
+            values: values ?? (await this.readValues(locked)),
+          };
+        });
+      } catch (error) {
+        if (!(error instanceof StaleRow) || attempt >= MAX_UPDATE_ATTEMPTS) {
+          if (error instanceof StaleRow) {
+            throw new ZsError("BACKEND_UNAVAILABLE", "The secret is being changed by others too often; try again.");
+          }
+          throw error;
+        }
+      }
+    }
+  }
+
+  private async readValues(secret: SecretMetadata): Promise<SecretValues> {
+    const values = await this.backend(() => this.values.getValues(secret.id));
+    if (!values) {
+      throw new ZsError(
+        "BACKEND_UNAVAILABLE",
+        `The values of secret '${secret.name}' (${secret.id}) are missing from the '${this.values.type}' values store.`,
+      );
+    }
+    return values;
+  }
+
+  /** Runs a values-store call; anything but a `ZsError` becomes `BACKEND_UNAVAILABLE`. */
+  private async backend<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isZsError(error)) throw error;
+      // The backend's own message may quote its input, so only the error's class is shown.
+      const kind = error instanceof Error ? error.name : typeof error;
+      throw Object.assign(
+        new ZsError("BACKEND_UNAVAILABLE", `The '${this.values.type}' values store failed (${kind}).`),
+        { cause: error },
+      );
+    }
+  }
+
+  private async requireWorkspace(tx: MetadataTransaction, name: string): Promise<Workspace> {
+    const workspace = await tx.findWorkspace(name);
+    if (!workspace) throw new ZsError("WORKSPACE_NOT_FOUND", `No workspace named '${name}'.`);
+    return workspace;
+  }
+
+  private secretExists(name: string, scope: Scope, workspace: string): ZsError {
+    const where = scope === "user" ? `among your user-scoped secrets in workspace '${workspace}'` : `in workspace '${workspace}'`;
+    return new ZsError("SECRET_EXISTS", `A ${scope}-scoped secret named '${name}' already exists ${where}.`);
+  }
+
+  private notFound(nameOrId: string, lookup: Lookup, caller: Caller): ZsError {
+    return secretNotFound(nameOrId, lookup.workspace ?? caller.workspace, lookup.scope);
+  }
+
+  private assertAdmin(caller: Caller, action: string): void {
+    if (!caller.isAdmin) throw new ZsError("FORBIDDEN", `Only admins may ${action}.`);
+  }
+
+  private assertEnabled(): void {
+    if (this.values.type === "none") {
+      throw new ZsError("SECRETS_STORE_DISABLED", "Secrets are disabled on this deployment (ZS_SECRETS_STORE_TYPE=none).");
+    }
+  }
+}

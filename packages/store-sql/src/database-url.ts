@@ -1,0 +1,42 @@
+import type { Knex } from "knex";
+import { ZsError } from "@zs/core";
+
+/** The two databases zs runs on. */
+export type SqlDialect = "sqlite" | "postgres";
+
+/** Turns a `ZS_DATABASE_URL` (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`) into a knex configuration. */
+export function knexConfigFor(databaseUrl: string): { dialect: SqlDialect; config: Knex.Config; filename?: string } {
+  if (databaseUrl.startsWith("sqlite:")) {
+    const filename = databaseUrl.slice("sqlite:".length);
+    if (!filename) throw new ZsError("CONFIGURATION_ERROR", "ZS_DATABASE_URL 'sqlite:' needs a path, e.g. sqlite:/var/lib/zs/zs.db.");
+    return {
+      dialect: "sqlite",
+      filename,
+      config: {
+        client: "sqlite3",
+        connection: { filename },
+        useNullAsDefault: true,
+        // One connection: SQLite serialises writers anyway, and a single connection keeps an
+        // in-memory database alive and every transaction strictly ordered.
+        pool: {
+          min: 1,
+          max: 1,
+          idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
+          afterCreate(connection: { exec(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) {
+            connection.exec(
+              // WAL for concurrent readers; FULL sync so an acknowledged write survives a crash;
+              // case-sensitive LIKE as model.md requires on every database.
+              "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; " +
+                "PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON;",
+              (error) => done(error, connection),
+            );
+          },
+        },
+      },
+    };
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    return { dialect: "postgres", config: { client: "pg", connection: databaseUrl, pool: { min: 0, max: 10 } } };
+  }
+  throw new ZsError("CONFIGURATION_ERROR", "ZS_DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://…");
+}

@@ -1,0 +1,242 @@
+import type { Knex } from "knex";
+import type {
+  LockedSecret,
+  MetadataRepository,
+  MetadataTransaction,
+  ParsedSecretQuery,
+  SecretMetadata,
+  SecretRow,
+  SecretRowChanges,
+  User,
+  Workspace,
+} from "@zs/core";
+import { SECRET_COLUMNS, applySecretFilters } from "./secret-filter-compiler.js";
+import { isUniqueViolation, type SqlDatabase } from "./sql-database.js";
+
+interface SecretRecord {
+  id: string;
+  name: string;
+  scope: "workspace" | "user";
+  workspace: string;
+  user: string;
+  owner_id: string;
+  keys: string;
+  version: number | string;
+  created: number | string;
+  updated: number | string;
+}
+
+const SECRET_SELECT = [
+  "s.id",
+  "s.name",
+  "s.scope",
+  "w.name as workspace",
+  "u.name as user",
+  "s.owner_id",
+  "s.keys",
+  "s.version",
+  "s.created",
+  "s.updated",
+];
+
+// PostgreSQL returns bigint columns as strings.
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+
+function toMetadata(record: SecretRecord): SecretMetadata {
+  return {
+    id: record.id,
+    name: record.name,
+    scope: record.scope,
+    workspace: record.workspace,
+    user: record.user,
+    keys: JSON.parse(record.keys) as string[],
+    version: Number(record.version),
+    created: iso(record.created),
+    updated: iso(record.updated),
+  };
+}
+
+function toWorkspace(record: { id: string; name: string; created: number | string }): Workspace {
+  return { id: record.id, name: record.name, created: iso(record.created) };
+}
+
+function toUser(record: { id: string; name: string; is_admin: boolean | number; created: number | string }): User {
+  return { id: record.id, name: record.name, isAdmin: Boolean(record.is_admin), created: iso(record.created) };
+}
+
+/** Inserts, turning a unique-index refusal into `exists`. */
+async function insertUnique(query: Knex.QueryBuilder): Promise<"inserted" | "exists"> {
+  try {
+    await query;
+    return "inserted";
+  } catch (error) {
+    if (isUniqueViolation(error)) return "exists";
+    throw error;
+  }
+}
+
+/** Queries shared by the repository (on the pool) and its transactions. */
+class SecretQueries {
+  constructor(
+    protected readonly db: Knex | Knex.Transaction,
+    protected readonly dialect: SqlDatabase["dialect"],
+  ) {}
+
+  /** The visible secrets joined with their workspace and owner names. */
+  protected visibleSecrets(viewerId: string): Knex.QueryBuilder {
+    return this.db({ s: "secrets" })
+      .join({ w: "workspaces" }, "w.id", "s.workspace_id")
+      .join({ u: "users" }, "u.id", "s.owner_id")
+      .where((visible) => visible.where("s.scope", "workspace").orWhere("s.owner_id", viewerId));
+  }
+
+  async findSecretById(viewerId: string, id: string): Promise<SecretMetadata | undefined> {
+    const record = await this.visibleSecrets(viewerId).where("s.id", id).first(SECRET_SELECT);
+    return record ? toMetadata(record) : undefined;
+  }
+
+  async findSecretsByName(viewerId: string, workspace: string, name: string): Promise<SecretMetadata[]> {
+    const records = await this.visibleSecrets(viewerId).where("w.name", workspace).where("s.name", name).select(SECRET_SELECT);
+    return records.map(toMetadata);
+  }
+
+  async findSecretsByIdPrefix(viewerId: string, prefix: string, limit: number): Promise<SecretMetadata[]> {
+    // The prefix is hex and dashes only (checked by lookup), so it needs no LIKE escaping.
+    const records = await this.visibleSecrets(viewerId).where("s.id", "like", `${prefix}%`).orderBy("s.id").limit(limit).select(SECRET_SELECT);
+    return records.map(toMetadata);
+  }
+
+  async findUser(name: string): Promise<User | undefined> {
+    const record = await this.db("users").where({ name }).first("id", "name", "is_admin", "created");
+    return record ? toUser(record) : undefined;
+  }
+}
+
+class KnexMetadataTransaction extends SecretQueries implements MetadataTransaction {
+  async lockSecret(viewerId: string, id: string): Promise<LockedSecret | undefined> {
+    const query = this.visibleSecrets(viewerId).where("s.id", id).first(SECRET_SELECT);
+    // Lock the secret's row only; SQLite's write transaction is already exclusive.
+    const record: SecretRecord | undefined = await (this.dialect === "postgres" ? query.forUpdate("s") : query);
+    return record ? { ...toMetadata(record), ownerId: record.owner_id } : undefined;
+  }
+
+  insertSecret(row: SecretRow): Promise<"inserted" | "exists"> {
+    return insertUnique(
+      this.db("secrets").insert({
+        id: row.id,
+        workspace_id: row.workspaceId,
+        owner_id: row.ownerId,
+        name: row.name,
+        scope: row.scope,
+        keys: JSON.stringify(row.keys),
+        version: row.version,
+        created: row.created,
+        updated: row.updated,
+      }),
+    );
+  }
+
+  async updateSecret(id: string, expectedVersion: number, changes: SecretRowChanges): Promise<"updated" | "stale" | "exists"> {
+    try {
+      const count = await this.db("secrets")
+        .where({ id, version: expectedVersion })
+        .update({
+          name: changes.name,
+          scope: changes.scope,
+          owner_id: changes.ownerId,
+          keys: JSON.stringify(changes.keys),
+          updated: changes.updated,
+          version: this.db.raw("version + 1"),
+        });
+      return count === 1 ? "updated" : "stale";
+    } catch (error) {
+      if (isUniqueViolation(error)) return "exists";
+      throw error;
+    }
+  }
+
+  async deleteSecret(id: string): Promise<void> {
+    await this.db("secrets").where({ id }).delete();
+  }
+
+  async findWorkspace(name: string): Promise<Workspace | undefined> {
+    const record = await this.db("workspaces").where({ name }).first("id", "name", "created");
+    return record ? toWorkspace(record) : undefined;
+  }
+
+  insertWorkspace(workspace: Workspace): Promise<"inserted" | "exists"> {
+    return insertUnique(this.db("workspaces").insert({ id: workspace.id, name: workspace.name, created: Date.parse(workspace.created) }));
+  }
+
+  async deleteWorkspace(id: string): Promise<void> {
+    await this.db("workspaces").where({ id }).delete();
+  }
+
+  async secretIdsInWorkspace(workspaceId: string): Promise<string[]> {
+    return (await this.db("secrets").where({ workspace_id: workspaceId }).pluck("id")) as string[];
+  }
+
+  insertUser(user: User): Promise<"inserted" | "exists"> {
+    return insertUnique(
+      this.db("users").insert({ id: user.id, name: user.name, is_admin: user.isAdmin, created: Date.parse(user.created) }),
+    );
+  }
+
+  async deleteUser(id: string): Promise<void> {
+    await this.db("users").where({ id }).delete();
+  }
+
+  async secretIdsOwnedBy(userId: string): Promise<string[]> {
+    return (await this.db("secrets").where({ owner_id: userId }).pluck("id")) as string[];
+  }
+}
+
+/** The knex `MetadataRepository`: secrets, workspaces and users on SQLite or PostgreSQL. */
+export class KnexMetadataRepository extends SecretQueries implements MetadataRepository {
+  constructor(private readonly database: SqlDatabase) {
+    super(database.knex, database.dialect);
+  }
+
+  get deploymentId(): string {
+    return this.database.deploymentId;
+  }
+
+  transaction<T>(work: (tx: MetadataTransaction) => Promise<T>): Promise<T> {
+    return this.database.transaction((trx) => work(new KnexMetadataTransaction(trx, this.dialect)));
+  }
+
+  async listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<SecretMetadata[]> {
+    const builder = this.visibleSecrets(viewerId);
+    applySecretFilters(builder, query);
+    const { field, direction } = query.sort;
+    const records = await builder
+      .orderBy([
+        { column: SECRET_COLUMNS[field], order: direction },
+        // Ties by id, so pages never overlap or skip.
+        { column: "s.id", order: direction },
+      ])
+      .limit(query.size)
+      .offset((query.page - 1) * query.size)
+      .select(SECRET_SELECT);
+    return records.map(toMetadata);
+  }
+
+  async countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number> {
+    const builder = this.visibleSecrets(viewerId);
+    applySecretFilters(builder, query);
+    const row = await builder.count({ total: "*" }).first();
+    return Number(row?.total ?? 0);
+  }
+
+  async listWorkspaces(): Promise<Workspace[]> {
+    return (await this.db("workspaces").orderBy("name").select("id", "name", "created")).map(toWorkspace);
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (await this.db("users").orderBy("name").select("id", "name", "is_admin", "created")).map(toUser);
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}

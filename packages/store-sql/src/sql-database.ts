@@ -1,0 +1,94 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import knexFactory, { type Knex } from "knex";
+import { DEFAULT_WORKSPACE } from "@zs/core";
+import { knexConfigFor, type SqlDialect } from "./database-url.js";
+import { migrationSource } from "./migrations.js";
+
+/**
+ * One metadata database: its knex pool, its migrations, its deployment id, and the
+ * transaction in progress. Whatever runs inside `transaction` — the repository and the `sql`
+ * values store alike — uses that transaction, so metadata and values commit together.
+ */
+export class SqlDatabase {
+  private readonly current = new AsyncLocalStorage<Knex.Transaction>();
+  private closed = false;
+
+  private constructor(
+    readonly knex: Knex,
+    readonly dialect: SqlDialect,
+    readonly deploymentId: string,
+  ) {}
+
+  /** Connects, migrates, and makes sure the deployment id and workspace `default` exist. */
+  static async open(databaseUrl: string): Promise<SqlDatabase> {
+    const { dialect, config, filename } = knexConfigFor(databaseUrl);
+    if (filename && filename !== ":memory:") await mkdir(path.dirname(path.resolve(filename)), { recursive: true });
+    const knex = knexFactory(config);
+    try {
+      await migrate(knex);
+      await knex("zs_meta").insert({ key: "deployment_id", value: randomUUID() }).onConflict("key").ignore();
+      await knex("workspaces").insert({ id: randomUUID(), name: DEFAULT_WORKSPACE, created: Date.now() }).onConflict("name").ignore();
+      const row = await knex("zs_meta").where({ key: "deployment_id" }).first("value");
+      return new SqlDatabase(knex, dialect, String(row.value));
+    } catch (error) {
+      await knex.destroy();
+      throw error;
+    }
+  }
+
+  /** The transaction in progress in this async context, else the pool. */
+  get executor(): Knex {
+    return this.current.getStore() ?? this.knex;
+  }
+
+  /** Runs `work` in a transaction (or joins the one in progress). */
+  async transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    const ongoing = this.current.getStore();
+    if (ongoing) return work(ongoing);
+    return this.knex.transaction((trx) => this.current.run(trx, () => work(trx)));
+  }
+
+  /** Reads a value of the `zs_meta` table. */
+  async getMeta(key: string): Promise<string | undefined> {
+    const row = await this.executor("zs_meta").where({ key }).first("value");
+    return row ? String(row.value) : undefined;
+  }
+
+  /** Writes a value of the `zs_meta` table; with `onlyIfAbsent`, an existing value wins. */
+  async setMeta(key: string, value: string, options: { onlyIfAbsent?: boolean } = {}): Promise<void> {
+    const insert = this.executor("zs_meta").insert({ key, value }).onConflict("key");
+    await (options.onlyIfAbsent ? insert.ignore() : insert.merge());
+  }
+
+  /** Closes the pool; calling it again is harmless. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.knex.destroy();
+  }
+}
+
+const MIGRATION_ATTEMPTS = 20;
+
+/** Runs the migrations; another process migrating at the same moment is waited for. */
+async function migrate(knex: Knex): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await knex.migrate.latest({ migrationSource, tableName: "zs_migrations" });
+      return;
+    } catch (error) {
+      const racing = /locked|already exists|duplicate key|UNIQUE constraint/i.test(String((error as Error).message));
+      if (!racing || attempt >= MIGRATION_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
+  }
+}
+
+/** True when `error` is a unique-constraint violation on either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e?.code === "23505" || (e?.code === "SQLITE_CONSTRAINT" && /UNIQUE/.test(e.message ?? ""));
+}

@@ -1,0 +1,70 @@
+import {
+  KeyRing,
+  LIMITS,
+  ZsError,
+  createKeySentinel,
+  secretSizeInBytes,
+  verifyKeySentinel,
+  type SecretValues,
+  type SecretValuesStore,
+  type ValuesStoreCapabilities,
+} from "@zs/core";
+import type { SqlDatabase } from "./sql-database.js";
+
+/** The `zs_meta` key of the value that proves the configured key is the database's key. */
+export const KEY_SENTINEL = "key_sentinel";
+
+/**
+ * The `sql` values store: each secret's values as one JSON object, AES-256-GCM encrypted with
+ * the secret id as additional data, in the metadata database. Inside a metadata transaction it
+ * writes in that same transaction.
+ */
+export class SqlValuesStore implements SecretValuesStore {
+  readonly type = "sql";
+  readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: LIMITS.maxSecretBytes };
+
+  private constructor(
+    private readonly database: SqlDatabase,
+    readonly keyRing: KeyRing,
+  ) {}
+
+  /**
+   * Opens the store, checking the key against the database's sentinel (written on first use),
+   * so a wrong key fails here, not later with garbage.
+   */
+  static async open(database: SqlDatabase, keyRing: KeyRing): Promise<SqlValuesStore> {
+    await database.setMeta(KEY_SENTINEL, await createKeySentinel(keyRing), { onlyIfAbsent: true });
+    await verifyKeySentinel(keyRing, (await database.getMeta(KEY_SENTINEL))!);
+    return new SqlValuesStore(database, keyRing);
+  }
+
+  async putValues(secretId: string, values: SecretValues): Promise<void> {
+    const bytes = secretSizeInBytes(values);
+    if (bytes > this.capabilities.maxValueBytes) {
+      throw new ZsError("SECRET_TOO_LARGE", `The sql values store holds at most ${this.capabilities.maxValueBytes} bytes per secret, not ${bytes}.`);
+    }
+    const ciphertext = await this.keyRing.encrypt(JSON.stringify(values), secretId);
+    await this.database.executor("secret_values").insert({ secret_id: secretId, ciphertext }).onConflict("secret_id").merge();
+  }
+
+  async getValues(secretId: string): Promise<SecretValues | undefined> {
+    const row = await this.database.executor("secret_values").where({ secret_id: secretId }).first("ciphertext");
+    if (!row) return undefined;
+    return JSON.parse(await this.keyRing.decrypt(row.ciphertext, secretId)) as SecretValues;
+  }
+
+  async deleteValues(secretId: string): Promise<boolean> {
+    return (await this.database.executor("secret_values").where({ secret_id: secretId }).delete()) > 0;
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.database.executor.raw("select 1");
+    } catch (error) {
+      throw new ZsError("BACKEND_UNAVAILABLE", `The metadata database does not answer: ${(error as Error).message}`);
+    }
+  }
+
+  /** The database belongs to whoever opened it; closing the store leaves it open. */
+  async close(): Promise<void> {}
+}
