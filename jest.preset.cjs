@@ -18,7 +18,8 @@ module.exports = {
   },
   moduleFileExtensions: ["ts", "js", "cjs", "json"],
   // Sources are ESM and import siblings with the `.js` suffix Node needs; jest runs them as CJS.
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  // Dynamic `import(fileUrl)` becomes `require` under jest; map the URL back to a path.
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1", "^file://(/.*)$": "$1" },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 30000,
 };

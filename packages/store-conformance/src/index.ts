@@ -1,0 +1,7 @@
+export type { ExpectFunction, Matchers, TestApi } from "./test-api.js";
+export { runValuesStoreConformance, type ValuesStoreConformanceOptions } from "./values-store-conformance.js";
+export {
+  runSecretsServiceConformance,
+  type SecretsServiceConformanceOptions,
+  type ServiceFixture,
+} from "./secrets-service-conformance.js";

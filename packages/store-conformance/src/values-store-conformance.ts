@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { LIMITS, isZsError, type SecretValues, type SecretValuesStore } from "@zs/core";
+import type { TestApi } from "./test-api.js";
+
+/** Options of `runValuesStoreConformance`. */
+export interface ValuesStoreConformanceOptions {
+  /** Shown in the suite's title, e.g. `sql (SQLite)`. */
+  name: string;
+  api: TestApi;
+  /** Creates the store under test; called once. */
+  createStore(): Promise<SecretValuesStore>;
+  /** Called once after the suite, after `close()`. */
+  cleanup?(store: SecretValuesStore): Promise<void>;
+  /** Per-test timeout in ms. @default 30000 */
+  timeout?: number;
+}
+
+/** A values map whose keys plus values are exactly `bytes` UTF-8 bytes. */
+function valuesOfSize(bytes: number): SecretValues {
+  const key = "payload";
+  return { [key]: "x".repeat(bytes - key.length) };
+}
+
+/**
+ * The contract every values store honours (interfaces.md): put / get / delete / overwrite by
+ * secret id, absent ids, empty and unicode values, a value at the declared size limit and
+ * one past it, isolation between ids, concurrent writes, a health check if declared, and an
+ * idempotent close.
+ */
+export function runValuesStoreConformance(options: ValuesStoreConformanceOptions): void {
+  const { api, timeout = 30000 } = options;
+  const { describe, it, expect, beforeAll, afterAll } = api;
+  let store: SecretValuesStore;
+  const id = () => randomUUID();
+
+  describe(`values store conformance: ${options.name}`, () => {
+    beforeAll(async () => {
+      store = await options.createStore();
+    }, timeout);
+
+    afterAll(async () => {
+      if (!store) return;
+      await store.close?.();
+      await options.cleanup?.(store);
+    }, timeout);
+
+    it("declares a type and a positive maxValueBytes", () => {
+      expect(typeof store.type).toBe("string");
+      expect(store.capabilities.maxValueBytes).toBeGreaterThan(0);
+    });
+
+    it("get returns what put stored", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { user: "admin", password: "pa55word" });
+      expect(await store.getValues(secretId)).toEqual({ user: "admin", password: "pa55word" });
+    }, timeout);
+
+    it("put overwrites the whole values map", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { a: "1", b: "2" });
+      await store.putValues(secretId, { c: "3" });
+      expect(await store.getValues(secretId)).toEqual({ c: "3" });
+    }, timeout);
+
+    it("get of an id never written returns undefined", async () => {
+      expect(await store.getValues(id())).toBeUndefined();
+    }, timeout);
+
+    it("delete returns true, then the values are gone", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { k: "v" });
+      expect(await store.deleteValues(secretId)).toBe(true);
+      expect(await store.getValues(secretId)).toBeUndefined();
+    }, timeout);
+
+    it("delete of an absent id returns false", async () => {
+      expect(await store.deleteValues(id())).toBe(false);
+    }, timeout);
+
+    it("a deleted id can be written again", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { k: "first" });
+      await store.deleteValues(secretId);
+      await store.putValues(secretId, { k: "second" });
+      expect(await store.getValues(secretId)).toEqual({ k: "second" });
+    }, timeout);
+
+    it("an empty values map round-trips", async () => {
+      const secretId = id();
+      await store.putValues(secretId, {});
+      expect(await store.getValues(secretId)).toEqual({});
+    }, timeout);
+
+    it("empty string values stay empty strings", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { empty: "", other: "x" });
+      const values = await store.getValues(secretId);
+      expect(values).toEqual({ empty: "", other: "x" });
+      expect(values?.empty).toBe("");
+    }, timeout);
+
+    it("unicode, control characters and JSON-looking values round-trip byte for byte", async () => {
+      const secretId = id();
+      const values = {
+        emoji: "🔐 clé 秘密 ключ",
+        newlines: "line1\nline2\r\n\ttabbed",
+        nul: "a\u0000b",
+        json: '{"not":"parsed"}',
+        quotes: `'"\\\`$(rm -rf /)`,
+        "dotted.key-name_1": "=start=end=",
+      };
+      await store.putValues(secretId, values);
+      expect(await store.getValues(secretId)).toEqual(values);
+    }, timeout);
+
+    it("a values map exactly at the declared size limit round-trips", async () => {
+      const secretId = id();
+      const limit = Math.min(store.capabilities.maxValueBytes, LIMITS.maxSecretBytes);
+      const values = valuesOfSize(limit);
+      await store.putValues(secretId, values);
+      expect(await store.getValues(secretId)).toEqual(values);
+    }, timeout);
+
+    it("a values map over maxValueBytes is refused with SECRET_TOO_LARGE and nothing is stored", async () => {
+      const secretId = id();
+      const error = await store.putValues(secretId, valuesOfSize(store.capabilities.maxValueBytes + 1)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isZsError(error) && error.code).toBe("SECRET_TOO_LARGE");
+      expect(await store.getValues(secretId)).toBeUndefined();
+    }, timeout);
+
+    it("ids are isolated: deleting or overwriting one leaves another intact", async () => {
+      const first = id();
+      const second = id();
+      await store.putValues(first, { k: "first" });
+      await store.putValues(second, { k: "second" });
+      await store.putValues(first, { k: "changed" });
+      await store.deleteValues(first);
+      expect(await store.getValues(second)).toEqual({ k: "second" });
+    }, timeout);
+
+    it("concurrent puts to different ids all land", async () => {
+      const ids = Array.from({ length: 20 }, id);
+      await Promise.all(ids.map((secretId, i) => store.putValues(secretId, { n: String(i) })));
+      const read = await Promise.all(ids.map((secretId) => store.getValues(secretId)));
+      expect(read).toEqual(ids.map((_, i) => ({ n: String(i) })));
+    }, timeout);
+
+    it("check, if declared, resolves on a healthy store", async () => {
+      const outcome = store.check ? await store.check().then(() => "healthy", (e: unknown) => e) : "healthy";
+      expect(outcome).toBe("healthy");
+    }, timeout);
+
+    it("close can be called twice", async () => {
+      const extra = await options.createStore();
+      const closeTwice = async () => {
+        await extra.close?.();
+        await extra.close?.();
+        return "closed";
+      };
+      expect(await closeTwice()).toBe("closed");
+    }, timeout);
+  });
+}
