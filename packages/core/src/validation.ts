@@ -6,16 +6,21 @@ import { ZsError, type ErrorCode } from "./errors.js";
  * never the rejected input, so a secret value cannot reach the message.
  */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.map(String).join(".");
-      if (issue.code === "unrecognized_keys") {
-        const fields = issue.keys.map((key) => `'${key}'`).join(", ");
-        return `${path ? `${path}: ` : ""}unknown field${issue.keys.length > 1 ? "s" : ""} ${fields}`;
-      }
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join("; ");
+  return issues.flatMap((issue) => describeIssue(issue, [])).join("; ");
+}
+
+function describeIssue(issue: z.core.$ZodIssue, parentPath: readonly PropertyKey[]): string[] {
+  const fullPath = [...parentPath, ...issue.path];
+  if ((issue.code === "invalid_key" || issue.code === "invalid_element") && issue.issues.length > 0) {
+    // zod gives these a generic message ("Invalid key in record"); the rule broken is in the nested issues.
+    return issue.issues.flatMap((nested) => describeIssue(nested, fullPath));
+  }
+  const path = fullPath.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    const fields = issue.keys.map((key) => `'${key}'`).join(", ");
+    return [`${path ? `${path}: ` : ""}unknown field${issue.keys.length > 1 ? "s" : ""} ${fields}`];
+  }
+  return [path ? `${path}: ${issue.message}` : issue.message];
 }
 
 /**

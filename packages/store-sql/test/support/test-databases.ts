@@ -53,6 +53,9 @@ export function randomKeys(id?: string): EncryptionKey[] {
 /** A `SecretsService` over the `sql` values store on `databaseUrl`. */
 export async function openSqlService(databaseUrl: string, keys: EncryptionKey[] = randomKeys()) {
   const database = await SqlDatabase.open(databaseUrl);
-  const values = await SqlValuesStore.open(database, new KeyRing(keys));
+  const values = await SqlValuesStore.open(database, new KeyRing(keys)).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   return { database, values, service: new SecretsService(new KnexMetadataRepository(database), values) };
 }

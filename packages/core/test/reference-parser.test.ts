@@ -1,0 +1,214 @@
+import { describe, expect, it } from "@jest/globals";
+import {
+  ZsError,
+  findMalformedReferences,
+  findReferences,
+  isReference,
+  parseReference,
+  parseTemplate,
+  renderTemplate,
+  type SecretReference,
+} from "../src/index.js";
+
+const ref = (name: string, key: string, raw: string) => ({ name, key, raw });
+
+describe("findReferences", () => {
+  it.each<[string, SecretReference[]]>([
+    ["{{db.password}}", [ref("db", "password", "{{db.password}}")]],
+    ["{{ db.password }}", [ref("db", "password", "{{ db.password }}")]],
+    ["{{   db.password}}", [ref("db", "password", "{{   db.password}}")]],
+    ["{{db.a.b}}", [ref("db", "a.b", "{{db.a.b}}")]],
+    ["{{my-db_2.api-key}}", [ref("my-db_2", "api-key", "{{my-db_2.api-key}}")]],
+    ["{{db._x}}", [ref("db", "_x", "{{db._x}}")]],
+    [
+      "postgres://{{db.user}}:{{db.password}}@host/app",
+      [ref("db", "user", "{{db.user}}"), ref("db", "password", "{{db.password}}")],
+    ],
+    ["{{a.x}}{{b.y}}", [ref("a", "x", "{{a.x}}"), ref("b", "y", "{{b.y}}")]],
+    ["no references here", []],
+    ["", []],
+  ])("%j holds %j", (text, expected) => {
+    expect(findReferences(text)).toEqual(expected);
+  });
+
+  it("{{ db.password }} is equivalent to {{db.password}}", () => {
+    const [spaced] = findReferences("{{ db.password }}");
+    const [tight] = findReferences("{{db.password}}");
+    expect({ name: spaced?.name, key: spaced?.key }).toEqual({ name: tight?.name, key: tight?.key });
+  });
+
+  it.each([
+    ["{{db . password}}", "spaces around the dot"],
+    ["{db.password}", "single braces"],
+    ["${{db.password}}", "a dollar before the braces"],
+    ["{{nodot}}", "no dot"],
+    ["{{db.}}", "an empty key"],
+    ["{{.password}}", "an empty name"],
+    ["{{db.12abc}}", "a key starting with a digit"],
+    ["{{d b.password}}", "a space in the name"],
+    ["{{db.pass word}}", "a space in the key"],
+    ["{{db.password}", "an unclosed reference"],
+    ["{{\tdb.password}}", "a tab instead of a space"],
+    ["\\{{db.password}}", "an escaped opening"],
+  ])("%j is not a reference (%s)", (text) => {
+    expect(findReferences(text)).toEqual([]);
+    expect(isReference(text)).toBe(false);
+  });
+});
+
+describe("parseTemplate", () => {
+  it("splits text into literal text and references", () => {
+    expect(parseTemplate("postgres://{{db.user}}:{{db.password}}@host/app")).toEqual([
+      { kind: "text", text: "postgres://" },
+      { kind: "reference", name: "db", key: "user", raw: "{{db.user}}" },
+      { kind: "text", text: ":" },
+      { kind: "reference", name: "db", key: "password", raw: "{{db.password}}" },
+      { kind: "text", text: "@host/app" },
+    ]);
+  });
+
+  it("'\\{{' is a literal '{{'", () => {
+    expect(parseTemplate("\\{{db.password}}")).toEqual([{ kind: "text", text: "{{db.password}}" }]);
+    expect(parseTemplate("a \\{{ b {{s.k}}")).toEqual([
+      { kind: "text", text: "a {{ b " },
+      { kind: "reference", name: "s", key: "k", raw: "{{s.k}}" },
+    ]);
+  });
+
+  it("a non-reference keeps its text verbatim", () => {
+    for (const text of ["${{db.password}}", "{{db . password}}", "{db.password}", "{{nodot}}", "}}{{"]) {
+      expect(parseTemplate(text)).toEqual([{ kind: "text", text }]);
+    }
+  });
+
+  it("the empty string has no segments", () => {
+    expect(parseTemplate("")).toEqual([]);
+  });
+});
+
+describe("findMalformedReferences", () => {
+  it("reports {{…}} spans that look like references but are not", () => {
+    expect(findMalformedReferences("url={{db . password}}")).toEqual(["{{db . password}}"]);
+    expect(findMalformedReferences("{{nodot}} and {{db.12abc}}")).toEqual(["{{nodot}}", "{{db.12abc}}"]);
+  });
+
+  it("reports nothing for valid references, plain text, escapes or ${{…}}", () => {
+    for (const text of ["{{db.password}}", "postgres://{{db.user}}@h", "plain", "\\{{db . password}}", "${{db . password}}", "{single}"]) {
+      expect(findMalformedReferences(text)).toEqual([]);
+    }
+  });
+});
+
+describe("isReference and parseReference", () => {
+  it("a string that is exactly one reference is a reference", () => {
+    expect(isReference("{{db.password}}")).toBe(true);
+    expect(isReference("{{ db.a.b }}")).toBe(true);
+    expect(parseReference("{{ db.a.b }}")).toEqual({ name: "db", key: "a.b", raw: "{{ db.a.b }}" });
+  });
+
+  it.each(["x{{db.password}}", "{{db.password}} ", "{{a.b}}{{c.d}}", "", "db.password", "{{db . password}}", "{{nodot}}"])(
+    "%j is not exactly one reference: parseReference throws INVALID_REFERENCE",
+    (text) => {
+      expect(isReference(text)).toBe(false);
+      let caught: unknown;
+      try {
+        parseReference(text);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ZsError);
+      expect((caught as ZsError).code).toBe("INVALID_REFERENCE");
+      expect((caught as ZsError).message).toContain("{{secret_name.key}}");
+    },
+  );
+});
+
+describe("renderTemplate", () => {
+  const values: Record<string, string> = { "db.user": "app", "db.password": "p@ss:word", "db.a.b": "nested" };
+  const valueOf = (reference: SecretReference) => values[`${reference.name}.${reference.key}`] ?? "<missing>";
+
+  it("replaces every reference and keeps the text around it", () => {
+    expect(renderTemplate(parseTemplate("postgres://{{db.user}}:{{ db.password }}@host/app"), valueOf)).toBe("postgres://app:p@ss:word@host/app");
+  });
+
+  it("renders escapes as literal '{{' and leaves non-references as written", () => {
+    expect(renderTemplate(parseTemplate("\\{{db.user}} ${{db.user}} {{db . user}} {{db.a.b}}"), valueOf)).toBe("{{db.user}} ${{db.user}} {{db . user}} nested");
+  });
+
+  it("a value that looks like a reference is inserted verbatim, never resolved again", () => {
+    expect(renderTemplate(parseTemplate("{{x.y}}"), () => "{{db.password}}")).toBe("{{db.password}}");
+  });
+
+  it("text without references renders unchanged", () => {
+    const text = "no {refs} here }} {{";
+    expect(renderTemplate(parseTemplate(text), valueOf)).toBe(text);
+  });
+});
+
+describe("nasty inputs never throw", () => {
+  it.each([
+    "{{",
+    "}}",
+    "{{{",
+    "{{}}",
+    "{{ }}",
+    "{{.}}",
+    "{{{{a.b}}}}",
+    "{{a.b}}}}",
+    "{{{{a.b}}",
+    "\\",
+    "\\{",
+    "\\{{",
+    "\\\\{{a.b}}",
+    "{{a.b",
+    "a.b}}",
+    "{{a.b}}}",
+    "$",
+    "${{",
+    "\u0000{{a.b}}\u0000",
+    "{{😀.key}}",
+    "{{a.😀}}",
+  ])("%j", (text) => {
+    expect(() => parseTemplate(text)).not.toThrow();
+    expect(() => findMalformedReferences(text)).not.toThrow();
+    expect(() => isReference(text)).not.toThrow();
+    expect(renderTemplate(parseTemplate(text), () => "")).toEqual(expect.any(String));
+  });
+
+  it("{{{{a.b}}}} holds the reference a.b surrounded by literal braces", () => {
+    expect(parseTemplate("{{{{a.b}}}}")).toEqual([
+      { kind: "text", text: "{{" },
+      { kind: "reference", name: "a", key: "b", raw: "{{a.b}}" },
+      { kind: "text", text: "}}" },
+    ]);
+  });
+
+  it("an unbalanced template keeps all its text", () => {
+    const text = "{{a.b}} {{ {{c.d}";
+    expect(renderTemplate(parseTemplate(text), (r) => `<${r.name}.${r.key}>`)).toBe("<a.b> {{ {{c.d}");
+  });
+
+  it("a very long string with many references is parsed completely", () => {
+    const text = "x{{s.k}}".repeat(20_000);
+    expect(findReferences(text)).toHaveLength(20_000);
+    expect(renderTemplate(parseTemplate(text), () => "v")).toBe("xv".repeat(20_000));
+  });
+
+  it("a very long reference-like string is not a reference and does not throw", () => {
+    const longName = "n".repeat(100_000);
+    expect(isReference(`{{${longName}.key}}`)).toBe(true);
+    expect(isReference(`{{${longName}}}`)).toBe(false);
+    expect(findMalformedReferences(`{{${longName}}}`)).toEqual([`{{${longName}}}`]);
+  });
+
+  it(
+    "a megabyte of unclosed braces is scanned in linear time (a request body cannot stall the server)",
+    () => {
+      for (const text of ["{".repeat(1 << 20), "{{ a".repeat(1 << 18), `${"{{a.b".repeat(1 << 18)}}`]) {
+        expect(() => findMalformedReferences(text)).not.toThrow();
+        expect(parseTemplate(text).length).toBeGreaterThan(0);
+      }
+    },
+    5_000,
+  );
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "@jest/globals";
+import { z } from "zod";
+import {
+  ZsError,
+  describeIssues,
+  parseInput,
+  secretCreateSchema,
+  secretUpdateSchema,
+  secretValuesSchema,
+  userCreateSchema,
+} from "../src/index.js";
+
+function validationError(run: () => unknown): ZsError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ZsError) return error;
+    throw error;
+  }
+  throw new Error("expected a ZsError");
+}
+
+describe("parseInput", () => {
+  it("returns the parsed input when it is valid", () => {
+    expect(parseInput(secretCreateSchema, { name: "db", values: { user: "u", "db.password": "" } }, "secret")).toEqual({
+      name: "db",
+      values: { user: "u", "db.password": "" },
+    });
+  });
+
+  it("a failure is VALIDATION_ERROR saying what was being validated", () => {
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "a b", values: {} }, "secret"));
+    expect(error.code).toBe("VALIDATION_ERROR");
+    expect(error.message).toMatch(/^Invalid secret: /);
+    expect(error.message).toContain("name: must be 1-255 characters of A-Z a-z 0-9 _ - and not a UUID");
+  });
+
+  it("takes another error code when asked", () => {
+    expect(validationError(() => parseInput(z.strictObject({}), { page: 0 }, "list query", "INVALID_FILTER")).code).toBe("INVALID_FILTER");
+  });
+
+  it("unknown fields are refused and named", () => {
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "db", values: {}, color: "red", size: 3 }, "secret"));
+    expect(error.message).toContain("unknown fields 'color', 'size'");
+    const single = validationError(() => parseInput(userCreateSchema, { name: "alice", admin: true }, "user"));
+    expect(single.message).toContain("unknown field 'admin'");
+  });
+
+  it("a missing required field is named", () => {
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "db" }, "secret"));
+    expect(error.message).toMatch(/values: /);
+  });
+
+  it("an invalid record key gives a message naming the key and the rule, not zod's generic 'Invalid key in record'", () => {
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "db", values: { "12abc": "x" } }, "secret"));
+    expect(error.code).toBe("VALIDATION_ERROR");
+    expect(error.message).toContain("values");
+    expect(error.message).toContain("'12abc'");
+    expect(error.message).toContain("start with a letter or '_'");
+    expect(error.message).not.toContain("Invalid key in record");
+  });
+
+  it("every broken rule is listed, not just the first", () => {
+    const error = validationError(() =>
+      parseInput(secretCreateSchema, { name: "a.b", scope: "team", values: { "abc d": "x", ok: "y" }, extra: 1 }, "secret"),
+    );
+    expect(error.message).toContain("name: must be 1-255 characters");
+    expect(error.message).toContain("scope: must be 'workspace' or 'user'");
+    expect(error.message).toContain("'abc d'");
+    expect(error.message).toContain("unknown field 'extra'");
+  });
+
+  it("update values may be null (remove) but not another type", () => {
+    expect(parseInput(secretUpdateSchema, { values: { gone: null, kept: "v" } }, "update")).toEqual({ values: { gone: null, kept: "v" } });
+    expect(validationError(() => parseInput(secretUpdateSchema, { values: { x: 1 } }, "update")).message).toContain("values.x: ");
+  });
+});
+
+describe("a rejected value never appears in a validation message", () => {
+  it("a wrong-typed value of a valid key", () => {
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "db", values: { good_key: 987654321 } }, "secret"));
+    expect(error.message).toContain("values.good_key");
+    expect(error.message).not.toContain("987654321");
+  });
+
+  it("a distinctive string in wrong-typed fields", () => {
+    const secret = "hunter2-do-not-print-me";
+    const error = validationError(() =>
+      parseInput(
+        secretUpdateSchema,
+        { name: `${secret} with spaces`, scope: secret, expectedVersion: secret, values: { k: { nested: secret } } },
+        "update",
+      ),
+    );
+    expect(error.message).toContain("name:");
+    expect(error.message).toContain("scope:");
+    expect(error.message).toContain("expectedVersion:");
+    expect(error.message).toContain("values.k:");
+    expect(error.message).not.toContain(secret);
+    expect(JSON.stringify(error.details ?? {})).not.toContain(secret);
+  });
+
+  it("a values map that is not an object", () => {
+    const secret = "s3cr3t-as-a-whole-string";
+    const error = validationError(() => parseInput(secretValuesSchema, secret, "values"));
+    expect(error.message).not.toContain(secret);
+  });
+});
+
+describe("describeIssues", () => {
+  it("joins 'path: rule' for every issue with '; '", () => {
+    const result = z.strictObject({ a: z.string(), b: z.object({ c: z.number() }) }).safeParse({ a: 1, b: { c: "x" } });
+    expect(result.success).toBe(false);
+    const text = describeIssues(result.error!.issues);
+    expect(text.split("; ")).toHaveLength(2);
+    expect(text).toMatch(/^a: .+; b\.c: .+$/);
+  });
+
+  it("an issue at the root has no path prefix", () => {
+    const result = z.string().safeParse(5);
+    expect(describeIssues(result.error!.issues)).not.toMatch(/^: /);
+  });
+
+  it("uses the nested reasons of an invalid record key", () => {
+    const schema = z.record(z.string().refine((key) => key.startsWith("k"), { error: "must start with k" }), z.string());
+    const result = schema.safeParse({ k1: "a", bad: "b" });
+    expect(result.error?.issues[0]?.code).toBe("invalid_key");
+    const text = describeIssues(result.error!.issues);
+    expect(text).toContain("bad");
+    expect(text).toContain("must start with k");
+  });
+});
