@@ -82,12 +82,12 @@ class SecretQueries {
     protected readonly dialect: SqlDatabase["dialect"],
   ) {}
 
-  /** The visible secrets joined with their workspace and owner names. */
-  protected visibleSecrets(viewerId: string): Knex.QueryBuilder {
-    return this.db({ s: "secrets" })
+  /** The visible secrets joined with their workspace and (unless `withOwner` is false) owner names. */
+  protected visibleSecrets(viewerId: string, withOwner = true): Knex.QueryBuilder {
+    const builder = this.db({ s: "secrets" })
       .join({ w: "workspaces" }, "w.id", "s.workspace_id")
-      .join({ u: "users" }, "u.id", "s.owner_id")
       .where((visible) => visible.where("s.scope", "workspace").orWhere("s.owner_id", viewerId));
+    return withOwner ? builder.join({ u: "users" }, "u.id", "s.owner_id") : builder;
   }
 
   async findSecretById(viewerId: string, id: string): Promise<SecretMetadata | undefined> {
@@ -222,7 +222,8 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
   }
 
   async countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number> {
-    const builder = this.visibleSecrets(viewerId);
+    // Joining the owners costs a lookup per row; a count needs them only to filter on `user`.
+    const builder = this.visibleSecrets(viewerId, query.conditions.some((c) => c.field === "user"));
     applySecretFilters(builder, query);
     const row = await builder.count({ total: "*" }).first();
     return Number(row?.total ?? 0);

@@ -9,6 +9,22 @@ function nameColumn(knex: Knex, table: Knex.CreateTableBuilder, column: string, 
     : table.string(column, length);
 }
 
+/**
+ * `name=contains:…` on PostgreSQL: a trigram index turns the scan into an index search. pg_trgm
+ * is a trusted extension (any database owner may create it); where it is not installed the
+ * filter still works, by scanning.
+ */
+async function createTrigramIndex(knex: Knex): Promise<void> {
+  try {
+    await knex.transaction(async (savepoint) => {
+      await savepoint.raw("create extension if not exists pg_trgm");
+      await savepoint.raw("create index secrets_name_trigram on secrets using gin (name gin_trgm_ops)");
+    });
+  } catch {
+    // Without pg_trgm, contains/endswith filters scan; everything else is unaffected.
+  }
+}
+
 const initial: Migration = {
   name: "001_initial",
   async up(knex) {
@@ -57,6 +73,9 @@ const initial: Migration = {
     // model.md uniqueness, enforced by the database so racing creates cannot both win.
     await knex.raw("create unique index secrets_workspace_name on secrets (workspace_id, name) where scope = 'workspace'");
     await knex.raw("create unique index secrets_user_name on secrets (workspace_id, owner_id, name) where scope = 'user'");
+    // Lookup by name, and a narrow covering index a filtered count can scan instead of the table.
+    await knex.raw("create index secrets_listing on secrets (workspace_id, name, scope, owner_id)");
+    if (knex.client.config.client === "pg") await createTrigramIndex(knex);
     // The `sql` values store: one encrypted JSON object per secret id.
     await knex.schema.createTable("secret_values", (t) => {
       t.string("secret_id", 36).primary();
