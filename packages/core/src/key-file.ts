@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generateEncryptionKey, parseEncryptionKeys, type EncryptionKey } from "./encryption.js";
@@ -16,6 +17,7 @@ export async function loadEncryptionKeys(configured: EncryptionKey[] | undefined
   const text = (await readFile(file, "utf8").catch(() => undefined)) ?? (await createKeyFile(file, dataDir));
   const problems: string[] = [];
   const keys = parseEncryptionKeys({ key: text.trim() }, problems);
+  if (keys.length === 0 && problems.length === 0) problems.push("it holds no key");
   if (problems.length > 0) {
     throw new ZsError("CONFIGURATION_ERROR", `The key file ${file} is damaged: ${problems.join("; ")}.`);
   }
@@ -25,7 +27,8 @@ export async function loadEncryptionKeys(configured: EncryptionKey[] | undefined
 async function createKeyFile(file: string, dataDir: string): Promise<string> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // Written aside, then linked into place: readers never see a half-written key.
-  const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // The random part keeps concurrent callers in one process off each other's drafts.
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   await writeFile(draft, `${generateEncryptionKey()}\n`, { mode: 0o600, flag: "wx" });
   try {
     await link(draft, file);

@@ -15,13 +15,16 @@ export function isValidName(value: string): boolean {
   return value.length <= LIMITS.maxNameLength && NAME_PATTERN.test(value) && !isUuid(value);
 }
 
-/** True for a key: 1–255 chars, a letter or `_` first, then letters, digits, `_`, `-`, `.`. */
+/**
+ * True for a key: 1–255 chars, a letter or `_` first, then letters, digits, `_`, `-`, `.`.
+ * `__proto__` is refused: JavaScript objects cannot hold it as an ordinary key.
+ */
 export function isValidKey(value: string): boolean {
-  return value.length <= LIMITS.maxNameLength && KEY_PATTERN.test(value);
+  return value.length <= LIMITS.maxNameLength && KEY_PATTERN.test(value) && value !== "__proto__";
 }
 
 const NAME_RULE = `must be 1-${LIMITS.maxNameLength} characters of A-Z a-z 0-9 _ - and not a UUID`;
-const KEY_RULE = `must be 1-${LIMITS.maxNameLength} characters, start with a letter or '_', then letters, digits, '_', '-' or '.'`;
+const KEY_RULE = `must be 1-${LIMITS.maxNameLength} characters, start with a letter or '_', then letters, digits, '_', '-' or '.' (and not __proto__)`;
 
 /** A secret, workspace or user name. */
 export const nameSchema = z.string().refine(isValidName, { error: NAME_RULE });

@@ -14,7 +14,6 @@ export type TemplateSegment = { kind: "text"; text: string } | ({ kind: "referen
 // `{{`, optional spaces, a name (no dot, space or brace), a dot, a key (dots allowed),
 // optional spaces, `}}` (references.md).
 const REFERENCE_AT = /\{\{ *([A-Za-z0-9_-]+)\.([A-Za-z_][A-Za-z0-9_.-]*) *\}\}/y;
-const BRACED_SPAN_AT = /\{\{[^}]*\}\}/y;
 
 function matchAt(pattern: RegExp, text: string, index: number): RegExpExecArray | null {
   pattern.lastIndex = index;
@@ -32,6 +31,11 @@ function scan(text: string): Scan {
   const malformed: string[] = [];
   let literal = "";
   let i = 0;
+  // Index of the first `}` at or after the last search (-1: none left). Kept across positions
+  // so a text full of `{{` without `}}` is scanned in linear, not quadratic, time.
+  let close: number | undefined;
+  // End of the last malformed span: the spans starting inside it are its own suffixes, not news.
+  let malformedEnd = 0;
   const flush = () => {
     if (literal) segments.push({ kind: "text", text: literal });
     literal = "";
@@ -50,8 +54,12 @@ function scan(text: string): Scan {
         i += reference[0].length;
         continue;
       }
-      const span = matchAt(BRACED_SPAN_AT, text, i);
-      if (span) malformed.push(span[0]);
+      // A malformed span is `{{`, anything but `}`, then `}}`.
+      if (close === undefined || (close !== -1 && close < i + 2)) close = text.indexOf("}", i + 2);
+      if (close !== -1 && text[close + 1] === "}" && i >= malformedEnd) {
+        malformed.push(text.slice(i, close + 2));
+        malformedEnd = close + 2;
+      }
     }
     literal += text[i];
     i += 1;

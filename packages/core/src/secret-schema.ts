@@ -7,12 +7,17 @@ export const scopeSchema = z.enum(["workspace", "user"], {
 });
 export type Scope = z.infer<typeof scopeSchema>;
 
+// zod's records drop an own `__proto__` key silently; refuse it instead of losing it.
+const withoutProtoKey = z.unknown().refine((input) => typeof input !== "object" || input === null || !Object.hasOwn(input, "__proto__"), {
+  error: "invalid key '__proto__': JavaScript objects cannot hold it",
+});
+
 /** A secret's values: key → UTF-8 string (`""` included). */
-export const secretValuesSchema = z.record(keySchema, z.string());
+export const secretValuesSchema = withoutProtoKey.pipe(z.record(keySchema, z.string()));
 export type SecretValues = z.infer<typeof secretValuesSchema>;
 
 /** A merge patch of values: a string sets a key, `null` removes it. */
-export const secretValuesPatchSchema = z.record(keySchema, z.string().nullable());
+export const secretValuesPatchSchema = withoutProtoKey.pipe(z.record(keySchema, z.string().nullable()));
 export type SecretValuesPatch = z.infer<typeof secretValuesPatchSchema>;
 
 /** What a list shows of a secret: everything but its values. */

@@ -92,6 +92,11 @@ describe("findMalformedReferences", () => {
     expect(findMalformedReferences("{{nodot}} and {{db.12abc}}")).toEqual(["{{nodot}}", "{{db.12abc}}"]);
   });
 
+  it("reports a span once, not again for each '{' inside it", () => {
+    expect(findMalformedReferences("{{{{x}}")).toEqual(["{{{{x}}"]);
+    expect(findMalformedReferences("{{{x}} {{y}}")).toEqual(["{{{x}}", "{{y}}"]);
+  });
+
   it("reports nothing for valid references, plain text, escapes or ${{…}}", () => {
     for (const text of ["{{db.password}}", "postgres://{{db.user}}@h", "plain", "\\{{db . password}}", "${{db . password}}", "{single}"]) {
       expect(findMalformedReferences(text)).toEqual([]);
@@ -201,14 +206,16 @@ describe("nasty inputs never throw", () => {
     expect(findMalformedReferences(`{{${longName}}}`)).toEqual([`{{${longName}}}`]);
   });
 
-  it(
-    "a megabyte of unclosed braces is scanned in linear time (a request body cannot stall the server)",
-    () => {
-      for (const text of ["{".repeat(1 << 20), "{{ a".repeat(1 << 18), `${"{{a.b".repeat(1 << 18)}}`]) {
-        expect(() => findMalformedReferences(text)).not.toThrow();
-        expect(parseTemplate(text).length).toBeGreaterThan(0);
-      }
-    },
-    5_000,
-  );
+  it("a quarter megabyte of unbalanced braces is scanned in linear time (a request body cannot stall the server)", () => {
+    // A quadratic scan of inputs this size takes minutes; a linear one, milliseconds.
+    const size = 1 << 18;
+    for (const text of ["{".repeat(size), "{{ a".repeat(size / 4), "{{a.b".repeat(Math.floor(size / 5)), `${"{".repeat(size)}}}`]) {
+      const started = performance.now();
+      const malformed = findMalformedReferences(text);
+      const segments = parseTemplate(text);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(segments.length).toBeGreaterThan(0);
+      expect(malformed.join("").length).toBeLessThanOrEqual(text.length);
+    }
+  });
 });

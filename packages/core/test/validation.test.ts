@@ -3,9 +3,11 @@ import { z } from "zod";
 import {
   ZsError,
   describeIssues,
+  isValidKey,
   parseInput,
   secretCreateSchema,
   secretUpdateSchema,
+  secretValuesPatchSchema,
   secretValuesSchema,
   userCreateSchema,
 } from "../src/index.js";
@@ -128,5 +130,17 @@ describe("describeIssues", () => {
     const text = describeIssues(result.error!.issues);
     expect(text).toContain("bad");
     expect(text).toContain("must start with k");
+  });
+});
+
+describe("the __proto__ key", () => {
+  it("is refused in values rather than silently dropped", () => {
+    const input = JSON.parse('{"__proto__":"x","b":"y"}');
+    expect(() => parseInput(secretValuesSchema, input, "values")).toThrow(/__proto__/);
+    expect(() => parseInput(secretValuesPatchSchema, input, "values")).toThrow(/__proto__/);
+  });
+
+  it("is refused as a key name", () => {
+    expect(isValidKey("__proto__")).toBe(false);
   });
 });

@@ -1,0 +1,243 @@
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "@jest/globals";
+import { LOG_LEVELS, VALIDATION_LEVELS, ZsError, generateEncryptionKey, keyFingerprint, readConfig, xdgDataHome, type ConfigSources } from "../src/index.js";
+
+function configError(sources: ConfigSources): ZsError {
+  try {
+    readConfig(sources);
+  } catch (error) {
+    if (error instanceof ZsError) return error;
+    throw error;
+  }
+  throw new Error("expected a CONFIGURATION_ERROR");
+}
+
+const DATA_DIR = path.join(os.tmpdir(), "zs-config-test-data");
+
+describe("readConfig defaults", () => {
+  it("with nothing set: the XDG data dir, sqlite under it, sql store, 127.0.0.1:8237, admin, SECRET_AND_KEY_EXISTS, info", () => {
+    const xdg = path.join(os.tmpdir(), "zs-xdg");
+    const config = readConfig({ env: { XDG_DATA_HOME: xdg }, configDir: "/etc/zs" });
+    expect(config).toEqual({
+      dataDir: path.join(xdg, "zs", "server"),
+      databaseUrl: `sqlite:${path.join(xdg, "zs", "server", "zs.db")}`,
+      encryptionKeys: undefined,
+      secretsStore: { type: "sql", options: {} },
+      host: "127.0.0.1",
+      port: 8237,
+      adminUsername: "admin",
+      adminPassword: undefined,
+      secretValidationLevel: "SECRET_AND_KEY_EXISTS",
+      logLevel: "info",
+      configDir: "/etc/zs",
+    });
+  });
+
+  it("the sqlite file lives under the data dir given", () => {
+    const config = readConfig({ env: { ZS_DATA_DIR: DATA_DIR } });
+    expect(config.dataDir).toBe(DATA_DIR);
+    expect(config.databaseUrl).toBe(`sqlite:${path.join(DATA_DIR, "zs.db")}`);
+  });
+
+  it("a caller's default data dir (the CLI's ZS_HOME) is used when ZS_DATA_DIR is unset", () => {
+    expect(readConfig({ env: {}, defaultDataDir: DATA_DIR }).dataDir).toBe(DATA_DIR);
+    expect(readConfig({ env: { ZS_DATA_DIR: "/srv/zs" }, defaultDataDir: DATA_DIR }).dataDir).toBe("/srv/zs");
+  });
+
+  it("a relative data dir resolves from the config's directory", () => {
+    expect(readConfig({ env: {}, file: { data_dir: "data" }, configDir: "/etc/zs" }).dataDir).toBe("/etc/zs/data");
+  });
+
+  it("the config dir defaults to the working directory", () => {
+    expect(readConfig({ env: {}, defaultDataDir: DATA_DIR }).configDir).toBe(process.cwd());
+  });
+
+  it("xdgDataHome is $XDG_DATA_HOME, else ~/.local/share", () => {
+    expect(xdgDataHome({ XDG_DATA_HOME: "/x" })).toBe("/x");
+    expect(xdgDataHome({})).toBe(path.join(os.homedir(), ".local", "share"));
+    expect(xdgDataHome({ XDG_DATA_HOME: "" })).toBe(path.join(os.homedir(), ".local", "share"));
+  });
+});
+
+describe("readConfig sources", () => {
+  it("reads every setting from the environment", () => {
+    const key = generateEncryptionKey();
+    const config = readConfig({
+      env: {
+        ZS_DATA_DIR: DATA_DIR,
+        ZS_DATABASE_URL: "postgres://zs@localhost/zs",
+        ZS_ENCRYPTION_KEY: key,
+        ZS_SECRETS_STORE_TYPE: "aws",
+        ZS_HOST: "0.0.0.0",
+        ZS_PORT: "9000",
+        ZS_ADMIN_USERNAME: "root",
+        ZS_ADMIN_PASSWORD: "pw",
+        ZS_SECRET_VALIDATION_LEVEL: "NONE",
+        ZS_LOG_LEVEL: "debug",
+      },
+    });
+    expect(config).toMatchObject({
+      dataDir: DATA_DIR,
+      databaseUrl: "postgres://zs@localhost/zs",
+      secretsStore: { type: "aws", options: {} },
+      host: "0.0.0.0",
+      port: 9000,
+      adminUsername: "root",
+      adminPassword: "pw",
+      secretValidationLevel: "NONE",
+      logLevel: "debug",
+    });
+    expect(config.encryptionKeys).toEqual([{ id: keyFingerprint(Buffer.from(key, "base64")), key: Buffer.from(key, "base64") }]);
+  });
+
+  it("reads settings from the file, keys being the variable names without ZS_ in lower case", () => {
+    const config = readConfig({
+      env: {},
+      file: { data_dir: DATA_DIR, port: 9100, host: "::1", secret_validation_level: "SECRET_EXISTS", secrets_store_type: "vault", secrets_store_mount_point: "kv" },
+    });
+    expect(config).toMatchObject({
+      dataDir: DATA_DIR,
+      port: 9100,
+      host: "::1",
+      secretValidationLevel: "SECRET_EXISTS",
+      secretsStore: { type: "vault", options: { mount_point: "kv" } },
+    });
+  });
+
+  it("the environment wins over the file", () => {
+    const config = readConfig({
+      env: { ZS_PORT: "9200", ZS_HOST: "10.0.0.1", ZS_SECRETS_STORE_REGION: "eu-west-1" },
+      file: { data_dir: DATA_DIR, port: 9100, host: "::1", secrets_store_region: "us-east-1", log_level: "warn" },
+    });
+    expect(config.port).toBe(9200);
+    expect(config.host).toBe("10.0.0.1");
+    expect(config.secretsStore.options).toEqual({ region: "eu-west-1" });
+    expect(config.logLevel).toBe("warn");
+  });
+
+  it("empty environment variables are ignored: the file or the default applies", () => {
+    const config = readConfig({
+      env: { ZS_PORT: "", ZS_HOST: "", ZS_DATA_DIR: "", ZS_ENCRYPTION_KEY: "", ZS_SECRETS_STORE_TYPE: "", ZS_SECRETS_STORE_REGION: "" },
+      file: { port: 9100 },
+      defaultDataDir: DATA_DIR,
+    });
+    expect(config.port).toBe(9100);
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.dataDir).toBe(DATA_DIR);
+    expect(config.encryptionKeys).toBeUndefined();
+    expect(config.secretsStore).toEqual({ type: "sql", options: {} });
+  });
+
+  it("ZS_SECRETS_STORE_<OPTION> becomes the lower-cased option <option> of the values store", () => {
+    const config = readConfig({
+      env: { ZS_SECRETS_STORE_TYPE: "aws", ZS_SECRETS_STORE_REGION: "eu", ZS_SECRETS_STORE_ACCESS_KEY_ID: "AKIA" },
+      defaultDataDir: DATA_DIR,
+    });
+    expect(config.secretsStore).toEqual({ type: "aws", options: { region: "eu", access_key_id: "AKIA" } });
+  });
+
+  it("ZS_ENCRYPTION_KEYS gives every key, the first one encrypting", () => {
+    const [a, b] = [generateEncryptionKey(), generateEncryptionKey()];
+    const config = readConfig({ env: { ZS_ENCRYPTION_KEYS: `new:${a},old:${b}` }, defaultDataDir: DATA_DIR });
+    expect(config.encryptionKeys?.map((k) => k.id)).toEqual(["new", "old"]);
+  });
+
+  it("accepts sqlite::memory:, sqlite:PATH, postgres:// and postgresql://", () => {
+    for (const url of ["sqlite::memory:", "sqlite:/tmp/zs.db", "postgres://u:p@h:5432/db", "postgresql://h/db"]) {
+      expect(readConfig({ env: { ZS_DATABASE_URL: url }, defaultDataDir: DATA_DIR }).databaseUrl).toBe(url);
+    }
+  });
+
+  it("environment variables not starting with ZS_ are not settings", () => {
+    const config = readConfig({ env: { PORT: "1", HOST: "h", SECRETS_STORE_REGION: "x" }, defaultDataDir: DATA_DIR });
+    expect(config.port).toBe(8237);
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.secretsStore.options).toEqual({});
+  });
+});
+
+describe("readConfig problems", () => {
+  it("several problems at once are all listed in one CONFIGURATION_ERROR", () => {
+    const error = configError({
+      env: {
+        ZS_PORT: "http",
+        ZS_SECRET_VALIDATION_LEVEL: "STRICT",
+        ZS_ENCRYPTION_KEY: "short",
+        ZS_DATABASE_URL: "mysql://localhost/zs",
+        ZS_LOG_LEVEL: "loud",
+        ZS_ADMIN_USERNAME: "root user",
+      },
+      defaultDataDir: DATA_DIR,
+    });
+    expect(error.code).toBe("CONFIGURATION_ERROR");
+    expect(error.message).toMatch(/^Invalid configuration:\n/);
+    expect(error.message).toContain("ZS_PORT must be a port number 1-65535, not 'http'");
+    expect(error.message).toContain("ZS_SECRET_VALIDATION_LEVEL");
+    expect(error.message).toContain("ZS_ENCRYPTION_KEY must be 32 random bytes");
+    expect(error.message).toContain("ZS_DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://");
+    expect(error.message).toContain("ZS_LOG_LEVEL must be one of");
+    expect(error.message).toContain("ZS_ADMIN_USERNAME");
+    expect(error.details?.problems).toHaveLength(6);
+  });
+
+  it("the invalid-level message names the three allowed levels", () => {
+    const error = configError({ env: { ZS_SECRET_VALIDATION_LEVEL: "ALL" }, defaultDataDir: DATA_DIR });
+    expect(VALIDATION_LEVELS).toEqual(["NONE", "SECRET_EXISTS", "SECRET_AND_KEY_EXISTS"]);
+    for (const level of VALIDATION_LEVELS) expect(error.message).toContain(level);
+    expect(error.message).toContain("'ALL'");
+  });
+
+  it("levels are case-sensitive: lower case is refused", () => {
+    expect(configError({ env: { ZS_SECRET_VALIDATION_LEVEL: "none" }, defaultDataDir: DATA_DIR }).message).toContain("ZS_SECRET_VALIDATION_LEVEL");
+  });
+
+  it("every log level is accepted", () => {
+    for (const level of LOG_LEVELS) expect(readConfig({ env: { ZS_LOG_LEVEL: level }, defaultDataDir: DATA_DIR }).logLevel).toBe(level);
+  });
+
+  it.each(["0", "65536", "-1", "80.5", "1e3", " 80"])("port '%s' is refused", (port) => {
+    expect(configError({ env: { ZS_PORT: port }, defaultDataDir: DATA_DIR }).message).toContain("ZS_PORT");
+  });
+
+  it("ports 1 and 65535 are accepted", () => {
+    expect(readConfig({ env: { ZS_PORT: "1" }, defaultDataDir: DATA_DIR }).port).toBe(1);
+    expect(readConfig({ env: { ZS_PORT: "65535" }, defaultDataDir: DATA_DIR }).port).toBe(65535);
+  });
+
+  it.each(["sqlite:", "postgres://", "mysql://h/db", "/var/zs.db", "http://h"])("database url '%s' is refused", (url) => {
+    expect(configError({ env: { ZS_DATABASE_URL: url }, defaultDataDir: DATA_DIR }).message).toContain("ZS_DATABASE_URL");
+  });
+
+  it("an unknown file setting is reported by its name", () => {
+    const error = configError({ env: {}, file: { prot: 8080, host: "h" }, defaultDataDir: DATA_DIR });
+    expect(error.message).toContain("config file: unknown setting 'prot'");
+    expect(error.details?.problems).toHaveLength(1);
+  });
+
+  it("a file setting that is an object or a list is reported", () => {
+    const error = configError({ env: {}, file: { host: { name: "h" }, port: [1] }, defaultDataDir: DATA_DIR });
+    expect(error.message).toContain("'host' must be a string, number or boolean");
+    expect(error.message).toContain("'port' must be a string, number or boolean");
+  });
+
+  it("both ZS_ENCRYPTION_KEY and ZS_ENCRYPTION_KEYS is refused", () => {
+    const error = configError({
+      env: { ZS_ENCRYPTION_KEY: generateEncryptionKey(), ZS_ENCRYPTION_KEYS: `k:${generateEncryptionKey()}` },
+      defaultDataDir: DATA_DIR,
+    });
+    expect(error.message).toContain("not both");
+  });
+
+  it("the error never contains the encryption key, the admin password or the database password", () => {
+    const key = `${generateEncryptionKey().slice(0, 40)}`;
+    const error = configError({
+      env: { ZS_ENCRYPTION_KEY: key, ZS_ADMIN_PASSWORD: "admin-pw-xyz", ZS_DATABASE_URL: "mysql://u:db-pw-xyz@h/db", ZS_PORT: "x" },
+      defaultDataDir: DATA_DIR,
+    });
+    expect(error.message).not.toContain(key);
+    expect(error.message).not.toContain("admin-pw-xyz");
+    expect(error.message).not.toContain("db-pw-xyz");
+    expect(JSON.stringify(error.details)).not.toContain("db-pw-xyz");
+  });
+});
