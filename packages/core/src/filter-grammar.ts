@@ -113,6 +113,8 @@ function dateBounds(operator: DateOperator, period: DatePeriod): { min?: number;
  * Throws `INVALID_FILTER` saying what is allowed.
  */
 export function parseFilter(field: string, raw: string): FilterCondition {
+  // Neither database can compare a NUL: PostgreSQL refuses it, SQLite cuts the text there.
+  if (raw.includes("\u0000")) throw new ZsError("INVALID_FILTER", `The '${field}' filter contains a NUL character.`);
   const { operator = "equals", value } = splitOperator(raw);
   if (isStringField(field)) {
     if (!(STRING_OPERATORS as readonly string[]).includes(operator)) {

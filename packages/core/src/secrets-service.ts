@@ -232,6 +232,7 @@ export class SecretsService implements SecretsStore {
   /** Deletes a user; refused with `USER_OWNS_SECRETS` while they own secrets, unless cascading. */
   async deleteUser(caller: Caller, name: string, options: DeleteUserOptions = {}): Promise<void> {
     this.assertAdmin(caller, "delete users");
+    parseInput(nameSchema, name, "user name");
     await this.repository.transaction(async (tx) => {
       const user = await tx.findUser(name);
       if (!user) throw new ZsError("USER_NOT_FOUND", `No user named '${name}'.`);

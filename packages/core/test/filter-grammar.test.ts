@@ -187,3 +187,10 @@ describe("parseDatePeriod", () => {
     expect(condition).toEqual({ kind: "date", field: "created", min: Date.UTC(2026, 2, 4, 3, 6, 7), max: Date.UTC(2026, 2, 4, 3, 6, 8) });
   });
 });
+
+describe("NUL characters", () => {
+  it("a filter value holding a NUL is INVALID_FILTER", () => {
+    expect(() => parseFilter("name", "contains:a\u0000b")).toThrow(expect.objectContaining({ code: "INVALID_FILTER" }));
+    expect(() => parseFilter("created", "2026-01-01\u0000")).toThrow(expect.objectContaining({ code: "INVALID_FILTER" }));
+  });
+});

@@ -207,7 +207,7 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
 
   async listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<SecretMetadata[]> {
     const builder = this.visibleSecrets(viewerId);
-    applySecretFilters(builder, query);
+    applySecretFilters(builder, query, this.dialect);
     const { field, direction } = query.sort;
     const records = await builder
       .orderBy([
@@ -224,7 +224,7 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
   async countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number> {
     // Joining the owners costs a lookup per row; a count needs them only to filter on `user`.
     const builder = this.visibleSecrets(viewerId, query.conditions.some((c) => c.field === "user"));
-    applySecretFilters(builder, query);
+    applySecretFilters(builder, query, this.dialect);
     const row = await builder.count({ total: "*" }).first();
     return Number(row?.total ?? 0);
   }

@@ -25,6 +25,52 @@ async function createTrigramIndex(knex: Knex): Promise<void> {
   }
 }
 
+/**
+ * `name=contains:…` on SQLite: an FTS5 trigram index over secret names, kept in step with
+ * `secrets` by triggers (foreign-key cascades fire them too).
+ */
+async function createNameSearchTable(knex: Knex): Promise<void> {
+  await knex.raw(
+    "create virtual table secrets_name_search using fts5(name, content = 'secrets', content_rowid = 'seq', tokenize = 'trigram case_sensitive 1')",
+  );
+  await knex.raw(
+    "create trigger secrets_name_search_insert after insert on secrets begin " +
+      "insert into secrets_name_search (rowid, name) values (new.seq, new.name); end",
+  );
+  await knex.raw(
+    "create trigger secrets_name_search_delete after delete on secrets begin " +
+      "insert into secrets_name_search (secrets_name_search, rowid, name) values ('delete', old.seq, old.name); end",
+  );
+  await knex.raw(
+    "create trigger secrets_name_search_update after update of name on secrets begin " +
+      "insert into secrets_name_search (secrets_name_search, rowid, name) values ('delete', old.seq, old.name); " +
+      "insert into secrets_name_search (rowid, name) values (new.seq, new.name); end",
+  );
+  await seedPlannerStatistics(knex);
+}
+
+/**
+ * SQLite plans from statistics; without any it guesses that a workspace holds a handful of
+ * secrets, and then scans a whole workspace instead of asking the name index. These describe
+ * the shape of a zs database (many secrets per workspace, one per id) until a real ANALYZE
+ * replaces them.
+ */
+async function seedPlannerStatistics(knex: Knex): Promise<void> {
+  await knex.raw("analyze");
+  const statistics: [string, string, string][] = [
+    ["secrets", "secrets_listing", "10000 1000 2 1 1"],
+    ["secrets", "secrets_workspace_id_created_id_index", "10000 1000 1 1"],
+    ["secrets", "secrets_workspace_id_updated_id_index", "10000 1000 1 1"],
+    ["secrets", "secrets_owner_id_index", "10000 100"],
+    ["secrets", "secrets_id_unique", "10000 1"],
+    ["workspaces", "workspaces_name_unique", "10 1"],
+    ["users", "users_name_unique", "100 1"],
+  ];
+  await knex("sqlite_stat1").whereIn("tbl", ["secrets", "workspaces", "users"]).delete();
+  await knex("sqlite_stat1").insert(statistics.map(([tbl, idx, stat]) => ({ tbl, idx, stat })));
+  await knex.raw("analyze sqlite_schema");
+}
+
 const initial: Migration = {
   name: "001_initial",
   async up(knex) {
@@ -57,7 +103,9 @@ const initial: Migration = {
       t.index(["user_id"]);
     });
     await knex.schema.createTable("secrets", (t) => {
-      nameColumn(knex, t, "id", 36).primary();
+      // A stable integer key (it never changes, not even by VACUUM) for SQLite's name index.
+      t.increments("seq");
+      nameColumn(knex, t, "id", 36).notNullable().unique();
       t.string("workspace_id", 36).notNullable().references("id").inTable("workspaces").onDelete("CASCADE");
       t.string("owner_id", 36).notNullable().references("id").inTable("users").onDelete("CASCADE");
       nameColumn(knex, t, "name").notNullable();
@@ -76,6 +124,7 @@ const initial: Migration = {
     // Lookup by name, and a narrow covering index a filtered count can scan instead of the table.
     await knex.raw("create index secrets_listing on secrets (workspace_id, name, scope, owner_id)");
     if (knex.client.config.client === "pg") await createTrigramIndex(knex);
+    else await createNameSearchTable(knex);
     // The `sql` values store: one encrypted JSON object per secret id.
     await knex.schema.createTable("secret_values", (t) => {
       t.string("secret_id", 36).primary();

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import type { FilterCondition, ParsedSecretQuery, SortField, StringCondition } from "@zs/core";
+import type { SqlDialect } from "./database-url.js";
 
 /** Columns of the list query, by filter or sort field. */
 export const SECRET_COLUMNS = {
@@ -19,11 +20,19 @@ export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => LIKE_ESCAPE + c);
 }
 
-function applyString(builder: Knex.QueryBuilder, condition: StringCondition, or: boolean): void {
+// The trigram index answers substrings of 3+ characters; only name characters can match a name.
+const INDEXABLE_NAME_PART = /^[A-Za-z0-9_-]{3,}$/;
+
+function applyString(builder: Knex.QueryBuilder, condition: StringCondition, or: boolean, dialect: SqlDialect): void {
   const column = SECRET_COLUMNS[condition.field];
   const where = or ? "orWhere" : "where";
   const whereRaw = or ? "orWhereRaw" : "whereRaw";
   const like = (pattern: string) => builder[whereRaw]("?? like ? escape ?", [column, pattern, LIKE_ESCAPE]);
+  if (dialect === "sqlite" && condition.field === "name" && condition.operator === "contains" && INDEXABLE_NAME_PART.test(condition.value)) {
+    // A quoted FTS5 phrase is literal; the value holds no quote (checked above).
+    builder[whereRaw]("s.seq in (select rowid from secrets_name_search where secrets_name_search match ?)", [`"${condition.value}"`]);
+    return;
+  }
   switch (condition.operator) {
     case "equals":
       builder[where](column, condition.value);
@@ -43,9 +52,9 @@ function applyString(builder: Knex.QueryBuilder, condition: StringCondition, or:
   }
 }
 
-function applyCondition(builder: Knex.QueryBuilder, condition: FilterCondition, or: boolean): void {
+function applyCondition(builder: Knex.QueryBuilder, condition: FilterCondition, or: boolean, dialect: SqlDialect): void {
   if (condition.kind === "string") {
-    applyString(builder, condition, or);
+    applyString(builder, condition, or, dialect);
     return;
   }
   const column = SECRET_COLUMNS[condition.field];
@@ -60,11 +69,11 @@ function applyCondition(builder: Knex.QueryBuilder, condition: FilterCondition, 
  * condition always AND-ed, the filters combined with the query's logical operator. No value
  * is ever spliced into SQL text; LIKE patterns are escaped so `%`, `_`, `\` stay literal.
  */
-export function applySecretFilters(builder: Knex.QueryBuilder, query: ParsedSecretQuery): void {
-  if (query.workspace) applyString(builder, query.workspace, false);
+export function applySecretFilters(builder: Knex.QueryBuilder, query: ParsedSecretQuery, dialect: SqlDialect): void {
+  if (query.workspace) applyString(builder, query.workspace, false, dialect);
   if (query.conditions.length === 0) return;
   const or = query.logicalOperator === "or";
   builder.where((group) => {
-    for (const condition of query.conditions) applyCondition(group, condition, or);
+    for (const condition of query.conditions) applyCondition(group, condition, or, dialect);
   });
 }
