@@ -1,17 +1,10 @@
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { LOG_LEVELS, VALIDATION_LEVELS, ZsError, generateEncryptionKey, keyFingerprint, readConfig, xdgDataHome, type ConfigSources } from "../src/index.js";
+import { LOG_LEVELS, VALIDATION_LEVELS, generateEncryptionKey, keyFingerprint, readConfig, xdgDataHome, type ConfigSources } from "../src/index.js";
+import { thrown } from "./support/thrown.js";
 
-function configError(sources: ConfigSources): ZsError {
-  try {
-    readConfig(sources);
-  } catch (error) {
-    if (error instanceof ZsError) return error;
-    throw error;
-  }
-  throw new Error("expected a CONFIGURATION_ERROR");
-}
+const configError = (sources: ConfigSources) => thrown(() => readConfig(sources));
 
 const DATA_DIR = path.join(os.tmpdir(), "zs-config-test-data");
 

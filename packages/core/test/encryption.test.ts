@@ -10,6 +10,7 @@ import {
   verifyKeySentinel,
   type EncryptionKey,
 } from "../src/index.js";
+import { rejection } from "./support/thrown.js";
 
 const SECRET_ID = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
 const OTHER_ID = "7d1c0b2a-5e6f-4a3b-9c8d-0e1f2a3b4c5d";
@@ -18,16 +19,6 @@ const PLAINTEXT = JSON.stringify({ password: "correct-horse-battery-staple" });
 function newKey(id?: string): EncryptionKey {
   const key = randomBytes(32);
   return { id: id ?? keyFingerprint(key), key };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ZsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ZsError) return error;
-    throw error;
-  }
-  throw new Error("expected a ZsError");
 }
 
 function tamper(stored: string, byteIndex: number): string {

@@ -3,23 +3,15 @@ import {
   DATE_OPERATORS,
   STRING_FILTER_FIELDS,
   STRING_OPERATORS,
-  ZsError,
   parseDatePeriod,
   parseFilter,
   type FilterCondition,
 } from "../src/index.js";
+import { thrown } from "./support/thrown.js";
 
 const DAY = 86_400_000;
 
-function filterError(field: string, raw: string): ZsError {
-  try {
-    parseFilter(field, raw);
-  } catch (error) {
-    if (error instanceof ZsError) return error;
-    throw error;
-  }
-  throw new Error(`parseFilter('${field}', '${raw}') did not throw`);
-}
+const filterError = (field: string, raw: string) => thrown(() => parseFilter(field, raw));
 
 describe("filter grammar: string fields", () => {
   it("a bare filter value means equals", () => {

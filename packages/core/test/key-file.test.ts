@@ -2,7 +2,8 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promise
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { KEY_FILE_NAME, KeyRing, ZsError, generateEncryptionKey, keyFingerprint, loadEncryptionKeys, type EncryptionKey } from "../src/index.js";
+import { KEY_FILE_NAME, KeyRing, generateEncryptionKey, keyFingerprint, loadEncryptionKeys, type EncryptionKey } from "../src/index.js";
+import { rejection } from "./support/thrown.js";
 
 let root: string;
 let counter = 0;
@@ -19,16 +20,6 @@ afterAll(async () => {
 function dataDir(): string {
   counter += 1;
   return path.join(root, `data-${counter}`, "nested");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ZsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ZsError) return error;
-    throw error;
-  }
-  throw new Error("expected a ZsError");
 }
 
 describe("loadEncryptionKeys", () => {

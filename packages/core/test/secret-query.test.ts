@@ -1,15 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { LIMITS, ZsError, parseSecretQuery, parseSort, secretQuerySchema } from "../src/index.js";
-
-function thrown(run: () => unknown): ZsError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ZsError) return error;
-    throw error;
-  }
-  throw new Error("expected a ZsError");
-}
+import { LIMITS, parseSecretQuery, parseSort, secretQuerySchema } from "../src/index.js";
+import { thrown } from "./support/thrown.js";
 
 describe("parseSort", () => {
   it("defaults to created ascending", () => {

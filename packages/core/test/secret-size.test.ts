@@ -1,15 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { LIMITS, ZsError, assertSecretSize, secretSizeInBytes } from "../src/index.js";
-
-function thrown(run: () => unknown): ZsError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ZsError) return error;
-    throw error;
-  }
-  throw new Error("expected a ZsError");
-}
+import { LIMITS, assertSecretSize, secretSizeInBytes } from "../src/index.js";
+import { thrown } from "./support/thrown.js";
 
 describe("secret size", () => {
   it("counts keys plus values in UTF-8 bytes", () => {

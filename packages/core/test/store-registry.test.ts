@@ -6,7 +6,6 @@ import { z } from "zod";
 import {
   STORE_API_VERSION,
   StoreRegistry,
-  ZsError,
   defineStore,
   noneStore,
   silentLogger,
@@ -16,6 +15,7 @@ import {
   type StoreDefinition,
   type StoreLoader,
 } from "../src/index.js";
+import { rejection } from "./support/thrown.js";
 
 const DEPLOYMENT_ID = "6a0c7e1d-2b3f-4c5d-8e9f-0a1b2c3d4e5f";
 /** zod as core resolves it, required by absolute path from the fixture modules. */
@@ -98,15 +98,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function loadFailure(run: () => Promise<unknown>): Promise<ZsError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof ZsError) return error;
-    throw error;
-  }
-  throw new Error("expected a ZsError");
-}
+const loadFailure = (run: () => Promise<unknown>) => rejection(run());
 
 interface FixtureStore extends SecretValuesStore {
   received: { options: Record<string, unknown>; deploymentId: string; configDir: string };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { z } from "zod";
 import {
-  ZsError,
   describeIssues,
   isValidKey,
   parseInput,
@@ -11,16 +10,10 @@ import {
   secretValuesSchema,
   userCreateSchema,
 } from "../src/index.js";
+import { thrown } from "./support/thrown.js";
+import {  } from "./support/thrown.js";
 
-function validationError(run: () => unknown): ZsError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ZsError) return error;
-    throw error;
-  }
-  throw new Error("expected a ZsError");
-}
+const validationError = thrown;
 
 describe("parseInput", () => {
   it("returns the parsed input when it is valid", () => {
