@@ -44,11 +44,22 @@ export class SqlDatabase {
     return this.current.getStore() ?? this.knex;
   }
 
-  /** Runs `work` in a transaction (or joins the one in progress). */
+  /**
+   * Runs `work` in a transaction (or joins the one in progress). A transaction the database
+   * aborted because another connection got in first (SQLite busy, PostgreSQL serialization
+   * failure or deadlock) is run again, a bounded number of times.
+   */
   async transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     const ongoing = this.current.getStore();
     if (ongoing) return work(ongoing);
-    return this.knex.transaction((trx) => this.current.run(trx, () => work(trx)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.knex.transaction((trx) => this.current.run(trx, () => work(trx)));
+      } catch (error) {
+        if (!isTransientConflict(error) || attempt >= TRANSACTION_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
   }
 
   /** Reads a value of the `zs_meta` table. */
@@ -72,6 +83,13 @@ export class SqlDatabase {
 }
 
 const MIGRATION_ATTEMPTS = 20;
+const TRANSACTION_ATTEMPTS = 20;
+
+/** True when the database gave up a transaction only because of a concurrent one. */
+function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === "SQLITE_BUSY" || code === "40001" || code === "40P01";
+}
 
 /** Runs the migrations; another process migrating at the same moment is waited for. */
 async function migrate(knex: Knex): Promise<void> {
