@@ -62,11 +62,20 @@ export class StoreRegistry {
     if (!parsed.success) {
       throw storeError(
         "invalid_options",
-        `Invalid options for values store '${type}': ${describeIssues(parsed.error.issues)}. Options are set with ZS_SECRETS_STORE_<OPTION>.`,
+        `Invalid options for values store '${type}': ${describeIssues(parsed.error.issues)}. ${allowedOptions(definition)} ` +
+          "Options are set with ZS_SECRETS_STORE_<OPTION>.",
       );
     }
     return definition.create(parsed.data, context);
   }
+}
+
+/** Names the options an object schema allows, so a typo's fix is in the message. */
+function allowedOptions(definition: StoreDefinition<unknown>): string {
+  const shape = (definition.optionsSchema as { shape?: Record<string, unknown> }).shape;
+  if (!shape) return "";
+  const names = Object.keys(shape);
+  return names.length === 0 ? `The '${definition.type}' store takes no options.` : `Allowed options: ${names.join(", ")}.`;
 }
 
 async function loadCustomStore(specifier: string, configDir: string): Promise<StoreDefinition<unknown>> {

@@ -162,6 +162,7 @@ describe("StoreRegistry: built-in types", () => {
     expect(error.code).toBe("CONFIGURATION_ERROR");
     expect(error.details?.reason).toBe("invalid_options");
     expect(error.message).toContain("'regoin'");
+    expect(error.message).toContain("Allowed options: region.");
     expect(error.message).toContain("ZS_SECRETS_STORE_<OPTION>");
   });
 

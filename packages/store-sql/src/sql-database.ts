@@ -87,8 +87,11 @@ const TRANSACTION_ATTEMPTS = 20;
 
 /** True when the database gave up a transaction only because of a concurrent one. */
 function isTransientConflict(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return code === "SQLITE_BUSY" || code === "40001" || code === "40P01";
+  // The conflict may arrive wrapped, e.g. as the cause of a values-store failure.
+  for (let cause = error as { code?: string; cause?: unknown } | undefined; cause; cause = cause.cause as typeof cause) {
+    if (cause.code === "SQLITE_BUSY" || cause.code === "40001" || cause.code === "40P01") return true;
+  }
+  return false;
 }
 
 /** Runs the migrations; another process migrating at the same moment is waited for. */
