@@ -59,6 +59,7 @@ export {
   type SortField,
 } from "./secret-query.js";
 export { keysOf, mergeValues } from "./merge.js";
+export { removalPatch } from "./key-removal.js";
 export { assertSecretSize, secretSizeInBytes } from "./secret-size.js";
 export { describeIssues, parseInput } from "./validation.js";
 export { findSecret, secretNotFound } from "./lookup.js";
@@ -81,7 +82,7 @@ export {
   verifyKeySentinel,
   type EncryptionKey,
 } from "./encryption.js";
-export { KEY_FILE_NAME, loadEncryptionKeys } from "./key-file.js";
+export { KEY_FILE_NAME, loadEncryptionKeys, readKeyFile, writeKeyFile } from "./key-file.js";
 export {
   LOG_LEVELS,
   VALIDATION_LEVELS,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generateEncryptionKey, parseEncryptionKeys, type EncryptionKey } from "./encryption.js";
 import { ZsError } from "./errors.js";
@@ -16,7 +16,9 @@ export async function loadEncryptionKeys(configured: EncryptionKey[] | undefined
   const file = path.join(dataDir, KEY_FILE_NAME);
   const text = (await readFile(file, "utf8").catch(() => undefined)) ?? (await createKeyFile(file, dataDir));
   const problems: string[] = [];
-  const keys = parseEncryptionKeys({ key: text.trim() }, problems);
+  // One key per line; during a rotation the new key comes first, the old one after it.
+  const lines = text.split("\n").map((line) => line.trim()).filter(Boolean);
+  const keys = parseEncryptionKeys({ keys: lines.join(",") }, problems);
   if (keys.length === 0 && problems.length === 0) problems.push("it holds no key");
   if (problems.length > 0) {
     throw new ZsError("CONFIGURATION_ERROR", `The key file ${file} is damaged: ${problems.join("; ")}.`);
@@ -38,4 +40,21 @@ async function createKeyFile(file: string, dataDir: string): Promise<string> {
     await unlink(draft);
   }
   return readFile(file, "utf8");
+}
+
+/**
+ * Replaces the key file with `keys` (base64, the encrypting one first), atomically and with
+ * mode 0600: a reader sees the old file or the new one, never a mix.
+ */
+export async function writeKeyFile(dataDir: string, keys: readonly string[]): Promise<void> {
+  const file = path.join(dataDir, KEY_FILE_NAME);
+  const draft = `${file}.${randomBytes(8).toString("hex")}.tmp`;
+  await writeFile(draft, `${keys.join("\n")}\n`, { mode: 0o600, flag: "wx" });
+  await rename(draft, file);
+}
+
+/** The keys of the key file as written there (base64, one per line). */
+export async function readKeyFile(dataDir: string): Promise<string[]> {
+  const text = await readFile(path.join(dataDir, KEY_FILE_NAME), "utf8");
+  return text.split("\n").map((line) => line.trim()).filter(Boolean);
 }

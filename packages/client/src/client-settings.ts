@@ -1,0 +1,43 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { z } from "zod";
+import { ZsError, nameSchema } from "@zs/core";
+
+/** What the client remembers between runs, in a 0600 file. */
+export const clientSettingsSchema = z.object({
+  /** The active workspace chosen with `zs workspace set`. @default "default" */
+  workspace: nameSchema.optional(),
+});
+export type ClientSettings = z.infer<typeof clientSettingsSchema>;
+
+const SETTINGS_FILE = "config.json";
+
+/** Reads the settings file in `dir`; a missing file is empty settings. */
+export async function readClientSettings(dir: string): Promise<ClientSettings> {
+  const file = path.join(dir, SETTINGS_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ZsError("CONFIGURATION_ERROR", `The settings file ${file} is not valid JSON; fix or delete it.`);
+  }
+  const result = clientSettingsSchema.safeParse(parsed);
+  if (!result.success) throw new ZsError("CONFIGURATION_ERROR", `The settings file ${file} is damaged; fix or delete it.`);
+  return result.data;
+}
+
+/** Replaces the settings file atomically, mode 0600. */
+export async function writeClientSettings(dir: string, settings: ClientSettings): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, SETTINGS_FILE);
+  const draft = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(draft, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+  await rename(draft, file);
+}
