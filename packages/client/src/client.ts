@@ -95,6 +95,12 @@ export class Client {
     return service.getSecret(caller, nameOrId, lookup);
   }
 
+  /** Looks a secret up like `getSecret` but reads no value: its metadata only. */
+  async findSecret(nameOrId: string, lookup: Lookup = {}): Promise<SecretMetadata> {
+    const { service, caller } = await this.open();
+    return service.findSecret(caller, nameOrId, lookup);
+  }
+
   /** One page of secrets, metadata only. */
   async listSecrets(query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
     const { service, caller } = await this.open();

@@ -1,0 +1,80 @@
+import Table from "cli-table3";
+import { stringify as toYaml } from "yaml";
+import type { Page, Secret, SecretMetadata, Workspace } from "@zs/core";
+import { formatEnv } from "./env-format.js";
+import type { ReadFormat } from "./formats.js";
+
+/** Where the CLI writes, and whether it may use colour (a TTY without NO_COLOR). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+}
+
+
+const BORDERLESS = {
+  chars: {
+    top: "", "top-mid": "", "top-left": "", "top-right": "",
+    bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "",
+    left: "", "left-mid": "", mid: "", "mid-mid": "",
+    right: "", "right-mid": "", middle: "  ",
+  },
+  style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
+};
+
+const bold = (io: Io, text: string) => (io.color ? `\u001b[1m${text}\u001b[22m` : text);
+
+/** A borderless, left-aligned table with a header row. */
+export function table(io: Io, head: string[], rows: string[][]): string {
+  const printed = new Table({ ...BORDERLESS, head: head.map((h) => bold(io, h)) });
+  printed.push(...rows);
+  return `${printed.toString().split("\n").map((line) => line.trimEnd()).join("\n")}\n`;
+}
+
+/** Label / value lines, without a header. */
+export function keyValueTable(rows: string[][]): string {
+  const printed = new Table({ ...BORDERLESS });
+  printed.push(...rows);
+  return `${printed.toString().split("\n").map((line) => line.trimEnd()).join("\n")}\n`;
+}
+
+/** JSON (the HTTP API's shape) or YAML of a wire object. */
+export function serialize(value: unknown, format: "json" | "yaml"): string {
+  return format === "json" ? `${JSON.stringify(value, null, 2)}\n` : toYaml(value);
+}
+
+/** A list page on the wire: snake_case, as the HTTP API sends it. */
+export function pageToWire<T>(page: Page<T>): Record<string, unknown> {
+  return { index: page.index, max_size: page.maxSize, total_pages: page.totalPages, total: page.total, items: page.items };
+}
+
+/** A secret as a table: its metadata, then KEY / VALUE rows (values masked unless `reveal`). */
+export function secretTable(io: Io, secret: Secret, reveal: boolean): string {
+  const about = table(io, ["NAME", "ID", "SCOPE", "WORKSPACE", "VERSION", "UPDATED"], [
+    [secret.name, secret.id, secret.scope, secret.workspace, String(secret.version), secret.updated],
+  ]);
+  const keys = Object.keys(secret.values).sort();
+  if (keys.length === 0) return `${about}\nNo keys.\n`;
+  return `${about}\n${table(io, ["KEY", "VALUE"], keys.map((key) => [key, reveal ? secret.values[key]! : "***"]))}`;
+}
+
+/** `get -o …`: table, json, yaml, or env lines. */
+export function renderSecret(io: Io, secret: Secret, format: ReadFormat | "env"): string {
+  if (format === "env") return formatEnv(secret.values);
+  if (format === "table") return secretTable(io, secret, true);
+  return serialize(secret, format);
+}
+
+/** `list`: NAME, ID, SCOPE, KEYS, UPDATED and a page line; never values. */
+export function renderSecretList(io: Io, page: Page<SecretMetadata>, format: ReadFormat): string {
+  if (format !== "table") return serialize(pageToWire(page), format);
+  if (page.total === 0) return "No secrets found.\n";
+  const rows = page.items.map((s) => [s.name, s.id, s.scope, s.keys.join(", "), s.updated]);
+  return `${table(io, ["NAME", "ID", "SCOPE", "KEYS", "UPDATED"], rows)}\nPage ${page.index}/${page.totalPages}, ${page.total} secret${page.total === 1 ? "" : "s"}.\n`;
+}
+
+/** `workspace list`: the active one marked. */
+export function renderWorkspaces(io: Io, workspaces: Workspace[], active: string, format: ReadFormat): string {
+  if (format !== "table") return serialize(workspaces, format);
+  return table(io, ["NAME", "ID", "CREATED"], workspaces.map((w) => [w.name === active ? `${w.name} *` : w.name, w.id, w.created]));
+}

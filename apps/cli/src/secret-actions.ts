@@ -1,0 +1,86 @@
+import { writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import type { Lookup, Scope, SecretQuery } from "@zs/core";
+import { withClient, type CommonOptions } from "./client-session.js";
+import { formatEnv } from "./env-format.js";
+import type { ExportFormat, ReadFormat } from "./formats.js";
+import { askForValues, confirm } from "./interactive.js";
+import { renderSecret, renderSecretList, secretTable, serialize, type Io } from "./output.js";
+import { collectValues, splitOperands } from "./secret-input.js";
+import { UsageError } from "./usage-error.js";
+
+const lookupFrom = (options: { scope?: Scope }): Lookup => (options.scope ? { scope: options.scope } : {});
+
+/** Options of `secret create` and `secret update` that give values. */
+interface ValueOptions {
+  values?: string;
+  interactive?: boolean;
+}
+
+export async function createSecret(io: Io, options: CommonOptions & ValueOptions & { scope?: Scope }, command: Command): Promise<void> {
+  const { nameOrId: name, pairs } = splitOperands(command);
+  const values = await collectValues({ pairs, values: options.values, interactive: options.interactive }, askForValues);
+  if (Object.keys(values).length === 0) throw new UsageError("Give at least one --KEY=VALUE (or --values, or -i).");
+  const created = await withClient(options, (client) => client.createSecret(name, values, options.scope ? { scope: options.scope } : {}));
+  io.out(`${secretTable(io, created, false)}\nSecret '${created.name}' created.\n`);
+}
+
+export async function getSecret(io: Io, nameOrId: string, options: CommonOptions & { scope?: Scope; output: ReadFormat | "env" }): Promise<void> {
+  const found = await withClient(options, (client) => client.getSecret(nameOrId, lookupFrom(options)));
+  io.out(renderSecret(io, found, options.output));
+}
+
+export async function listSecrets(io: Io, query: SecretQuery, output: ReadFormat): Promise<void> {
+  // `--workspace` is the list's own filter here (`*` allowed), not the active workspace.
+  const page = await withClient({}, (client) => client.listSecrets(query));
+  io.out(renderSecretList(io, page, output));
+}
+
+export async function updateSecret(
+  io: Io,
+  options: CommonOptions & ValueOptions & { removeKeys: string[]; newScope?: Scope },
+  command: Command,
+): Promise<void> {
+  const { nameOrId, pairs } = splitOperands(command);
+  const values = await collectValues({ pairs, values: options.values, interactive: options.interactive }, askForValues);
+  if (Object.keys(values).length === 0 && options.removeKeys.length === 0 && !options.newScope) {
+    throw new UsageError("Nothing to update: give --KEY=VALUE, --values, -i, -r KEY or --new-scope.");
+  }
+  const updated = await withClient(options, (client) =>
+    client.updateSecret(nameOrId, {
+      ...(Object.keys(values).length > 0 && { values }),
+      ...(options.removeKeys.length > 0 && { removeKeys: options.removeKeys }),
+      ...(options.newScope && { scope: options.newScope }),
+    }),
+  );
+  io.out(`${secretTable(io, updated, false)}\nSecret '${updated.name}' updated.\n`);
+}
+
+export async function renameSecret(io: Io, nameOrId: string, options: CommonOptions & { newName: string }): Promise<void> {
+  const previous = await withClient(options, async (client) => {
+    const before = await client.findSecret(nameOrId);
+    await client.updateSecret(before.id, { name: options.newName });
+    return before.name;
+  });
+  io.out(`Secret '${previous}' renamed to '${options.newName}'.\n`);
+}
+
+export async function deleteSecret(io: Io, nameOrId: string, options: CommonOptions & { yes?: boolean }): Promise<void> {
+  await withClient(options, async (client) => {
+    const target = await client.findSecret(nameOrId);
+    if (!options.yes) {
+      if (!process.stdin.isTTY) throw new UsageError("Not deleting without confirmation: pass -y/--yes (there is no terminal to ask on).");
+      if (!(await confirm(`Delete secret '${target.name}' (${target.id})?`))) throw new UsageError("Not deleted.");
+    }
+    await client.deleteSecret(target.id);
+    io.out(`Secret '${target.name}' deleted.\n`);
+  });
+}
+
+export async function exportSecret(io: Io, nameOrId: string, options: CommonOptions & { filename?: string; format: ExportFormat }): Promise<void> {
+  const found = await withClient(options, (client) => client.getSecret(nameOrId));
+  const file = options.filename ?? `${found.name}.${options.format}`;
+  const text = options.format === "env" ? formatEnv(found.values) : serialize(found.values, options.format);
+  await writeFile(file, text, { mode: 0o600 });
+  io.out(`Secret '${found.name}' exported to ${file}.\n`);
+}

@@ -1,0 +1,107 @@
+import { Command, Option } from "commander";
+import { EXPORT_FORMATS, READ_FORMATS } from "./formats.js";
+import type { Io } from "./output.js";
+import { UsageError } from "./usage-error.js";
+
+const SCOPES = ["workspace", "user"];
+const workspaceOption = () => new Option("--workspace <name>", "act in this workspace instead of the active one");
+const outputOption = (formats: readonly string[]) => new Option("-o, --output <format>", "output format").choices(formats).default("table");
+const scopeOption = (flags: string, description: string) => new Option(flags, description).choices(SCOPES);
+const positiveInteger = (name: string) => (text: string) => {
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, not '${text}'.`);
+  return Number(text);
+};
+const collect = (value: string, previous: string[]) => [...previous, value];
+// The work is loaded only when a command runs, so parsing and `--help` stay light.
+const actions = () => import("./secret-actions.js");
+
+/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key. */
+export function secretCommand(io: Io): Command {
+  const secret = new Command("secret").description("create, read, list, change and delete secrets");
+
+  secret
+    .command("create")
+    .description("create a secret: zs secret create NAME --KEY=VALUE ... (VALUE may be @file)")
+    .argument("<name>", "the secret's name")
+    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file")
+    .option("-i, --interactive", "ask for keys and hidden values")
+    .addOption(scopeOption("-s, --scope <scope>", "workspace (shared, the default) or user (private)"))
+    .addOption(workspaceOption())
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_name: string, options, command: Command) => (await actions()).createSecret(io, options, command));
+
+  secret
+    .command("get")
+    .description("show a secret with its values")
+    .argument("<name-or-id>", "name, id or id prefix (8+ characters)")
+    .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .addOption(outputOption([...READ_FORMATS, "env"]))
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await actions()).getSecret(io, nameOrId, options));
+
+  secret
+    .command("list")
+    .description("list secrets (never their values); filters take OP:VALUE, e.g. --name contains:db")
+    .option("--name <filter>", "equals|notequals|contains|startswith|endswith:VALUE")
+    .option("--scope <filter>", "workspace or user")
+    .option("--user <filter>", "the owner's user name")
+    .option("--id <filter>", "the secret id")
+    .option("--created <filter>", "equals|gt|gte|lt|lte:DATE (ISO-8601 or 'YYYY-MM-DD HH:MM:SS', UTC)")
+    .option("--updated <filter>", "as --created")
+    .option("--sort-by <field>", "[asc:|desc:]name|created|updated|scope", "created")
+    .addOption(new Option("--logical-operator <op>", "how filters combine").choices(["and", "or"]).default("and"))
+    .option("--page <n>", "page number", positiveInteger("page"))
+    .option("--size <n>", "secrets per page (1-1000)", positiveInteger("size"))
+    .addOption(outputOption(READ_FORMATS))
+    .option("--workspace <name>", "list this workspace ('*': every workspace)")
+    .action(async (options) => {
+      const { output, ...query } = options;
+      await (await actions()).listSecrets(io, query, output);
+    });
+
+  secret
+    .command("update")
+    .description("change a secret: --KEY=VALUE sets, -r KEY removes, other keys are kept")
+    .argument("<name-or-id>", "name, id or id prefix")
+    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file")
+    .option("-i, --interactive", "ask for keys and hidden values")
+    .option("-r, --remove-keys <key>", "remove this key (repeatable)", collect, [])
+    .addOption(scopeOption("-s, --new-scope <scope>", "move the secret to this scope"))
+    .addOption(workspaceOption())
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_nameOrId: string, options, command: Command) => (await actions()).updateSecret(io, options, command));
+
+  secret
+    .command("rename")
+    .description("give a secret a new name")
+    .argument("<name-or-id>", "name, id or id prefix")
+    .requiredOption("-n, --new-name <name>", "the new name")
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await actions()).renameSecret(io, nameOrId, options));
+
+  secret
+    .command("delete")
+    .description("delete a secret and its values")
+    .argument("<name-or-id>", "name, id or id prefix")
+    .option("-y, --yes", "do not ask for confirmation")
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await actions()).deleteSecret(io, nameOrId, options));
+
+  secret
+    .command("export")
+    .description("write a secret's values to a file that `create -v @FILE` reads back exactly")
+    .argument("<name-or-id>", "name, id or id prefix")
+    .option("-f, --filename <file>", "where to write (default: NAME.<format>)")
+    .addOption(new Option("--format <format>", "file format").choices(EXPORT_FORMATS).default("yaml"))
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await actions()).exportSecret(io, nameOrId, options));
+
+  secret
+    .command("rotate-key")
+    .description("re-encrypt every secret under a new key (local store); resumable")
+    .action(async () => (await import("./rotate-key.js")).rotateWithProgress(io));
+
+  return secret;
+}

@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+import type { SecretValues } from "@zs/core";
+import { UsageError } from "./usage-error.js";
+import { valuesFromArguments, valuesFromData } from "./values-input.js";
+
+/** The operands of `create`/`update` and their `--KEY=VALUE` pairs, told apart. */
+export function splitOperands(command: Command): { nameOrId: string; pairs: string[] } {
+  const pairs = command.args.filter((arg) => arg.startsWith("--"));
+  const operands = command.args.filter((arg) => !arg.startsWith("--"));
+  if (operands.length === 0) throw new UsageError(`Missing the secret's name: zs secret ${command.name()} NAME [--KEY=VALUE ...].`);
+  if (operands.length > 1) throw new UsageError(`Unexpected argument '${operands[1]}': give values as --KEY=VALUE.`);
+  return { nameOrId: operands[0]!, pairs };
+}
+
+/** How values were given on the command line. */
+export interface ValueSources {
+  pairs: string[];
+  values?: string;
+  interactive?: boolean;
+}
+
+/**
+ * The values of `create`/`update`: `--KEY=VALUE` pairs, then `--values` merged over them, or
+ * the interactive prompts (`-i`, which cannot be combined with the others).
+ */
+export async function collectValues(sources: ValueSources, ask: () => Promise<SecretValues>): Promise<SecretValues> {
+  if (sources.interactive) {
+    if (sources.pairs.length > 0 || sources.values !== undefined) {
+      throw new UsageError("-i/--interactive cannot be combined with --KEY=VALUE or --values.");
+    }
+    return ask();
+  }
+  const fromPairs = await valuesFromArguments(sources.pairs);
+  const fromData = sources.values === undefined ? {} : await valuesFromData(sources.values);
+  return Object.fromEntries([...Object.entries(fromPairs), ...Object.entries(fromData)]);
+}

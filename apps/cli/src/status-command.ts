@@ -1,0 +1,28 @@
+import { Command, Option } from "commander";
+import { withClient } from "./client-session.js";
+import { READ_FORMATS, type ReadFormat } from "./formats.js";
+import type { Io } from "./output.js";
+
+/** `zs status`: mode, where the store is, user, active workspace, values store. */
+export function statusCommand(io: Io): Command {
+  return new Command("status")
+    .description("show the mode, user, active workspace and values store")
+    .addOption(new Option("-o, --output <format>", "output format").choices(READ_FORMATS).default("table"))
+    .action(async (options: { output: ReadFormat }) => {
+      const status = await withClient({}, (client) => client.status());
+      const { serialize, keyValueTable } = await import("./output.js");
+      if (options.output !== "table") {
+        io.out(serialize(status, options.output));
+        return;
+      }
+      const capabilities = Object.entries(status.store.capabilities).map(([k, v]) => `${k}=${String(v)}`).join(", ");
+      io.out(
+        keyValueTable([
+          ["Mode", `${status.mode} (${status.home})`],
+          ["User", status.user],
+          ["Workspace", status.workspace],
+          ["Store", `${status.store.type} (${capabilities})`],
+        ]),
+      );
+    });
+}

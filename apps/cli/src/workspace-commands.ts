@@ -1,0 +1,56 @@
+import { Command, Option } from "commander";
+import { withClient } from "./client-session.js";
+import { READ_FORMATS, type ReadFormat } from "./formats.js";
+import type { Io } from "./output.js";
+import { UsageError } from "./usage-error.js";
+
+const output = () => import("./output.js");
+
+/** `zs workspace list|create|set|delete`. */
+export function workspaceCommand(io: Io): Command {
+  const workspace = new Command("workspace").description("list, create, choose and delete workspaces");
+
+  workspace
+    .command("list")
+    .description("list workspaces; * marks the active one")
+    .addOption(new Option("-o, --output <format>", "output format").choices(READ_FORMATS).default("table"))
+    .action(async (options: { output: ReadFormat }) => {
+      const [workspaces, active] = await withClient({}, async (client) => [await client.listWorkspaces(), await client.activeWorkspace()] as const);
+      io.out((await output()).renderWorkspaces(io, workspaces, active, options.output));
+    });
+
+  workspace
+    .command("create")
+    .description("create a workspace")
+    .argument("<name>", "the workspace's name")
+    .action(async (name: string) => {
+      await withClient({}, (client) => client.createWorkspace(name));
+      io.out(`Workspace '${name}' created.\n`);
+    });
+
+  workspace
+    .command("set")
+    .description("make a workspace the active one")
+    .argument("<name>", "the workspace's name")
+    .action(async (name: string) => {
+      await withClient({}, (client) => client.setActiveWorkspace(name));
+      io.out(`Workspace '${name}' is now active.\n`);
+    });
+
+  workspace
+    .command("delete")
+    .description("delete a workspace and every secret in it")
+    .argument("<name>", "the workspace's name")
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(async (name: string, options: { yes?: boolean }) => {
+      if (!options.yes) {
+        if (!process.stdin.isTTY) throw new UsageError("Not deleting without confirmation: pass -y/--yes (there is no terminal to ask on).");
+        const { confirm } = await import("./interactive.js");
+        if (!(await confirm(`Delete workspace '${name}' and every secret in it?`))) throw new UsageError("Not deleted.");
+      }
+      await withClient({}, (client) => client.deleteWorkspace(name));
+      io.out(`Workspace '${name}' deleted.\n`);
+    });
+
+  return workspace;
+}
