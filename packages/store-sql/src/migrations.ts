@@ -167,6 +167,9 @@ const initial: Migration = {
 
 const MIGRATIONS: readonly Migration[] = [initial];
 
+/** The name of the newest migration: a database that recorded it needs no migrating. */
+export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;
+
 /** The schema migrations, shipped in code (no migration files to find at run time). */
 export const migrationSource: Knex.MigrationSource<Migration> = {
   async getMigrations() {
