@@ -3,6 +3,8 @@ const path = require("node:path");
 
 /** `pnpm test`: one jest run over every workspace package that has a jest.config.cjs. */
 module.exports = {
+  // A run-wide setting: under `projects`, a project's own testTimeout is not applied.
+  testTimeout: 60000,
   projects: ["packages", "apps", "examples"]
     .flatMap((group) => (fs.existsSync(path.join(__dirname, group)) ? fs.readdirSync(path.join(__dirname, group)).map((name) => path.join(__dirname, group, name)) : []))
     .filter((dir) => fs.existsSync(path.join(dir, "jest.config.cjs"))),

@@ -2,8 +2,11 @@
 // (the `source` export condition): one file to load at start-up, so `zs` starts quickly.
 // Commands load their code on demand (split chunks). sqlite3 is a native addon, loaded from
 // node_modules; the drivers knex names for databases zs does not use are left out.
+// dist/meta.json is esbuild's metafile: which sources went into which chunk (the module
+// loading test checks with it that local commands load no cloud SDK or server code).
 import { build } from "esbuild";
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 
 const { version } = JSON.parse(await readFile(new URL("./package.json", import.meta.url), "utf8"));
 
@@ -20,10 +23,15 @@ const NOT_BUNDLED = [
   "mariadb/callback",
 ];
 
-await rm(new URL("./dist", import.meta.url), { recursive: true, force: true });
-await build({
+// Built aside, then swapped in: a `zs` started meanwhile (a test, a benchmark) finds a whole dist.
+const dist = new URL("./dist", import.meta.url);
+const staging = new URL(`./dist.building-${process.pid}`, import.meta.url);
+const previous = new URL(`./dist.previous-${process.pid}`, import.meta.url);
+const result = await build({
+  // Paths (and metafile inputs) are relative to this package, wherever the build is started from.
+  absWorkingDir: fileURLToPath(new URL(".", import.meta.url)),
   entryPoints: { zs: "src/main.ts" },
-  outdir: "dist",
+  outdir: fileURLToPath(staging),
   bundle: true,
   splitting: true,
   format: "esm",
@@ -37,6 +45,13 @@ await build({
   logLevel: "warning",
   define: { ZS_VERSION: JSON.stringify(version) },
   chunkNames: "chunks/[name]-[hash]",
+  metafile: true,
   // CommonJS code in the bundle (knex, pg) calls require(); give it one.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __zsCreateRequire } from 'node:module';\nconst require = __zsCreateRequire(import.meta.url);" },
 });
+// Output paths name the staging folder; record them as they will be, under dist/.
+const metafile = JSON.stringify(result.metafile).replaceAll(`dist.building-${process.pid}/`, "dist/");
+await writeFile(new URL("./meta.json", `${staging.href}/`), metafile);
+await rename(dist, previous).catch(() => undefined);
+await rename(staging, dist);
+await rm(previous, { recursive: true, force: true });

@@ -15,7 +15,18 @@ export function formatEnv(values: Record<string, string>): string {
     .join("");
 }
 
-const KEY_AT_LINE = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=/;
+// Any word before `=` is taken as the key, so an invalid one (`12abc=x`) reaches core's key
+// check and is refused for what it is, not as "not dotenv".
+const KEY_AT_LINE = /^[ \t]*(?:export[ \t]+)?([^\s=#:'"]+)[ \t]*=/;
+
+/**
+ * True when `text` is dotenv data: its first line that is neither blank nor a comment is
+ * `KEY=…`. Only the first line is looked at, since a quoted value may span several lines.
+ */
+export function looksLikeDotenv(text: string): boolean {
+  const first = text.split("\n").find((line) => !/^\s*(#.*)?\r?$/.test(line));
+  return first !== undefined && KEY_AT_LINE.test(first);
+}
 
 /**
  * Parses dotenv lines: `KEY=value`, optional `export`, `#` comments and blank lines, values

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { EXIT, exitCodeFor, isPromptInterrupt } from "./exit-codes.js";
 import type { Io } from "./output.js";
 import { secretCommand } from "./secret-commands.js";
 import { statusCommand } from "./status-command.js";
@@ -34,7 +34,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     // Commander has already printed its own usage errors (and help and version).
-    if (!(error instanceof CommanderError)) io.err(`Error: ${(error as Error).message}\n`);
+    if (isPromptInterrupt(error)) io.err("Cancelled.\n");
+    else if (!(error instanceof CommanderError)) io.err(`Error: ${(error as Error).message}\n`);
     return exitCodeFor(error);
   }
 }

@@ -70,7 +70,7 @@ export async function deleteSecret(io: Io, nameOrId: string, options: CommonOpti
     const target = await client.findSecret(nameOrId);
     if (!options.yes) {
       if (!process.stdin.isTTY) throw new UsageError("Not deleting without confirmation: pass -y/--yes (there is no terminal to ask on).");
-      if (!(await confirm(`Delete secret '${target.name}' (${target.id})?`))) throw new UsageError("Not deleted.");
+      if (!(await confirm(`Delete secret '${target.name}' (${target.id})?`))) throw new Error("Not deleted.");
     }
     await client.deleteSecret(target.id);
     io.out(`Secret '${target.name}' deleted.\n`);

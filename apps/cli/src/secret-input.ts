@@ -8,7 +8,14 @@ export function splitOperands(command: Command): { nameOrId: string; pairs: stri
   const pairs = command.args.filter((arg) => arg.startsWith("--"));
   const operands = command.args.filter((arg) => !arg.startsWith("--"));
   if (operands.length === 0) throw new UsageError(`Missing the secret's name: zs secret ${command.name()} NAME [--KEY=VALUE ...].`);
-  if (operands.length > 1) throw new UsageError(`Unexpected argument '${operands[1]}': give values as --KEY=VALUE.`);
+  if (operands.length > 1) {
+    // A stray operand is often a value (`--password hunter2`, `password=hunter2`): never echo it.
+    const keyWithoutValue = pairs.find((arg) => !arg.includes("="));
+    if (keyWithoutValue) throw new UsageError(`Unexpected argument '${keyWithoutValue.slice(0, 60)}': give values as --KEY=VALUE.`);
+    const stray = operands[1]!;
+    const shown = stray.includes("=") ? ` '${stray.split("=")[0]!.slice(0, 60)}=…'` : "";
+    throw new UsageError(`Unexpected ${shown ? `argument${shown}` : "extra argument"}: one NAME, then values as --KEY=VALUE.`);
+  }
   return { nameOrId: operands[0]!, pairs };
 }
 

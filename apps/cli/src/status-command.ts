@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { withClient } from "./client-session.js";
+import { withClient, type CommonOptions } from "./client-session.js";
 import { READ_FORMATS, type ReadFormat } from "./formats.js";
 import type { Io } from "./output.js";
 
@@ -8,8 +8,9 @@ export function statusCommand(io: Io): Command {
   return new Command("status")
     .description("show the mode, user, active workspace and values store")
     .addOption(new Option("-o, --output <format>", "output format").choices(READ_FORMATS).default("table"))
-    .action(async (options: { output: ReadFormat }) => {
-      const status = await withClient({}, (client) => client.status());
+    .option("--workspace <name>", "act in this workspace instead of the active one")
+    .action(async (options: CommonOptions & { output: ReadFormat }) => {
+      const status = await withClient(options, (client) => client.status());
       const { serialize, keyValueTable } = await import("./output.js");
       if (options.output !== "table") {
         io.out(serialize(status, options.output));

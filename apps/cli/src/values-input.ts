@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ZsError, type SecretValues } from "@zs/core";
-import { parseEnv } from "./env-format.js";
+import { looksLikeDotenv, parseEnv } from "./env-format.js";
 import { UsageError } from "./usage-error.js";
 
 /** Reads `@path` (`~` expanded); a missing or unreadable file is an error naming the path. */
@@ -45,8 +45,6 @@ export async function valuesFromArguments(args: readonly string[]): Promise<Secr
   return Object.fromEntries(entries);
 }
 
-const DOTENV_LINE = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=/;
-
 /**
  * `--values DATA`: a JSON object, a YAML mapping or dotenv lines, inline or `@file`. Every
  * value must be a string; YAML scalars are read as text, so `1.10` stays `1.10`.
@@ -63,7 +61,7 @@ export async function valuesFromData(data: string): Promise<SecretValues> {
     }
   } else if (trimmed === "") {
     parsed = {};
-  } else if (trimmed.split(/\r?\n/).every((line) => line.trim() === "" || line.trim().startsWith("#") || DOTENV_LINE.test(line))) {
+  } else if (looksLikeDotenv(text)) {
     return parseEnv(text);
   } else {
     try {

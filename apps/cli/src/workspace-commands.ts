@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { withClient } from "./client-session.js";
+import { withClient, type CommonOptions } from "./client-session.js";
 import { READ_FORMATS, type ReadFormat } from "./formats.js";
 import type { Io } from "./output.js";
 import { UsageError } from "./usage-error.js";
@@ -14,8 +14,9 @@ export function workspaceCommand(io: Io): Command {
     .command("list")
     .description("list workspaces; * marks the active one")
     .addOption(new Option("-o, --output <format>", "output format").choices(READ_FORMATS).default("table"))
-    .action(async (options: { output: ReadFormat }) => {
-      const [workspaces, active] = await withClient({}, async (client) => [await client.listWorkspaces(), await client.activeWorkspace()] as const);
+    .option("--workspace <name>", "mark this workspace as the active one for this call")
+    .action(async (options: CommonOptions & { output: ReadFormat }) => {
+      const [workspaces, active] = await withClient(options, async (client) => [await client.listWorkspaces(), await client.activeWorkspace()] as const);
       io.out((await output()).renderWorkspaces(io, workspaces, active, options.output));
     });
 
@@ -46,7 +47,7 @@ export function workspaceCommand(io: Io): Command {
       if (!options.yes) {
         if (!process.stdin.isTTY) throw new UsageError("Not deleting without confirmation: pass -y/--yes (there is no terminal to ask on).");
         const { confirm } = await import("./interactive.js");
-        if (!(await confirm(`Delete workspace '${name}' and every secret in it?`))) throw new UsageError("Not deleted.");
+        if (!(await confirm(`Delete workspace '${name}' and every secret in it?`))) throw new Error("Not deleted.");
       }
       await withClient({}, (client) => client.deleteWorkspace(name));
       io.out(`Workspace '${name}' deleted.\n`);

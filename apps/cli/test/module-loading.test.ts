@@ -1,0 +1,204 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+
+// Runs the real bundle under a loader hook that records every module it loads, then checks
+// each loaded file, and every source esbuild bundled into each loaded chunk (dist/meta.json,
+// written by build.mjs), against packages a local command must never load.
+const CLI_DIR = path.join(__dirname, "..");
+const ZS = path.join(CLI_DIR, "dist", "zs.js");
+const RECORDER = pathToFileURL(path.join(__dirname, "support", "record-loads.mjs")).href;
+
+/** Cloud SDKs (and their transports), express, and the server and cloud stores of this repository. */
+const MUST_NOT_LOAD = [
+  /^@aws-sdk\//,
+  /^@smithy\//,
+  /^@google-cloud\//,
+  /^google-gax$/,
+  /^@grpc\//,
+  /^@azure\//,
+  /^@azure-rest\//,
+  /^node-vault$/,
+  /^express$/,
+  /^@zs\/server$/,
+  /^@zs\/store-(aws|gcp|azure|vault)$/,
+];
+const SERVER_OR_CLOUD_STORE_SOURCE = /\/(apps\/server|packages\/store-(aws|gcp|azure|vault))\//;
+
+/** Store code: `zs --version` (and `--help`) must start without it. */
+const STORE_CODE = ["@zs/client", "@zs/store-sql", "knex", "pg", "sqlite3"];
+
+/** What a loaded file or bundled source is: its path and the package it belongs to. */
+interface Source {
+  file: string;
+  owner: string;
+}
+
+const isForbidden = (source: Source) =>
+  MUST_NOT_LOAD.some((pattern) => pattern.test(source.owner)) || SERVER_OR_CLOUD_STORE_SOURCE.test(source.file.split(path.sep).join("/"));
+
+const owners = new Map<string, string>();
+
+/** The package `file` belongs to: from its node_modules path, else the nearest package.json with a name. */
+function ownerOf(file: string): string {
+  const posix = file.split(path.sep).join("/");
+  const inModules = posix.lastIndexOf("/node_modules/");
+  if (inModules !== -1) {
+    const [first, second] = posix.slice(inModules + "/node_modules/".length).split("/");
+    return first!.startsWith("@") ? `${first}/${second}` : first!;
+  }
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const known = owners.get(dir);
+    if (known !== undefined) return known;
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const { name } = JSON.parse(readFileSync(manifest, "utf8")) as { name?: string };
+      if (name) {
+        owners.set(dir, name);
+        return name;
+      }
+    }
+    if (path.dirname(dir) === dir) return "(none)";
+  }
+}
+
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+
+interface Recorded {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Every module file the program loaded (node: builtins left out), in load order. */
+  loaded: string[];
+  /** The loaded files of dist/: the entry and the chunks. */
+  distFiles: string[];
+  /** Loaded files outside dist/ and the sources bundled into each loaded dist file. */
+  sources: Source[];
+}
+
+let root: string;
+let env: NodeJS.ProcessEnv;
+let meta: Metafile;
+let runs = 0;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "zs-cli-modules-"));
+  const inherited = Object.entries(process.env).filter(([name]) => !/^(ZS_|XDG_|NODE_OPTIONS$)/.test(name));
+  env = { ...Object.fromEntries(inherited), HOME: root, ZS_HOME: path.join(root, "home"), XDG_CONFIG_HOME: path.join(root, "config") };
+  meta = JSON.parse(await readFile(path.join(CLI_DIR, "dist", "meta.json"), "utf8")) as Metafile;
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** Runs `zs ARGS` under the recorder and sorts out what it loaded. */
+async function recorded(...args: string[]): Promise<Recorded> {
+  const record = path.join(root, `loads-${++runs}.txt`);
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(process.execPath, ["--import", RECORDER, ZS, ...args], { env: { ...env, ZS_RECORD_LOADS: record }, timeout: 20_000 }, (error, out, err) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout: out, stderr: err }),
+    );
+    child.stdin?.end();
+  });
+  const lines = existsSync(record) ? (await readFile(record, "utf8")).split("\n").filter(Boolean) : [];
+  const loaded = lines.filter((line) => !line.startsWith("node:")).map((line) => (line.startsWith("file:") ? fileURLToPath(line) : line));
+  const distDir = path.join(CLI_DIR, "dist") + path.sep;
+  const distFiles = loaded.filter((file) => file.startsWith(distDir));
+  const sources: Source[] = loaded.filter((file) => !file.startsWith(distDir)).map((file) => ({ file, owner: ownerOf(file) }));
+  for (const file of distFiles) {
+    const output = meta.outputs[path.relative(CLI_DIR, file).split(path.sep).join("/")];
+    // A loaded chunk the metafile does not know means dist/ and meta.json are from different builds.
+    if (!output) throw new Error(`${file} is not in dist/meta.json; rebuild with build.mjs.`);
+    for (const input of Object.keys(output.inputs)) {
+      const file = path.resolve(CLI_DIR, input.replace(/^\([a-z-]+\):/, ""));
+      sources.push({ file, owner: ownerOf(file) });
+    }
+  }
+  return { code, stdout, stderr, loaded, distFiles, sources };
+}
+
+const ownersIn = (run: Recorded) => new Set(run.sources.map((source) => source.owner));
+
+/** The sources `wrong` picks, one line per package (with one of its files) for a short failure message. */
+function offenders(run: Recorded, wrong: (source: Source) => boolean): string[] {
+  const found = new Map<string, string>();
+  for (const source of run.sources.filter(wrong)) if (!found.has(source.owner)) found.set(source.owner, `${source.owner}: ${source.file}`);
+  return [...found.values()].sort();
+}
+
+describe("modules a local command loads", () => {
+  beforeAll(async () => {
+    const created = await recorded("secret", "create", "existing", "--user=admin");
+    expect(created.code).toBe(0);
+  });
+
+  it.each([
+    ["secret create", ["secret", "create", "fresh", "--user=admin", "--password=pw"], "Secret 'fresh' created."],
+    ["secret get", ["secret", "get", "existing"], "admin"],
+    ["secret list", ["secret", "list"], "existing"],
+    ["status", ["status"], "local"],
+  ])("`zs %s` loads no cloud SDK, express or server code, neither as files nor bundled into a chunk", async (_label, args, expected) => {
+    const run = await recorded(...args);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(run.stdout).toContain(expected);
+
+    // The recorder saw the program: the entry and chunks (ESM hook) and sqlite3 (require hook),
+    // and the same check finds the store code these commands do use, so it would find an SDK.
+    expect(run.distFiles).toContain(ZS);
+    expect(run.distFiles.length).toBeGreaterThan(1);
+    expect(run.loaded.some((file) => file.endsWith(`${path.sep}node_sqlite3.node`))).toBe(true);
+    expect([...ownersIn(run)]).toEqual(expect.arrayContaining(["@zs/cli", "@zs/client", "@zs/core", "@zs/store-sql", "knex", "sqlite3"]));
+
+    expect(offenders(run, isForbidden)).toEqual([]);
+  });
+
+  it("`zs --version` loads no store code: no @zs/client, @zs/store-sql, knex, pg or sqlite3 file or chunk", async () => {
+    const run = await recorded("--version");
+    const { version } = JSON.parse(await readFile(path.join(CLI_DIR, "package.json"), "utf8")) as { version: string };
+    expect(run).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(run.distFiles).toContain(ZS);
+    expect(ownersIn(run)).toContain("commander");
+
+    expect(offenders(run, (source) => STORE_CODE.includes(source.owner))).toEqual([]);
+    expect(offenders(run, isForbidden)).toEqual([]);
+  });
+});
+
+describe("the package check itself", () => {
+  it("names every package that must not load, and not the ones that may", () => {
+    const source = (owner: string, file = `/x/node_modules/${owner}/index.js`): Source => ({ file, owner });
+    for (const owner of [
+      "@aws-sdk/client-secrets-manager",
+      "@smithy/smithy-client",
+      "@google-cloud/secret-manager",
+      "google-gax",
+      "@grpc/grpc-js",
+      "@azure/keyvault-secrets",
+      "@azure/identity",
+      "node-vault",
+      "express",
+      "@zs/server",
+      "@zs/store-aws",
+      "@zs/store-gcp",
+      "@zs/store-azure",
+      "@zs/store-vault",
+    ]) {
+      expect([owner, isForbidden(source(owner))]).toEqual([owner, true]);
+    }
+    expect(isForbidden(source("(none)", "/repo/apps/server/src/app.ts"))).toBe(true);
+    for (const owner of ["@zs/store-sql", "@zs/client", "@zs/core", "knex", "sqlite3", "express-rate-limit-like", "expressive"]) {
+      expect([owner, isForbidden(source(owner))]).toEqual([owner, false]);
+    }
+  });
+
+  it("tells a file's package from its node_modules path or the nearest named package.json", () => {
+    expect(ownerOf("/r/node_modules/.pnpm/@aws-sdk+client-sts@3.1/node_modules/@aws-sdk/client-sts/dist/index.js")).toBe("@aws-sdk/client-sts");
+    expect(ownerOf("/r/node_modules/.pnpm/express@5.3.0/node_modules/express/lib/router.js")).toBe("express");
+    expect(ownerOf(path.join(CLI_DIR, "..", "..", "packages", "client", "src", "client.ts"))).toBe("@zs/client");
+    expect(ownerOf(ZS)).toBe("@zs/cli");
+  });
+});
