@@ -6,7 +6,13 @@ import { UsageError } from "./usage-error.js";
 const SCOPES = ["workspace", "user"];
 const workspaceOption = () => new Option("--workspace <name>", "act in this workspace instead of the active one");
 const outputOption = (formats: readonly string[]) => new Option("-o, --output <format>", "output format").choices(formats).default("table");
-const scopeOption = (flags: string, description: string) => new Option(flags, description).choices(SCOPES);
+// Not `.choices()`: commander would quote the refused value, which may be a secret meant for a
+// key named like the option (`--scope=…`).
+const scopeOption = (flags: string, description: string) =>
+  new Option(flags, `${description}: ${SCOPES.join(" or ")}`).argParser((value: string) => {
+    if (!SCOPES.includes(value)) throw new UsageError(`${flags.split(" ")[1]} must be ${SCOPES.join(" or ")}.`);
+    return value;
+  });
 const positiveInteger = (name: string) => (text: string) => {
   if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, not '${text}'.`);
   return Number(text);

@@ -165,7 +165,13 @@ describe.each(HARNESS_FACTORIES)("zs secret create ($mode)", (factory) => {
 
   it("refuses an unknown scope as a usage error", async () => {
     const result = await zs.run(["secret", "create", uniqueName(), "-s", "global", "--k=v"]);
-    expectUsageError(result, "argument 'global' is invalid. Allowed choices are workspace, user.");
+    expectUsageError(result, "Error: --scope must be workspace or user.");
+  });
+
+  it("a refused --scope value is not echoed (it may be a value meant for a key named scope)", async () => {
+    const result = await zs.run(["secret", "create", uniqueName(), "--scope=hunter2-secret"]);
+    expectUsageError(result, "--scope must be workspace or user.");
+    expect(result.stderr).not.toContain("hunter2-secret");
   });
 
   it("without any key is a usage error and creates nothing", async () => {
