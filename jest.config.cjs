@@ -5,6 +5,8 @@ const path = require("node:path");
 module.exports = {
   // A run-wide setting: under `projects`, a project's own testTimeout is not applied.
   testTimeout: 60000,
+  // Most of the time goes to child processes and databases, so both cores are kept busy.
+  maxWorkers: 2,
   projects: ["packages", "apps", "examples"]
     .flatMap((group) => (fs.existsSync(path.join(__dirname, group)) ? fs.readdirSync(path.join(__dirname, group)).map((name) => path.join(__dirname, group, name)) : []))
     .filter((dir) => fs.existsSync(path.join(dir, "jest.config.cjs"))),

@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { KeyRing, isZsError, type Caller, type EncryptionKey } from "@zs/core";
 import { SqlDatabase, SqlValuesStore, rotateEncryptionKey } from "../src/index.js";
 import {
-  createPostgresDatabase,
   createSqliteDatabase,
   openSqlService,
-  postgresUrl,
   randomKeys,
   type TestDatabase,
+  testDatabases,
 } from "./support/test-databases.js";
 
 const distinctive = () => `fixture-${randomBytes(12).toString("hex")}`;
@@ -52,10 +51,8 @@ describe("encryption at rest: the SQLite file and its WAL", () => {
   });
 });
 
-const databases: [string, () => Promise<TestDatabase>][] = [["SQLite", createSqliteDatabase]];
-if (postgresUrl) databases.push(["PostgreSQL", createPostgresDatabase]);
 
-describe.each(databases)("encryption on %s", (_label, createDatabase) => {
+describe.each(testDatabases)("encryption on %s", (_label, createDatabase) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createDatabase();
@@ -101,7 +98,7 @@ describe.each(databases)("encryption on %s", (_label, createDatabase) => {
   });
 });
 
-describe.each(databases)("key rotation on %s", (_label, createDatabase) => {
+describe.each(testDatabases)("key rotation on %s", (_label, createDatabase) => {
   let db: TestDatabase;
   const oldKeys = randomKeys("old");
   const newKeys = randomKeys("new");

@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Caller, SecretsService } from "@zs/core";
 import {
-  createPostgresDatabase,
-  createSqliteDatabase,
   openSqlService,
-  postgresUrl,
   type TestDatabase,
+  testDatabases,
 } from "./support/test-databases.js";
 
 // `name=contains:` is answered by an index (FTS5 trigrams on SQLite, pg_trgm on PostgreSQL)
 // for 3+ name characters, by a scan otherwise: both must agree with the rows as they are now.
-const databases: [string, () => Promise<TestDatabase>][] = [["SQLite", createSqliteDatabase]];
-if (postgresUrl) databases.push(["PostgreSQL", createPostgresDatabase]);
 
-describe.each(databases)("name contains filters on %s", (_label, createDatabase) => {
+describe.each(testDatabases)("name contains filters on %s", (_label, createDatabase) => {
   let db: TestDatabase;
   let service: SecretsService;
   let caller: Caller;

@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { KeyRing, SecretsService, isZsError, type Caller, type SecretValuesStore } from "@zs/core";
 import { KnexMetadataRepository, SqlDatabase, SqlValuesStore } from "../src/index.js";
 import {
-  createPostgresDatabase,
-  createSqliteDatabase,
-  postgresUrl,
   randomKeys,
   type TestDatabase,
+  testDatabases,
 } from "./support/test-databases.js";
 
 /** The real sql store with a switch that makes its writes fail, as a broken backend would. */
@@ -24,10 +22,8 @@ function withFailingWrites(store: SqlValuesStore): SecretValuesStore & { failWri
   };
 }
 
-const databases: [string, () => Promise<TestDatabase>][] = [["SQLite", createSqliteDatabase]];
-if (postgresUrl) databases.push(["PostgreSQL", createPostgresDatabase]);
 
-describe.each(databases)("metadata and values commit together on %s", (_label, createDatabase) => {
+describe.each(testDatabases)("metadata and values commit together on %s", (_label, createDatabase) => {
   let db: TestDatabase;
   let database: SqlDatabase;
   let values: ReturnType<typeof withFailingWrites>;

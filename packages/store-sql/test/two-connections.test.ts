@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Caller } from "@zs/core";
 import {
-  createPostgresDatabase,
-  createSqliteDatabase,
   openSqlService,
-  postgresUrl,
   randomKeys,
   type TestDatabase,
+  testDatabases,
 } from "./support/test-databases.js";
 
 // Two services with pools of their own on one database: what two processes (a CLI and a
 // server, or two server instances) see.
-const databases: [string, () => Promise<TestDatabase>][] = [["SQLite", createSqliteDatabase]];
-if (postgresUrl) databases.push(["PostgreSQL", createPostgresDatabase]);
 
-describe.each(databases)("two connections to one %s database", (_label, createDatabase) => {
+describe.each(testDatabases)("two connections to one %s database", (_label, createDatabase) => {
   let db: TestDatabase;
   let first: Awaited<ReturnType<typeof openSqlService>>;
   let second: Awaited<ReturnType<typeof openSqlService>>;

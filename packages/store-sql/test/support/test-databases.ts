@@ -41,6 +41,12 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** The databases every cross-database test runs on: SQLite always, PostgreSQL when configured. */
+export const testDatabases: [string, () => Promise<TestDatabase>][] = [
+  ["SQLite", createSqliteDatabase],
+  ...(postgresUrl ? [["PostgreSQL", createPostgresDatabase] as [string, () => Promise<TestDatabase>]] : []),
+];
+
 /** A fresh random key ring. */
 export function randomKeys(id?: string): EncryptionKey[] {
   const problems: string[] = [];
