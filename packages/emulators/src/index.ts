@@ -1,0 +1,4 @@
+// Each emulator exports its start function and types here, one line per emulator.
+export {};
+export { startVaultEmulator, type VaultEmulator, type VaultEmulatorFaults, type VaultEmulatorOptions, type VaultKvOperation } from "./vault-kv.js";
+export { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator, type AwsSecretsManagerEmulatorOptions, type AwsSecretsManagerFaults, type AwsSecretsManagerOperation } from "./aws-secrets-manager.js";

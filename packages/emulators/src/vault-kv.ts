@@ -1,0 +1,247 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** The KV v2 operations the emulator answers, as counted in `calls`. */
+export type VaultKvOperation = "readData" | "writeData" | "deleteData" | "readMetadata" | "deleteMetadata" | "health" | "other";
+
+/** Options of `startVaultEmulator`. */
+export interface VaultEmulatorOptions {
+  /** Port to listen on (127.0.0.1). @default 0, a free port */
+  port?: number;
+  /** The one token the emulator accepts in `X-Vault-Token`. @default a random UUID */
+  token?: string;
+  /** KV v2 mounts that exist; any other mount answers "no handler for route". @default ["secret"] */
+  mounts?: string[];
+}
+
+/** Faults applied to the next requests (after the token check), in this order: drop, fail, latency. */
+export interface VaultEmulatorFaults {
+  /** The next `count` requests answer `status` (503 by default) with a Vault error body. */
+  failNext(count: number, status?: number): void;
+  /** The next `count` requests have their connection destroyed without an answer. */
+  dropNext(count: number): void;
+  /** Every request waits this long before it is handled; 0 turns it off. */
+  setLatency(ms: number): void;
+}
+
+/** A running emulator. */
+export interface VaultEmulator {
+  /** `http://127.0.0.1:PORT`, what a client takes as `VAULT_ADDR`. */
+  address: string;
+  token: string;
+  /** Requests received per operation, faulted ones included (the client made the call). */
+  calls: Record<VaultKvOperation, number>;
+  faults: VaultEmulatorFaults;
+  /** Forgets every secret, count and pending fault. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface StoredVersion {
+  data: Record<string, unknown>;
+  createdTime: string;
+  deletionTime: string;
+}
+
+interface StoredSecret {
+  currentVersion: number;
+  versions: Map<number, StoredVersion>;
+}
+
+const OPERATIONS: VaultKvOperation[] = ["readData", "writeData", "deleteData", "readMetadata", "deleteMetadata", "health", "other"];
+
+function zeroCalls(): Record<VaultKvOperation, number> {
+  return Object.fromEntries(OPERATIONS.map((operation) => [operation, 0])) as Record<VaultKvOperation, number>;
+}
+
+function sendJson(response: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    response.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function versionMetadata(version: number, stored: StoredVersion): Record<string, unknown> {
+  return {
+    created_time: stored.createdTime,
+    custom_metadata: null,
+    deletion_time: stored.deletionTime,
+    destroyed: false,
+    version,
+  };
+}
+
+/** Vault's envelope around a response's `data`. */
+function envelope(data: unknown): Record<string, unknown> {
+  return { request_id: randomUUID(), lease_id: "", renewable: false, lease_duration: 0, data, wrap_info: null, warnings: null, auth: null };
+}
+
+/**
+ * Starts a local server speaking HashiCorp Vault's KV v2 HTTP API, enough for `@zs/store-vault`:
+ * token check, read / check-and-set write / soft delete of `/v1/<mount>/data/<path>`, read and
+ * delete-all-versions of `/v1/<mount>/metadata/<path>`, and `/v1/sys/health`; with call counts
+ * and fault injection.
+ */
+export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Promise<VaultEmulator> {
+  const token = options.token ?? randomUUID();
+  const mounts = new Set(options.mounts ?? ["secret"]);
+  const secrets = new Map<string, StoredSecret>();
+  let calls = zeroCalls();
+  let failCount = 0;
+  let failStatus = 503;
+  let dropCount = 0;
+  let latencyMs = 0;
+
+  function classify(method: string, segments: string[]): VaultKvOperation {
+    if (segments[0] === "sys" && segments[1] === "health") return "health";
+    const kind = segments[1];
+    if (kind === "data") {
+      if (method === "GET") return "readData";
+      if (method === "POST" || method === "PUT") return "writeData";
+      if (method === "DELETE") return "deleteData";
+    }
+    if (kind === "metadata") {
+      if (method === "GET") return "readMetadata";
+      if (method === "DELETE") return "deleteMetadata";
+    }
+    return "other";
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const method = request.method ?? "GET";
+    if (!url.pathname.startsWith("/v1/")) return sendJson(response, 404, { errors: [] });
+    const segments = url.pathname.slice("/v1/".length).split("/").map(decodeURIComponent);
+    const operation = classify(method, segments);
+    calls[operation] += 1;
+
+    if (operation === "health") {
+      return sendJson(response, 200, { initialized: true, sealed: false, standby: false, version: "1.17.0-zs-emulator" });
+    }
+    if (request.headers["x-vault-token"] !== token) return sendJson(response, 403, { errors: ["permission denied"] });
+
+    if (dropCount > 0) {
+      dropCount -= 1;
+      request.socket.destroy();
+      return;
+    }
+    if (failCount > 0) {
+      failCount -= 1;
+      return sendJson(response, failStatus, { errors: [failStatus === 503 ? "Vault is sealed" : "internal error"] });
+    }
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+
+    const [mount, kind, ...rest] = segments;
+    const path = rest.join("/");
+    if (!mount || !mounts.has(mount) || (kind !== "data" && kind !== "metadata") || path === "") {
+      return sendJson(response, 404, { errors: [`no handler for route "${segments.join("/")}". route entry not found.`] });
+    }
+    const key = `${mount}/${path}`;
+    const stored = secrets.get(key);
+
+    switch (operation) {
+      case "readData": {
+        const requested = Number(url.searchParams.get("version") ?? 0) || stored?.currentVersion || 0;
+        const version = stored?.versions.get(requested);
+        if (!stored || !version) return sendJson(response, 404, { errors: [] });
+        // Vault answers a soft-deleted version with 404 and its metadata, but no data.
+        if (version.deletionTime !== "") return sendJson(response, 404, envelope({ data: null, metadata: versionMetadata(requested, version) }));
+        return sendJson(response, 200, envelope({ data: version.data, metadata: versionMetadata(requested, version) }));
+      }
+      case "writeData": {
+        let body: { data?: unknown; options?: { cas?: unknown } };
+        try {
+          body = JSON.parse((await readBody(request)) || "{}") as typeof body;
+        } catch {
+          return sendJson(response, 400, { errors: ["failed to parse JSON input"] });
+        }
+        if (typeof body.data !== "object" || body.data === null || Array.isArray(body.data)) {
+          return sendJson(response, 400, { errors: ["no data provided"] });
+        }
+        const currentVersion = stored?.currentVersion ?? 0;
+        const cas = body.options?.cas;
+        if (cas !== undefined && Number(cas) !== currentVersion) {
+          return sendJson(response, 400, { errors: ["check-and-set parameter did not match the current version"] });
+        }
+        const next: StoredSecret = stored ?? { currentVersion: 0, versions: new Map() };
+        next.currentVersion += 1;
+        const version: StoredVersion = { data: body.data as Record<string, unknown>, createdTime: new Date().toISOString(), deletionTime: "" };
+        next.versions.set(next.currentVersion, version);
+        secrets.set(key, next);
+        return sendJson(response, 200, envelope(versionMetadata(next.currentVersion, version)));
+      }
+      case "deleteData": {
+        const version = stored?.versions.get(stored.currentVersion);
+        if (version && version.deletionTime === "") version.deletionTime = new Date().toISOString();
+        return sendJson(response, 204);
+      }
+      case "readMetadata": {
+        if (!stored) return sendJson(response, 404, { errors: [] });
+        const versions = Object.fromEntries([...stored.versions].map(([number, version]) => [String(number), versionMetadata(number, version)]));
+        return sendJson(response, 200, envelope({ current_version: stored.currentVersion, oldest_version: 0, versions, custom_metadata: null }));
+      }
+      case "deleteMetadata": {
+        // Vault answers 204 whether or not the path existed.
+        secrets.delete(key);
+        return sendJson(response, 204);
+      }
+      default:
+        return sendJson(response, 405, { errors: ["unsupported operation"] });
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { errors: [(error as Error).message] });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const emulator: VaultEmulator = {
+    address: `http://127.0.0.1:${port}`,
+    token,
+    get calls() {
+      return calls;
+    },
+    faults: {
+      failNext(count, status = 503) {
+        failCount = count;
+        failStatus = status;
+      },
+      dropNext(count) {
+        dropCount = count;
+      },
+      setLatency(ms) {
+        latencyMs = ms;
+      },
+    },
+    reset() {
+      secrets.clear();
+      calls = zeroCalls();
+      failCount = 0;
+      dropCount = 0;
+      latencyMs = 0;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return emulator;
+}

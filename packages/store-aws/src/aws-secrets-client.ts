@@ -1,0 +1,82 @@
+/** A secret's tag, as Secrets Manager keeps it. */
+export interface AwsTag {
+  key: string;
+  value: string;
+}
+
+/** A secret's current value: exactly one of the two is set. */
+export interface AwsSecretValue {
+  secretString?: string;
+  secretBinary?: Uint8Array;
+}
+
+/**
+ * The Secrets Manager calls the `aws` store makes, and nothing else: the SDK stays behind it,
+ * so the store's logic never sees SDK types. Errors are the SDK's, with `name` and
+ * `$metadata.httpStatusCode`.
+ */
+export interface AwsSecretsClient {
+  /** `CreateSecret` with tags; fails with `ResourceExistsException` when the name is taken. */
+  createSecret(name: string, value: AwsSecretValue, tags: AwsTag[]): Promise<void>;
+  /** `PutSecretValue`: a new current version. */
+  putSecretValue(name: string, value: AwsSecretValue): Promise<void>;
+  /** `GetSecretValue` of the current version. */
+  getSecretValue(name: string): Promise<AwsSecretValue>;
+  /** `DescribeSecret`, for the tags only. */
+  describeSecretTags(name: string): Promise<AwsTag[]>;
+  /** `DeleteSecret` with `ForceDeleteWithoutRecovery`. */
+  deleteSecret(name: string): Promise<void>;
+  close(): void;
+}
+
+/** Where and as whom the SDK client talks. */
+export interface AwsClientSettings {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** Per-request timeout in ms. */
+  requestTimeoutMs: number;
+}
+
+/**
+ * Creates the SDK-backed client, importing `@aws-sdk/client-secrets-manager` only now, so
+ * nothing loads the SDK unless an `aws` store is configured.
+ */
+export async function createSdkSecretsClient(settings: AwsClientSettings): Promise<AwsSecretsClient> {
+  const sdk = await import("@aws-sdk/client-secrets-manager");
+  const client = new sdk.SecretsManagerClient({
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    // The store retries on its own terms (bounded, jittered, counted); the SDK's retries would multiply them.
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: settings.requestTimeoutMs, connectionTimeout: settings.requestTimeoutMs },
+  });
+  const toSdkValue = (value: AwsSecretValue) =>
+    value.secretBinary !== undefined ? { SecretBinary: value.secretBinary } : { SecretString: value.secretString ?? "" };
+
+  return {
+    async createSecret(name, value, tags) {
+      await client.send(
+        new sdk.CreateSecretCommand({ Name: name, ...toSdkValue(value), Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) }),
+      );
+    },
+    async putSecretValue(name, value) {
+      await client.send(new sdk.PutSecretValueCommand({ SecretId: name, ...toSdkValue(value) }));
+    },
+    async getSecretValue(name) {
+      const output = await client.send(new sdk.GetSecretValueCommand({ SecretId: name }));
+      return output.SecretBinary !== undefined ? { secretBinary: output.SecretBinary } : { secretString: output.SecretString ?? "" };
+    },
+    async describeSecretTags(name) {
+      const output = await client.send(new sdk.DescribeSecretCommand({ SecretId: name }));
+      return (output.Tags ?? []).map((t) => ({ key: t.Key ?? "", value: t.Value ?? "" }));
+    },
+    async deleteSecret(name) {
+      await client.send(new sdk.DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
+    },
+    close() {
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,196 @@
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { randomUUID } from "node:crypto";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { StoreRegistry, isZsError, silentLogger, type SecretValuesStore } from "@zs/core";
+import type { AwsSecretsManagerEmulator } from "@zs/emulators";
+import awsStore, { awsStore as namedAwsStore } from "../src/index.js";
+import { ACCESS_KEY_ID, createStore, startEmulator } from "./support/aws-fixture.js";
+
+const DEPLOYMENT = "0b7e4a52-93d1-4f7c-8f0e-5c2a1d9b6e34";
+const OTHER_DEPLOYMENT = "c3d9f1a0-2b4e-4d6f-a8c7-1e5b9f3d2a70";
+
+let emulator: AwsSecretsManagerEmulator;
+let store: SecretValuesStore;
+let other: SecretValuesStore;
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  store = await createStore(emulator, DEPLOYMENT);
+  other = await createStore(emulator, OTHER_DEPLOYMENT);
+});
+
+afterAll(async () => {
+  await store?.close?.();
+  await other?.close?.();
+  await emulator?.close();
+});
+
+beforeEach(() => emulator.reset());
+
+describe("aws store definition", () => {
+  it("the default export and the named export are the same store definition of type aws", () => {
+    expect(awsStore).toBe(namedAwsStore);
+    expect(awsStore.type).toBe("aws");
+    expect(awsStore.apiVersion).toBe(1);
+  });
+
+  it("prefix defaults to zs/", () => {
+    expect(awsStore.optionsSchema.parse({})).toEqual({ prefix: "zs/" });
+  });
+
+  it("an unknown option is refused naming the allowed ones", async () => {
+    const registry = new StoreRegistry({ aws: async () => awsStore });
+    const error = await failure(registry.create("aws", { regoin: "eu-west-1" }, { deploymentId: DEPLOYMENT, logger: silentLogger, configDir: "." }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/regoin/);
+    expect((error as Error).message).toMatch(/Allowed options: region, endpoint, prefix, access_key_id, secret_access_key/);
+  });
+
+  it("access_key_id without secret_access_key is refused", () => {
+    expect(awsStore.optionsSchema.safeParse({ access_key_id: "AKIA" }).success).toBe(false);
+  });
+});
+
+describe("aws store against the emulator", () => {
+  it("a secret is named <prefix><id>, tagged with the deployment and the secret id, and holds one JSON object", async () => {
+    const prefixed = await createStore(emulator, DEPLOYMENT, { prefix: "team-a/zs/" });
+    const secretId = randomUUID();
+    await prefixed.putValues(secretId, { user: "admin" });
+    await prefixed.close?.();
+    const sdk = new SecretsManagerClient({
+      endpoint: emulator.endpoint,
+      region: "eu-west-1",
+      credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: "x" },
+    });
+    const output = await sdk.send(new GetSecretValueCommand({ SecretId: `team-a/zs/${secretId}` }));
+    sdk.destroy();
+    expect(JSON.parse(output.SecretString ?? "")).toEqual({ "zs-deployment": DEPLOYMENT, values: { user: "admin" } });
+  });
+
+  it("get makes one call, put two (DescribeSecret then CreateSecret or PutSecretValue), delete two", async () => {
+    const secretId = randomUUID();
+    const callsOf = async (operation: () => Promise<unknown>) => {
+      const before = { ...emulator.calls };
+      await operation();
+      return Object.fromEntries(Object.entries(emulator.calls).map(([op, n]) => [op, n - before[op as keyof typeof before]]));
+    };
+    const none = { CreateSecret: 0, PutSecretValue: 0, GetSecretValue: 0, DescribeSecret: 0, DeleteSecret: 0 };
+    expect(await callsOf(() => store.putValues(secretId, { k: "v1" }))).toEqual({ ...none, DescribeSecret: 1, CreateSecret: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }))).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1 });
+    expect(await callsOf(() => store.getValues(secretId))).toEqual({ ...none, GetSecretValue: 1 });
+    expect(await callsOf(() => store.getValues(randomUUID()))).toEqual({ ...none, GetSecretValue: 1 });
+    expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ ...none, DescribeSecret: 1, DeleteSecret: 1 });
+    expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ ...none, DescribeSecret: 1 });
+  });
+
+  it("throttled calls are retried and the operation succeeds", async () => {
+    const secretId = randomUUID();
+    emulator.faults.throttleNext = 2;
+    await store.putValues(secretId, { k: "v" });
+    expect(emulator.calls.DescribeSecret).toBe(3);
+    emulator.faults.throttleNext = 1;
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    expect(emulator.calls.GetSecretValue).toBe(2);
+  });
+
+  it("a dropped connection and a single 5xx are retried", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    emulator.faults.dropNext = 1;
+    emulator.faults.failNext = 1;
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    expect(emulator.calls.GetSecretValue).toBe(3);
+  });
+
+  it("persistent 5xx ends in BACKEND_UNAVAILABLE after a bounded number of attempts", async () => {
+    emulator.faults.failNext = 100;
+    const error = await failure(store.getValues(randomUUID()));
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/^aws: GetSecretValue .* after 4 attempts: InternalServiceError/);
+    expect(emulator.calls.GetSecretValue).toBe(4);
+  });
+
+  it("persistent throttling ends in BACKEND_UNAVAILABLE", async () => {
+    emulator.faults.throttleNext = 100;
+    const error = await failure(store.putValues(randomUUID(), { k: "v" }));
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/ThrottlingException/);
+  });
+
+  it("another deployment's object is absent: get is undefined, delete is false and leaves it, put is refused", async () => {
+    const secretId = randomUUID();
+    await other.putValues(secretId, { owner: "other" });
+    expect(await store.getValues(secretId)).toBeUndefined();
+    expect(await store.deleteValues(secretId)).toBe(false);
+    const error = await failure(store.putValues(secretId, { owner: "me" }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/belongs to zs deployment c3d9f1a0-.*refusing to overwrite/);
+    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+  });
+
+  it("delete of an object already gone returns false", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    expect(await store.deleteValues(secretId)).toBe(true);
+    expect(await store.deleteValues(secretId)).toBe(false);
+  });
+
+  it("values whose JSON outgrows 64 KiB through escaping are stored compressed and round-trip", async () => {
+    const secretId = randomUUID();
+    const values = { control: "\u0001".repeat(20000), text: "x".repeat(40000) };
+    await store.putValues(secretId, values);
+    expect(await store.getValues(secretId)).toEqual(values);
+  });
+
+  it("a values map over 64 KiB is refused with SECRET_TOO_LARGE before any call", async () => {
+    const error = await failure(store.putValues(randomUUID(), { big: "x".repeat(65536) }));
+    expect(isZsError(error) && error.code).toBe("SECRET_TOO_LARGE");
+    expect(Object.values(emulator.calls).every((n) => n === 0)).toBe(true);
+  });
+
+  it("rejected credentials are a CONFIGURATION_ERROR naming the credential options, not retried", async () => {
+    const stranger = await createStore(emulator, DEPLOYMENT, { access_key_id: "AKIAUNKNOWN000000000" });
+    const error = await failure(stranger.getValues(randomUUID()));
+    await stranger.close?.();
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/rejected the credentials \(UnrecognizedClientException\).*access_key_id/);
+    expect(emulator.calls.GetSecretValue).toBe(1);
+  });
+
+  it("check reports an unreachable endpoint as BACKEND_UNAVAILABLE", async () => {
+    const closed = await startEmulator();
+    await closed.close();
+    const unreachable = await createStore(closed, DEPLOYMENT);
+    const error = await failure(unreachable.check!());
+    await unreachable.close?.();
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+  });
+
+  it("error messages never carry a secret value", async () => {
+    const secretValue = "s3cr3t-value-that-must-not-leak";
+    const secretId = randomUUID();
+    await other.putValues(secretId, { password: secretValue });
+    const messages: string[] = [];
+    for (const attempt of [
+      () => store.putValues(secretId, { password: secretValue }),
+      () => {
+        emulator.faults.failNext = 100;
+        return store.putValues(randomUUID(), { password: secretValue });
+      },
+    ]) {
+      const error = await failure(attempt());
+      messages.push(String(error), JSON.stringify((error as { details?: unknown }).details ?? {}));
+    }
+    emulator.faults.failNext = 0;
+    expect(messages.join("\n")).not.toContain(secretValue);
+  });
+});

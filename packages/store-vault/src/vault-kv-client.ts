@@ -1,0 +1,106 @@
+/** One version of a KV v2 secret as read: its data (`null` when that version is soft-deleted) and number. */
+export interface VaultKvDocument {
+  data: Record<string, unknown> | null;
+  version: number;
+}
+
+/**
+ * A failed Vault call: `status` is the HTTP status, `undefined` when no answer came (refused,
+ * reset, timed out); `reason` is Vault's first error message or the socket error's code. It
+ * never carries the request, so never a value.
+ */
+export class VaultCallError extends Error {
+  readonly status: number | undefined;
+  readonly reason: string;
+
+  constructor(status: number | undefined, reason: string) {
+    super(status === undefined ? `no answer (${reason})` : `status ${status}${reason ? `: ${reason}` : ""}`);
+    this.name = "VaultCallError";
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+/** The KV v2 calls the `vault` store makes; paths are relative to the mount. */
+export interface VaultKvClient {
+  /** The current version, or `undefined` when the path has none (a plain 404). */
+  readData(mount: string, path: string): Promise<VaultKvDocument | undefined>;
+  /** Writes a new version with check-and-set: `cas` 0 = only if absent, N = only if the current version is N. */
+  writeData(mount: string, path: string, data: Record<string, unknown>, cas: number): Promise<void>;
+  /** Deletes every version and the metadata of the path. */
+  deleteMetadata(mount: string, path: string): Promise<void>;
+}
+
+/** Connection settings of `createNodeVaultClient`. */
+export interface NodeVaultClientOptions {
+  address: string;
+  token: string;
+  namespace?: string | undefined;
+  /** Per-request timeout in ms. */
+  timeoutMs: number;
+}
+
+interface NodeVaultError {
+  message?: string;
+  code?: string;
+  response?: { statusCode?: number; body?: unknown };
+}
+
+function toCallError(error: unknown): VaultCallError {
+  const failure = (error ?? {}) as NodeVaultError;
+  const status = failure.response?.statusCode;
+  if (status === undefined) return new VaultCallError(undefined, failure.code ?? "connection failed");
+  const errors = (failure.response?.body as { errors?: unknown } | undefined)?.errors;
+  const reason = Array.isArray(errors) && typeof errors[0] === "string" ? errors[0] : "";
+  return new VaultCallError(status, reason);
+}
+
+function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+/** The `VaultKvClient` over node-vault, which is imported only now. */
+export async function createNodeVaultClient(options: NodeVaultClientOptions): Promise<VaultKvClient> {
+  const { default: nodeVault } = await import("node-vault");
+  const vault = nodeVault({
+    endpoint: options.address,
+    token: options.token,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    requestOptions: { timeout: options.timeoutMs },
+  });
+  return {
+    async readData(mount, path) {
+      try {
+        const body = (await vault.read(`${encodePath(mount)}/data/${encodePath(path)}`)) as {
+          data?: { data?: Record<string, unknown> | null; metadata?: { version?: number } };
+        };
+        return { data: body.data?.data ?? null, version: body.data?.metadata?.version ?? 0 };
+      } catch (error) {
+        const failure = error as NodeVaultError;
+        if (failure.response?.statusCode === 404) {
+          const body = failure.response.body as { errors?: unknown[]; data?: { metadata?: { version?: number } } } | undefined;
+          // A soft-deleted current version: 404, but with its metadata (the version for check-and-set).
+          const version = body?.data?.metadata?.version;
+          if (typeof version === "number") return { data: null, version };
+          // A plain 404 has no error text; "no handler for route" means the mount is missing.
+          if (!body?.errors || body.errors.length === 0) return undefined;
+        }
+        throw toCallError(error);
+      }
+    },
+    async writeData(mount, path, data, cas) {
+      try {
+        await vault.write(`${encodePath(mount)}/data/${encodePath(path)}`, { data, options: { cas } });
+      } catch (error) {
+        throw toCallError(error);
+      }
+    },
+    async deleteMetadata(mount, path) {
+      try {
+        await vault.delete(`${encodePath(mount)}/metadata/${encodePath(path)}`);
+      } catch (error) {
+        throw toCallError(error);
+      }
+    },
+  };
+}

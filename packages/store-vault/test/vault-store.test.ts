@@ -1,0 +1,201 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { isZsError, type SecretValuesStore } from "@zs/core";
+import { startVaultEmulator, type VaultEmulator, type VaultKvOperation } from "@zs/emulators";
+import nodeVault from "node-vault";
+import { createVaultStore } from "./support/vault-test-store.js";
+
+async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isZsError(error)) throw new Error(`expected a ZsError, got ${String(error)}`);
+  return { code: error.code, message: error.message };
+}
+
+describe("vault values store against the KV v2 emulator", () => {
+  let emulator: VaultEmulator;
+  let store: SecretValuesStore;
+  let raw: nodeVault.client;
+  const deploymentId = randomUUID();
+
+  /** Calls made by `run`, per operation. */
+  async function callsDuring(run: () => Promise<unknown>): Promise<Partial<Record<VaultKvOperation, number>>> {
+    const before = { ...emulator.calls };
+    await run();
+    const made: Partial<Record<VaultKvOperation, number>> = {};
+    for (const [operation, count] of Object.entries(emulator.calls) as [VaultKvOperation, number][]) {
+      if (count !== before[operation]) made[operation] = count - before[operation];
+    }
+    return made;
+  }
+
+  beforeAll(async () => {
+    emulator = await startVaultEmulator();
+    store = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token }, deploymentId);
+    raw = nodeVault({ endpoint: emulator.address, token: emulator.token });
+  });
+
+  beforeEach(() => {
+    emulator.faults.failNext(0);
+    emulator.faults.dropNext(0);
+    emulator.faults.setLatency(0);
+  });
+
+  afterAll(async () => {
+    await store.close?.();
+    await emulator.close();
+  });
+
+  describe("options", () => {
+    it("an unknown option is refused naming the allowed ones", async () => {
+      const error = await failure(createVaultStore({ vault_addr: emulator.address, vault_token: "t", region: "x" }));
+      expect(error.code).toBe("CONFIGURATION_ERROR");
+      expect(error.message).toContain("vault_addr, vault_token, vault_namespace, mount_point");
+    });
+
+    it("vault_addr and vault_token are required and reported together", async () => {
+      const error = await failure(createVaultStore({}));
+      expect(error.message).toContain("vault_addr");
+      expect(error.message).toContain("vault_token");
+    });
+
+    it("a mount_point that is not a KV mount is a clear configuration error", async () => {
+      const other = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token, mount_point: "nope" });
+      const error = await failure(other.getValues(randomUUID()));
+      expect(error.code).toBe("CONFIGURATION_ERROR");
+      expect(error.message).toMatch(/^vault: .*mount_point/);
+    });
+  });
+
+  describe("layout", () => {
+    it("keeps the values as one JSON string tagged with the deployment at secret/data/zs/<id>", async () => {
+      const id = randomUUID();
+      await store.putValues(id, { user: "admin", password: "pw" });
+      const read = await raw.read(`secret/data/zs/${id}`);
+      expect(read.data.data).toEqual({ values: JSON.stringify({ user: "admin", password: "pw" }), "zs-deployment": deploymentId });
+    });
+
+    it("each put writes a new version with check-and-set", async () => {
+      const id = randomUUID();
+      await store.putValues(id, { k: "1" });
+      await store.putValues(id, { k: "2" });
+      expect((await raw.read(`secret/data/zs/${id}`)).data.metadata.version).toBe(2);
+    });
+
+    it("a soft-deleted object reads as absent and can be written again", async () => {
+      const id = randomUUID();
+      await store.putValues(id, { k: "1" });
+      await raw.delete(`secret/data/zs/${id}`);
+      expect(await store.getValues(id)).toBeUndefined();
+      await store.putValues(id, { k: "2" });
+      expect(await store.getValues(id)).toEqual({ k: "2" });
+    });
+
+    it("concurrent puts to one id all succeed through check-and-set retries; one of them wins", async () => {
+      const id = randomUUID();
+      await Promise.all([1, 2, 3].map((n) => store.putValues(id, { n: String(n) })));
+      expect(["1", "2", "3"]).toContain((await store.getValues(id))?.n);
+    });
+  });
+
+  describe("calls per operation", () => {
+    it("get makes one call", async () => {
+      const id = randomUUID();
+      await store.putValues(id, { k: "v" });
+      expect(await callsDuring(() => store.getValues(id))).toEqual({ readData: 1 });
+    });
+
+    it("put makes at most two calls: read the version, write with check-and-set", async () => {
+      const id = randomUUID();
+      expect(await callsDuring(() => store.putValues(id, { k: "new" }))).toEqual({ readData: 1, writeData: 1 });
+      expect(await callsDuring(() => store.putValues(id, { k: "again" }))).toEqual({ readData: 1, writeData: 1 });
+    });
+
+    it("delete reads the tag, then deletes every version; an absent id costs one call", async () => {
+      const id = randomUUID();
+      await store.putValues(id, { k: "v" });
+      expect(await callsDuring(() => store.deleteValues(id))).toEqual({ readData: 1, deleteMetadata: 1 });
+      expect(await callsDuring(() => store.deleteValues(id))).toEqual({ readData: 1 });
+    });
+
+    it("a values map over 64 KiB is refused with SECRET_TOO_LARGE before any call", async () => {
+      let error: { code?: string; message: string } | undefined;
+      const calls = await callsDuring(async () => {
+        error = await failure(store.putValues(randomUUID(), { big: "x".repeat(65536) }));
+      });
+      expect(error?.code).toBe("SECRET_TOO_LARGE");
+      expect(calls).toEqual({});
+    });
+  });
+
+  describe("faults", () => {
+    it("a 503 is retried and the call succeeds", async () => {
+      const id = randomUUID();
+      await store.putValues(id, { k: "v" });
+      emulator.faults.failNext(2, 503);
+      expect(await store.getValues(id)).toEqual({ k: "v" });
+    });
+
+    it("a dropped connection during a put is retried and the put lands", async () => {
+      const id = randomUUID();
+      emulator.faults.dropNext(1);
+      await store.putValues(id, { k: "v" });
+      expect(await store.getValues(id)).toEqual({ k: "v" });
+    });
+
+    it("persistent 5xx becomes BACKEND_UNAVAILABLE after a bounded number of attempts, without the value", async () => {
+      const value = `sekrit-${randomUUID()}`;
+      emulator.faults.failNext(100, 500);
+      let error: { code?: string; message: string } | undefined;
+      const calls = await callsDuring(async () => {
+        error = await failure(store.putValues(randomUUID(), { password: value }));
+      });
+      expect(error?.code).toBe("BACKEND_UNAVAILABLE");
+      expect(error?.message).toMatch(/^vault: .*unavailable after 4 attempt/);
+      expect(error?.message).not.toContain(value);
+      expect(calls).toEqual({ readData: 4 });
+    });
+
+    it("an unreachable address becomes BACKEND_UNAVAILABLE", async () => {
+      const gone = await startVaultEmulator();
+      await gone.close();
+      const unreachable = await createVaultStore({ vault_addr: gone.address, vault_token: "t" });
+      expect((await failure(unreachable.getValues(randomUUID()))).code).toBe("BACKEND_UNAVAILABLE");
+    });
+
+    it("a bad token is a clear configuration error, not retried", async () => {
+      const wrong = await createVaultStore({ vault_addr: emulator.address, vault_token: "not-the-token" });
+      let error: { code?: string; message: string } | undefined;
+      const calls = await callsDuring(async () => {
+        error = await failure(wrong.getValues(randomUUID()));
+      });
+      expect(error?.code).toBe("CONFIGURATION_ERROR");
+      expect(error?.message).toMatch(/^vault: permission denied .*vault_token/);
+      expect(calls).toEqual({ readData: 1 });
+      expect((await failure(wrong.check!())).code).toBe("CONFIGURATION_ERROR");
+    });
+  });
+
+  describe("deployments", () => {
+    it("another deployment's object is absent: get undefined, delete false, put refused and the object kept", async () => {
+      const id = randomUUID();
+      const other = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token });
+      await other.putValues(id, { owner: "other" });
+      expect(await store.getValues(id)).toBeUndefined();
+      expect(await store.deleteValues(id)).toBe(false);
+      const error = await failure(store.putValues(id, { owner: "me" }));
+      expect(error.code).toBe("CONFIGURATION_ERROR");
+      expect(error.message).toContain("another zs deployment");
+      expect(await other.getValues(id)).toEqual({ owner: "other" });
+    });
+
+    it("delete of an already-gone object returns false", async () => {
+      const id = randomUUID();
+      await store.putValues(id, { k: "v" });
+      expect(await store.deleteValues(id)).toBe(true);
+      expect(await store.deleteValues(id)).toBe(false);
+    });
+  });
+});
