@@ -24,10 +24,11 @@ export function knexConfigFor(databaseUrl: string): { dialect: SqlDialect; confi
           idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
           afterCreate(connection: { exec(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) {
             connection.exec(
-              // WAL for concurrent readers; FULL sync so an acknowledged write survives a crash;
+              // The busy timeout first, so that even switching to WAL waits for another process; WAL for
+              // concurrent readers; FULL sync so an acknowledged write survives a crash;
               // case-sensitive LIKE as model.md requires on every database; a 32 MiB page cache
               // so filtered counts over large tables stay in memory.
-              "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; " +
+              "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; " +
                 "PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON; PRAGMA cache_size = -32768;",
               (error) => done(error, connection),
             );

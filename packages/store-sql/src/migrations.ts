@@ -1,6 +1,10 @@
 import type { Knex } from "knex";
 
-type Migration = { name: string; up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+/** One step of the schema, applied once, in order, inside the migration lock. */
+export interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+}
 
 /** A name column: byte-wise ("C") collation on PostgreSQL, so sorting and matching agree with SQLite. */
 function nameColumn(knex: Knex, table: Knex.CreateTableBuilder, column: string, length = 255): Knex.ColumnBuilder {
@@ -158,27 +162,10 @@ const initial: Migration = {
       t.primary(["stack_id", "component_id"]);
     });
   },
-  async down(knex) {
-    for (const table of ["stack_components", "stacks", "components", "secret_values", "secrets", "credentials", "users", "workspaces", "zs_meta"]) {
-      await knex.schema.dropTableIfExists(table);
-    }
-  },
 };
 
-const MIGRATIONS: readonly Migration[] = [initial];
+/** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
+export const MIGRATIONS: readonly Migration[] = [initial];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;
-
-/** The schema migrations, shipped in code (no migration files to find at run time). */
-export const migrationSource: Knex.MigrationSource<Migration> = {
-  async getMigrations() {
-    return [...MIGRATIONS];
-  },
-  getMigrationName(migration) {
-    return migration.name;
-  },
-  async getMigration(migration) {
-    return migration;
-  },
-};

@@ -1,11 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import knexFactory, { type Knex } from "knex";
-import { DEFAULT_WORKSPACE } from "@zs/core";
 import { knexConfigFor, type SqlDialect } from "./database-url.js";
-import { LATEST_MIGRATION, migrationSource } from "./migrations.js";
+import { LATEST_MIGRATION } from "./migrations.js";
+import { migrateSchema } from "./schema-migrator.js";
 
 /**
  * One metadata database: its knex pool, its migrations, its deployment id, and the
@@ -30,12 +29,7 @@ export class SqlDatabase {
     try {
       const ready = await readyDeploymentId(knex);
       if (ready) return new SqlDatabase(knex, dialect, ready);
-      await migrate(knex);
-      await knex("zs_meta").insert({ key: "deployment_id", value: randomUUID() }).onConflict("key").ignore();
-      await knex("workspaces").insert({ id: randomUUID(), name: DEFAULT_WORKSPACE, created: Date.now() }).onConflict("name").ignore();
-      await knex("zs_meta").insert({ key: "schema", value: LATEST_MIGRATION }).onConflict("key").merge();
-      const row = await knex("zs_meta").where({ key: "deployment_id" }).first("value");
-      return new SqlDatabase(knex, dialect, String(row.value));
+      return new SqlDatabase(knex, dialect, await migrateSchema(knex, dialect));
     } catch (error) {
       await knex.destroy();
       throw error;
@@ -101,7 +95,6 @@ async function readyDeploymentId(knex: Knex): Promise<string | undefined> {
   return value("schema") === LATEST_MIGRATION ? value("deployment_id") : undefined;
 }
 
-const MIGRATION_ATTEMPTS = 20;
 const TRANSACTION_ATTEMPTS = 20;
 
 /** True when the database gave up a transaction only because of a concurrent one. */
@@ -111,20 +104,6 @@ function isTransientConflict(error: unknown): boolean {
     if (cause.code === "SQLITE_BUSY" || cause.code === "40001" || cause.code === "40P01") return true;
   }
   return false;
-}
-
-/** Runs the migrations; another process migrating at the same moment is waited for. */
-async function migrate(knex: Knex): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await knex.migrate.latest({ migrationSource, tableName: "zs_migrations" });
-      return;
-    } catch (error) {
-      const racing = /locked|already exists|duplicate key|UNIQUE constraint/i.test(String((error as Error).message));
-      if (!racing || attempt >= MIGRATION_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
-    }
-  }
 }
 
 /** True when `error` is a unique-constraint violation on either database. */
