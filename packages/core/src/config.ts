@@ -111,7 +111,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
 
   const portText = settings.get("PORT") ?? "8237";
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) problems.push(`ZS_PORT must be a port number 1-65535, not '${portText}'`);
+  if (!/^\d+$/.test(portText) || port > 65535) problems.push(`ZS_PORT must be a port number 0-65535 (0: any free port), not '${portText}'`);
 
   const adminUsername = settings.get("ADMIN_USERNAME") ?? "admin";
   if (!isValidName(adminUsername)) problems.push("ZS_ADMIN_USERNAME must be 1-255 characters of A-Z a-z 0-9 _ -");

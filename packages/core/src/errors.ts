@@ -1,4 +1,7 @@
-/** The stable error codes of the data model (model.md), plus the start-up configuration error. */
+/**
+ * The stable error codes of the data model (model.md), plus the start-up configuration error
+ * and an HTTP request body over the server's limit.
+ */
 export const ERROR_CODES = [
   "VALIDATION_ERROR",
   "INVALID_FILTER",
@@ -21,6 +24,7 @@ export const ERROR_CODES = [
   "SECRETS_STORE_DISABLED",
   "BACKEND_UNAVAILABLE",
   "CONFIGURATION_ERROR",
+  "REQUEST_TOO_LARGE",
   "INTERNAL",
 ] as const;
 

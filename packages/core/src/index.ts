@@ -113,6 +113,7 @@ export type {
   SecretRow,
   SecretRowChanges,
 } from "./metadata-repository.js";
+export type { CredentialKind, CredentialRepository, CredentialRow } from "./credential-repository.js";
 export {
   DEFAULT_WORKSPACE,
   SecretsService,

@@ -165,7 +165,7 @@ describe("readConfig problems", () => {
     });
     expect(error.code).toBe("CONFIGURATION_ERROR");
     expect(error.message).toMatch(/^Invalid configuration:\n/);
-    expect(error.message).toContain("ZS_PORT must be a port number 1-65535, not 'http'");
+    expect(error.message).toContain("ZS_PORT must be a port number 0-65535 (0: any free port), not 'http'");
     expect(error.message).toContain("ZS_SECRET_VALIDATION_LEVEL");
     expect(error.message).toContain("ZS_ENCRYPTION_KEY must be 32 random bytes");
     expect(error.message).toContain("ZS_DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://");

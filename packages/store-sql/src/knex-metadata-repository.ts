@@ -60,7 +60,7 @@ function toWorkspace(record: { id: string; name: string; created: number | strin
   return { id: record.id, name: record.name, created: iso(record.created) };
 }
 
-function toUser(record: { id: string; name: string; is_admin: boolean | number; created: number | string }): User {
+export function toUser(record: { id: string; name: string; is_admin: boolean | number; created: number | string }): User {
   return { id: record.id, name: record.name, isAdmin: Boolean(record.is_admin), created: iso(record.created) };
 }
 

@@ -1,0 +1,54 @@
+import express, { type Express, type Request } from "express";
+import { DEFAULT_WORKSPACE, ZsError } from "@zs/core";
+import type { Logger } from "pino";
+import { errorHandler } from "./http-errors.js";
+import { requestLog, securityHeaders } from "./http-middleware.js";
+import { mountRoute, type AuthenticatedLocals, type RouteDefinition } from "./route.js";
+import { accountRoutes } from "./routes/account-routes.js";
+import { authRoutes } from "./routes/auth-routes.js";
+import { secretRoutes } from "./routes/secret-routes.js";
+import { systemRoutes } from "./routes/system-routes.js";
+import type { ServerServices } from "./server-services.js";
+
+/** Request bodies over this are refused with 413 (http-api.md). */
+const BODY_LIMIT = "1mb";
+
+/** Every route of the server, in the order they are matched. */
+export function serverRoutes(services: ServerServices): RouteDefinition[] {
+  const routes: RouteDefinition[] = [
+    ...systemRoutes(services, () => routes),
+    ...authRoutes(services),
+    ...accountRoutes(services),
+    ...secretRoutes(services),
+  ];
+  return routes;
+}
+
+function bearerToken(request: Request): string {
+  const match = /^Bearer +(\S+) *$/i.exec(request.get("Authorization") ?? "");
+  if (!match) throw new ZsError("UNAUTHENTICATED", "This route needs 'Authorization: Bearer <token>': a session token from login, or an API key.");
+  return match[1]!;
+}
+
+/** The express application of the zs server (http-api.md). */
+export function createApp(services: ServerServices, logger: Logger): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(securityHeaders, requestLog(logger), express.json({ limit: BODY_LIMIT }));
+
+  const authenticate = async (request: Request): Promise<Required<AuthenticatedLocals>> => {
+    const authenticated = await services.auth.authenticate(bearerToken(request));
+    const { user } = authenticated;
+    return { authenticated, caller: { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: DEFAULT_WORKSPACE } };
+  };
+  const router = express.Router();
+  for (const route of serverRoutes(services)) mountRoute(router, route, authenticate);
+  app.use(router);
+  app.use((request) => {
+    throw new ZsError("NOT_FOUND", `No route ${request.method} ${request.path}.`);
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

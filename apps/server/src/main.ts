@@ -1,0 +1,63 @@
+import { Command } from "commander";
+import { isZsError } from "@zs/core";
+import { createLogger } from "./logger.js";
+import { readServerConfig } from "./server-config.js";
+import { startServer } from "./server.js";
+
+declare const ZS_VERSION: string | undefined;
+const version = typeof ZS_VERSION === "string" ? ZS_VERSION : "0.0.0";
+
+const SETTINGS_HELP = `
+Settings (environment variables win over the --config file, whose keys drop the ZS_ prefix):
+  ZS_DATA_DIR                 where the SQLite file and the generated key live (default: <XDG data dir>/zs/server)
+  ZS_DATABASE_URL             sqlite:PATH, sqlite::memory: or postgres://… (default: sqlite:<data dir>/zs.db)
+  ZS_ENCRYPTION_KEY           32 random bytes, base64, for the sql values store (default: generated into <data dir>/encryption.key)
+  ZS_ENCRYPTION_KEYS          id1:key1,id2:key2 during a key rotation; the first encrypts
+  ZS_SECRETS_STORE_TYPE       sql (default), aws, gcp, azure, vault, none, or a custom store's module
+  ZS_SECRETS_STORE_<OPTION>   an option of the values store, e.g. ZS_SECRETS_STORE_REGION=eu-west-1
+  ZS_HOST, ZS_PORT            address to listen on (default: 127.0.0.1, 8237; port 0 picks a free one)
+  ZS_ADMIN_USERNAME           the admin created on first start (default: admin)
+  ZS_ADMIN_PASSWORD           that admin's password (default: generated and printed once)
+  ZS_SECRET_VALIDATION_LEVEL  NONE, SECRET_EXISTS or SECRET_AND_KEY_EXISTS (default)
+  ZS_LOG_LEVEL                trace, debug, info (default), warn, error, fatal, silent; JSON on stderr`;
+
+function fail(error: unknown): never {
+  process.stderr.write(`Error: ${isZsError(error) ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+async function start(options: { config?: string }): Promise<void> {
+  const config = await readServerConfig(options.config, process.env);
+  const logger = createLogger(config.logLevel);
+  const server = await startServer({ config, logger, version });
+  const lines = [`zs-server ${version} listening on ${server.url} (values store: ${server.services.secrets.valuesStoreType})`];
+  if (server.bootstrap?.generatedPassword) {
+    lines.push(
+      `Created the admin '${server.bootstrap.adminName}' with the generated password: ${server.bootstrap.generatedPassword}`,
+      "It is shown only this once; keep it somewhere safe.",
+    );
+  } else if (server.bootstrap) {
+    lines.push(`Created the admin '${server.bootstrap.adminName}' with the password from ZS_ADMIN_PASSWORD.`);
+  }
+  lines.push(`Log in: zs connect ${server.url} --username ${server.bootstrap?.adminName ?? config.adminUsername}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => fail(error),
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+const program = new Command("zs-server")
+  .description("The zs server: users, API keys, workspaces and secrets over a REST API (http-api.md).")
+  .version(version)
+  .option("-c, --config <file>", "a YAML file of settings (see below)")
+  .addHelpText("after", SETTINGS_HELP)
+  .action((options: { config?: string }) => start(options));
+
+await program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,91 @@
+import type { Request, Response, Router } from "express";
+import { ZsError, parseInput, type Caller, type ErrorCode } from "@zs/core";
+import { z } from "zod";
+import type { Authenticated } from "./auth/auth-service.js";
+
+/** Routes without query parameters refuse any. */
+const EMPTY_QUERY = z.strictObject({});
+
+/** What a handler gets: the validated body and query, the path parameters, and who asks. */
+export interface RouteContext<B, Q> {
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  /** Unset on public routes. */
+  caller: Caller;
+  authenticated: Authenticated;
+  request: Request;
+}
+
+/** What a handler answers: a status, an optional JSON body, extra headers. */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One route of http-api.md: the schemas that validate its input are the ones the OpenAPI
+ * document describes, so the two cannot drift apart.
+ */
+export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
+  method: "get" | "post" | "patch" | "put" | "delete";
+  /** An express path, e.g. `/api/v1/secrets/:nameOrId`. */
+  path: string;
+  summary: string;
+  /** `public` routes need no bearer token. @default "user" */
+  access?: "public" | "user";
+  body?: B;
+  query?: Q;
+  /** The error code a query that fails its schema gets. @default "VALIDATION_ERROR" */
+  queryErrorCode?: ErrorCode;
+  /** Success responses, for the OpenAPI document. */
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Error codes the route can answer with, for the OpenAPI document. */
+  errors?: ErrorCode[];
+  handle(context: RouteContext<z.output<B>, z.output<Q>>): Promise<RouteResult>;
+}
+
+/** Keeps each route's schemas and handler types together. */
+export function defineRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType>(
+  route: RouteDefinition<B, Q>,
+): RouteDefinition {
+  return route as unknown as RouteDefinition;
+}
+
+/** What the authentication middleware leaves on a request. */
+export interface AuthenticatedLocals {
+  authenticated?: Authenticated;
+  caller?: Caller;
+}
+
+/** Establishes who sends a request, from its bearer token; throws `UNAUTHENTICATED`. */
+export type Authenticator = (request: Request) => Promise<Required<AuthenticatedLocals>>;
+
+/** Registers `route` on `router`: authenticate, validate the input, run the handler, send its result. */
+export function mountRoute(router: Router, route: RouteDefinition, authenticate: Authenticator): void {
+  router[route.method](route.path, async (request: Request, response: Response) => {
+    if (route.access !== "public") Object.assign(response.locals, await authenticate(request));
+    const body = route.body ? parseInput(route.body, requireJsonBody(request), "request body") : undefined;
+    const query = parseInput(route.query ?? EMPTY_QUERY, request.query, "query", route.queryErrorCode);
+    const locals = response.locals as AuthenticatedLocals;
+    const result = await route.handle({
+      body,
+      query,
+      params: request.params as Record<string, string>,
+      caller: locals.caller!,
+      authenticated: locals.authenticated!,
+      request,
+    });
+    for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
+    if (result.body === undefined) response.status(result.status).end();
+    else response.status(result.status).json(result.body);
+  });
+}
+
+function requireJsonBody(request: Request): unknown {
+  if (!request.is("application/json")) {
+    throw new ZsError("VALIDATION_ERROR", "The request body must be JSON with Content-Type: application/json.");
+  }
+  return request.body;
+}

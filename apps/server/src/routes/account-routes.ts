@@ -1,0 +1,115 @@
+import { nameSchema } from "@zs/core";
+import { z } from "zod";
+import { passwordSchema } from "../auth/auth-service.js";
+import { defineRoute } from "../route.js";
+import type { ServerServices } from "../server-services.js";
+import { apiKeyToWire, apiKeyWireSchema, userToWire, userWireSchema, workspaceToWire, workspaceWireSchema } from "../wire.js";
+
+const userCreateSchema = z.strictObject({ name: nameSchema, password: passwordSchema, is_admin: z.boolean().optional() });
+const userDeleteQuerySchema = z.strictObject({ cascade: z.enum(["true", "false"], { error: "must be 'true' or 'false'" }).optional() });
+const nameBodySchema = z.strictObject({ name: nameSchema });
+
+/** Users (admins only), the caller's API keys, and workspaces. */
+export function accountRoutes({ secrets, auth }: ServerServices) {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/v1/users",
+      summary: "List users (admins only)",
+      responses: { 200: { description: "Every user", schema: z.array(userWireSchema) } },
+      errors: ["UNAUTHENTICATED", "FORBIDDEN"],
+      async handle({ caller }) {
+        return { status: 200, body: (await secrets.listUsers(caller)).map(userToWire) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/v1/users",
+      summary: "Create a user with a password (admins only)",
+      body: userCreateSchema,
+      responses: { 201: { description: "The new user", schema: userWireSchema } },
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_EXISTS"],
+      async handle({ caller, body }) {
+        const user = await auth.createUser(caller, { name: body.name, password: body.password, isAdmin: body.is_admin ?? false });
+        return { status: 201, body: userToWire(user) };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/api/v1/users/:name",
+      summary: "Delete a user; with cascade=true also their secrets (admins only)",
+      query: userDeleteQuerySchema,
+      responses: { 204: { description: "Deleted" } },
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "USER_OWNS_SECRETS"],
+      async handle({ caller, params, query }) {
+        await secrets.deleteUser(caller, params.name!, { cascade: query.cascade === "true" });
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/v1/api-keys",
+      summary: "Create an API key for yourself; the key is shown only in this response",
+      body: nameBodySchema,
+      responses: { 201: { description: "The new key", schema: apiKeyWireSchema.extend({ key: z.string() }) } },
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED"],
+      async handle({ caller, body }) {
+        const created = await auth.createApiKey(caller, body.name);
+        return { status: 201, body: { ...apiKeyToWire(created), key: created.key }, headers: { "Cache-Control": "no-store" } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/v1/api-keys",
+      summary: "Your API keys (never the keys themselves)",
+      responses: { 200: { description: "Your keys", schema: z.array(apiKeyWireSchema) } },
+      errors: ["UNAUTHENTICATED"],
+      async handle({ caller }) {
+        return { status: 200, body: (await auth.listApiKeys(caller)).map(apiKeyToWire) };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/api/v1/api-keys/:id",
+      summary: "Delete one of your API keys",
+      responses: { 204: { description: "Deleted" } },
+      errors: ["UNAUTHENTICATED", "NOT_FOUND"],
+      async handle({ caller, params }) {
+        await auth.deleteApiKey(caller, params.id!);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/v1/workspaces",
+      summary: "List workspaces",
+      responses: { 200: { description: "Every workspace", schema: z.array(workspaceWireSchema) } },
+      errors: ["UNAUTHENTICATED"],
+      async handle({ caller }) {
+        return { status: 200, body: (await secrets.listWorkspaces(caller)).map(workspaceToWire) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/v1/workspaces",
+      summary: "Create a workspace (admins only)",
+      body: nameBodySchema,
+      responses: { 201: { description: "The new workspace", schema: workspaceWireSchema } },
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "WORKSPACE_EXISTS"],
+      async handle({ caller, body }) {
+        return { status: 201, body: workspaceToWire(await secrets.createWorkspace(caller, body)) };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/api/v1/workspaces/:name",
+      summary: "Delete a workspace with its secrets and their values (admins only)",
+      responses: { 204: { description: "Deleted" } },
+      errors: ["UNAUTHENTICATED", "FORBIDDEN", "WORKSPACE_NOT_FOUND", "BACKEND_UNAVAILABLE"],
+      async handle({ caller, params }) {
+        await secrets.deleteWorkspace(caller, params.name!);
+        return { status: 204 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,62 @@
+// Bundles an app (the CLI, the server) into its dist/ with esbuild, from the workspace
+// packages' TypeScript sources (the `source` export condition): one file to load at start-up.
+// Code loaded on demand stays in split chunks. sqlite3 is a native addon, loaded from
+// node_modules; the drivers knex names for databases zs does not use are left out.
+// dist/meta.json is esbuild's metafile: which sources went into which chunk (module-loading
+// tests check with it that the sql store loads no cloud SDK).
+import { build } from "esbuild";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+
+const NOT_BUNDLED = [
+  "sqlite3",
+  "better-sqlite3",
+  "mysql",
+  "mysql2",
+  "oracledb",
+  "tedious",
+  "pg-native",
+  "pg-query-stream",
+  "mariadb",
+  "mariadb/callback",
+];
+
+/**
+ * @param {URL} appDir the app's directory (with a trailing slash)
+ * @param {Record<string, string>} entryPoints output name → source file
+ */
+export async function bundleApp(appDir, entryPoints) {
+  const { version } = JSON.parse(await readFile(new URL("package.json", appDir), "utf8"));
+  // Built aside, then swapped in: a process started meanwhile (a test, a benchmark) finds a whole dist.
+  const dist = new URL("dist", appDir);
+  const staging = new URL(`dist.building-${process.pid}`, appDir);
+  const previous = new URL(`dist.previous-${process.pid}`, appDir);
+  const result = await build({
+    // Paths (and metafile inputs) are relative to the app, wherever the build is started from.
+    absWorkingDir: fileURLToPath(appDir),
+    entryPoints,
+    outdir: fileURLToPath(staging),
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    conditions: ["source"],
+    external: NOT_BUNDLED,
+    minify: true,
+    sourcemap: true,
+    legalComments: "none",
+    logLevel: "warning",
+    define: { ZS_VERSION: JSON.stringify(version) },
+    chunkNames: "chunks/[name]-[hash]",
+    metafile: true,
+    // CommonJS code in the bundle (knex, pg) calls require(); give it one.
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __zsCreateRequire } from 'node:module';\nconst require = __zsCreateRequire(import.meta.url);" },
+  });
+  // Output paths name the staging folder; record them as they will be, under dist/.
+  const metafile = JSON.stringify(result.metafile).replaceAll(`dist.building-${process.pid}/`, "dist/");
+  await writeFile(new URL("./meta.json", `${staging.href}/`), metafile);
+  await rename(dist, previous).catch(() => undefined);
+  await rename(staging, dist);
+  await rm(previous, { recursive: true, force: true });
+}
