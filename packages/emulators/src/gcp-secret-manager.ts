@@ -389,8 +389,9 @@ export async function startGcpSecretManagerEmulator(
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
   });
 
-  const relay = net.createServer((client) => {
-    const upstream = net.connect(backendPort, "127.0.0.1");
+  // No Nagle on either leg: HTTP/2's small frames would otherwise wait out delayed ACKs (~40 ms a call).
+  const relay = net.createServer({ noDelay: true }, (client) => {
+    const upstream = net.connect({ port: backendPort, host: "127.0.0.1", noDelay: true });
     sockets.add(client);
     const closeBoth = () => {
       sockets.delete(client);
