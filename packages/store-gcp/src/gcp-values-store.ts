@@ -14,7 +14,7 @@ import type { GcpSecretsClient } from "./gcp-secrets-client.js";
 import {
   DEPLOYMENT_LABEL,
   SECRET_ID_LABEL,
-  SECRET_ID_PREFIX,
+  gcpSecretId,
   secretResourceName,
   toLabelValue,
   versionNumberOf,
@@ -106,7 +106,7 @@ export class GcpValuesStore implements SecretValuesStore {
       try {
         if (labels === undefined) {
           const ownLabels = { [DEPLOYMENT_LABEL]: toLabelValue(this.context.deploymentId), [SECRET_ID_LABEL]: toLabelValue(secretId) };
-          await this.call(operation, name, () => this.client.createSecret(this.settings.projectId, `${SECRET_ID_PREFIX}${secretId}`, ownLabels), isAlreadyExists);
+          await this.call(operation, name, () => this.client.createSecret(this.settings.projectId, gcpSecretId(secretId), ownLabels), isAlreadyExists);
         } else {
           this.assertOwned(name, labels);
         }

@@ -1,7 +1,7 @@
 import { ZsError } from "@zs/core";
 
 /** Prepended to the secret id to name the GCP secret. */
-export const SECRET_ID_PREFIX = "zs-";
+const SECRET_ID_PREFIX = "zs-";
 
 /** The label naming the zs deployment that owns a secret. */
 export const DEPLOYMENT_LABEL = "zs-deployment";
@@ -24,9 +24,14 @@ export function toLabelValue(text: string): string {
     .slice(0, MAX_LABEL_VALUE);
 }
 
+/** The GCP secret id of a zs secret id: `zs-<secretId>`. */
+export function gcpSecretId(secretId: string): string {
+  return `${SECRET_ID_PREFIX}${secretId}`;
+}
+
 /** `projects/<project>/secrets/zs-<secretId>`, the project as configured (id or number). */
 export function secretResourceName(project: string, secretId: string): string {
-  return `projects/${project}/secrets/${SECRET_ID_PREFIX}${secretId}`;
+  return `projects/${project}/secrets/${gcpSecretId(secretId)}`;
 }
 
 /** A version of a secret, by number. */

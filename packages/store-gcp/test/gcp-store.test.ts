@@ -220,6 +220,14 @@ describe("gcp store against the emulator", () => {
     expect(await store.getValues(secretId)).toEqual({ k: "v2" });
   });
 
+  it("a lost CreateSecret answer is retried; finding the secret then taken by this deployment, the put carries on", async () => {
+    const secretId = randomUUID();
+    emulator.faults.methods = ["CreateSecret"];
+    emulator.faults.dropNext = 1;
+    expect(await callsOf(() => store.putValues(secretId, { k: "v" }))).toEqual({ GetSecret: 2, CreateSecret: 2, AddSecretVersion: 1 });
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+  });
+
   it("a lost DeleteSecret answer is retried and the delete still reports true", async () => {
     const secretId = randomUUID();
     await store.putValues(secretId, { k: "v" });
