@@ -1,0 +1,281 @@
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
+import { ZsError, isZsError, secretSizeInBytes, type SecretValues, type SecretValuesStore, type StoreContext } from "@zs/core";
+import {
+  DEFAULT_RETRY_POLICY,
+  callWithRetry,
+  isAbsent,
+  isAlreadyExists,
+  isNotEnabled,
+  toZsError,
+  type RetryPolicy,
+} from "./backend-errors.js";
+import type { GcpSecretsClient } from "./gcp-secrets-client.js";
+import {
+  DEPLOYMENT_LABEL,
+  SECRET_ID_LABEL,
+  gcpSecretId,
+  secretResourceName,
+  toLabelValue,
+  versionNumberOf,
+  versionResourceName,
+} from "./resource-names.js";
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Secret Manager's limit on one version's payload. */
+const GCP_MAX_PAYLOAD_BYTES = 65536;
+/** The first bytes of gzip data; JSON text never starts with them. */
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/**
+ * What one secret version holds: the values map plus the owning deployment, so a single
+ * AccessSecretVersion both reads and checks ownership (labels need a GetSecret).
+ */
+interface StoredDocument {
+  "zs-deployment": string;
+  values: SecretValues;
+}
+
+/** What the store needs besides its SDK client. */
+export interface GcpValuesStoreSettings {
+  /** The project the secrets live in, by id (or number). */
+  projectId: string;
+  retry?: RetryPolicy;
+}
+
+function isStoredDocument(value: unknown): value is StoredDocument {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  const values = candidate.values;
+  return (
+    typeof candidate["zs-deployment"] === "string" &&
+    typeof values === "object" &&
+    values !== null &&
+    !Array.isArray(values) &&
+    Object.values(values).every((v) => typeof v === "string")
+  );
+}
+
+/**
+ * Values in Google Cloud Secret Manager: secret `zs-<secret id>` in the project, labelled
+ * with the deployment and the secret id; its latest version holds one JSON object. An update
+ * adds a version and destroys the one before it, so a secret keeps one live version.
+ *
+ * Calls per operation, plus retries: get 1 (AccessSecretVersion of `latest`); put 3 —
+ * GetSecret (ownership), then CreateSecret + AddSecretVersion for a new secret, or
+ * AddSecretVersion + DestroySecretVersion of the previous version for an existing one;
+ * delete 2 (GetSecret, DeleteSecret). A put whose AddSecretVersion had to be retried adds a
+ * ListSecretVersions, since a lost answer may have left an extra version to destroy.
+ */
+export class GcpValuesStore implements SecretValuesStore {
+  readonly type = "gcp";
+  readonly capabilities = { maxValueBytes: GCP_MAX_PAYLOAD_BYTES };
+  private readonly retry: RetryPolicy;
+  private closed = false;
+
+  constructor(
+    private readonly client: GcpSecretsClient,
+    private readonly context: StoreContext,
+    private readonly settings: GcpValuesStoreSettings,
+  ) {
+    this.retry = settings.retry ?? DEFAULT_RETRY_POLICY;
+  }
+
+  /** The resource name of a zs secret id's secret, with the project as configured. */
+  secretName(secretId: string): string {
+    return secretResourceName(this.settings.projectId, secretId);
+  }
+
+  async putValues(secretId: string, values: SecretValues): Promise<void> {
+    const bytes = secretSizeInBytes(values);
+    if (bytes > this.capabilities.maxValueBytes) {
+      throw new ZsError(
+        "SECRET_TOO_LARGE",
+        `gcp: the values are ${bytes} bytes (keys and values, UTF-8); a Secret Manager version holds at most ${this.capabilities.maxValueBytes}.`,
+      );
+    }
+    const name = this.secretName(secretId);
+    const data = await this.encode(values, bytes);
+    // A concurrent put or delete of the same id can slip between the calls: look again once.
+    for (let round = 0; ; round++) {
+      const lastRound = round > 0;
+      const labels = await this.readLabels(name);
+      let operation = "CreateSecret";
+      try {
+        if (labels === undefined) {
+          const ownLabels = { [DEPLOYMENT_LABEL]: toLabelValue(this.context.deploymentId), [SECRET_ID_LABEL]: toLabelValue(secretId) };
+          await this.call(operation, name, () => this.client.createSecret(this.settings.projectId, gcpSecretId(secretId), ownLabels), isAlreadyExists);
+        } else {
+          this.assertOwned(name, labels);
+        }
+        operation = "AddSecretVersion";
+        await this.addVersion(name, data);
+        return;
+      } catch (error) {
+        if (isZsError(error)) throw error;
+        if (lastRound) throw toZsError(error, operation, name, 1);
+      }
+    }
+  }
+
+  async getValues(secretId: string): Promise<SecretValues | undefined> {
+    const name = this.secretName(secretId);
+    let data: Uint8Array;
+    try {
+      // A secret without versions is NOT_FOUND; a disabled or destroyed latest version has no value either.
+      data = await this.call("AccessSecretVersion", name, () => this.client.accessLatestVersion(name), isAbsentOrNotEnabled);
+    } catch (error) {
+      if (isAbsentOrNotEnabled(error)) return undefined;
+      throw error;
+    }
+    const document = await this.decode(data);
+    // Another deployment's secret, or one zs did not write, is not ours to read.
+    if (!document || document["zs-deployment"] !== this.context.deploymentId) return undefined;
+    return { ...document.values };
+  }
+
+  async deleteValues(secretId: string): Promise<boolean> {
+    const name = this.secretName(secretId);
+    const labels = await this.readLabels(name);
+    if (labels === undefined || !this.isOwned(labels)) return false;
+    let attempts = 0;
+    try {
+      await this.call("DeleteSecret", name, () => {
+        attempts += 1;
+        return this.client.deleteSecret(name);
+      });
+      return true;
+    } catch (error) {
+      // After a lost answer the retry finds the secret gone: the first attempt deleted it.
+      if (isAbsent(error)) return attempts > 1;
+      throw error;
+    }
+  }
+
+  /** Asks for a secret that does not exist: proves the endpoint, credentials and permissions answer. */
+  async check(): Promise<void> {
+    try {
+      await this.readLabels(this.secretName("zs-health-check"));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ZsError("BACKEND_UNAVAILABLE", message.startsWith("gcp:") ? message : `gcp: ${message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close();
+  }
+
+  private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
+    return callWithRetry(operation, name, this.retry, this.context.logger, run, handled);
+  }
+
+  private async readLabels(name: string): Promise<Record<string, string> | undefined> {
+    try {
+      return await this.call("GetSecret", name, () => this.client.getSecretLabels(name));
+    } catch (error) {
+      if (isAbsent(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Adds the new version, then destroys the one before it (versions are numbered 1, 2, … per
+   * secret). When the add needed retries an answer may have been lost after the service
+   * added a version, so every enabled version older than the new one is destroyed instead.
+   */
+  private async addVersion(name: string, data: Uint8Array): Promise<void> {
+    let attempts = 0;
+    const added = versionNumberOf(
+      await this.call("AddSecretVersion", name, () => {
+        attempts += 1;
+        return this.client.addSecretVersion(name, data);
+      }),
+    );
+    if (attempts === 1) {
+      if (added > 1) await this.destroyVersion(versionResourceName(name, added - 1));
+      return;
+    }
+    let enabled: string[];
+    try {
+      enabled = await this.call("ListSecretVersions", name, () => this.client.listEnabledVersions(name));
+    } catch (error) {
+      // Deleted meanwhile: nothing left to destroy.
+      if (isAbsent(error)) return;
+      throw error;
+    }
+    for (const version of enabled.map(versionNumberOf).filter((n) => n < added)) {
+      await this.destroyVersion(versionResourceName(name, version));
+    }
+  }
+
+  /**
+   * Destroys a superseded version. Already gone or destroyed is fine. The new value is in
+   * place by now, so a transient failure only leaves the old version enabled: it is logged,
+   * not thrown; a permission problem is thrown, since every update would leave one behind.
+   */
+  private async destroyVersion(versionName: string): Promise<void> {
+    try {
+      await this.call("DestroySecretVersion", versionName, () => this.client.destroySecretVersion(versionName), isAbsentOrNotEnabled);
+    } catch (error) {
+      if (isAbsentOrNotEnabled(error)) return;
+      if (isZsError(error) && error.code === "BACKEND_UNAVAILABLE") {
+        this.context.logger.warn(
+          { store: "gcp", operation: "DestroySecretVersion", resource: versionName, grpcCode: error.details?.grpcCode },
+          "superseded secret version left enabled",
+        );
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private isOwned(labels: Record<string, string>): boolean {
+    return labels[DEPLOYMENT_LABEL] === toLabelValue(this.context.deploymentId);
+  }
+
+  private assertOwned(name: string, labels: Record<string, string>): void {
+    if (this.isOwned(labels)) return;
+    const owner = labels[DEPLOYMENT_LABEL];
+    throw new ZsError(
+      "CONFIGURATION_ERROR",
+      `gcp: secret '${name}' already exists and belongs to ${owner ? `zs deployment ${owner}` : "something other than zs"}, ` +
+        `not this deployment (${this.context.deploymentId}); refusing to overwrite it. Give this deployment its own project.`,
+      { reason: "gcp_foreign_secret" },
+    );
+  }
+
+  /** JSON text when it fits; gzipped JSON when escaping pushes it past the service's limit. */
+  private async encode(values: SecretValues, bytes: number): Promise<Uint8Array> {
+    const document: StoredDocument = { "zs-deployment": this.context.deploymentId, values };
+    const text = Buffer.from(JSON.stringify(document), "utf8");
+    if (text.length <= GCP_MAX_PAYLOAD_BYTES) return text;
+    const compressed = await gzipAsync(text);
+    if (compressed.length > GCP_MAX_PAYLOAD_BYTES) {
+      throw new ZsError(
+        "SECRET_TOO_LARGE",
+        `gcp: the values (${bytes} bytes) do not fit one Secret Manager version (${GCP_MAX_PAYLOAD_BYTES} bytes) even compressed.`,
+      );
+    }
+    return compressed;
+  }
+
+  private async decode(data: Uint8Array): Promise<StoredDocument | undefined> {
+    try {
+      const compressed = data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
+      const text = (compressed ? await gunzipAsync(data) : Buffer.from(data)).toString("utf8");
+      const parsed: unknown = JSON.parse(text);
+      return isStoredDocument(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function isAbsentOrNotEnabled(error: unknown): boolean {
+  return isAbsent(error) || isNotEnabled(error);
+}

@@ -1,0 +1,355 @@
+process.env.METADATA_SERVER_DETECTION = "none";
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
+import { StoreRegistry, isZsError, silentLogger, type SecretValuesStore } from "@zs/core";
+import type { GcpSecretManagerEmulator, GcpSecretManagerOperation } from "@zs/emulators";
+import gcpStore, { createGcpValuesStore, gcpStoreDefinition } from "../src/index.js";
+import { PROJECT_ID, createStore, failure, inspector, recordingLogger, startEmulator } from "./support/gcp-fixture.js";
+
+const DEPLOYMENT = "0b7e4a52-93d1-4f7c-8f0e-5c2a1d9b6e34";
+const OTHER_DEPLOYMENT = "c3d9f1a0-2b4e-4d6f-a8c7-1e5b9f3d2a70";
+const context = { deploymentId: DEPLOYMENT, logger: silentLogger, configDir: process.cwd() };
+
+let emulator: GcpSecretManagerEmulator;
+let sdk: SecretManagerServiceClient;
+let store: SecretValuesStore;
+let other: SecretValuesStore;
+let tempDir: string;
+
+/** What `operation` cost, per method. */
+async function callsOf(operation: () => Promise<unknown>): Promise<Partial<Record<GcpSecretManagerOperation, number>>> {
+  const before = { ...emulator.calls };
+  await operation();
+  return Object.fromEntries(
+    Object.entries(emulator.calls)
+      .map(([method, n]) => [method, n - before[method as GcpSecretManagerOperation]])
+      .filter(([, n]) => n !== 0),
+  );
+}
+
+async function versionStates(secretId: string): Promise<string[]> {
+  const [versions] = await sdk.listSecretVersions({ parent: `projects/${PROJECT_ID}/secrets/zs-${secretId}` });
+  return versions.map((v) => `${v.name?.split("/").pop()}:${v.state}`);
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  sdk = inspector(emulator);
+  store = await createStore(emulator, DEPLOYMENT);
+  other = await createStore(emulator, OTHER_DEPLOYMENT);
+  tempDir = await mkdtemp(path.join(os.tmpdir(), "zs-gcp-store-"));
+});
+
+afterAll(async () => {
+  await store?.close?.();
+  await other?.close?.();
+  await sdk?.close();
+  await emulator?.close();
+  if (tempDir) await rm(tempDir, { recursive: true, force: true });
+});
+
+beforeEach(() => emulator.reset());
+
+describe("gcp store definition", () => {
+  const registry = new StoreRegistry({ gcp: async () => gcpStore });
+  const create = (options: Record<string, unknown>) => registry.create("gcp", options, context);
+
+  it("the default export and gcpStoreDefinition are the same store definition of type gcp", () => {
+    expect(gcpStore).toBe(gcpStoreDefinition);
+    expect(gcpStore.type).toBe("gcp");
+    expect(gcpStore.apiVersion).toBe(1);
+  });
+
+  it("an unknown option is refused naming the allowed ones", async () => {
+    const error = await failure(create({ project_id: PROJECT_ID, projet: "x" }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/projet/);
+    expect((error as Error).message).toMatch(/Allowed options: project_id, api_endpoint, credentials_file, emulator_host/);
+  });
+
+  it("project_id is required and must be a project id or number", () => {
+    const parse = (options: Record<string, unknown>) => gcpStore.optionsSchema.safeParse(options).success;
+    expect(parse({})).toBe(false);
+    expect(parse({ project_id: "Acme_Prod" })).toBe(false);
+    expect(parse({ project_id: "acme-prod" })).toBe(true);
+    expect(parse({ project_id: "123456789012" })).toBe(true);
+    expect(parse({ project_id: "example.com:acme-prod" })).toBe(true);
+  });
+
+  it("emulator_host must be host:port and cannot be combined with api_endpoint or credentials_file", () => {
+    const parse = (options: Record<string, unknown>) => gcpStore.optionsSchema.safeParse({ project_id: PROJECT_ID, ...options }).success;
+    expect(parse({ emulator_host: "127.0.0.1:8085" })).toBe(true);
+    expect(parse({ emulator_host: "[::1]:8085" })).toBe(true);
+    expect(parse({ emulator_host: "http://127.0.0.1:8085" })).toBe(false);
+    expect(parse({ emulator_host: "127.0.0.1" })).toBe(false);
+    expect(parse({ emulator_host: "127.0.0.1:8085", credentials_file: "key.json" })).toBe(false);
+    expect(parse({ emulator_host: "127.0.0.1:8085", api_endpoint: "secretmanager.googleapis.com" })).toBe(false);
+    expect(parse({ api_endpoint: "secretmanager.googleapis.com" })).toBe(true);
+    expect(parse({ api_endpoint: "https://secretmanager.googleapis.com" })).toBe(false);
+  });
+
+  it("a credentials_file that cannot be read is a CONFIGURATION_ERROR at start, naming the resolved path", async () => {
+    const error = await failure(registry.create("gcp", { project_id: PROJECT_ID, credentials_file: "missing-key.json" }, { ...context, configDir: tempDir }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toBe(`gcp: credentials_file '${path.join(tempDir, "missing-key.json")}' cannot be read (ENOENT).`);
+  });
+
+  it("a credentials_file that is not a credentials JSON is refused without quoting its content", async () => {
+    const file = path.join(tempDir, "broken-key.json");
+    await writeFile(file, '{"private_key": "-----BEGIN PRIVATE KEY-----MIIEvQ');
+    const error = await failure(create({ project_id: PROJECT_ID, credentials_file: file }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/is not a Google credentials JSON file/);
+    expect((error as Error).message).not.toMatch(/PRIVATE KEY|MIIEvQ/);
+  });
+});
+
+describe("gcp store against the emulator", () => {
+  it("a secret is zs-<id> in project_id, labelled (lower-case) with the deployment and secret id, its latest version one JSON object", async () => {
+    const upperCaseDeployment = DEPLOYMENT.toUpperCase();
+    const upper = await createStore(emulator, upperCaseDeployment);
+    const secretId = randomUUID().toUpperCase();
+    await upper.putValues(secretId, { user: "admin" });
+    expect(await upper.getValues(secretId)).toEqual({ user: "admin" });
+    await upper.close?.();
+    const name = `projects/${PROJECT_ID}/secrets/zs-${secretId}`;
+    const [secret] = await sdk.getSecret({ name });
+    expect(secret.labels).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId.toLowerCase() });
+    const [latest] = await sdk.accessSecretVersion({ name: `${name}/versions/latest` });
+    expect(JSON.parse(Buffer.from(latest.payload?.data as Uint8Array).toString("utf8"))).toEqual({
+      "zs-deployment": upperCaseDeployment,
+      values: { user: "admin" },
+    });
+  });
+
+  it("the service answers with the project number: updates still find the previous version, and project_id may be the number", async () => {
+    const number = emulator.projectNumber(PROJECT_ID);
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v1" });
+    await store.putValues(secretId, { k: "v2" });
+    const [versions] = await sdk.listSecretVersions({ parent: `projects/${PROJECT_ID}/secrets/zs-${secretId}` });
+    expect(versions.map((v) => v.name)).toEqual([2, 1].map((n) => `projects/${number}/secrets/zs-${secretId}/versions/${n}`));
+    const byNumber = await createStore(emulator, DEPLOYMENT, { project_id: number });
+    expect(await byNumber.getValues(secretId)).toEqual({ k: "v2" });
+    await byNumber.putValues(secretId, { k: "v3" });
+    await byNumber.close?.();
+    expect(await store.getValues(secretId)).toEqual({ k: "v3" });
+    expect(await versionStates(secretId)).toEqual(["3:ENABLED", "2:DESTROYED", "1:DESTROYED"]);
+  });
+
+  it("get makes one call; put three (GetSecret, then CreateSecret + AddSecretVersion, or AddSecretVersion + DestroySecretVersion); delete two", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { k: "v1" }))).toEqual({ GetSecret: 1, CreateSecret: 1, AddSecretVersion: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }))).toEqual({ GetSecret: 1, AddSecretVersion: 1, DestroySecretVersion: 1 });
+    expect(await callsOf(() => store.getValues(secretId))).toEqual({ AccessSecretVersion: 1 });
+    expect(await callsOf(() => store.getValues(randomUUID()))).toEqual({ AccessSecretVersion: 1 });
+    expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ GetSecret: 1, DeleteSecret: 1 });
+    expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ GetSecret: 1 });
+  });
+
+  it("throttled calls (RESOURCE_EXHAUSTED) are retried by the store alone, and the operation succeeds", async () => {
+    const secretId = randomUUID();
+    emulator.faults.throttleNext = 2;
+    await store.putValues(secretId, { k: "v" });
+    expect(emulator.calls.GetSecret).toBe(3);
+    emulator.faults.throttleNext = 1;
+    const started = Date.now();
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    expect(emulator.calls.AccessSecretVersion).toBe(2);
+    // gax's own policy would have waited 2 s before retrying AccessSecretVersion.
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it("a dropped connection, UNAVAILABLE and INTERNAL are each retried", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    emulator.faults.dropNext = 1;
+    emulator.faults.unavailableNext = 1;
+    emulator.faults.failNext = 1;
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    expect(emulator.calls.AccessSecretVersion).toBe(4);
+  });
+
+  it("persistent INTERNAL ends in BACKEND_UNAVAILABLE after exactly 4 attempts, with no retries of gax's own", async () => {
+    emulator.faults.failNext = 100;
+    const started = Date.now();
+    const error = await failure(store.getValues(randomUUID()));
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/^gcp: AccessSecretVersion of 'projects\/zs-store-test\/secrets\/zs-.*' failed after 4 attempts: INTERNAL: /);
+    expect(emulator.calls.AccessSecretVersion).toBe(4);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("persistent throttling ends in BACKEND_UNAVAILABLE after exactly 4 attempts", async () => {
+    emulator.faults.throttleNext = 100;
+    const error = await failure(store.getValues(randomUUID()));
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/RESOURCE_EXHAUSTED/);
+    expect(emulator.calls.AccessSecretVersion).toBe(4);
+  });
+
+  it("latency within the deadline is only slower; past the deadline each attempt is DEADLINE_EXCEEDED, then BACKEND_UNAVAILABLE", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    emulator.faults.latencyMs = 200;
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    const impatient = await createGcpValuesStore({ project_id: PROJECT_ID, emulator_host: emulator.host }, context, {
+      requestTimeoutMs: 50,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const error = await failure(impatient.getValues(secretId));
+    await impatient.close();
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/after 2 attempts: DEADLINE_EXCEEDED/);
+  });
+
+  it("a lost AddSecretVersion answer is retried and still leaves a single enabled version", async () => {
+    const secretId = randomUUID();
+    emulator.faults.methods = ["AddSecretVersion"];
+    emulator.faults.dropNext = 1;
+    await store.putValues(secretId, { k: "v1" });
+    expect(await versionStates(secretId)).toEqual(["2:ENABLED", "1:DESTROYED"]);
+    emulator.faults.dropNext = 1;
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }))).toEqual({ GetSecret: 1, AddSecretVersion: 2, ListSecretVersions: 1, DestroySecretVersion: 2 });
+    expect(await versionStates(secretId)).toEqual(["4:ENABLED", "3:DESTROYED", "2:DESTROYED", "1:DESTROYED"]);
+    expect(await store.getValues(secretId)).toEqual({ k: "v2" });
+  });
+
+  it("a lost CreateSecret answer is retried; finding the secret then taken by this deployment, the put carries on", async () => {
+    const secretId = randomUUID();
+    emulator.faults.methods = ["CreateSecret"];
+    emulator.faults.dropNext = 1;
+    expect(await callsOf(() => store.putValues(secretId, { k: "v" }))).toEqual({ GetSecret: 2, CreateSecret: 2, AddSecretVersion: 1 });
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+  });
+
+  it("a lost DeleteSecret answer is retried and the delete still reports true", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    emulator.faults.methods = ["DeleteSecret"];
+    emulator.faults.dropNext = 1;
+    expect(await store.deleteValues(secretId)).toBe(true);
+    expect(emulator.calls.DeleteSecret).toBe(2);
+    expect(await store.getValues(secretId)).toBeUndefined();
+  });
+
+  it("when destroying the previous version keeps failing, the update stands and a warning names the version, not the value", async () => {
+    const logger = recordingLogger();
+    const logged = await createStore(emulator, DEPLOYMENT, {}, logger);
+    const secretId = randomUUID();
+    await logged.putValues(secretId, { password: "first-value" });
+    emulator.faults.methods = ["DestroySecretVersion"];
+    emulator.faults.failNext = 100;
+    await logged.putValues(secretId, { password: "second-value" });
+    emulator.faults.failNext = 0;
+    expect(await logged.getValues(secretId)).toEqual({ password: "second-value" });
+    expect(await versionStates(secretId)).toEqual(["2:ENABLED", "1:ENABLED"]);
+    const warning = logger.entries.find((e) => e.level === "warn");
+    expect(warning?.message).toBe("superseded secret version left enabled");
+    expect(warning?.object.resource).toBe(`projects/${PROJECT_ID}/secrets/zs-${secretId}/versions/1`);
+    expect(JSON.stringify(logger.entries)).not.toMatch(/first-value|second-value/);
+    await logged.close?.();
+  });
+
+  it("another deployment's secret is absent: get is undefined, delete is false and leaves it, put is refused", async () => {
+    const secretId = randomUUID();
+    await other.putValues(secretId, { owner: "other" });
+    expect(await store.getValues(secretId)).toBeUndefined();
+    expect(await store.deleteValues(secretId)).toBe(false);
+    const error = await failure(store.putValues(secretId, { owner: "me" }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/belongs to zs deployment c3d9f1a0-.*refusing to overwrite/);
+    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+  });
+
+  it("a zs-<id> secret zs did not write is absent too, and never overwritten", async () => {
+    const secretId = randomUUID();
+    const name = `projects/${PROJECT_ID}/secrets/zs-${secretId}`;
+    await sdk.createSecret({ parent: `projects/${PROJECT_ID}`, secretId: `zs-${secretId}`, secret: { replication: { automatic: {} } } });
+    await sdk.addSecretVersion({ parent: name, payload: { data: Buffer.from("not json") } });
+    expect(await store.getValues(secretId)).toBeUndefined();
+    expect(await store.deleteValues(secretId)).toBe(false);
+    const error = await failure(store.putValues(secretId, { k: "v" }));
+    expect((error as Error).message).toMatch(/belongs to something other than zs/);
+  });
+
+  it("a secret whose latest version was destroyed behind zs's back reads as absent", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    await sdk.destroySecretVersion({ name: `projects/${PROJECT_ID}/secrets/zs-${secretId}/versions/1` });
+    expect(await store.getValues(secretId)).toBeUndefined();
+    await store.putValues(secretId, { k: "again" });
+    expect(await store.getValues(secretId)).toEqual({ k: "again" });
+  });
+
+  it("delete of a secret already gone returns false", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    expect(await store.deleteValues(secretId)).toBe(true);
+    expect(await store.deleteValues(secretId)).toBe(false);
+  });
+
+  it("values whose JSON outgrows 64 KiB through escaping are stored compressed and round-trip", async () => {
+    const secretId = randomUUID();
+    const values = { control: "\u0001".repeat(20000), text: "x".repeat(40000) };
+    await store.putValues(secretId, values);
+    expect(await store.getValues(secretId)).toEqual(values);
+  });
+
+  it("a values map over 64 KiB is refused with SECRET_TOO_LARGE before any call", async () => {
+    const error = await failure(store.putValues(randomUUID(), { big: "x".repeat(65536) }));
+    expect(isZsError(error) && error.code).toBe("SECRET_TOO_LARGE");
+    expect(Object.values(emulator.calls).every((n) => n === 0)).toBe(true);
+  });
+
+  it("a project the credentials cannot see is a CONFIGURATION_ERROR naming project_id, not retried", async () => {
+    const strict = await startEmulator({ projects: { "zs-known": 123456789012 } });
+    const stranger = await createStore(strict, DEPLOYMENT, { project_id: "zs-unknown" });
+    const error = await failure(stranger.getValues(randomUUID()));
+    await stranger.close?.();
+    await strict.close();
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/^gcp: permission denied for AccessSecretVersion .*Check project_id/);
+    expect(strict.calls.AccessSecretVersion).toBe(1);
+  });
+
+  it("check passes on a healthy emulator and reports an unreachable one as BACKEND_UNAVAILABLE", async () => {
+    await store.check?.();
+    const closed = await startEmulator();
+    await closed.close();
+    const unreachable = await createStore(closed, DEPLOYMENT);
+    const error = await failure(unreachable.check!());
+    await unreachable.close?.();
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/^gcp: GetSecret .* UNAVAILABLE/);
+  });
+
+  it("error messages and logs never carry a secret value", async () => {
+    const secretValue = "s3cr3t-value-that-must-not-leak";
+    const logger = recordingLogger();
+    const logged = await createStore(emulator, DEPLOYMENT, {}, logger);
+    const secretId = randomUUID();
+    await other.putValues(secretId, { password: secretValue });
+    const messages: string[] = [];
+    for (const attempt of [
+      () => logged.putValues(secretId, { password: secretValue }),
+      () => {
+        emulator.faults.failNext = 100;
+        return logged.putValues(randomUUID(), { password: secretValue });
+      },
+      () => logged.putValues(randomUUID(), { password: secretValue.repeat(3000) }),
+    ]) {
+      const error = await failure(attempt());
+      messages.push(String(error), JSON.stringify((error as { details?: unknown }).details ?? {}));
+    }
+    emulator.faults.failNext = 0;
+    await logged.close?.();
+    expect(messages).toHaveLength(6);
+    expect(messages.join("\n") + JSON.stringify(logger.entries)).not.toContain(secretValue);
+  });
+});
