@@ -74,9 +74,9 @@ export class EntraIdTokenService {
     return token !== undefined && token.audience === audience && token.expiresAt > Date.now();
   }
 
-  /** Forgets every issued token: the next call presenting one is refused. */
-  revokeTokens(): void {
-    this.tokens.clear();
+  /** Forgets the tokens issued to `clientId` (all when omitted): the next call presenting one is refused. */
+  revokeTokens(clientId?: string): void {
+    for (const [bearer, token] of this.tokens) if (clientId === undefined || token.clientId === clientId) this.tokens.delete(bearer);
   }
 
   resetCalls(): void {

@@ -43,6 +43,8 @@ export interface AzureKeyVaultFaults {
   dropNext: number;
   /** Milliseconds added before every answer. @default 0 */
   latencyMs: number;
+  /** When set, the counters above apply only to calls of this operation. @default undefined (every operation) */
+  onlyOperation: AzureKeyVaultOperation | undefined;
   /** The next N token requests answer 503 `temporarily_unavailable`. @default 0 */
   tokenFailNext: number;
   /**
@@ -81,8 +83,8 @@ export interface AzureKeyVaultEmulator {
   faults: AzureKeyVaultFaults;
   /** Clears secrets, counts and faults; issued tokens stay valid. */
   reset(): void;
-  /** Forgets every issued token, as if each had been revoked or expired. */
-  revokeTokens(): void;
+  /** Forgets the tokens issued to `clientId` (every token when omitted), as if revoked or expired. */
+  revokeTokens(clientId?: string): void;
   close(): Promise<void>;
 }
 
@@ -135,7 +137,7 @@ function zeroCalls(): Record<AzureKeyVaultOperation, number> {
 }
 
 function noFaults(): AzureKeyVaultFaults {
-  return { throttleNext: 0, retryAfterSeconds: 1, failNext: 0, dropNext: 0, latencyMs: 0, tokenFailNext: 0, deletionDelayMs: 0 };
+  return { throttleNext: 0, retryAfterSeconds: 1, failNext: 0, dropNext: 0, latencyMs: 0, onlyOperation: undefined, tokenFailNext: 0, deletionDelayMs: 0 };
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -357,18 +359,19 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
     }
     calls[target.op] += 1;
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    if (faults.dropNext > 0) {
+    const faulted = faults.onlyOperation === undefined || faults.onlyOperation === target.op;
+    if (faulted && faults.dropNext > 0) {
       faults.dropNext -= 1;
       req.socket.destroy();
       return;
     }
-    if (faults.throttleNext > 0) {
+    if (faulted && faults.throttleNext > 0) {
       faults.throttleNext -= 1;
       const retryAfter = String(faults.retryAfterSeconds);
       send(res, vaultError(new KeyVaultError(429, "Throttled", "Operations per second is over the vault's limit; retry after the time in Retry-After."), { "retry-after": retryAfter }));
       return;
     }
-    if (faults.failNext > 0) {
+    if (faulted && faults.failNext > 0) {
       faults.failNext -= 1;
       send(res, vaultError(new KeyVaultError(500, "InternalServerError", "The service encountered an internal error. Please try again.")));
       return;
@@ -439,8 +442,8 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
       tokenService.resetCalls();
       Object.assign(faults, noFaults());
     },
-    revokeTokens() {
-      tokenService.revokeTokens();
+    revokeTokens(clientId) {
+      tokenService.revokeTokens(clientId);
     },
     close() {
       return new Promise<void>((resolve, reject) => {
