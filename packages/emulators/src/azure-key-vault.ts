@@ -398,7 +398,12 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
   const server = https.createServer({ key: certificate.privateKeyPem, cert: certificate.certificatePem }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => void respond(req, res, Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      respond(req, res, Buffer.concat(chunks).toString("utf8")).catch((error: unknown) => {
+        // A request the emulator cannot even parse (a malformed %-escape, say) still gets an answer.
+        if (!res.headersSent) send(res, vaultError(new KeyVaultError(400, "BadParameter", String(error))));
+      });
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

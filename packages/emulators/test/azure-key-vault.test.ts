@@ -185,6 +185,12 @@ describe("Azure Key Vault emulator authentication", () => {
     expect(emulator.calls.GetSecret).toBe(0);
   });
 
+  it("a malformed path is answered 400 BadParameter, not dropped", async () => {
+    const answer = await raw("GET", `${emulator.vaultUrl}/secrets/%E0%A4%A/?api-version=2025-07-01`);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error.code).toBe("BadParameter");
+  });
+
   it("the OpenID configuration of an unknown tenant is refused", async () => {
     const answer = await raw("GET", `${emulator.authorityHost}/${randomUUID()}/v2.0/.well-known/openid-configuration`);
     expect(answer.status).toBe(400);
