@@ -7,6 +7,10 @@ module.exports = {
   testTimeout: 60000,
   // Most of the time goes to child processes and databases, so both cores are kept busy.
   maxWorkers: 2,
+  // Always run tests in workers, never in jest's own process: the HTTPS emulators' tests trust a
+  // CA made by their globalSetup through NODE_EXTRA_CA_CERTS, which Node reads only when a process
+  // starts (see packages/emulators/jest-global-setup.cjs). Set high enough never to recycle a worker.
+  workerIdleMemoryLimit: "2GB",
   projects: ["packages", "apps", "examples"]
     .flatMap((group) => (fs.existsSync(path.join(__dirname, group)) ? fs.readdirSync(path.join(__dirname, group)).map((name) => path.join(__dirname, group, name)) : []))
     .filter((dir) => fs.existsSync(path.join(dir, "jest.config.cjs"))),

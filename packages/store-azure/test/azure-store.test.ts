@@ -1,0 +1,387 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { randomBytes, randomUUID } from "node:crypto";
+import { ClientSecretCredential } from "@azure/identity";
+import { SecretClient } from "@azure/keyvault-secrets";
+import { StoreRegistry, isZsError, silentLogger, type SecretValuesStore } from "@zs/core";
+import type { AzureKeyVaultEmulator, AzureKeyVaultOperation } from "@zs/emulators";
+import azureStore, { GZIP_CONTENT_TYPE, JSON_CONTENT_TYPE, azureStoreDefinition } from "../src/index.js";
+import { CLIENT, OTHER_CLIENT, createStore, startEmulator } from "./support/azure-fixture.js";
+
+const DEPLOYMENT = "4a8c2e6f-1b3d-4f5a-9c7e-0d2b4f6a8c1e";
+const OTHER_DEPLOYMENT = "e7f1a3c5-9b2d-4e6f-8a0c-3d5f7b9e1a24";
+
+let emulator: AzureKeyVaultEmulator;
+let store: SecretValuesStore;
+let other: SecretValuesStore;
+let keepDeleted: SecretValuesStore;
+let sdk: SecretClient;
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+const none: Record<AzureKeyVaultOperation, number> = {
+  SetSecret: 0,
+  GetSecret: 0,
+  DeleteSecret: 0,
+  GetDeletedSecret: 0,
+  PurgeDeletedSecret: 0,
+  RecoverDeletedSecret: 0,
+};
+
+/** The Key Vault calls `operation` makes. */
+async function callsOf(operation: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = { ...emulator.calls };
+  await operation();
+  return Object.fromEntries(Object.entries(emulator.calls).map(([op, n]) => [op, n - before[op as AzureKeyVaultOperation]]));
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  store = await createStore(emulator, DEPLOYMENT);
+  other = await createStore(emulator, OTHER_DEPLOYMENT);
+  keepDeleted = await createStore(emulator, DEPLOYMENT, { purge_on_delete: "false" });
+  // The real SDK, to look at what the store left in the vault.
+  sdk = new SecretClient(
+    emulator.vaultUrl,
+    new ClientSecretCredential(emulator.tenantId, CLIENT.clientId, CLIENT.clientSecret, { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true }),
+    { disableChallengeResourceVerification: true },
+  );
+});
+
+afterAll(async () => {
+  await store?.close?.();
+  await other?.close?.();
+  await keepDeleted?.close?.();
+  await emulator?.close();
+});
+
+beforeEach(() => {
+  emulator.reset();
+  // Throttled answers name no wait unless a test asks for one, so retries stay fast.
+  emulator.faults.retryAfterSeconds = 0;
+});
+
+describe("azure store definition", () => {
+  it("the default export and the named export are the same store definition of type azure", () => {
+    expect(azureStore).toBe(azureStoreDefinition);
+    expect(azureStore.type).toBe("azure");
+    expect(azureStore.apiVersion).toBe(1);
+  });
+
+  it("purge_on_delete defaults to true and both SDK switches to false", () => {
+    expect(azureStore.optionsSchema.parse({ vault_url: "https://zs.vault.azure.net" })).toEqual({
+      vault_url: "https://zs.vault.azure.net",
+      disable_instance_discovery: false,
+      disable_challenge_resource_verification: false,
+      purge_on_delete: true,
+    });
+  });
+
+  it("switches accept true/false as text (from ZS_SECRETS_STORE_<OPTION>) or as booleans (from YAML)", () => {
+    const parsed = azureStore.optionsSchema.parse({
+      vault_url: "https://zs.vault.azure.net",
+      purge_on_delete: "false",
+      disable_instance_discovery: true,
+      disable_challenge_resource_verification: "1",
+    });
+    expect(parsed).toMatchObject({ purge_on_delete: false, disable_instance_discovery: true, disable_challenge_resource_verification: true });
+    expect(azureStore.optionsSchema.safeParse({ vault_url: "https://zs.vault.azure.net", purge_on_delete: "sometimes" }).success).toBe(false);
+  });
+
+  it("an unknown option is refused naming the allowed ones", async () => {
+    const registry = new StoreRegistry({ azure: async () => azureStore });
+    const error = await failure(
+      registry.create("azure", { vault_url: "https://zs.vault.azure.net", vault_uri: "x" }, { deploymentId: DEPLOYMENT, logger: silentLogger, configDir: "." }),
+    );
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/vault_uri/);
+    expect((error as Error).message).toMatch(
+      /Allowed options: vault_url, tenant_id, client_id, client_secret, authority_host, disable_instance_discovery, disable_challenge_resource_verification, purge_on_delete/,
+    );
+  });
+
+  it("vault_url is required and must be https; client credentials come as a set of three", () => {
+    const parse = (options: Record<string, unknown>) => azureStore.optionsSchema.safeParse(options).success;
+    expect(parse({})).toBe(false);
+    expect(parse({ vault_url: "http://zs.vault.azure.net" })).toBe(false);
+    expect(parse({ vault_url: "https://zs.vault.azure.net", authority_host: "http://login.example" })).toBe(false);
+    expect(parse({ vault_url: "https://zs.vault.azure.net", client_id: "a", client_secret: "b" })).toBe(false);
+    expect(parse({ vault_url: "https://zs.vault.azure.net", tenant_id: "t", client_id: "a", client_secret: "b" })).toBe(true);
+  });
+});
+
+describe("azure store against the emulator", () => {
+  it("a secret is named zs-<id>, tagged with the deployment and the secret id, and holds the values as JSON", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { user: "admin" });
+    const secret = await sdk.getSecret(`zs-${secretId}`);
+    expect(secret.properties.tags).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
+    expect(secret.properties.contentType).toBe(JSON_CONTENT_TYPE);
+    expect(JSON.parse(secret.value ?? "")).toEqual({ user: "admin" });
+  });
+
+  it("get makes one call, put two (GetSecret then SetSecret), delete four (GetSecret, DeleteSecret, GetDeletedSecret, PurgeDeletedSecret)", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { k: "v1" }))).toEqual({ ...none, GetSecret: 1, SetSecret: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }))).toEqual({ ...none, GetSecret: 1, SetSecret: 1 });
+    expect(await callsOf(() => store.getValues(secretId))).toEqual({ ...none, GetSecret: 1 });
+    expect(await callsOf(() => store.getValues(randomUUID()))).toEqual({ ...none, GetSecret: 1 });
+    expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ ...none, GetSecret: 1, DeleteSecret: 1, GetDeletedSecret: 1, PurgeDeletedSecret: 1 });
+    expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ ...none, GetSecret: 1, GetDeletedSecret: 1 });
+    expect(emulator.authCalls.token).toBe(0);
+  });
+
+  it("with purge_on_delete=false a delete only soft-deletes (three calls), and a later put recovers the secret and writes", async () => {
+    const secretId = randomUUID();
+    await keepDeleted.putValues(secretId, { k: "old" });
+    expect(await callsOf(() => keepDeleted.deleteValues(secretId))).toEqual({ ...none, GetSecret: 1, DeleteSecret: 1, GetDeletedSecret: 1 });
+    expect(await keepDeleted.getValues(secretId)).toBeUndefined();
+    expect((await sdk.getDeletedSecret(`zs-${secretId}`)).properties.tags).toMatchObject({ "zs-deployment": DEPLOYMENT });
+    expect(await keepDeleted.deleteValues(secretId)).toBe(false);
+    const calls = await callsOf(() => keepDeleted.putValues(secretId, { k: "new" }));
+    expect(calls).toMatchObject({ SetSecret: 2, GetDeletedSecret: 1, RecoverDeletedSecret: 1, PurgeDeletedSecret: 0 });
+    expect(await keepDeleted.getValues(secretId)).toEqual({ k: "new" });
+  });
+
+  it("a soft-deleted secret of this deployment left by an interrupted delete is purged by the next put or delete", async () => {
+    const first = randomUUID();
+    const second = randomUUID();
+    for (const id of [first, second]) {
+      await store.putValues(id, { k: "v" });
+      await sdk.beginDeleteSecret(`zs-${id}`);
+    }
+    const calls = await callsOf(() => store.putValues(first, { k: "again" }));
+    expect(calls).toEqual({ ...none, GetSecret: 1, SetSecret: 2, GetDeletedSecret: 1, PurgeDeletedSecret: 1 });
+    expect(await store.getValues(first)).toEqual({ k: "again" });
+    expect(await store.deleteValues(second)).toBe(false);
+    expect(emulator.calls.PurgeDeletedSecret).toBe(2);
+    expect(await failure(sdk.getDeletedSecret(`zs-${second}`))).toMatchObject({ statusCode: 404 });
+  });
+
+  it("a soft-deleted secret of another deployment is neither purged nor overwritten", async () => {
+    const secretId = randomUUID();
+    await other.putValues(secretId, { owner: "other" });
+    await sdk.beginDeleteSecret(`zs-${secretId}`);
+    const error = await failure(store.putValues(secretId, { owner: "me" }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/is soft-deleted but still exists and belongs to zs deployment e7f1a3c5-/);
+    expect(await store.deleteValues(secretId)).toBe(false);
+    expect(emulator.calls.PurgeDeletedSecret).toBe(0);
+    expect((await sdk.getDeletedSecret(`zs-${secretId}`)).properties.tags).toMatchObject({ "zs-deployment": OTHER_DEPLOYMENT });
+  });
+
+  it("a deletion the service finishes in the background is polled for, briefly, then purged", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    emulator.faults.deletionDelayMs = 300;
+    expect(await store.deleteValues(secretId)).toBe(true);
+    expect(emulator.calls.GetDeletedSecret).toBeGreaterThanOrEqual(2);
+    expect(emulator.calls.PurgeDeletedSecret).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await store.putValues(secretId, { k: "again" });
+    expect(await store.getValues(secretId)).toEqual({ k: "again" });
+  });
+
+  it("a delete whose check for the deleted secret fails is retried: the retried DeleteSecret finds it gone and the purge follows", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    emulator.faults.onlyOperation = "GetDeletedSecret";
+    emulator.faults.failNext = 1;
+    expect(await store.deleteValues(secretId)).toBe(true);
+    expect(emulator.calls).toMatchObject({ DeleteSecret: 2, GetDeletedSecret: 1, PurgeDeletedSecret: 1 });
+    expect(await failure(sdk.getDeletedSecret(`zs-${secretId}`))).toMatchObject({ statusCode: 404 });
+  });
+
+  it("ids differing only in case name the same Key Vault secret, as the service ignores case", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId.toUpperCase(), { k: "v" });
+    const secret = await sdk.getSecret(`zs-${secretId}`);
+    expect(secret.properties.tags?.["zs-secret-id"]).toBe(secretId.toUpperCase());
+  });
+
+  it("throttled calls are retried and the operation succeeds", async () => {
+    const secretId = randomUUID();
+    emulator.faults.throttleNext = 2;
+    await store.putValues(secretId, { k: "v" });
+    expect(emulator.calls.GetSecret).toBe(3);
+    emulator.faults.throttleNext = 1;
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    expect(emulator.calls.GetSecret).toBe(5);
+  });
+
+  it("a throttled call waits at least the Retry-After the service names", async () => {
+    emulator.faults.throttleNext = 1;
+    emulator.faults.retryAfterSeconds = 1;
+    const started = Date.now();
+    expect(await store.getValues(randomUUID())).toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(emulator.calls.GetSecret).toBe(2);
+  });
+
+  it("a dropped connection and a single 5xx are retried", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    emulator.faults.dropNext = 1;
+    emulator.faults.failNext = 1;
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    expect(emulator.calls.GetSecret).toBe(4);
+  });
+
+  it("added latency slows calls without failing them", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    emulator.faults.latencyMs = 200;
+    const started = Date.now();
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(emulator.calls.GetSecret).toBe(2);
+  });
+
+  it("persistent 5xx ends in BACKEND_UNAVAILABLE after a bounded number of attempts", async () => {
+    emulator.faults.failNext = 100;
+    const error = await failure(store.getValues(randomUUID()));
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/^azure: GetSecret of 'zs-.*' failed after 4 attempts: InternalServerError/);
+    expect(emulator.calls.GetSecret).toBe(4);
+  });
+
+  it("persistent throttling ends in BACKEND_UNAVAILABLE", async () => {
+    emulator.faults.throttleNext = 100;
+    const error = await failure(store.putValues(randomUUID(), { k: "v" }));
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/Throttled/);
+    expect(emulator.calls.GetSecret).toBe(4);
+    expect(emulator.calls.SetSecret).toBe(0);
+  });
+
+  it("a token endpoint outage is BACKEND_UNAVAILABLE, not a configuration error", async () => {
+    const fresh = await createStore(emulator, DEPLOYMENT);
+    emulator.faults.tokenFailNext = 1;
+    const error = await failure(fresh.getValues(randomUUID()));
+    await fresh.close?.();
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/^azure: GetSecret of 'zs-.*' failed after 4 attempts: AuthenticationRequiredError: .*AADSTS90033/);
+    // MSAL itself holds back the retries of a 5xx token request (for its Retry-After, else 60 s).
+    expect(emulator.authCalls.token).toBe(1);
+    expect(emulator.calls.GetSecret).toBe(0);
+  });
+
+  it("another deployment's object is absent: get is undefined, delete is false and leaves it, put is refused", async () => {
+    const secretId = randomUUID();
+    await other.putValues(secretId, { owner: "other" });
+    expect(await store.getValues(secretId)).toBeUndefined();
+    expect(await store.deleteValues(secretId)).toBe(false);
+    const error = await failure(store.putValues(secretId, { owner: "me" }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/already exists and belongs to zs deployment e7f1a3c5-.*refusing to overwrite/);
+    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+  });
+
+  it("a secret zs did not write (no tags) is absent too", async () => {
+    const secretId = randomUUID();
+    await sdk.setSecret(`zs-${secretId}`, '{"k":"v"}');
+    expect(await store.getValues(secretId)).toBeUndefined();
+    expect((await failure(store.putValues(secretId, { k: "w" })) as Error).message).toMatch(/belongs to something other than zs/);
+  });
+
+  it("delete of an object already gone returns false", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v" });
+    expect(await store.deleteValues(secretId)).toBe(true);
+    expect(await store.deleteValues(secretId)).toBe(false);
+  });
+
+  it("values whose JSON outgrows 25 KB through escaping are stored compressed and round-trip", async () => {
+    const secretId = randomUUID();
+    const values = { control: "\u0001".repeat(5000), text: "x".repeat(15000) };
+    await store.putValues(secretId, values);
+    expect((await sdk.getSecret(`zs-${secretId}`)).properties.contentType).toBe(GZIP_CONTENT_TYPE);
+    expect(await store.getValues(secretId)).toEqual(values);
+  });
+
+  it("a values map over 25 KB is refused with SECRET_TOO_LARGE before any call", async () => {
+    const error = await failure(store.putValues(randomUUID(), { big: "x".repeat(25600) }));
+    expect(isZsError(error) && error.code).toBe("SECRET_TOO_LARGE");
+    expect((error as Error).message).toMatch(/^azure: the values are 25603 bytes .* at most 25600 \(25 KB\)/);
+    expect(emulator.calls).toEqual(none);
+  });
+
+  it("a values map under 25 KB that does not fit even compressed is refused before any call", async () => {
+    // Random printable text barely compresses, and its escaped quotes and backslashes push the JSON past the limit.
+    const printable = Array.from(randomBytes(25000), (b) => String.fromCharCode(0x20 + (b % 95))).join("");
+    const error = await failure(store.putValues(randomUUID(), { noise: printable, ctl: "\u0001".repeat(20) }));
+    expect(isZsError(error) && error.code).toBe("SECRET_TOO_LARGE");
+    expect((error as Error).message).toMatch(/even compressed/);
+    expect(emulator.calls).toEqual(none);
+  });
+
+  it("a rejected client secret is a CONFIGURATION_ERROR naming the credential options, not retried", async () => {
+    const stranger = await createStore(emulator, DEPLOYMENT, { client_secret: "not-the-secret" });
+    const error = await failure(stranger.getValues(randomUUID()));
+    await stranger.close?.();
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/no token for Key Vault .*invalid_client.*tenant_id, client_id and client_secret/s);
+    expect(emulator.authCalls.token).toBe(1);
+    expect(emulator.calls).toEqual(none);
+  });
+
+  it("a token the vault refuses is a CONFIGURATION_ERROR, not retried", async () => {
+    const revoked = await createStore(emulator, DEPLOYMENT, { client_id: OTHER_CLIENT.clientId, client_secret: OTHER_CLIENT.clientSecret });
+    await revoked.getValues(randomUUID());
+    emulator.revokeTokens(OTHER_CLIENT.clientId);
+    const error = await failure(revoked.getValues(randomUUID()));
+    await revoked.close?.();
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/Key Vault rejected the token on GetSecret \(Unauthorized\)/);
+    expect(emulator.calls.GetSecret).toBe(1);
+  });
+
+  it("a vault outside *.vault.azure.net without disable_challenge_resource_verification is a CONFIGURATION_ERROR saying so", async () => {
+    const strict = await createStore(emulator, DEPLOYMENT, { disable_challenge_resource_verification: undefined });
+    const error = await failure(strict.getValues(randomUUID()));
+    await strict.close?.();
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/set disable_challenge_resource_verification=true/);
+    expect(emulator.authCalls.token).toBe(0);
+  });
+
+  it("check reports an unreachable vault as BACKEND_UNAVAILABLE", async () => {
+    const closed = await startEmulator();
+    await closed.close();
+    const unreachable = await createStore(closed, DEPLOYMENT);
+    const error = await failure(unreachable.check!());
+    await unreachable.close?.();
+    expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
+    expect((error as Error).message).toMatch(/^azure: .*ECONNREFUSED/);
+  });
+
+  it("error messages and logs never carry a secret value", async () => {
+    const secretValue = "s3cr3t-value-that-must-not-leak";
+    const logged: string[] = [];
+    const record = (object: Record<string, unknown>, message?: string) => void logged.push(JSON.stringify(object), message ?? "");
+    const logging = await createStore(emulator, DEPLOYMENT, {}, { debug: record, info: record, warn: record, error: record });
+    const secretId = randomUUID();
+    await other.putValues(secretId, { password: secretValue });
+    const messages: string[] = [];
+    for (const attempt of [
+      () => logging.putValues(secretId, { password: secretValue }),
+      () => {
+        emulator.faults.failNext = 100;
+        return logging.putValues(randomUUID(), { password: secretValue });
+      },
+      () => logging.putValues(randomUUID(), { password: secretValue, big: "x".repeat(30000) }),
+    ]) {
+      const error = await failure(attempt());
+      messages.push(String(error), JSON.stringify((error as { details?: unknown }).details ?? {}));
+    }
+    emulator.faults.failNext = 0;
+    await logging.close?.();
+    expect(messages).toHaveLength(6);
+    expect(logged.length).toBeGreaterThan(0);
+    expect([...messages, ...logged].join("\n")).not.toContain(secretValue);
+  });
+});
