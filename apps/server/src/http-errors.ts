@@ -47,6 +47,8 @@ interface BodyParserError {
 
 /** Failures of express and body-parser, as the `ZsError` a client gets. */
 function fromHttpLayer(error: BodyParserError): ZsError | undefined {
+  // The router could not percent-decode a path parameter.
+  if (error instanceof URIError) return new ZsError("VALIDATION_ERROR", "The request path is not valid percent-encoded UTF-8.");
   switch (error.type) {
     case "entity.too.large":
       return new ZsError("REQUEST_TOO_LARGE", "The request body is over the 1 MiB limit.");
