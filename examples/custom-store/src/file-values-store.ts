@@ -29,13 +29,9 @@ const FILE_MODE = 0o600;
 export class FileValuesStore implements SecretValuesStore {
   readonly type = "file";
   readonly capabilities: ValuesStoreCapabilities;
-  private readonly directory: string;
-  private readonly deploymentId: string;
   private closed = false;
 
-  constructor(settings: FileValuesStoreSettings) {
-    this.directory = settings.directory;
-    this.deploymentId = settings.deploymentId;
+  constructor(private readonly settings: FileValuesStoreSettings) {
     this.capabilities = { maxValueBytes: settings.maxValueBytes };
   }
 
@@ -44,7 +40,7 @@ export class FileValuesStore implements SecretValuesStore {
     if (!FILE_SAFE_ID.test(secretId)) {
       throw new ZsError("INTERNAL", `file: secret id '${secretId}' cannot name a file (letters, digits, '-' and '_' only).`);
     }
-    return path.join(this.directory, `${secretId}.json`);
+    return path.join(this.settings.directory, `${secretId}.json`);
   }
 
   async putValues(secretId: string, values: SecretValues): Promise<void> {
@@ -58,16 +54,16 @@ export class FileValuesStore implements SecretValuesStore {
     }
     const file = this.fileOf(secretId);
     const current = await this.read(file);
-    if (current && current.deploymentId !== this.deploymentId) {
+    if (current && current.deploymentId !== this.settings.deploymentId) {
       throw new ZsError(
         "CONFIGURATION_ERROR",
-        `file: '${file}' belongs to zs deployment ${current.deploymentId}, not this one (${this.deploymentId}); refusing to overwrite it. ` +
+        `file: '${file}' belongs to zs deployment ${current.deploymentId}, not this one (${this.settings.deploymentId}); refusing to overwrite it. ` +
           "Give each deployment its own directory.",
         { reason: "file_foreign_secret" },
       );
     }
     try {
-      await writeFileAtomically(file, encodeStoredSecret(this.deploymentId, secretId, values), FILE_MODE);
+      await writeFileAtomically(file, encodeStoredSecret(this.settings.deploymentId, secretId, values), FILE_MODE);
     } catch (error) {
       throw toFileStoreError(error, "write", file);
     }
@@ -77,7 +73,7 @@ export class FileValuesStore implements SecretValuesStore {
     this.assertOpen();
     const file = this.fileOf(secretId);
     const current = await this.read(file);
-    if (!current || current.deploymentId !== this.deploymentId) return undefined;
+    if (!current || current.deploymentId !== this.settings.deploymentId) return undefined;
     if (!current.values) {
       throw new ZsError("INTERNAL", `file: '${file}' carries this deployment's '${DEPLOYMENT_FIELD}' but its values are not a JSON object of strings.`);
     }
@@ -88,7 +84,7 @@ export class FileValuesStore implements SecretValuesStore {
     this.assertOpen();
     const file = this.fileOf(secretId);
     const current = await this.read(file);
-    if (!current || current.deploymentId !== this.deploymentId) return false;
+    if (!current || current.deploymentId !== this.settings.deploymentId) return false;
     try {
       return await removeFile(file);
     } catch (error) {
@@ -100,10 +96,10 @@ export class FileValuesStore implements SecretValuesStore {
   async check(): Promise<void> {
     this.assertOpen();
     try {
-      await access(this.directory, constants.R_OK | constants.W_OK | constants.X_OK);
+      await access(this.settings.directory, constants.R_OK | constants.W_OK | constants.X_OK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
-      throw new ZsError("BACKEND_UNAVAILABLE", `file: the values directory '${this.directory}' is not usable (${code}).`);
+      throw new ZsError("BACKEND_UNAVAILABLE", `file: the values directory '${this.settings.directory}' is not usable (${code}).`);
     }
   }
 
