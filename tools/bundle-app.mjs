@@ -42,6 +42,10 @@ export async function bundleApp(appDir, entryPoints) {
     platform: "node",
     target: "node20",
     conditions: ["source"],
+    // The AWS SDK's packages ship an ES module build under "module" and no "exports" map; the
+    // CommonJS build they name in "main" loses its named exports when its chunk is import()-ed.
+    // No other bundled package has "module" without "exports", so nothing else changes.
+    mainFields: ["module", "main"],
     external: NOT_BUNDLED,
     minify: true,
     sourcemap: true,

@@ -30,7 +30,13 @@ const MUST_NOT_LOAD = [
 const SERVER_OR_CLOUD_STORE_SOURCE = /\/(apps\/server|packages\/store-(aws|gcp|azure|vault))\//;
 
 /** Store code: `zs --version` (and `--help`) must start without it. */
-const STORE_CODE = ["@zs/client", "@zs/store-sql", "knex", "pg", "sqlite3"];
+const STORE_CODE = ["@zs/client", "@zs/builtin-stores", "@zs/store-sql", "knex", "pg", "sqlite3"];
+
+/** Each cloud store the CLI ships: its package and the SDK packages only it may load. */
+const CLOUD_STORES = {
+  aws: { store: "@zs/store-aws", sdk: [/^@aws-sdk\//, /^@smithy\//] },
+  vault: { store: "@zs/store-vault", sdk: [/^node-vault$/] },
+} as const;
 
 /** What a loaded file or bundled source is: its path and the package it belongs to. */
 interface Source {
@@ -67,7 +73,7 @@ function ownerOf(file: string): string {
 }
 
 interface Metafile {
-  outputs: Record<string, { inputs: Record<string, unknown> }>;
+  outputs: Record<string, { inputs: Record<string, unknown>; imports?: { path: string; kind: string }[] }>;
 }
 
 interface Recorded {
@@ -96,10 +102,15 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** Runs `zs ARGS` under the recorder and sorts out what it loaded. */
-async function recorded(...args: string[]): Promise<Recorded> {
+function recorded(...args: string[]): Promise<Recorded> {
+  return recordedWith({}, ...args);
+}
+
+/** `recorded`, with `extraEnv` added to the environment. */
+async function recordedWith(extraEnv: Record<string, string>, ...args: string[]): Promise<Recorded> {
   const record = path.join(root, `loads-${++runs}.txt`);
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, ["--import", RECORDER, ZS, ...args], { env: { ...env, ZS_RECORD_LOADS: record }, timeout: 20_000 }, (error, out, err) =>
+    const child = execFile(process.execPath, ["--import", RECORDER, ZS, ...args], { env: { ...env, ...extraEnv, ZS_RECORD_LOADS: record }, timeout: 20_000 }, (error, out, err) =>
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout: out, stderr: err }),
     );
     child.stdin?.end();
@@ -130,7 +141,7 @@ function offenders(run: Recorded, wrong: (source: Source) => boolean): string[] 
   return [...found.values()].sort();
 }
 
-describe("modules a local command loads", () => {
+describe("modules a local command loads with the default sql store", () => {
   beforeAll(async () => {
     const created = await recorded("secret", "create", "existing", "--user=admin");
     expect(created.code).toBe(0);
@@ -165,6 +176,54 @@ describe("modules a local command loads", () => {
 
     expect(offenders(run, (source) => STORE_CODE.includes(source.owner))).toEqual([]);
     expect(offenders(run, isForbidden)).toEqual([]);
+  });
+});
+
+/** The outputs (entry and chunks) holding a source whose package `owner` matches. */
+function outputsOf(owner: RegExp): string[] {
+  return Object.entries(meta.outputs)
+    .filter(([output, { inputs }]) => output.endsWith(".js") && Object.keys(inputs).some((input) => owner.test(ownerOf(path.resolve(CLI_DIR, input)))))
+    .map(([output]) => output);
+}
+
+/** The outputs `from` loads as soon as it is loaded: itself and its static imports, transitively. */
+function staticClosure(from: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (output: string) => {
+    if (seen.has(output)) return;
+    seen.add(output);
+    for (const edge of meta.outputs[output]?.imports ?? []) if (edge.kind === "import-statement" && edge.path in meta.outputs) visit(edge.path);
+  };
+  visit(from);
+  return seen;
+}
+
+describe("the cloud stores in the bundle", () => {
+  it.each(Object.entries(CLOUD_STORES))("%s is bundled apart: only import() reaches its store and its SDK, each in chunks of their own", (_type, cloud) => {
+    const eager = new Set([...staticClosure("dist/zs.js"), ...outputsOf(/^@zs\/(client|builtin-stores)$/).flatMap((output) => [...staticClosure(output)])]);
+    const storeOutputs = outputsOf(new RegExp(`^${cloud.store}$`));
+    const sdkOutputs = cloud.sdk.flatMap((pattern) => outputsOf(pattern));
+    expect(storeOutputs.length).toBeGreaterThan(0);
+    expect(sdkOutputs.length).toBeGreaterThan(0);
+    // Loading the CLI, the client or the built-in list loads neither.
+    expect([...storeOutputs, ...sdkOutputs].filter((output) => eager.has(output))).toEqual([]);
+    // Nor does loading the store: its SDK is a further import(), made when the store is created.
+    expect(storeOutputs.flatMap((output) => [...staticClosure(output)]).filter((output) => sdkOutputs.includes(output))).toEqual([]);
+  });
+
+  it.each([
+    ["vault", { ZS_SECRETS_STORE_VAULT_ADDR: "http://127.0.0.1:9", ZS_SECRETS_STORE_VAULT_TOKEN: "t" }],
+    ["aws", { ZS_SECRETS_STORE_REGION: "eu-west-1", ZS_SECRETS_STORE_ACCESS_KEY_ID: "a", ZS_SECRETS_STORE_SECRET_ACCESS_KEY: "b" }],
+  ] as const)("with ZS_SECRETS_STORE_TYPE=%s, `zs secret list` loads that store and its SDK, and no other cloud's", async (type, options) => {
+    // Listing reads metadata only: the store is created (its SDK loaded) but never called.
+    const run = await recordedWith({ ZS_SECRETS_STORE_TYPE: type, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...options }, "secret", "list");
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const own = CLOUD_STORES[type];
+    expect(ownersIn(run)).toContain(own.store);
+    expect([...ownersIn(run)].some((owner) => own.sdk.some((pattern) => pattern.test(owner)))).toBe(true);
+    const isOwn = (source: Source) =>
+      source.owner === own.store || own.sdk.some((pattern) => pattern.test(source.owner)) || source.file.split(path.sep).join("/").includes(`/packages/store-${type}/`);
+    expect(offenders(run, (source) => isForbidden(source) && !isOwn(source))).toEqual([]);
   });
 });
 

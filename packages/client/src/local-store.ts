@@ -1,7 +1,7 @@
+import { createBuiltinStoreRegistry } from "@zs/builtin-stores";
 import {
   KeyRing,
   SecretsService,
-  StoreRegistry,
   loadEncryptionKeys,
   readConfig,
   silentLogger,
@@ -26,14 +26,16 @@ export interface LocalStore {
 
 /**
  * Opens the embedded store in `home` (created on first use, with a generated 0600 key):
- * SQLite by default, or whatever the `ZS_*` settings in `env` name.
+ * SQLite by default, or whatever the `ZS_*` settings in `env` name (values in a cloud store
+ * or a custom one; the metadata stays in the database).
  */
 export async function openLocalStore(home: string, env: Record<string, string | undefined>): Promise<LocalStore> {
   // ZS_HOME is local mode's data directory; ZS_DATA_DIR belongs to the server.
   const config = readConfig({ env: { ...env, ZS_DATA_DIR: undefined }, defaultDataDir: home });
   const database = await SqlDatabase.open(config.databaseUrl);
   try {
-    const registry = new StoreRegistry({
+    // Built-in types (sql, the cloud stores) load on demand; anything else is a custom store's module.
+    const registry = createBuiltinStoreRegistry({
       // The key is read (or generated) only when the sql store is the one configured.
       sql: async () => sqlStoreDefinition(database, new KeyRing(await loadEncryptionKeys(config.encryptionKeys, config.dataDir))),
     });

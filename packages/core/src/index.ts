@@ -104,6 +104,13 @@ export {
   type ValuesStoreCapabilities,
 } from "./values-store.js";
 export { noneStore } from "./none-store.js";
+export {
+  DEFAULT_RETRY_POLICY,
+  callWithRetry,
+  retryDelay,
+  type BackendCallOptions,
+  type RetryPolicy,
+} from "./backend-retry.js";
 export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./store-registry.js";
 export type {
   LockedSecret,

@@ -1,8 +1,17 @@
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-import { ZsError, isZsError, secretSizeInBytes, type SecretValues, type SecretValuesStore, type StoreContext } from "@zs/core";
+import {
+  DEFAULT_RETRY_POLICY,
+  ZsError,
+  isZsError,
+  secretSizeInBytes,
+  type RetryPolicy,
+  type SecretValues,
+  type SecretValuesStore,
+  type StoreContext,
+} from "@zs/core";
 import type { AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
-import { DEFAULT_RETRY_POLICY, callWithRetry, isAbsent, toZsError, type RetryPolicy } from "./backend-errors.js";
+import { callAws, isAbsent, toZsError } from "./backend-errors.js";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -147,7 +156,7 @@ export class AwsValuesStore implements SecretValuesStore {
   }
 
   private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callWithRetry(operation, name, this.retry, this.context.logger, run, handled);
+    return callAws(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async describeTags(name: string): Promise<AwsTag[] | undefined> {

@@ -1,17 +1,4 @@
-import { ZsError, type Logger } from "@zs/core";
-
-/** How often and how patiently throttled or failed calls are retried. */
-export interface RetryPolicy {
-  /** Attempts per call, the first included. @default 4 */
-  maxAttempts: number;
-  /** Delay before the first retry; doubles each time (full jitter). @default 100 */
-  baseDelayMs: number;
-  /** Ceiling of one delay. @default 2000 */
-  maxDelayMs: number;
-}
-
-/** The retry policy of a store created from its options. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 };
+import { ZsError, callWithRetry, type Logger, type RetryPolicy } from "@zs/core";
 
 interface SdkErrorShape {
   name?: string;
@@ -90,11 +77,11 @@ export function toZsError(error: unknown, operation: string, secretName: string,
 }
 
 /**
- * Runs one Secrets Manager call, retrying transient failures with bounded exponential
- * backoff and full jitter; errors `handled` accepts are rethrown untouched for the caller,
- * every other failure becomes a `ZsError`.
+ * Runs one Secrets Manager call through core's bounded, jittered retry with this store's
+ * classification: errors `handled` accepts (absent, by default) are rethrown untouched for
+ * the caller, every other failure becomes a `ZsError`.
  */
-export async function callWithRetry<T>(
+export function callAws<T>(
   operation: string,
   secretName: string,
   policy: RetryPolicy,
@@ -102,16 +89,15 @@ export async function callWithRetry<T>(
   call: () => Promise<T>,
   handled: (error: unknown) => boolean = isAbsent,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (handled(error)) throw error;
-      if (!isTransient(error) || attempt >= policy.maxAttempts) throw toZsError(error, operation, secretName, attempt);
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delay = Math.random() * ceiling;
-      logger.debug({ store: "aws", operation, secretName, attempt, awsError: awsErrorName(error), delayMs: Math.round(delay) }, "retrying");
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  return callWithRetry(call, {
+    store: "aws",
+    operation,
+    objectName: secretName,
+    policy,
+    logger,
+    isTransient,
+    isHandled: handled,
+    toError: (error, attempts) => toZsError(error, operation, secretName, attempts),
+    describeError: awsErrorName,
+  });
 }

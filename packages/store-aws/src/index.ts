@@ -1,12 +1,10 @@
-import { defineStore, type StoreContext } from "@zs/core";
+import { defineStore, type RetryPolicy, type StoreContext } from "@zs/core";
 import { z } from "zod";
 import { createSdkSecretsClient, type AwsSecretsClient } from "./aws-secrets-client.js";
 import { AwsValuesStore } from "./aws-values-store.js";
-import type { RetryPolicy } from "./backend-errors.js";
 
 export type { AwsClientSettings, AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
 export { AwsValuesStore, DEPLOYMENT_TAG, SECRET_ID_TAG, type AwsValuesStoreSettings } from "./aws-values-store.js";
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./backend-errors.js";
 
 /** Per-request timeout of the SDK client, so a hung connection becomes a retry, not a hang. */
 const REQUEST_TIMEOUT_MS = 10000;

@@ -111,6 +111,22 @@ describe("aws store against the emulator", () => {
     expect(emulator.calls.GetSecretValue).toBe(3);
   });
 
+  it("each retry is logged at debug level with the operation, secret name, attempt and error name, never the value", async () => {
+    const value = `s3cr3t-${randomUUID()}`;
+    const logged: { level: string; object: Record<string, unknown> }[] = [];
+    const entry = (level: string) => (object: Record<string, unknown>) => void logged.push({ level, object });
+    const logging = await createStore(emulator, DEPLOYMENT, {}, { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") });
+    const secretId = randomUUID();
+    emulator.faults.throttleNext = 2;
+    await logging.putValues(secretId, { password: value });
+    await logging.close?.();
+    expect(logged.map((l) => [l.level, l.object.store, l.object.operation, l.object.objectName, l.object.attempt, l.object.error])).toEqual([
+      ["debug", "aws", "DescribeSecret", `zs/${secretId}`, 1, "ThrottlingException"],
+      ["debug", "aws", "DescribeSecret", `zs/${secretId}`, 2, "ThrottlingException"],
+    ]);
+    expect(JSON.stringify(logged)).not.toContain(value);
+  });
+
   it("persistent 5xx ends in BACKEND_UNAVAILABLE after a bounded number of attempts", async () => {
     emulator.faults.failNext = 100;
     const error = await failure(store.getValues(randomUUID()));

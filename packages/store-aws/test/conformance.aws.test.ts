@@ -1,11 +1,11 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { runValuesStoreConformance, type TestApi } from "@zs/store-conformance";
+import { runValuesStoreConformance } from "@zs/store-conformance";
 import type { AwsSecretsManagerEmulator } from "@zs/emulators";
 import { createStore, startEmulator } from "./support/aws-fixture.js";
 
-const jestApi = { describe, it, expect, beforeAll, afterAll } as unknown as TestApi;
+const jestApi = { describe, it, expect, beforeAll, afterAll };
 let emulator: AwsSecretsManagerEmulator | undefined;
 
 runValuesStoreConformance({

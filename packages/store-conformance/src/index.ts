@@ -1,4 +1,4 @@
-export type { ExpectFunction, Matchers, TestApi } from "./test-api.js";
+export type { BasicMatchers, ExpectFunction, Matchers, TestApi } from "./test-api.js";
 export { runValuesStoreConformance, type ValuesStoreConformanceOptions } from "./values-store-conformance.js";
 export {
   runSecretsServiceConformance,

@@ -13,7 +13,8 @@ export interface TestApi {
 /** The jest/vitest-style `expect` subset the suites call. */
 export type ExpectFunction = (actual: unknown) => Matchers;
 
-export interface Matchers {
+/** The assertions the suites make, also negated through `not`. */
+export interface BasicMatchers {
   toBe(expected: unknown): void;
   toEqual(expected: unknown): void;
   toBeUndefined(): void;
@@ -22,8 +23,12 @@ export interface Matchers {
   toMatch(pattern: RegExp | string): void;
   toBeGreaterThan(n: number): void;
   toBeLessThan(n: number): void;
-  not: Matchers;
+  toMatchObject(expected: unknown): void;
+}
+
+export interface Matchers extends BasicMatchers {
+  // Not `Matchers`: jest's and vitest's `not` cannot be negated again, and the suites never do.
+  not: BasicMatchers;
   rejects: { toMatchObject(expected: unknown): Promise<void>; toThrow(expected?: unknown): Promise<void> };
   resolves: { toBeUndefined(): Promise<void>; toEqual(expected: unknown): Promise<void> };
-  toMatchObject(expected: unknown): void;
 }

@@ -34,7 +34,13 @@ export const vaultStore = defineStore<VaultStoreOptions>({
       namespace: options.vault_namespace,
       timeoutMs: 10000,
     });
-    return new VaultValuesStore({ client, deploymentId: context.deploymentId, mountPoint: options.mount_point, address });
+    return new VaultValuesStore({
+      client,
+      deploymentId: context.deploymentId,
+      mountPoint: options.mount_point,
+      address,
+      logger: context.logger,
+    });
   },
 });
 

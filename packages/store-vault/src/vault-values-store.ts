@@ -1,5 +1,16 @@
-import { ZsError, secretSizeInBytes, type SecretValues, type SecretValuesStore, type ValuesStoreCapabilities } from "@zs/core";
-import { VaultCallError, type VaultKvClient, type VaultKvDocument } from "./vault-kv-client.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  ZsError,
+  secretSizeInBytes,
+  silentLogger,
+  type Logger,
+  type RetryPolicy,
+  type SecretValues,
+  type SecretValuesStore,
+  type ValuesStoreCapabilities,
+} from "@zs/core";
+import { callVault, isCasMismatch } from "./backend-errors.js";
+import type { VaultKvClient, VaultKvDocument } from "./vault-kv-client.js";
 
 /** The KV data key holding the deployment tag. */
 export const DEPLOYMENT_TAG = "zs-deployment";
@@ -14,23 +25,12 @@ export interface VaultValuesStoreSettings {
   mountPoint: string;
   /** Shown in error messages. */
   address: string;
-  /** Attempts per call on 5xx, 429 and lost connections. @default 4 */
-  maxAttempts?: number;
-  /** First backoff delay in ms; it doubles per attempt, with jitter, up to 1 s. @default 50 */
-  baseDelayMs?: number;
+  /** How calls failing with 5xx, 429 or a lost connection are retried. @default DEFAULT_RETRY_POLICY of @zs/core */
+  retry?: RetryPolicy;
+  /** Gets a debug entry per retry. @default silent */
+  logger?: Logger;
   /** Read-then-write rounds a put makes when check-and-set keeps failing. @default 3 */
   casAttempts?: number;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function isRetryable(error: VaultCallError): boolean {
-  // 412: Vault Enterprise performance standbys not yet caught up; 429: rate limited.
-  return error.status === undefined || error.status >= 500 || error.status === 429 || error.status === 412;
-}
-
-function isCasMismatch(error: unknown): boolean {
-  return error instanceof VaultCallError && error.status === 400 && error.reason.includes("check-and-set");
 }
 
 /**
@@ -46,8 +46,8 @@ export class VaultValuesStore implements SecretValuesStore {
   private readonly deploymentId: string;
   private readonly mountPoint: string;
   private readonly address: string;
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly logger: Logger;
   private readonly casAttempts: number;
   private closed = false;
 
@@ -56,8 +56,8 @@ export class VaultValuesStore implements SecretValuesStore {
     this.deploymentId = settings.deploymentId;
     this.mountPoint = settings.mountPoint;
     this.address = settings.address;
-    this.maxAttempts = settings.maxAttempts ?? 4;
-    this.baseDelayMs = settings.baseDelayMs ?? 50;
+    this.retry = settings.retry ?? DEFAULT_RETRY_POLICY;
+    this.logger = settings.logger ?? silentLogger;
     this.casAttempts = settings.casAttempts ?? 3;
   }
 
@@ -73,7 +73,7 @@ export class VaultValuesStore implements SecretValuesStore {
     const path = this.pathOf(secretId);
     const data = { [VALUES_FIELD]: JSON.stringify(values), [DEPLOYMENT_TAG]: this.deploymentId };
     for (let round = 1; round <= this.casAttempts; round++) {
-      const current = await this.call(path, () => this.client.readData(this.mountPoint, path));
+      const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
       if (current?.data && !this.isOurs(current)) {
         throw new ZsError(
           "CONFIGURATION_ERROR",
@@ -82,7 +82,7 @@ export class VaultValuesStore implements SecretValuesStore {
         );
       }
       try {
-        await this.call(path, () => this.client.writeData(this.mountPoint, path, data, current?.version ?? 0));
+        await this.call("writeData", path, () => this.client.writeData(this.mountPoint, path, data, current?.version ?? 0));
         return;
       } catch (error) {
         // Someone wrote between our read and our write (or a retried write already landed): read again.
@@ -98,7 +98,7 @@ export class VaultValuesStore implements SecretValuesStore {
   async getValues(secretId: string): Promise<SecretValues | undefined> {
     this.assertOpen();
     const path = this.pathOf(secretId);
-    const current = await this.call(path, () => this.client.readData(this.mountPoint, path));
+    const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
     if (!current?.data || !this.isOurs(current)) return undefined;
     return this.parseValues(current.data, path);
   }
@@ -106,9 +106,9 @@ export class VaultValuesStore implements SecretValuesStore {
   async deleteValues(secretId: string): Promise<boolean> {
     this.assertOpen();
     const path = this.pathOf(secretId);
-    const current = await this.call(path, () => this.client.readData(this.mountPoint, path));
+    const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
     if (!current?.data || !this.isOurs(current)) return false;
-    await this.call(path, () => this.client.deleteMetadata(this.mountPoint, path));
+    await this.call("deleteMetadata", path, () => this.client.deleteMetadata(this.mountPoint, path));
     return true;
   }
 
@@ -116,7 +116,7 @@ export class VaultValuesStore implements SecretValuesStore {
   async check(): Promise<void> {
     this.assertOpen();
     const path = "zs/.health-check";
-    await this.call(path, () => this.client.readData(this.mountPoint, path), 1);
+    await this.call("readData", path, () => this.client.readData(this.mountPoint, path), { ...this.retry, maxAttempts: 1 });
   }
 
   async close(): Promise<void> {
@@ -150,42 +150,8 @@ export class VaultValuesStore implements SecretValuesStore {
     if (this.closed) throw new ZsError("INTERNAL", "vault: the store is closed.");
   }
 
-  /** Runs one Vault call with bounded exponential backoff and jitter, mapping failures to `ZsError`. */
-  private async call<T>(path: string, run: () => Promise<T>, attempts = this.maxAttempts): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (error) {
-        if (!(error instanceof VaultCallError)) throw error;
-        if (isRetryable(error) && attempt < attempts) {
-          const ceiling = Math.min(1000, this.baseDelayMs * 2 ** (attempt - 1));
-          await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
-          continue;
-        }
-        throw this.toZsError(error, path, attempt);
-      }
-    }
-  }
-
-  private toZsError(error: VaultCallError, path: string, attempts: number): Error {
-    const where = `${this.mountPoint}/data/${path} at ${this.address}`;
-    if (isCasMismatch(error)) return error;
-    if (isRetryable(error)) {
-      return new ZsError("BACKEND_UNAVAILABLE", `vault: ${where} unavailable after ${attempts} attempt(s): ${error.message}.`);
-    }
-    if (error.status === 403 || error.status === 401) {
-      return new ZsError(
-        "CONFIGURATION_ERROR",
-        `vault: permission denied on ${where}. Check vault_token (ZS_SECRETS_STORE_VAULT_TOKEN), vault_namespace, and that the token's ` +
-          `policy grants create/read/update on "${this.mountPoint}/data/zs/*" and delete on "${this.mountPoint}/metadata/zs/*".`,
-      );
-    }
-    if (error.status === 404) {
-      return new ZsError(
-        "CONFIGURATION_ERROR",
-        `vault: ${error.reason || "not found"} (${where}). Is '${this.mountPoint}' a KV version 2 mount? Set mount_point (ZS_SECRETS_STORE_MOUNT_POINT).`,
-      );
-    }
-    return new ZsError("INTERNAL", `vault: unexpected answer for ${where}: ${error.message}.`);
+  /** Runs one Vault call through the shared retry, mapping failures to `ZsError`. */
+  private call<T>(operation: string, path: string, run: () => Promise<T>, retry: RetryPolicy = this.retry): Promise<T> {
+    return callVault(operation, { mountPoint: this.mountPoint, path, address: this.address }, retry, this.logger, run);
   }
 }

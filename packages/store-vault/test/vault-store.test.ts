@@ -158,6 +158,22 @@ describe("vault values store against the KV v2 emulator", () => {
       expect(calls).toEqual({ readData: 4 });
     });
 
+    it("each retry is logged at debug level with the operation, path, attempt and status, never the value", async () => {
+      const value = `sekrit-${randomUUID()}`;
+      const logged: { level: string; object: Record<string, unknown> }[] = [];
+      const entry = (level: string) => (object: Record<string, unknown>) => void logged.push({ level, object });
+      const logger = { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") };
+      const logging = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token }, deploymentId, logger);
+      const id = randomUUID();
+      emulator.faults.failNext(2, 503);
+      await logging.putValues(id, { password: value });
+      expect(logged.map((l) => [l.level, l.object.store, l.object.operation, l.object.objectName, l.object.attempt, l.object.error])).toEqual([
+        ["debug", "vault", "readData", `secret/data/zs/${id}`, 1, "status 503"],
+        ["debug", "vault", "readData", `secret/data/zs/${id}`, 2, "status 503"],
+      ]);
+      expect(JSON.stringify(logged)).not.toContain(value);
+    });
+
     it("an unreachable address becomes BACKEND_UNAVAILABLE", async () => {
       const gone = await startVaultEmulator();
       await gone.close();

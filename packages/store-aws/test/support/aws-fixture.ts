@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { StoreRegistry, silentLogger, type SecretValuesStore } from "@zs/core";
+import { StoreRegistry, silentLogger, type Logger, type SecretValuesStore } from "@zs/core";
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from "@zs/emulators";
 
 /** The access key the emulator accepts. */
@@ -18,6 +18,7 @@ export function createStore(
   emulator: AwsSecretsManagerEmulator,
   deploymentId: string = randomUUID(),
   extra: Record<string, string> = {},
+  logger: Logger = silentLogger,
 ): Promise<SecretValuesStore> {
   const registry = new StoreRegistry({ aws: async () => (await import("../../src/index.js")).default });
   return registry.create(
@@ -29,6 +30,6 @@ export function createStore(
       secret_access_key: "zs-test-secret-access-key",
       ...extra,
     },
-    { deploymentId, logger: silentLogger, configDir: process.cwd() },
+    { deploymentId, logger, configDir: process.cwd() },
   );
 }

@@ -5,7 +5,7 @@ import { SqlDatabase, SqlValuesStore } from "../../src/index.js";
 import { openSqlService, randomKeys, type TestDatabase } from "./test-databases.js";
 
 /** jest's functions, as the suites take them. */
-export const jestApi = { describe, it, expect, beforeAll, afterAll } as unknown as TestApi;
+export const jestApi: TestApi = { describe, it, expect, beforeAll, afterAll };
 
 /** Runs the values-store and the service conformance suites on one kind of database. */
 export function runSqlConformance(label: string, createDatabase: () => Promise<TestDatabase>): void {

@@ -1,0 +1,1 @@
+export { BUILTIN_STORE_TYPES, CLOUD_STORE_LOADERS, createBuiltinStoreRegistry, type AppStoreLoaders } from "./builtin-stores.js";

@@ -1,0 +1,59 @@
+import { describe, expect, it, jest } from "@jest/globals";
+import { StoreRegistry, defineStore, type StoreDefinition } from "@zs/core";
+import { z } from "zod";
+
+// Each store package's module body counts its loads; the registry must run none until asked.
+const loads = { aws: 0, vault: 0 };
+jest.doMock("@zs/store-aws", () => {
+  loads.aws += 1;
+  return jest.requireActual("@zs/store-aws");
+});
+jest.doMock("@zs/store-vault", () => {
+  loads.vault += 1;
+  return jest.requireActual("@zs/store-vault");
+});
+
+const sqlStub: StoreDefinition<Record<string, never>> = defineStore({
+  apiVersion: 1,
+  type: "sql",
+  optionsSchema: z.strictObject({}),
+  create: async () => {
+    throw new Error("not used");
+  },
+});
+
+describe("built-in stores", () => {
+  it("the registry knows none, sql, aws and vault, and importing or creating it loads no store package", async () => {
+    const { BUILTIN_STORE_TYPES, createBuiltinStoreRegistry } = await import("../src/index.js");
+    const registry = createBuiltinStoreRegistry({ sql: async () => sqlStub });
+    expect(registry).toBeInstanceOf(StoreRegistry);
+    expect([...registry.builtinTypes].sort()).toEqual(["aws", "none", "sql", "vault"]);
+    expect([...BUILTIN_STORE_TYPES].sort()).toEqual(["aws", "none", "sql", "vault"]);
+    expect(loads).toEqual({ aws: 0, vault: 0 });
+  });
+
+  it("each cloud type loads its own package only when asked for, and gets its definition", async () => {
+    const { createBuiltinStoreRegistry } = await import("../src/index.js");
+    const registry = createBuiltinStoreRegistry({ sql: async () => sqlStub });
+    expect(await registry.load("sql", ".")).toBe(sqlStub);
+    expect(loads).toEqual({ aws: 0, vault: 0 });
+
+    const vault = await registry.load("vault", ".");
+    expect([vault.type, vault.apiVersion]).toEqual(["vault", 1]);
+    expect(loads).toEqual({ aws: 0, vault: 1 });
+
+    const aws = await registry.load("aws", ".");
+    expect([aws.type, aws.apiVersion]).toEqual(["aws", 1]);
+    expect(loads).toEqual({ aws: 1, vault: 1 });
+  });
+
+  it("a built-in type's options are validated by its own schema, naming the allowed ones", async () => {
+    const { createBuiltinStoreRegistry } = await import("../src/index.js");
+    const registry = createBuiltinStoreRegistry({ sql: async () => sqlStub });
+    const context = { deploymentId: "d", logger: { debug() {}, info() {}, warn() {}, error() {} }, configDir: "." };
+    await expect(registry.create("vault", { vault_adr: "x" }, context)).rejects.toMatchObject({
+      code: "CONFIGURATION_ERROR",
+      message: expect.stringContaining("Allowed options: vault_addr, vault_token, vault_namespace, mount_point."),
+    });
+  });
+});

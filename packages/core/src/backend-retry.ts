@@ -1,0 +1,96 @@
+import { silentLogger, type Logger } from "./values-store.js";
+
+/** How often and how patiently a store retries a failed backend call. */
+export interface RetryPolicy {
+  /** Attempts per call, the first included. @default 4 */
+  maxAttempts: number;
+  /** Ceiling of the delay before the first retry; it doubles per retry. @default 100 */
+  baseDelayMs: number;
+  /** Ceiling of any one delay. @default 2000 */
+  maxDelayMs: number;
+}
+
+/** The policy every cloud store uses unless a test or an embedder passes its own. */
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({ maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 });
+
+/** One backend call as `callWithRetry` runs it: what it is, and how the store classifies its failures. */
+export interface BackendCallOptions {
+  /** The store's type, for the log: `aws`. */
+  store: string;
+  /** The backend operation, for the log and messages: `GetSecretValue`. */
+  operation: string;
+  /** The backend object the call is about (a name or path, never a value). */
+  objectName: string;
+  /** @default DEFAULT_RETRY_POLICY */
+  policy?: Readonly<RetryPolicy>;
+  /** Gets one debug entry per retry. @default a silent logger */
+  logger?: Logger;
+  /** Worth another attempt: throttling, 5xx, a lost connection. */
+  isTransient(error: unknown): boolean;
+  /**
+   * Failures the caller deals with itself (absent, a check-and-set conflict): rethrown
+   * untouched at once, never retried nor converted. @default none
+   */
+  isHandled?(error: unknown): boolean;
+  /** The error callers get for a failure that is not handled, given the attempts made. */
+  toError(error: unknown, attempts: number): Error;
+  /** Names a failure in the log: its class or the service's error code, never its message. @default the error's `name` */
+  describeError?(error: unknown): string;
+  /** Waits between attempts; tests inject a fake. @default a timer */
+  sleep?(ms: number): Promise<void>;
+  /** A number in [0, 1) for the jitter; tests inject a fixed one. @default Math.random */
+  random?(): number;
+}
+
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function errorName(error: unknown): string {
+  if (typeof error === "object" && error !== null && typeof (error as { name?: unknown }).name === "string") {
+    return (error as { name: string }).name;
+  }
+  return typeof error;
+}
+
+/**
+ * The delay before retry number `retry` (1 for the first): full jitter over an exponentially
+ * growing ceiling, `random() × min(maxDelayMs, baseDelayMs × 2^(retry-1))`.
+ */
+export function retryDelay(retry: number, policy: Readonly<RetryPolicy>, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.max(0, Math.min(ceiling, random() * ceiling));
+}
+
+/**
+ * Runs one backend call, retrying transient failures with bounded exponential backoff and
+ * full jitter. Handled failures are rethrown as they are; any other failure, once it is not
+ * transient or the attempts are spent, becomes `toError(error, attempts)`. Each retry is
+ * logged at debug level with the store, operation, object name, attempt and delay, and the
+ * error's name: never its message, which a backend might fill with what it was sent.
+ */
+export async function callWithRetry<T>(call: () => Promise<T>, options: BackendCallOptions): Promise<T> {
+  const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+  const logger = options.logger ?? silentLogger;
+  const sleep = options.sleep ?? timerSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (options.isHandled?.(error)) throw error;
+      if (attempt >= maxAttempts || !options.isTransient(error)) throw options.toError(error, attempt);
+      const delay = retryDelay(attempt, policy, options.random);
+      logger.debug(
+        {
+          store: options.store,
+          operation: options.operation,
+          objectName: options.objectName,
+          attempt,
+          delayMs: Math.round(delay),
+          error: (options.describeError ?? errorName)(error),
+        },
+        "retrying a backend call",
+      );
+      await sleep(delay);
+    }
+  }
+}
