@@ -1,1 +1,2 @@
 export { BUILTIN_STORE_TYPES, CLOUD_STORE_LOADERS, createBuiltinStoreRegistry, type AppStoreLoaders } from "./builtin-stores.js";
+export { openConfiguredStore, type ConfiguredStore } from "./open-configured-store.js";

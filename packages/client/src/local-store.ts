@@ -1,14 +1,6 @@
-import { createBuiltinStoreRegistry } from "@zs/builtin-stores";
-import {
-  KeyRing,
-  SecretsService,
-  loadEncryptionKeys,
-  readConfig,
-  silentLogger,
-  type User,
-  type ZsConfig,
-} from "@zs/core";
-import { KnexMetadataRepository, SqlDatabase, sqlStoreDefinition } from "@zs/store-sql";
+import { openConfiguredStore } from "@zs/builtin-stores";
+import { readConfig, silentLogger, type SecretsService, type User, type ZsConfig } from "@zs/core";
+import type { SqlDatabase } from "@zs/store-sql";
 
 /** The user local mode acts as: an admin, since the store is the person's own. */
 export const LOCAL_USER = "default";
@@ -32,19 +24,8 @@ export interface LocalStore {
 export async function openLocalStore(home: string, env: Record<string, string | undefined>): Promise<LocalStore> {
   // ZS_HOME is local mode's data directory; ZS_DATA_DIR belongs to the server.
   const config = readConfig({ env: { ...env, ZS_DATA_DIR: undefined }, defaultDataDir: home });
-  const database = await SqlDatabase.open(config.databaseUrl);
+  const { database, values, service } = await openConfiguredStore(config, silentLogger);
   try {
-    // Built-in types (sql, the cloud stores) load on demand; anything else is a custom store's module.
-    const registry = createBuiltinStoreRegistry({
-      // The key is read (or generated) only when the sql store is the one configured.
-      sql: async () => sqlStoreDefinition(database, new KeyRing(await loadEncryptionKeys(config.encryptionKeys, config.dataDir))),
-    });
-    const values = await registry.create(config.secretsStore.type, config.secretsStore.options, {
-      deploymentId: database.deploymentId,
-      logger: silentLogger,
-      configDir: config.configDir,
-    });
-    const service = new SecretsService(new KnexMetadataRepository(database), values);
     const user = await service.ensureUser(LOCAL_USER, { isAdmin: true });
     return {
       service,
@@ -55,7 +36,7 @@ export async function openLocalStore(home: string, env: Record<string, string | 
       close: () => service.close(),
     };
   } catch (error) {
-    await database.close();
+    await service.close();
     throw error;
   }
 }

@@ -1,0 +1,35 @@
+import { KeyRing, SecretsService, loadEncryptionKeys, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
+import { KnexMetadataRepository, SqlDatabase, sqlStoreDefinition } from "@zs/store-sql";
+import { createBuiltinStoreRegistry } from "./builtin-stores.js";
+
+/** The configured store, opened: its database, its values store and the service over both. */
+export interface ConfiguredStore {
+  database: SqlDatabase;
+  values: SecretValuesStore;
+  service: SecretsService;
+}
+
+/**
+ * Opens what a configuration names (stores.md): the metadata database (migrated), the values
+ * store of `ZS_SECRETS_STORE_TYPE` — built-in types load on demand, anything else is a custom
+ * store's module — and the `SecretsService` over both. The CLI's local mode and the server
+ * both start here.
+ */
+export async function openConfiguredStore(config: ZsConfig, logger: Logger): Promise<ConfiguredStore> {
+  const database = await SqlDatabase.open(config.databaseUrl);
+  try {
+    const registry = createBuiltinStoreRegistry({
+      // The key is read (or generated) only when the sql store is the one configured.
+      sql: async () => sqlStoreDefinition(database, new KeyRing(await loadEncryptionKeys(config.encryptionKeys, config.dataDir))),
+    });
+    const values = await registry.create(config.secretsStore.type, config.secretsStore.options, {
+      deploymentId: database.deploymentId,
+      logger,
+      configDir: config.configDir,
+    });
+    return { database, values, service: new SecretsService(new KnexMetadataRepository(database), values) };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
