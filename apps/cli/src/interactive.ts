@@ -28,3 +28,13 @@ export async function confirm(message: string): Promise<boolean> {
   const { confirm: ask } = await import("@inquirer/prompts");
   return ask({ message, default: false });
 }
+
+/**
+ * Before deleting: nothing to ask with `-y`; otherwise asks on the terminal (declining fails
+ * with "Not deleted."), and without a terminal refuses as a usage error.
+ */
+export async function confirmDeletion(question: string, yes: boolean | undefined): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY) throw new UsageError("Not deleting without confirmation: pass -y/--yes (there is no terminal to ask on).");
+  if (!(await confirm(question))) throw new Error("Not deleted.");
+}

@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import { stringify as toYaml } from "yaml";
-import type { Page, Secret, SecretMetadata, Workspace } from "@zs/core";
+import type { ApiKey } from "@zs/client";
+import type { Page, Secret, SecretMetadata, User, Workspace } from "@zs/core";
 import { formatEnv } from "./env-format.js";
 import type { ReadFormat } from "./formats.js";
 
@@ -77,4 +78,18 @@ export function renderSecretList(io: Io, page: Page<SecretMetadata>, format: Rea
 export function renderWorkspaces(io: Io, workspaces: Workspace[], active: string, format: ReadFormat): string {
   if (format !== "table") return serialize(workspaces, format);
   return table(io, ["NAME", "ID", "CREATED"], workspaces.map((w) => [w.name === active ? `${w.name} *` : w.name, w.id, w.created]));
+}
+
+/** Users as the HTTP API shows them (`is_admin`). */
+export function renderUsers(io: Io, users: User[], format: ReadFormat): string {
+  const wire = users.map((user) => ({ id: user.id, name: user.name, is_admin: user.isAdmin, created: user.created }));
+  if (format !== "table") return serialize(wire, format);
+  return table(io, ["NAME", "ID", "ADMIN", "CREATED"], users.map((user) => [user.name, user.id, user.isAdmin ? "yes" : "no", user.created]));
+}
+
+/** API keys as the HTTP API lists them: never the key itself. */
+export function renderApiKeys(io: Io, keys: ApiKey[], format: ReadFormat): string {
+  const wire = keys.map((key) => ({ id: key.id, name: key.name, created: key.created, last_used: key.lastUsed }));
+  if (format !== "table") return serialize(wire, format);
+  return table(io, ["NAME", "ID", "CREATED", "LAST USED"], keys.map((key) => [key.name, key.id, key.created, key.lastUsed ?? "never"]));
 }

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, exitCodeFor, isPromptInterrupt } from "./exit-codes.js";
 import type { Io } from "./output.js";
+import { apiKeyCommand, userCommand } from "./account-commands.js";
+import { connectionCommands } from "./connection-commands.js";
 import { secretCommand } from "./secret-commands.js";
 import { statusCommand } from "./status-command.js";
 import { workspaceCommand } from "./workspace-commands.js";
@@ -17,6 +19,9 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(secretCommand(io));
   program.addCommand(workspaceCommand(io));
   program.addCommand(statusCommand(io));
+  for (const command of connectionCommands(io)) program.addCommand(command);
+  program.addCommand(userCommand(io));
+  program.addCommand(apiKeyCommand(io));
   // Every command reports usage errors by throwing, so they get exit code 2 in one place.
   const exitOverride = (command: Command) => {
     command.exitOverride();

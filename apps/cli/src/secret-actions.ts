@@ -4,7 +4,7 @@ import type { Lookup, Scope, SecretQuery } from "@zs/core";
 import { withClient, type CommonOptions } from "./client-session.js";
 import { formatEnv } from "./env-format.js";
 import type { ExportFormat, ReadFormat } from "./formats.js";
-import { askForValues, confirm } from "./interactive.js";
+import { askForValues, confirmDeletion } from "./interactive.js";
 import { renderSecret, renderSecretList, secretTable, serialize, type Io } from "./output.js";
 import { collectValues, splitOperands } from "./secret-input.js";
 import { UsageError } from "./usage-error.js";
@@ -68,10 +68,7 @@ export async function renameSecret(io: Io, nameOrId: string, options: CommonOpti
 export async function deleteSecret(io: Io, nameOrId: string, options: CommonOptions & { yes?: boolean }): Promise<void> {
   await withClient(options, async (client) => {
     const target = await client.findSecret(nameOrId);
-    if (!options.yes) {
-      if (!process.stdin.isTTY) throw new UsageError("Not deleting without confirmation: pass -y/--yes (there is no terminal to ask on).");
-      if (!(await confirm(`Delete secret '${target.name}' (${target.id})?`))) throw new Error("Not deleted.");
-    }
+    await confirmDeletion(`Delete secret '${target.name}' (${target.id})?`, options.yes);
     await client.deleteSecret(target.id);
     io.out(`Secret '${target.name}' deleted.\n`);
   });

@@ -19,7 +19,7 @@ export function statusCommand(io: Io): Command {
       const capabilities = Object.entries(status.store.capabilities).map(([k, v]) => `${k}=${String(v)}`).join(", ");
       io.out(
         keyValueTable([
-          ["Mode", `${status.mode} (${status.home})`],
+          ["Mode", status.mode === "local" ? `local (${status.home})` : `remote (${status.server})`],
           ["User", status.user],
           ["Workspace", status.workspace],
           ["Store", `${status.store.type} (${capabilities})`],

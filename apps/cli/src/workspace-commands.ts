@@ -2,7 +2,6 @@ import { Command, Option } from "commander";
 import { withClient, type CommonOptions } from "./client-session.js";
 import { READ_FORMATS, type ReadFormat } from "./formats.js";
 import type { Io } from "./output.js";
-import { UsageError } from "./usage-error.js";
 
 const output = () => import("./output.js");
 
@@ -44,11 +43,8 @@ export function workspaceCommand(io: Io): Command {
     .argument("<name>", "the workspace's name")
     .option("-y, --yes", "do not ask for confirmation")
     .action(async (name: string, options: { yes?: boolean }) => {
-      if (!options.yes) {
-        if (!process.stdin.isTTY) throw new UsageError("Not deleting without confirmation: pass -y/--yes (there is no terminal to ask on).");
-        const { confirm } = await import("./interactive.js");
-        if (!(await confirm(`Delete workspace '${name}' and every secret in it?`))) throw new Error("Not deleted.");
-      }
+      const { confirmDeletion } = await import("./interactive.js");
+      await confirmDeletion(`Delete workspace '${name}' and every secret in it?`, options.yes);
       await withClient({}, (client) => client.deleteWorkspace(name));
       io.out(`Workspace '${name}' deleted.\n`);
     });

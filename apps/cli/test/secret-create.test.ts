@@ -159,8 +159,8 @@ describe.each(HARNESS_FACTORIES)("zs secret create ($mode)", (factory) => {
     const created = await zs.ok(["secret", "create", mine, "-s", "user", "--k=v"]);
     expect(parseSecretOutput(created.stdout).about[2]).toBe("user");
     await zs.ok(["secret", "create", shared, "--scope", "workspace", "--k=v"]);
-    expect(await zs.json<WireSecret>(["secret", "get", mine])).toMatchObject({ name: mine, scope: "user", user: "default", workspace: "default" });
-    expect(await zs.json<WireSecret>(["secret", "get", shared])).toMatchObject({ name: shared, scope: "workspace", user: "default" });
+    expect(await zs.json<WireSecret>(["secret", "get", mine])).toMatchObject({ name: mine, scope: "user", user: zs.user, workspace: "default" });
+    expect(await zs.json<WireSecret>(["secret", "get", shared])).toMatchObject({ name: shared, scope: "workspace", user: zs.user });
   });
 
   it("refuses an unknown scope as a usage error", async () => {

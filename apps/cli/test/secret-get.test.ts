@@ -96,7 +96,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: output formats ($mode)", (facto
       name,
       scope: "workspace",
       workspace: "default",
-      user: "default",
+      user: zs.user,
       keys: ["a", "b", "e"],
       version: 1,
       created: expect.stringMatching(ISO_MS),

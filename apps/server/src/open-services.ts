@@ -19,6 +19,7 @@ export async function openServices(config: ZsConfig, logger: Logger, options: { 
     auth: new AuthService(new KnexCredentialRepository(database), secrets),
     loginThrottle: new LoginThrottle(options.loginLimits),
     version: options.version,
+    store: { type: values.type, capabilities: { ...values.capabilities } },
     async checkHealth() {
       await database.knex.raw("select 1");
       await values.check?.();

@@ -36,7 +36,11 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   /** `public` routes need no bearer token. @default "user" */
   access?: "public" | "user";
   body?: B;
+  /** How errors name the body, as the service would: `Invalid secret: …`. @default "request body" */
+  bodyLabel?: string;
   query?: Q;
+  /** How errors name the query. @default "query" */
+  queryLabel?: string;
   /** The error code a query that fails its schema gets. @default "VALIDATION_ERROR" */
   queryErrorCode?: ErrorCode;
   /** Success responses, for the OpenAPI document. */
@@ -66,8 +70,8 @@ export type Authenticator = (request: Request) => Promise<Required<Authenticated
 export function mountRoute(router: Router, route: RouteDefinition, authenticate: Authenticator): void {
   router[route.method](route.path, async (request: Request, response: Response) => {
     if (route.access !== "public") Object.assign(response.locals, await authenticate(request));
-    const body = route.body ? parseInput(route.body, requireJsonBody(request), "request body") : undefined;
-    const query = parseInput(route.query ?? EMPTY_QUERY, request.query, "query", route.queryErrorCode);
+    const body = route.body ? parseInput(route.body, requireJsonBody(request), route.bodyLabel ?? "request body") : undefined;
+    const query = parseInput(route.query ?? EMPTY_QUERY, request.query, route.queryLabel ?? "query", route.queryErrorCode);
     const locals = response.locals as AuthenticatedLocals;
     const result = await route.handle({
       body,

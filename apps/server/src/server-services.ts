@@ -10,4 +10,6 @@ export interface ServerServices {
   /** Throws when the database or the values store cannot be reached. */
   checkHealth(): Promise<void>;
   version: string;
+  /** The values store's type and declared capabilities. */
+  store: { type: string; capabilities: Record<string, unknown> };
 }

@@ -32,9 +32,9 @@ export const secretListQuerySchema = z
     ...(logical_operator !== undefined ? { logicalOperator: logical_operator as "and" | "or" } : {}),
   }));
 
-export const userWireSchema = z.object({ id: z.uuid(), name: z.string(), is_admin: z.boolean() });
+export const userWireSchema = z.object({ id: z.uuid(), name: z.string(), is_admin: z.boolean(), created: z.iso.datetime() });
 export function userToWire(user: User): z.infer<typeof userWireSchema> {
-  return { id: user.id, name: user.name, is_admin: user.isAdmin };
+  return { id: user.id, name: user.name, is_admin: user.isAdmin, created: user.created };
 }
 
 export const workspaceWireSchema = z.object({ id: z.uuid(), name: z.string(), created: z.iso.datetime() });

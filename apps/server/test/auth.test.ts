@@ -33,7 +33,7 @@ describe("authentication", () => {
   it("current-user names the token's user", async () => {
     const result = await server.call("GET", "/api/v1/current-user", { token: admin });
     expect(result.status).toBe(200);
-    expect(result.json).toEqual({ id: expect.any(String), name: "admin", is_admin: true });
+    expect(result.json).toEqual({ id: expect.any(String), name: "admin", is_admin: true, created: expect.any(String) });
   });
 
   it.each([

@@ -185,7 +185,7 @@ describe("users and workspaces over HTTP", () => {
   it("admins list and create users; others get 403", async () => {
     const users = await server.call("GET", "/api/v1/users", { token: admin });
     expect(users.json.map((user: { name: string }) => user.name).sort()).toEqual(["admin", "erin"]);
-    expect(users.json[0]).toEqual({ id: expect.any(String), name: expect.any(String), is_admin: expect.any(Boolean) });
+    expect(users.json[0]).toEqual({ id: expect.any(String), name: expect.any(String), is_admin: expect.any(Boolean), created: expect.any(String) });
     expect(users.text).not.toContain("password");
     for (const [method, path, body] of [
       ["GET", "/api/v1/users", undefined],

@@ -4,10 +4,24 @@ import path from "node:path";
 import { z } from "zod";
 import { ZsError, nameSchema } from "@zs/core";
 
+/** A server `zs connect` saved: its URL and the session token or API key to present. */
+export const savedConnectionSchema = z.object({
+  url: z.string(),
+  token: z.string(),
+  kind: z.enum(["session", "api_key"]),
+  /** The user the token belongs to, as the server named them. */
+  user: z.string(),
+  /** The active workspace on that server. @default "default" */
+  workspace: nameSchema.optional(),
+});
+export type SavedConnection = z.infer<typeof savedConnectionSchema>;
+
 /** What the client remembers between runs, in a 0600 file. */
 export const clientSettingsSchema = z.object({
-  /** The active workspace chosen with `zs workspace set`. @default "default" */
+  /** The active workspace of local mode, chosen with `zs workspace set`. @default "default" */
   workspace: nameSchema.optional(),
+  /** The server of remote mode; absent means local mode. */
+  server: savedConnectionSchema.optional(),
 });
 export type ClientSettings = z.infer<typeof clientSettingsSchema>;
 

@@ -9,6 +9,7 @@ import {
   type SecretQuery,
   type SecretUpdate,
   type SecretValues,
+  type User,
   type Workspace,
   DEFAULT_WORKSPACE,
   ZsError,
@@ -17,9 +18,11 @@ import {
   nameSchema,
 } from "@zs/core";
 import type { RotationProgress } from "@zs/store-sql";
-import { readClientSettings, writeClientSettings } from "./client-settings.js";
+import { readClientSettings, writeClientSettings, type ClientSettings, type SavedConnection } from "./client-settings.js";
 import { rotateLocalKey } from "./local-key-rotation.js";
-import { openLocalStore, type LocalStore } from "./local-store.js";
+import { RemoteHttp } from "./remote-http.js";
+import { currentUser, normalizeServerUrl, openLocalSession, openRemoteSession, type Connection, type Session, type StoreInfo } from "./session.js";
+import type { SecretsApi } from "./secrets-api.js";
 import { zsConfigDir, zsHome } from "./zs-paths.js";
 
 /** How a `Client` is set up; everything defaults from the environment. */
@@ -32,6 +35,21 @@ export interface ClientOptions {
   configDir?: string;
   /** The environment to read `ZS_*` settings from. @default process.env */
   env?: Record<string, string | undefined>;
+  /** A server to use instead of the saved connection. @default `$ZS_URL` */
+  url?: string;
+  /** The API key for `url`. @default `$ZS_API_KEY` */
+  apiKey?: string;
+}
+
+/** How `connect` proves who you are: a password (a session token is saved) or an API key. */
+export type ConnectCredentials = { username: string; password: string } | { apiKey: string };
+
+/** An API key as listed; `key` only when just created. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  created: string;
+  lastUsed: string | null;
 }
 
 /** Options of `createSecret`. */
@@ -49,14 +67,11 @@ export interface ClientUpdate extends SecretUpdate {
 }
 
 /** What `status` reports. */
-export interface ClientStatus {
-  mode: "local";
-  /** Where the local store lives. */
-  home: string;
+export type ClientStatus = {
   user: string;
   workspace: string;
-  store: { type: string; capabilities: Record<string, unknown> };
-}
+  store: StoreInfo;
+} & ({ mode: "local"; /** Where the local store lives. */ home: string } | { mode: "remote"; /** The server. */ server: string });
 
 const REMOVAL_ATTEMPTS = 5;
 
@@ -75,7 +90,7 @@ export class Client {
   private readonly env: Record<string, string | undefined>;
   private readonly home: string;
   private readonly configDir: string;
-  private local: Promise<LocalStore> | undefined;
+  private session: Promise<Session> | undefined;
   private workspace: string | undefined;
 
   constructor(private readonly options: ClientOptions = {}) {
@@ -85,40 +100,40 @@ export class Client {
   }
 
   async createSecret(name: string, values: SecretValues, options: CreateOptions = {}): Promise<Secret> {
-    const { service, caller } = await this.open();
-    return service.createSecret(caller, { name, values, ...options });
+    const { api, caller } = await this.open();
+    return api.createSecret(caller, { name, values, ...options });
   }
 
   /** Looks a secret up by name (user scope first), full id or id prefix, and reads its values. */
   async getSecret(nameOrId: string, lookup: Lookup = {}): Promise<Secret> {
-    const { service, caller } = await this.open();
-    return service.getSecret(caller, nameOrId, lookup);
+    const { api, caller } = await this.open();
+    return api.getSecret(caller, nameOrId, lookup);
   }
 
-  /** Looks a secret up like `getSecret` but reads no value: its metadata only. */
+  /** Looks a secret up like `getSecret`, returning its metadata only. */
   async findSecret(nameOrId: string, lookup: Lookup = {}): Promise<SecretMetadata> {
-    const { service, caller } = await this.open();
-    return service.findSecret(caller, nameOrId, lookup);
+    const { api, caller } = await this.open();
+    return api.findSecret(caller, nameOrId, lookup);
   }
 
   /** One page of secrets, metadata only. */
   async listSecrets(query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
-    const { service, caller } = await this.open();
-    return service.listSecrets(caller, query);
+    const { api, caller } = await this.open();
+    return api.listSecrets(caller, query);
   }
 
   /** Merge-on-update: strings set keys, `null` removes them, `removeKeys` removes existing keys strictly. */
   async updateSecret(nameOrId: string, update: ClientUpdate, lookup: Lookup = {}): Promise<Secret> {
-    const { service, caller } = await this.open();
+    const { api, caller } = await this.open();
     const { removeKeys, ...plain } = update;
-    if (!removeKeys || removeKeys.length === 0) return service.updateSecret(caller, nameOrId, plain, lookup);
+    if (!removeKeys || removeKeys.length === 0) return api.updateSecret(caller, nameOrId, plain, lookup);
     // Check the keys against the stored version, then update only that version: a concurrent
     // change makes the update fail with VERSION_MISMATCH, and the check runs again.
     for (let attempt = 1; ; attempt++) {
-      const current = await service.findSecret(caller, nameOrId, lookup);
+      const current = await api.findSecret(caller, nameOrId, lookup);
       const values = removalPatch(current.name, current.keys, (plain.values ?? {}) as SecretValues, removeKeys);
       try {
-        return await service.updateSecret(caller, current.id, { ...plain, values, expectedVersion: plain.expectedVersion ?? current.version }, lookup);
+        return await api.updateSecret(caller, current.id, { ...plain, values, expectedVersion: plain.expectedVersion ?? current.version }, lookup);
       } catch (error) {
         const raced = hasErrorCode(error, "VERSION_MISMATCH") && plain.expectedVersion === undefined;
         if (!raced || attempt >= REMOVAL_ATTEMPTS) throw error;
@@ -128,52 +143,133 @@ export class Client {
 
   /** Sets the whole values map. */
   async replaceSecretValues(nameOrId: string, values: SecretValues, lookup: Lookup = {}): Promise<Secret> {
-    const { service, caller } = await this.open();
-    return service.replaceSecretValues(caller, nameOrId, values, lookup);
+    const { api, caller } = await this.open();
+    return api.replaceSecretValues(caller, nameOrId, values, lookup);
   }
 
   async deleteSecret(nameOrId: string, lookup: Lookup = {}): Promise<void> {
-    const { service, caller } = await this.open();
-    await service.deleteSecret(caller, nameOrId, lookup);
+    const { api, caller } = await this.open();
+    await api.deleteSecret(caller, nameOrId, lookup);
   }
 
   async listWorkspaces(): Promise<Workspace[]> {
-    const { service, caller } = await this.open();
-    return service.listWorkspaces(caller);
+    const { api, caller } = await this.open();
+    return api.listWorkspaces(caller);
   }
 
   async createWorkspace(name: string): Promise<Workspace> {
-    const { service, caller } = await this.open();
-    return service.createWorkspace(caller, { name });
+    const { api, caller } = await this.open();
+    return api.createWorkspace(caller, { name });
   }
 
   /** Deletes a workspace and every secret in it. */
   async deleteWorkspace(name: string): Promise<void> {
-    const { service, caller } = await this.open();
-    await service.deleteWorkspace(caller, name);
+    const { api, caller, session } = await this.open();
+    await api.deleteWorkspace(caller, name);
     const settings = await readClientSettings(this.configDir);
-    if (settings.workspace === name) await writeClientSettings(this.configDir, { ...settings, workspace: undefined });
+    if (session.mode === "local" && settings.workspace === name) await writeClientSettings(this.configDir, { ...settings, workspace: undefined });
+    if (session.mode === "remote" && settings.server?.workspace === name) {
+      await writeClientSettings(this.configDir, { ...settings, server: { ...settings.server, workspace: undefined } });
+    }
   }
 
   /** The workspace this client acts in. */
   async activeWorkspace(): Promise<string> {
-    this.workspace ??=
-      this.options.workspace ?? this.env.ZS_WORKSPACE ?? (await readClientSettings(this.configDir)).workspace ?? DEFAULT_WORKSPACE;
+    if (this.workspace) return this.workspace;
+    const settings = await readClientSettings(this.configDir);
+    const saved = (await this.connection(settings)) ? settings.server?.workspace : settings.workspace;
+    this.workspace = this.options.workspace ?? this.env.ZS_WORKSPACE ?? saved ?? DEFAULT_WORKSPACE;
     return this.workspace;
   }
 
-  /** Makes `name` the active workspace for this client and, saved, for later ones. */
+  /** Makes `name` the active workspace for this client and, saved, for later ones (per mode). */
   async setActiveWorkspace(name: string): Promise<void> {
     parseInput(nameSchema, name, "workspace name");
     const workspaces = await this.listWorkspaces();
     if (!workspaces.some((w) => w.name === name)) throw new ZsError("WORKSPACE_NOT_FOUND", `No workspace named '${name}'.`);
-    await writeClientSettings(this.configDir, { ...(await readClientSettings(this.configDir)), workspace: name });
+    const settings = await readClientSettings(this.configDir);
+    const session = await this.openSession();
+    const saved: ClientSettings =
+      session.mode === "remote" && settings.server ? { ...settings, server: { ...settings.server, workspace: name } } : { ...settings, workspace: name };
+    await writeClientSettings(this.configDir, saved);
     this.workspace = name;
   }
 
   async status(): Promise<ClientStatus> {
-    const local = await this.openLocal();
-    return { mode: "local", home: this.home, user: local.user.name, workspace: await this.activeWorkspace(), store: local.store };
+    const session = await this.openSession();
+    const common = { user: session.user.name, workspace: await this.activeWorkspace(), store: await session.store() };
+    return session.mode === "local" ? { mode: "local", home: this.home, ...common } : { mode: "remote", server: session.http.url, ...common };
+  }
+
+  /**
+   * Connects to a server and saves the connection (0600 settings file): with a user name and
+   * password a session token is saved, with an API key the key. Every later client uses it
+   * until `disconnect` (`ZS_URL` + `ZS_API_KEY` override it). Returns the user.
+   */
+  async connect(url: string, credentials: ConnectCredentials): Promise<User> {
+    const server = normalizeServerUrl(url);
+    const anonymous = new RemoteHttp(server, undefined);
+    let saved: SavedConnection;
+    if ("apiKey" in credentials) {
+      const user = await currentUser(anonymous.withToken(credentials.apiKey));
+      saved = { url: server, token: credentials.apiKey, kind: "api_key", user: user.name };
+    } else {
+      const login = await anonymous.request("POST", "/api/v1/login", { body: { username: credentials.username, password: credentials.password } });
+      saved = { url: server, token: (login.body as { access_token: string }).access_token, kind: "session", user: credentials.username };
+    }
+    const user = await currentUser(anonymous.withToken(saved.token));
+    await this.close();
+    await writeClientSettings(this.configDir, { ...(await readClientSettings(this.configDir)), server: { ...saved, user: user.name } });
+    this.workspace = undefined;
+    return user;
+  }
+
+  /** Forgets the saved server (logging its session out); returns its URL, if there was one. */
+  async disconnect(): Promise<string | undefined> {
+    await this.close();
+    const settings = await readClientSettings(this.configDir);
+    if (!settings.server) return undefined;
+    if (settings.server.kind === "session") {
+      // The token dies with the connection; a server that is gone or already forgot it is no reason to keep it.
+      await new RemoteHttp(settings.server.url, settings.server.token).request("POST", "/api/v1/logout").catch(() => undefined);
+    }
+    await writeClientSettings(this.configDir, { ...settings, server: undefined });
+    this.workspace = undefined;
+    return settings.server.url;
+  }
+
+  /** Every user (admins only; remote mode). */
+  async listUsers(): Promise<User[]> {
+    const { api, caller } = await this.open();
+    return api.listUsers(caller);
+  }
+
+  /** Creates a user with a password (admins only; remote mode). */
+  async createUser(name: string, password: string, options: { isAdmin?: boolean } = {}): Promise<User> {
+    return (await this.remote("create users")).api.createUser(name, password, options.isAdmin ?? false);
+  }
+
+  /** Deletes a user; with `cascade`, their secrets too (admins only). */
+  async deleteUser(name: string, options: { cascade?: boolean } = {}): Promise<void> {
+    const { api, caller } = await this.open();
+    await api.deleteUser(caller, name, options);
+  }
+
+  /** A new API key for the current user; its `key` is shown only now (remote mode). */
+  async createApiKey(name: string): Promise<ApiKey & { key: string }> {
+    const { http } = await this.remote("create API keys");
+    return fromWireApiKey((await http.request("POST", "/api/v1/api-keys", { body: { name } })).body as WireApiKey) as ApiKey & { key: string };
+  }
+
+  /** The current user's API keys, never the keys themselves (remote mode). */
+  async listApiKeys(): Promise<ApiKey[]> {
+    const { http } = await this.remote("list API keys");
+    return ((await http.request("GET", "/api/v1/api-keys")).body as WireApiKey[]).map(fromWireApiKey);
+  }
+
+  async deleteApiKey(id: string): Promise<void> {
+    const { http } = await this.remote("delete API keys");
+    await http.request("DELETE", `/api/v1/api-keys/${encodeURIComponent(id)}`);
   }
 
   /**
@@ -181,34 +277,73 @@ export class Client {
    * Afterwards the old key is gone from the key file.
    */
   async rotateEncryptionKey(onProgress?: (progress: RotationProgress) => void): Promise<RotationProgress & { keyId: string }> {
-    const local = await this.openLocal();
+    const session = await this.openSession();
+    if (session.mode !== "local") {
+      throw new ZsError("VALIDATION_ERROR", "Key rotation runs where the key is: on the server, run 'zs-server rotate-key'.");
+    }
     try {
-      return await rotateLocalKey(local.database, local.config, onProgress);
+      return await rotateLocalKey(session.local.database, session.local.config, onProgress);
     } finally {
       // The open store holds the old key ring; the next call opens with the new key.
-      this.local = undefined;
-      await local.close();
+      this.session = undefined;
+      await session.close();
     }
   }
 
   /** Closes the store; the client opens it again if used afterwards. */
   async close(): Promise<void> {
-    const local = this.local;
-    this.local = undefined;
-    if (local) await (await local.catch(() => undefined))?.close();
+    const session = this.session;
+    this.session = undefined;
+    if (session) await (await session.catch(() => undefined))?.close();
   }
 
-  private openLocal(): Promise<LocalStore> {
-    this.local ??= openLocalStore(this.home, this.env).catch((error: unknown) => {
-      this.local = undefined;
+  /** The server this client talks to: `url`/`apiKey` options, else `ZS_URL`/`ZS_API_KEY`, else the saved one. */
+  private async connection(settings?: ClientSettings): Promise<Connection | undefined> {
+    const url = this.options.url ?? this.env.ZS_URL;
+    if (url) {
+      const token = this.options.apiKey ?? this.env.ZS_API_KEY;
+      if (!token) throw new ZsError("CONFIGURATION_ERROR", "ZS_URL is set but ZS_API_KEY is not; a server needs an API key (zs api-key create).");
+      return { url: normalizeServerUrl(url), token };
+    }
+    const server = (settings ?? (await readClientSettings(this.configDir))).server;
+    return server && { url: server.url, token: server.token };
+  }
+
+  private openSession(): Promise<Session> {
+    this.session ??= (async () => {
+      const connection = await this.connection();
+      return connection ? openRemoteSession(connection) : openLocalSession(this.home, this.env);
+    })().catch((error: unknown) => {
+      this.session = undefined;
       throw error;
     });
-    return this.local;
+    return this.session;
   }
 
-  private async open(): Promise<{ service: LocalStore["service"]; caller: Caller }> {
-    const local = await this.openLocal();
-    const caller: Caller = { userId: local.user.id, userName: local.user.name, isAdmin: local.user.isAdmin, workspace: await this.activeWorkspace() };
-    return { service: local.service, caller };
+  private async open(): Promise<{ api: SecretsApi; caller: Caller; session: Session }> {
+    const session = await this.openSession();
+    const { user } = session;
+    const caller: Caller = { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: await this.activeWorkspace() };
+    return { api: session.api, caller, session };
   }
+
+  private async remote(what: string): Promise<Extract<Session, { mode: "remote" }>> {
+    const session = await this.openSession();
+    if (session.mode !== "remote") {
+      throw new ZsError("VALIDATION_ERROR", `Only a zs server can ${what}; local mode has the one user '${session.user.name}'. Connect first: zs connect URL.`);
+    }
+    return session;
+  }
+}
+
+interface WireApiKey {
+  id: string;
+  name: string;
+  created: string;
+  last_used: string | null;
+  key?: string;
+}
+
+function fromWireApiKey(key: WireApiKey): ApiKey & { key?: string } {
+  return { id: key.id, name: key.name, created: key.created, lastUsed: key.last_used, ...(key.key ? { key: key.key } : {}) };
 }

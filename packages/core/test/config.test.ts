@@ -189,11 +189,12 @@ describe("readConfig problems", () => {
     for (const level of LOG_LEVELS) expect(readConfig({ env: { ZS_LOG_LEVEL: level }, defaultDataDir: DATA_DIR }).logLevel).toBe(level);
   });
 
-  it.each(["0", "65536", "-1", "80.5", "1e3", " 80"])("port '%s' is refused", (port) => {
+  it.each(["65536", "-1", "80.5", "1e3", " 80"])("port '%s' is refused", (port) => {
     expect(configError({ env: { ZS_PORT: port }, defaultDataDir: DATA_DIR }).message).toContain("ZS_PORT");
   });
 
-  it("ports 1 and 65535 are accepted", () => {
+  it("ports 0 (any free port), 1 and 65535 are accepted", () => {
+    expect(readConfig({ env: { ZS_PORT: "0" }, defaultDataDir: DATA_DIR }).port).toBe(0);
     expect(readConfig({ env: { ZS_PORT: "1" }, defaultDataDir: DATA_DIR }).port).toBe(1);
     expect(readConfig({ env: { ZS_PORT: "65535" }, defaultDataDir: DATA_DIR }).port).toBe(65535);
   });

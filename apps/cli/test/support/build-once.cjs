@@ -4,7 +4,8 @@ const path = require("node:path");
 const ROOT = path.join(__dirname, "..", "..", "..", "..");
 
 /**
- * Builds dist/zs.js (esbuild, under a second) so the tests run the real binary, and the
+ * Builds dist/zs.js (esbuild, under a second) so the tests run the real binary, the server's
+ * bundle (remote mode runs the same tests against a real zs-server process), and the
  * custom store example's dist/ (with @zs/core's, which it imports as an installed package
  * would) through turbo, a cache hit when nothing changed: the CLI loads it at run time.
  */
@@ -13,6 +14,7 @@ module.exports = async function buildOnce() {
     cwd: path.join(__dirname, "..", ".."),
     stdio: "inherit",
   });
+  execFileSync(process.execPath, [path.join(ROOT, "apps", "server", "build.mjs")], { cwd: path.join(ROOT, "apps", "server"), stdio: "inherit" });
   execFileSync(path.join(ROOT, "node_modules", ".bin", "turbo"), ["run", "build", "--filter=@zs-examples/file-store", "--output-logs=errors-only"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],

@@ -4,6 +4,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect } from "@jest/globals";
+import { startServerProcess } from "../../../server/test/support/server-process.js";
 
 /** The bundled binary the tests drive; jest's globalSetup (build-once.cjs) builds it first. */
 export const ZS_BIN = path.resolve(__dirname, "..", "..", "dist", "zs.js");
@@ -38,6 +39,8 @@ export interface ZsHarness {
   readonly workDir: string;
   /** Local mode's `ZS_HOME` (database and key file); `undefined` in remote mode. */
   readonly home: string | undefined;
+  /** The user every command acts as: `default` locally, the server's admin remotely. */
+  readonly user: string;
   /** The environment every run gets (before `ZsRunOptions.env`). */
   readonly env: Readonly<Record<string, string>>;
   /** Runs `zs ARGS`, resolving with its exit code and output whatever the outcome. */
@@ -113,6 +116,7 @@ export const localHarness: ZsHarnessFactory = {
     });
     return {
       mode: "local",
+      user: "default",
       workDir: dirs.work,
       home: dirs.home,
       env,
@@ -125,10 +129,33 @@ export const localHarness: ZsHarnessFactory = {
 };
 
 /**
- * The modes every mode-independent test file runs in. Only local exists today; a remote
- * factory (a server per harness, `zs connect`) joins this list and the same tests run again.
+ * Remote mode: a real `zs-server` process per harness (its own SQLite in a temp dir), and
+ * `zs connect` as its admin, so every command of the harness goes over HTTP.
  */
-export const HARNESS_FACTORIES: readonly ZsHarnessFactory[] = [localHarness];
+export const remoteHarness: ZsHarnessFactory = {
+  mode: "remote",
+  async create() {
+    const local = await localHarness.create();
+    const password = `admin-${randomBytes(12).toString("hex")}`;
+    const root = await mkdtemp(path.join(os.tmpdir(), "zs-cli-server-"));
+    const server = await startServerProcess({ ZS_DATA_DIR: root, ZS_ADMIN_PASSWORD: password, ZS_LOG_LEVEL: "warn" });
+    const stop = async () => {
+      server.child.kill("SIGTERM");
+      await server.exited;
+      await rm(root, { recursive: true, force: true });
+      await local.close();
+    };
+    const connected = await local.run(["connect", server.url, "--username", "admin", "--password", password]);
+    if (connected.code !== 0) {
+      await stop();
+      throw new Error(`zs connect failed: ${connected.stderr}`);
+    }
+    return { ...local, mode: "remote", home: undefined, user: "admin", close: stop };
+  },
+};
+
+/** The modes every mode-independent test file runs in: the same tests, locally and against a server. */
+export const HARNESS_FACTORIES: readonly ZsHarnessFactory[] = [localHarness, remoteHarness];
 
 /**
  * A harness for the enclosing `describe`: created in `beforeAll`, removed in `afterAll`, with
@@ -160,6 +187,9 @@ export class DescribeHarness implements ZsHarness {
   }
   get home(): string | undefined {
     return this.inner.home;
+  }
+  get user(): string {
+    return this.inner.user;
   }
   get env(): Readonly<Record<string, string>> {
     return this.inner.env;

@@ -1,4 +1,4 @@
-import { nameSchema } from "@zs/core";
+import { nameSchema, workspaceCreateSchema } from "@zs/core";
 import { z } from "zod";
 import { passwordSchema } from "../auth/auth-service.js";
 import { defineRoute } from "../route.js";
@@ -93,7 +93,8 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       method: "post",
       path: "/api/v1/workspaces",
       summary: "Create a workspace (admins only)",
-      body: nameBodySchema,
+      body: workspaceCreateSchema,
+      bodyLabel: "workspace",
       responses: { 201: { description: "The new workspace", schema: workspaceWireSchema } },
       errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "WORKSPACE_EXISTS"],
       async handle({ caller, body }) {

@@ -37,6 +37,7 @@ export function secretRoutes({ secrets }: ServerServices) {
       path: "/api/v1/secrets",
       summary: "Create a secret",
       body: secretCreateSchema,
+      bodyLabel: "secret",
       responses: { 201: { description: "The new secret, with its values", schema: secretSchema } },
       errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE"],
       async handle({ caller, body }) {
@@ -48,6 +49,7 @@ export function secretRoutes({ secrets }: ServerServices) {
       path: "/api/v1/secrets",
       summary: "List secrets (never their values), filtered, sorted and paged as model.md describes",
       query: secretListQuerySchema,
+      queryLabel: "list query",
       queryErrorCode: "INVALID_FILTER",
       responses: { 200: { description: "One page", schema: pageWireSchema(secretMetadataSchema) } },
       errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "SECRETS_STORE_DISABLED"],
@@ -60,6 +62,7 @@ export function secretRoutes({ secrets }: ServerServices) {
       path: "/api/v1/secrets/:nameOrId",
       summary: "Get a secret with its values, by name (your user-scoped one first), id or id prefix",
       query: lookupSchema,
+      queryLabel: "lookup",
       responses: { 200: { description: "The secret, with its values", schema: secretSchema } },
       errors: [...SECRET_ERRORS],
       async handle({ caller, params, query }) {
@@ -71,7 +74,9 @@ export function secretRoutes({ secrets }: ServerServices) {
       path: "/api/v1/secrets/:nameOrId",
       summary: "Rename, rescope or merge values into a secret (null removes a key); If-Match guards the version",
       query: lookupSchema,
+      queryLabel: "lookup",
       body: patchBodySchema,
+      bodyLabel: "update",
       responses: { 200: { description: "The updated secret, with its values", schema: secretSchema } },
       errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "VERSION_MISMATCH"],
       async handle({ caller, params, query, body, request }) {
@@ -85,6 +90,7 @@ export function secretRoutes({ secrets }: ServerServices) {
       path: "/api/v1/secrets/:nameOrId/values",
       summary: "Replace a secret's whole values map",
       query: lookupSchema,
+      queryLabel: "lookup",
       body: replaceBodySchema,
       responses: { 200: { description: "The secret, with its new values", schema: secretSchema } },
       errors: [...SECRET_ERRORS, "SECRET_TOO_LARGE"],
@@ -97,6 +103,7 @@ export function secretRoutes({ secrets }: ServerServices) {
       path: "/api/v1/secrets/:nameOrId",
       summary: "Delete a secret and its values",
       query: lookupSchema,
+      queryLabel: "lookup",
       responses: { 204: { description: "Deleted" } },
       errors: [...SECRET_ERRORS],
       async handle({ caller, params, query }) {

@@ -5,8 +5,13 @@ import { buildOpenApiDocument } from "../openapi.js";
 
 const healthSchema = z.object({ status: z.enum(["ok", "unavailable"]), version: z.string() });
 
-/** Health and the API's own description; no authentication. */
-export function systemRoutes({ checkHealth, version }: ServerServices, allRoutes: () => RouteDefinition[]) {
+const serverInfoSchema = z.object({
+  version: z.string(),
+  store: z.object({ type: z.string(), capabilities: z.record(z.string(), z.unknown()) }),
+});
+
+/** Health, the server's own description and the API's; only server-info needs a token. */
+export function systemRoutes({ checkHealth, version, store }: ServerServices, allRoutes: () => RouteDefinition[]) {
   let document: Record<string, unknown> | undefined;
   return [
     defineRoute({
@@ -22,6 +27,16 @@ export function systemRoutes({ checkHealth, version }: ServerServices, allRoutes
         } catch {
           return { status: 503, body: { status: "unavailable", version } };
         }
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/v1/server-info",
+      summary: "The server's version and values store (type and capabilities), for `zs status`",
+      responses: { 200: { description: "About this server", schema: serverInfoSchema } },
+      errors: ["UNAUTHENTICATED"],
+      async handle() {
+        return { status: 200, body: { version, store } };
       },
     }),
     defineRoute({

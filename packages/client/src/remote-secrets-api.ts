@@ -1,0 +1,134 @@
+import {
+  lookupSchema,
+  parseInput,
+  secretCreateSchema,
+  secretQuerySchema,
+  secretUpdateSchema,
+  secretValuesSchema,
+  nameSchema,
+  workspaceCreateSchema,
+  type Caller,
+  type DeleteUserOptions,
+  type Lookup,
+  type Page,
+  type Secret,
+  type SecretCreate,
+  type SecretMetadata,
+  type SecretQuery,
+  type SecretUpdate,
+  type SecretValues,
+  type User,
+  type Workspace,
+  type WorkspaceCreate,
+} from "@zs/core";
+import type { QueryParameters, RemoteHttp } from "./remote-http.js";
+import type { SecretsApi } from "./secrets-api.js";
+
+interface WirePage {
+  index: number;
+  max_size: number;
+  total_pages: number;
+  total: number;
+  items: SecretMetadata[];
+}
+
+interface WireUser {
+  id: string;
+  name: string;
+  is_admin: boolean;
+  created: string;
+}
+
+const segment = encodeURIComponent;
+
+function fromWireUser(user: WireUser): User {
+  return { id: user.id, name: user.name, isAdmin: user.is_admin, created: user.created };
+}
+
+/**
+ * The secrets API of a zs server (http-api.md), called as `SecretsService` is in local mode.
+ * Input is validated here with the schemas the service uses, so a mistake gets the same error
+ * before any request; the server validates again.
+ */
+export class RemoteSecretsApi implements SecretsApi {
+  constructor(private readonly http: RemoteHttp) {}
+
+  async createSecret(caller: Caller, input: SecretCreate): Promise<Secret> {
+    const secret = parseInput(secretCreateSchema, input, "secret");
+    const answer = await this.http.request("POST", "/api/v1/secrets", { body: { ...secret, workspace: secret.workspace ?? caller.workspace } });
+    return answer.body as Secret;
+  }
+
+  async getSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<Secret> {
+    const answer = await this.http.request("GET", `/api/v1/secrets/${segment(nameOrId)}`, { query: this.lookupQuery(caller, lookup) });
+    return answer.body as Secret;
+  }
+
+  /** The server has no metadata-only lookup: the secret is read and its values dropped. */
+  async findSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<SecretMetadata> {
+    const { values: _values, ...metadata } = await this.getSecret(caller, nameOrId, lookup);
+    return metadata;
+  }
+
+  async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
+    const { sortBy, logicalOperator, workspace, ...filters } = parseInput(secretQuerySchema, query, "list query", "INVALID_FILTER");
+    const parameters: QueryParameters = { ...filters, workspace: workspace ?? caller.workspace, sort_by: sortBy, logical_operator: logicalOperator };
+    const page = (await this.http.request("GET", "/api/v1/secrets", { query: parameters })).body as WirePage;
+    return { index: page.index, maxSize: page.max_size, totalPages: page.total_pages, total: page.total, items: page.items };
+  }
+
+  async updateSecret(caller: Caller, nameOrId: string, input: SecretUpdate, lookup: Lookup = {}): Promise<Secret> {
+    const { expectedVersion, ...update } = parseInput(secretUpdateSchema, input, "update");
+    const answer = await this.http.request("PATCH", `/api/v1/secrets/${segment(nameOrId)}`, {
+      query: this.lookupQuery(caller, lookup),
+      body: update,
+      headers: expectedVersion === undefined ? {} : { "if-match": `"${expectedVersion}"` },
+    });
+    return answer.body as Secret;
+  }
+
+  async replaceSecretValues(caller: Caller, nameOrId: string, values: SecretValues, lookup: Lookup = {}): Promise<Secret> {
+    const replacement = parseInput(secretValuesSchema, values, "values");
+    const answer = await this.http.request("PUT", `/api/v1/secrets/${segment(nameOrId)}/values`, {
+      query: this.lookupQuery(caller, lookup),
+      body: { values: replacement },
+    });
+    return answer.body as Secret;
+  }
+
+  async deleteSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<void> {
+    await this.http.request("DELETE", `/api/v1/secrets/${segment(nameOrId)}`, { query: this.lookupQuery(caller, lookup) });
+  }
+
+  async listWorkspaces(_caller: Caller): Promise<Workspace[]> {
+    return (await this.http.request("GET", "/api/v1/workspaces")).body as Workspace[];
+  }
+
+  async createWorkspace(_caller: Caller, input: WorkspaceCreate): Promise<Workspace> {
+    return (await this.http.request("POST", "/api/v1/workspaces", { body: parseInput(workspaceCreateSchema, input, "workspace") })).body as Workspace;
+  }
+
+  async deleteWorkspace(_caller: Caller, name: string): Promise<void> {
+    await this.http.request("DELETE", `/api/v1/workspaces/${segment(parseInput(nameSchema, name, "workspace name"))}`);
+  }
+
+  async listUsers(_caller: Caller): Promise<User[]> {
+    return ((await this.http.request("GET", "/api/v1/users")).body as WireUser[]).map(fromWireUser);
+  }
+
+  /** Creates a user with a password (admins only); only a server has passwords. */
+  async createUser(name: string, password: string, isAdmin: boolean): Promise<User> {
+    return fromWireUser((await this.http.request("POST", "/api/v1/users", { body: { name, password, is_admin: isAdmin } })).body as WireUser);
+  }
+
+  async deleteUser(_caller: Caller, name: string, options: DeleteUserOptions = {}): Promise<void> {
+    await this.http.request("DELETE", `/api/v1/users/${segment(parseInput(nameSchema, name, "user name"))}`, {
+      query: { cascade: options.cascade ? "true" : undefined },
+    });
+  }
+
+  private lookupQuery(caller: Caller, lookup: Lookup): QueryParameters {
+    const parsed = parseInput(lookupSchema, lookup, "lookup");
+    return { workspace: parsed.workspace ?? caller.workspace, scope: parsed.scope };
+  }
+}
