@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/glo
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { grpc } from "google-gax";
 import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator, type GcpSecretManagerOperation } from "@zs/emulators";
+import { withCallCounts } from "./support/emulator-calls.js";
 import { expectError, uniqueName, useZsHarness, type WirePage, type WireSecret, type ZsResult } from "./support/zs-process.js";
 
 // The built `zs` with its values in GCP Secret Manager: the metadata stays in the local SQLite
@@ -46,14 +47,8 @@ describe("zs with ZS_SECRETS_STORE_TYPE=gcp, against the Secret Manager gRPC emu
   });
 
   /** Runs `zs ARGS` on the gcp store; resolves with its result and the emulator calls it made, per method. */
-  async function gcpRun(args: string[], extraEnv: Record<string, string> = {}): Promise<{ result: ZsResult; calls: Partial<Record<GcpSecretManagerOperation, number>> }> {
-    const before = { ...emulator.calls };
-    const result = await zs.run(args, { env: { ...gcpEnv, ...extraEnv } });
-    const calls: Partial<Record<GcpSecretManagerOperation, number>> = {};
-    for (const [operation, count] of Object.entries(emulator.calls) as [GcpSecretManagerOperation, number][]) {
-      if (count !== before[operation]) calls[operation] = count - before[operation];
-    }
-    return { result, calls };
+  function gcpRun(args: string[], extraEnv: Record<string, string> = {}): Promise<{ result: ZsResult; calls: Partial<Record<GcpSecretManagerOperation, number>> }> {
+    return withCallCounts(() => emulator.calls, () => zs.run(args, { env: { ...gcpEnv, ...extraEnv } }));
   }
 
   /** The latest version's payload and the labels of a secret's GCP secret, or the gRPC code when there is none. */

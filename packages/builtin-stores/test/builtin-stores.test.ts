@@ -48,21 +48,13 @@ describe("built-in stores", () => {
     expect(await registry.load("sql", ".")).toBe(sqlStub);
     expect(loads).toEqual({ aws: 0, gcp: 0, azure: 0, vault: 0 });
 
-    const vault = await registry.load("vault", ".");
-    expect([vault.type, vault.apiVersion]).toEqual(["vault", 1]);
-    expect(loads).toEqual({ aws: 0, gcp: 0, azure: 0, vault: 1 });
-
-    const aws = await registry.load("aws", ".");
-    expect([aws.type, aws.apiVersion]).toEqual(["aws", 1]);
-    expect(loads).toEqual({ aws: 1, gcp: 0, azure: 0, vault: 1 });
-
-    const gcp = await registry.load("gcp", ".");
-    expect([gcp.type, gcp.apiVersion]).toEqual(["gcp", 1]);
-    expect(loads).toEqual({ aws: 1, gcp: 1, azure: 0, vault: 1 });
-
-    const azure = await registry.load("azure", ".");
-    expect([azure.type, azure.apiVersion]).toEqual(["azure", 1]);
-    expect(loads).toEqual({ aws: 1, gcp: 1, azure: 1, vault: 1 });
+    const expected = { aws: 0, gcp: 0, azure: 0, vault: 0 };
+    for (const type of ["vault", "aws", "gcp", "azure"] as const) {
+      const definition = await registry.load(type, ".");
+      expect([definition.type, definition.apiVersion]).toEqual([type, 1]);
+      expected[type] = 1;
+      expect(loads).toEqual(expected);
+    }
   });
 
   it.each([
