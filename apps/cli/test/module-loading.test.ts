@@ -255,6 +255,9 @@ describe("the cloud stores in the bundle", () => {
     const installed = await readdir(path.join(CLI_DIR, "..", "..", "node_modules", ".pnpm"));
     const isInstalled = (name: string) => installed.some((entry) => entry.startsWith(`${name.replace("/", "+")}@`));
     expect([...external].filter((owner) => isInstalled(owner) && !(owner in dependencies))).toEqual([]);
+    // The bundled gcp store imports the app's copies: the versions it was built and tested with.
+    const gcpStore = JSON.parse(await readFile(path.join(CLI_DIR, "..", "..", "packages", "store-gcp", "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    for (const name of GCP_FROM_NODE_MODULES) expect([name, dependencies[name]]).toEqual([name, gcpStore.dependencies[name]]);
   });
 
   it.each([
