@@ -1,15 +1,21 @@
 // Bundles an app (the CLI, the server) into its dist/ with esbuild, from the workspace
 // packages' TypeScript sources (the `source` export condition): one file to load at start-up.
-// Code loaded on demand stays in split chunks. sqlite3 is a native addon, loaded from
-// node_modules; the drivers knex names for databases zs does not use are left out.
+// Code loaded on demand stays in split chunks. Some packages stay in node_modules, loaded
+// from there at run time, so each app lists them in its runtime `dependencies`: sqlite3 (a
+// native addon) and the GCP client (google-gax reads its `.proto` files, and the Secret
+// Manager client its `protos.json`, from their package folders). The drivers knex names for
+// databases zs does not use are left out.
 // dist/meta.json is esbuild's metafile: which sources went into which chunk (module-loading
 // tests check with it that the sql store loads no cloud SDK).
 import { build } from "esbuild";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
-const NOT_BUNDLED = [
-  "sqlite3",
+/** Loaded from node_modules at run time: each is in the runtime `dependencies` of every app. */
+const FROM_NODE_MODULES = ["sqlite3", "@google-cloud/secret-manager", "google-gax"];
+
+/** Drivers knex can load for databases zs does not use: never loaded, so never bundled. */
+const UNUSED_DRIVERS = [
   "better-sqlite3",
   "mysql",
   "mysql2",
@@ -46,7 +52,7 @@ export async function bundleApp(appDir, entryPoints) {
     // CommonJS build they name in "main" loses its named exports when its chunk is import()-ed.
     // No other bundled package has "module" without "exports", so nothing else changes.
     mainFields: ["module", "main"],
-    external: NOT_BUNDLED,
+    external: [...FROM_NODE_MODULES, ...UNUSED_DRIVERS],
     minify: true,
     sourcemap: true,
     legalComments: "none",

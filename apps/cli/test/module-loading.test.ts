@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { isBuiltin } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -35,8 +36,16 @@ const STORE_CODE = ["@zs/client", "@zs/builtin-stores", "@zs/store-sql", "knex",
 /** Each cloud store the CLI ships: its package and the SDK packages only it may load. */
 const CLOUD_STORES = {
   aws: { store: "@zs/store-aws", sdk: [/^@aws-sdk\//, /^@smithy\//] },
+  gcp: { store: "@zs/store-gcp", sdk: [/^@google-cloud\//, /^google-gax$/, /^@grpc\//] },
+  azure: { store: "@zs/store-azure", sdk: [/^@azure\//, /^@azure-rest\//] },
   vault: { store: "@zs/store-vault", sdk: [/^node-vault$/] },
 } as const;
+
+/**
+ * Packages the bundle leaves in node_modules (tools/bundle-app.mjs `FROM_NODE_MODULES`): the
+ * GCP client reads `.proto` files from its package folder, so it cannot be bundled.
+ */
+const GCP_FROM_NODE_MODULES = ["@google-cloud/secret-manager", "google-gax"];
 
 /** What a loaded file or bundled source is: its path and the package it belongs to. */
 interface Source {
@@ -73,7 +82,7 @@ function ownerOf(file: string): string {
 }
 
 interface Metafile {
-  outputs: Record<string, { inputs: Record<string, unknown>; imports?: { path: string; kind: string }[] }>;
+  outputs: Record<string, { inputs: Record<string, unknown>; imports?: { path: string; kind: string; external?: boolean }[] }>;
 }
 
 interface Recorded {
@@ -198,22 +207,74 @@ function staticClosure(from: string): Set<string> {
   return seen;
 }
 
+/** Where the bundle imports a package it leaves in node_modules: the importing output, the package, and how. */
+function externalImportsOf(owner: RegExp): { output: string; path: string; kind: string }[] {
+  return Object.entries(meta.outputs).flatMap(([output, { imports = [] }]) =>
+    imports.filter((edge) => edge.external && !edge.path.startsWith("node:") && owner.test(ownerOf(`/node_modules/${edge.path}/`))).map((edge) => ({ output, path: edge.path, kind: edge.kind })),
+  );
+}
+
+/** What loading the CLI, the client or the built-in store list loads at once. */
+function eagerOutputs(): Set<string> {
+  return new Set([...staticClosure("dist/zs.js"), ...outputsOf(/^@zs\/(client|builtin-stores)$/).flatMap((output) => [...staticClosure(output)])]);
+}
+
 describe("the cloud stores in the bundle", () => {
-  it.each(Object.entries(CLOUD_STORES))("%s is bundled apart: only import() reaches its store and its SDK, each in chunks of their own", (_type, cloud) => {
-    const eager = new Set([...staticClosure("dist/zs.js"), ...outputsOf(/^@zs\/(client|builtin-stores)$/).flatMap((output) => [...staticClosure(output)])]);
+  it.each(Object.entries(CLOUD_STORES))("%s is bundled apart: only import() reaches its store and its SDK, each in chunks of their own or in node_modules", (_type, cloud) => {
+    const eager = eagerOutputs();
     const storeOutputs = outputsOf(new RegExp(`^${cloud.store}$`));
     const sdkOutputs = cloud.sdk.flatMap((pattern) => outputsOf(pattern));
+    const sdkImports = cloud.sdk.flatMap((pattern) => externalImportsOf(pattern));
     expect(storeOutputs.length).toBeGreaterThan(0);
-    expect(sdkOutputs.length).toBeGreaterThan(0);
+    expect(sdkOutputs.length + sdkImports.length).toBeGreaterThan(0);
     // Loading the CLI, the client or the built-in list loads neither.
     expect([...storeOutputs, ...sdkOutputs].filter((output) => eager.has(output))).toEqual([]);
     // Nor does loading the store: its SDK is a further import(), made when the store is created.
-    expect(storeOutputs.flatMap((output) => [...staticClosure(output)]).filter((output) => sdkOutputs.includes(output))).toEqual([]);
+    const storeClosure = storeOutputs.flatMap((output) => [...staticClosure(output)]);
+    expect(storeClosure.filter((output) => sdkOutputs.includes(output))).toEqual([]);
+    expect(sdkImports.filter((edge) => eager.has(edge.output) || edge.kind !== "dynamic-import")).toEqual([]);
+  });
+
+  it("the GCP client stays in node_modules: no @google-cloud, google-gax or @grpc source is bundled, and only the gcp store's chunk import()s it", () => {
+    expect(CLOUD_STORES.gcp.sdk.flatMap((pattern) => outputsOf(pattern))).toEqual([]);
+    const storeOutputs = outputsOf(/^@zs\/store-gcp$/);
+    const imports = externalImportsOf(/^(@google-cloud\/.*|google-gax|@grpc\/.*)$/);
+    expect([...new Set(imports.map((edge) => edge.path))].sort()).toEqual(GCP_FROM_NODE_MODULES);
+    expect(imports.filter((edge) => !storeOutputs.includes(edge.output) || edge.kind !== "dynamic-import")).toEqual([]);
+  });
+
+  it("every package the bundle leaves in node_modules that zs can load is a runtime dependency of @zs/cli", async () => {
+    const { dependencies = {} } = JSON.parse(await readFile(path.join(CLI_DIR, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    const external = new Set(
+      Object.values(meta.outputs).flatMap(({ imports = [] }) =>
+        imports.filter((edge) => edge.external && !isBuiltin(edge.path)).map((edge) => ownerOf(`/node_modules/${edge.path}/`)),
+      ),
+    );
+    expect([...external]).toEqual(expect.arrayContaining(["sqlite3", ...GCP_FROM_NODE_MODULES]));
+    // The others are knex's drivers for databases zs does not use: installed nowhere in the workspace, never loaded.
+    const installed = await readdir(path.join(CLI_DIR, "..", "..", "node_modules", ".pnpm"));
+    const isInstalled = (name: string) => installed.some((entry) => entry.startsWith(`${name.replace("/", "+")}@`));
+    expect([...external].filter((owner) => isInstalled(owner) && !(owner in dependencies))).toEqual([]);
+    // The bundled gcp store imports the app's copies: the versions it was built and tested with.
+    const gcpStore = JSON.parse(await readFile(path.join(CLI_DIR, "..", "..", "packages", "store-gcp", "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    for (const name of GCP_FROM_NODE_MODULES) expect([name, dependencies[name]]).toEqual([name, gcpStore.dependencies[name]]);
   });
 
   it.each([
     ["vault", { ZS_SECRETS_STORE_VAULT_ADDR: "http://127.0.0.1:9", ZS_SECRETS_STORE_VAULT_TOKEN: "t" }],
     ["aws", { ZS_SECRETS_STORE_REGION: "eu-west-1", ZS_SECRETS_STORE_ACCESS_KEY_ID: "a", ZS_SECRETS_STORE_SECRET_ACCESS_KEY: "b" }],
+    ["gcp", { ZS_SECRETS_STORE_PROJECT_ID: "zs-modules", ZS_SECRETS_STORE_EMULATOR_HOST: "127.0.0.1:9", METADATA_SERVER_DETECTION: "none" }],
+    [
+      "azure",
+      {
+        ZS_SECRETS_STORE_VAULT_URL: "https://127.0.0.1:9",
+        ZS_SECRETS_STORE_TENANT_ID: "t",
+        ZS_SECRETS_STORE_CLIENT_ID: "c",
+        ZS_SECRETS_STORE_CLIENT_SECRET: "s",
+        ZS_SECRETS_STORE_AUTHORITY_HOST: "https://127.0.0.1:9",
+        ZS_SECRETS_STORE_DISABLE_INSTANCE_DISCOVERY: "true",
+      },
+    ],
   ] as const)("with ZS_SECRETS_STORE_TYPE=%s, `zs secret list` loads that store and its SDK, and no other cloud's", async (type, options) => {
     // Listing reads metadata only: the store is created (its SDK loaded) but never called.
     const run = await recordedWith({ ZS_SECRETS_STORE_TYPE: type, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...options }, "secret", "list");

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { startVaultEmulator, type VaultEmulator, type VaultKvOperation } from "@zs/emulators";
+import { withCallCounts } from "./support/emulator-calls.js";
 import { expectError, uniqueName, useZsHarness, type WirePage, type WireSecret, type ZsResult } from "./support/zs-process.js";
 
 // The built `zs` with its values in Vault: the metadata stays in the local SQLite store, each
@@ -24,14 +25,8 @@ describe("zs with ZS_SECRETS_STORE_TYPE=vault, against the Vault KV v2 emulator"
   });
 
   /** Runs `zs ARGS` on the vault store; resolves with its result and the emulator calls it made, per operation. */
-  async function vaultRun(args: string[], extraEnv: Record<string, string> = {}): Promise<{ result: ZsResult; calls: Partial<Record<VaultKvOperation, number>> }> {
-    const before = { ...emulator.calls };
-    const result = await zs.run(args, { env: { ...vaultEnv, ...extraEnv } });
-    const calls: Partial<Record<VaultKvOperation, number>> = {};
-    for (const [operation, count] of Object.entries(emulator.calls) as [VaultKvOperation, number][]) {
-      if (count !== before[operation]) calls[operation] = count - before[operation];
-    }
-    return { result, calls };
+  function vaultRun(args: string[], extraEnv: Record<string, string> = {}): Promise<{ result: ZsResult; calls: Partial<Record<VaultKvOperation, number>> }> {
+    return withCallCounts(() => emulator.calls, () => zs.run(args, { env: { ...vaultEnv, ...extraEnv } }));
   }
 
   /** A secret's KV v2 data as Vault holds it, or the HTTP status when there is none. */

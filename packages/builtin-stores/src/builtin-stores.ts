@@ -6,10 +6,12 @@ import { StoreRegistry, type StoreLoader } from "@zs/core";
  * configure it never loads its SDK.
  *
  * THE place a cloud store joins zs: one line here, plus its package in this package's
- * `dependencies`. `gcp` (`@zs/store-gcp`) and `azure` (`@zs/store-azure`) go here the same way.
+ * `dependencies`.
  */
 export const CLOUD_STORE_LOADERS: Readonly<Record<string, StoreLoader>> = Object.freeze({
   aws: async () => (await import("@zs/store-aws")).default,
+  gcp: async () => (await import("@zs/store-gcp")).default,
+  azure: async () => (await import("@zs/store-azure")).default,
   vault: async () => (await import("@zs/store-vault")).default,
 });
 

@@ -34,6 +34,13 @@ export interface BackendCallOptions {
   isHandled?(error: unknown): boolean;
   /** The error callers get for a failure that is not handled, given the attempts made. */
   toError(error: unknown, attempts: number): Error;
+  /**
+   * How long the backend asked to be left alone after this failure (an HTTP `Retry-After`),
+   * in ms: the retry then waits at least that long, though never longer than the policy's
+   * `maxDelayMs`. `undefined` (or a value that is not a finite, non-negative number) leaves
+   * the jittered delay as it is. @default no hint
+   */
+  retryAfterMs?(error: unknown): number | undefined;
   /** Names a failure in the log: its class or the service's error code, never its message. @default the error's `name` */
   describeError?(error: unknown): string;
   /** Waits between attempts; tests inject a fake. @default a timer */
@@ -60,12 +67,19 @@ export function retryDelay(retry: number, policy: Readonly<RetryPolicy>, random:
   return Math.max(0, Math.min(ceiling, random() * ceiling));
 }
 
+/** The jittered `delay`, raised to the backend's `retryAfterMs` when that is longer, and capped at `maxDelayMs`. */
+function withRetryAfter(delay: number, retryAfterMs: number | undefined, policy: Readonly<RetryPolicy>): number {
+  if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs) || retryAfterMs <= delay) return delay;
+  return Math.max(delay, Math.min(policy.maxDelayMs, retryAfterMs));
+}
+
 /**
  * Runs one backend call, retrying transient failures with bounded exponential backoff and
- * full jitter. Handled failures are rethrown as they are; any other failure, once it is not
- * transient or the attempts are spent, becomes `toError(error, attempts)`. Each retry is
- * logged at debug level with the store, operation, object name, attempt and delay, and the
- * error's name: never its message, which a backend might fill with what it was sent.
+ * full jitter (never sooner than a `retryAfterMs` hint asks, within `maxDelayMs`). Handled
+ * failures are rethrown as they are; any other failure, once it is not transient or the
+ * attempts are spent, becomes `toError(error, attempts)`. Each retry is logged at
+ * debug level with the store, operation, object name, attempt and delay, and the error's
+ * name: never its message, which a backend might fill with what it was sent.
  */
 export async function callWithRetry<T>(call: () => Promise<T>, options: BackendCallOptions): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
@@ -78,7 +92,7 @@ export async function callWithRetry<T>(call: () => Promise<T>, options: BackendC
     } catch (error) {
       if (options.isHandled?.(error)) throw error;
       if (attempt >= maxAttempts || !options.isTransient(error)) throw options.toError(error, attempt);
-      const delay = retryDelay(attempt, policy, options.random);
+      const delay = withRetryAfter(retryDelay(attempt, policy, options.random), options.retryAfterMs?.(error), policy);
       logger.debug(
         {
           store: options.store,

@@ -194,6 +194,54 @@ describe("callWithRetry", () => {
     expect(retryDelay(30, policy, () => 0.5)).toBe(500);
   });
 
+  it("a retryAfterMs hint longer than the jittered delay is waited instead, per failure", async () => {
+    const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 };
+    const hints = new Map<unknown, number | undefined>();
+    const failure = (hint: number | undefined) => {
+      const error = new FakeBackendError(THROTTLED);
+      hints.set(error, hint);
+      return error;
+    };
+    const { options, sleeps } = recorder({ policy, random: () => 0.5, retryAfterMs: (error) => hints.get(error) });
+    const call = scriptedCall([failure(1000), failure(undefined), failure(20)], "value");
+    expect(await callWithRetry(call, options)).toBe("value");
+    // 1000 beats the jittered 50; no hint leaves the jittered 100; 20 is shorter than the jittered 200.
+    expect(sleeps).toEqual([1000, 100, 200]);
+  });
+
+  it("a retryAfterMs hint never stretches a delay past maxDelayMs", async () => {
+    const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2000 };
+    const { options, sleeps } = recorder({ policy, random: () => 0.5, retryAfterMs: () => 120_000 });
+    await rejection(callWithRetry(scriptedCall(Array.from({ length: 3 }, () => new FakeBackendError(THROTTLED)), ""), options));
+    expect(sleeps).toEqual([2000, 2000]);
+  });
+
+  it("a retryAfterMs hint that is negative, NaN or infinite is ignored", async () => {
+    for (const hint of [-500, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const { options, sleeps } = recorder({ random: () => 0.5, retryAfterMs: () => hint });
+      await callWithRetry(scriptedCall([new FakeBackendError(THROTTLED)], "value"), options);
+      expect([hint, sleeps]).toEqual([hint, [50]]);
+    }
+  });
+
+  it("the retryAfterMs hint is asked only of transient failures that will be retried, and the log shows the delay waited", async () => {
+    const asked: unknown[] = [];
+    const { options, logged } = recorder({
+      policy: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 2000 },
+      random: () => 0.5,
+      retryAfterMs: (error) => {
+        asked.push(error);
+        return 700;
+      },
+    });
+    const first = new FakeBackendError(THROTTLED);
+    await rejection(callWithRetry(scriptedCall([first, new FakeBackendError(THROTTLED)], ""), options));
+    await rejection(callWithRetry(scriptedCall([new FakeBackendError(FORBIDDEN)], ""), options));
+    await expect(callWithRetry(scriptedCall([new FakeBackendError(NOT_FOUND)], ""), options)).rejects.toMatchObject({ name: NOT_FOUND });
+    expect(asked).toEqual([first]);
+    expect(logged.map((entry) => entry.object.delayMs)).toEqual([700]);
+  });
+
   it("logs each retry at debug level with store, operation, object name, attempt, delay and the error's name", async () => {
     const { options, logged, sleeps } = recorder({ random: () => 0.5 });
     const call = scriptedCall([new FakeBackendError(THROTTLED), new FakeBackendError(THROTTLED)], "value");

@@ -1,8 +1,7 @@
-import { defineStore, type StoreContext } from "@zs/core";
+import { defineStore, type RetryPolicy, type StoreContext } from "@zs/core";
 import { z } from "zod";
 import { createSdkSecretsClient, type AzureSecretsClient } from "./azure-secrets-client.js";
 import { AzureValuesStore } from "./azure-values-store.js";
-import type { RetryPolicy } from "./backend-errors.js";
 
 /** Per-request timeout of the SDK client, so a hung connection becomes a retry, not a hang. */
 const REQUEST_TIMEOUT_MS = 10000;

@@ -1,6 +1,15 @@
-import { ZsError, isZsError, secretSizeInBytes, type SecretValues, type SecretValuesStore, type StoreContext } from "@zs/core";
+import {
+  DEFAULT_RETRY_POLICY,
+  ZsError,
+  isZsError,
+  secretSizeInBytes,
+  type RetryPolicy,
+  type SecretValues,
+  type SecretValuesStore,
+  type StoreContext,
+} from "@zs/core";
 import type { AzureSecret, AzureSecretsClient } from "./azure-secrets-client.js";
-import { DEFAULT_RETRY_POLICY, callWithRetry, isAbsent, isDeletedButRecoverable, toZsError, type RetryPolicy } from "./backend-errors.js";
+import { callAzure, isAbsent, isDeletedButRecoverable, toZsError } from "./backend-errors.js";
 import { decodeValues, encodeValues } from "./value-codec.js";
 
 /** Key Vault's limit on one secret value: 25 KB (the service counts 25600 characters; bytes are never fewer). */
@@ -125,7 +134,7 @@ export class AzureValuesStore implements SecretValuesStore {
   }
 
   private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callWithRetry(operation, name, this.retry, this.context.logger, run, handled);
+    return callAzure(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async readSecret(name: string): Promise<AzureSecret | undefined> {

@@ -1,17 +1,4 @@
-import { ZsError, type Logger } from "@zs/core";
-
-/** How often and how patiently throttled or failed calls are retried. */
-export interface RetryPolicy {
-  /** Attempts per call, the first included. @default 4 */
-  maxAttempts: number;
-  /** Delay before the first retry; doubles each time (full jitter). @default 100 */
-  baseDelayMs: number;
-  /** Ceiling of one delay, a longer `Retry-After` included. @default 2000 */
-  maxDelayMs: number;
-}
-
-/** The retry policy of a store created from its options. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 };
+import { ZsError, callWithRetry, type Logger, type RetryPolicy } from "@zs/core";
 
 /** What the SDKs' errors carry: `RestError` (core-rest-pipeline) and the identity errors. */
 interface SdkErrorShape {
@@ -79,7 +66,7 @@ export function isTransient(error: unknown): boolean {
   return statusCode === 409 && /being (deleted|recovered|purged)/i.test(message);
 }
 
-/** The `Retry-After` of a throttled answer, in ms. */
+/** The `Retry-After` (in seconds) of a throttled answer, in ms; core waits at least that, up to the policy's `maxDelayMs`. */
 function retryAfterMs(error: unknown): number | undefined {
   const header = shape(error).response?.headers?.get?.("retry-after");
   const value = header === undefined ? NaN : Number(header);
@@ -141,12 +128,12 @@ export function toZsError(error: unknown, operation: string, secretName: string,
 }
 
 /**
- * Runs one Key Vault call, retrying transient failures with bounded exponential backoff and
- * full jitter (never sooner than a `Retry-After`, never longer than `maxDelayMs`); errors
- * `handled` accepts are rethrown untouched for the caller, every other failure becomes a
- * `ZsError`.
+ * Runs one Key Vault call through core's bounded, jittered retry with this store's
+ * classification (never sooner than a `Retry-After`, never longer than the policy's
+ * `maxDelayMs`): errors `handled` accepts (absent, by default) are rethrown untouched for the
+ * caller, every other failure becomes a `ZsError`.
  */
-export async function callWithRetry<T>(
+export function callAzure<T>(
   operation: string,
   secretName: string,
   policy: RetryPolicy,
@@ -154,16 +141,16 @@ export async function callWithRetry<T>(
   call: () => Promise<T>,
   handled: (error: unknown) => boolean = isAbsent,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (handled(error)) throw error;
-      if (!isTransient(error) || attempt >= policy.maxAttempts) throw toZsError(error, operation, secretName, attempt);
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delay = Math.min(policy.maxDelayMs, Math.max(Math.random() * ceiling, retryAfterMs(error) ?? 0));
-      logger.debug({ store: "azure", operation, secretName, attempt, azureError: azureErrorName(error), delayMs: Math.round(delay) }, "retrying");
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  return callWithRetry(call, {
+    store: "azure",
+    operation,
+    objectName: secretName,
+    policy,
+    logger,
+    isTransient,
+    isHandled: handled,
+    toError: (error, attempts) => toZsError(error, operation, secretName, attempts),
+    retryAfterMs,
+    describeError: azureErrorName,
+  });
 }

@@ -16,5 +16,4 @@ export {
   type AzureSecret,
   type AzureSecretsClient,
 } from "./azure-secrets-client.js";
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./backend-errors.js";
 export { GZIP_CONTENT_TYPE, JSON_CONTENT_TYPE } from "./value-codec.js";

@@ -213,12 +213,39 @@ describe("azure store against the emulator", () => {
     expect(emulator.calls.GetSecret).toBe(5);
   });
 
+  it("each retry is logged at debug level with the operation, secret name, attempt and Key Vault error code, never the value", async () => {
+    const value = `s3cr3t-${randomUUID()}`;
+    const logged: { level: string; object: Record<string, unknown>; message: string | undefined }[] = [];
+    const entry = (level: string) => (object: Record<string, unknown>, message?: string) => void logged.push({ level, object, message });
+    const logging = await createStore(emulator, DEPLOYMENT, {}, { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") });
+    const secretId = randomUUID();
+    emulator.faults.throttleNext = 2;
+    await logging.putValues(secretId, { password: value });
+    await logging.close?.();
+    expect(logged.map((l) => [l.level, l.message, l.object.store, l.object.operation, l.object.objectName, l.object.attempt, l.object.error])).toEqual([
+      ["debug", "retrying a backend call", "azure", "GetSecret", `zs-${secretId}`, 1, "Throttled"],
+      ["debug", "retrying a backend call", "azure", "GetSecret", `zs-${secretId}`, 2, "Throttled"],
+    ]);
+    expect(JSON.stringify(logged)).not.toContain(value);
+  });
+
   it("a throttled call waits at least the Retry-After the service names", async () => {
     emulator.faults.throttleNext = 1;
     emulator.faults.retryAfterSeconds = 1;
     const started = Date.now();
     expect(await store.getValues(randomUUID())).toBeUndefined();
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(emulator.calls.GetSecret).toBe(2);
+  });
+
+  it("a Retry-After longer than 2 s is waited only up to the retry policy's 2 s ceiling", async () => {
+    emulator.faults.throttleNext = 1;
+    emulator.faults.retryAfterSeconds = 30;
+    const started = Date.now();
+    expect(await store.getValues(randomUUID())).toBeUndefined();
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(1990);
+    expect(elapsed).toBeLessThan(5000);
     expect(emulator.calls.GetSecret).toBe(2);
   });
 

@@ -1,17 +1,4 @@
-import { ZsError, type Logger } from "@zs/core";
-
-/** How often and how patiently throttled or failed calls are retried. */
-export interface RetryPolicy {
-  /** Attempts per call, the first included. @default 4 */
-  maxAttempts: number;
-  /** Delay before the first retry; doubles each time (full jitter). @default 100 */
-  baseDelayMs: number;
-  /** Ceiling of one delay. @default 2000 */
-  maxDelayMs: number;
-}
-
-/** The retry policy of a store created from its options. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 };
+import { ZsError, callWithRetry, type Logger, type RetryPolicy } from "@zs/core";
 
 /** The gRPC status codes (`google.rpc.Code`) the store tells apart; stable wire numbers. */
 export const GRPC_CODE = {
@@ -145,12 +132,12 @@ export function toZsError(error: unknown, operation: string, resource: string, a
 }
 
 /**
- * Runs one Secret Manager call, retrying transient failures with bounded exponential
- * backoff and full jitter; errors `handled` accepts are rethrown untouched for the caller,
- * every other failure becomes a `ZsError`. The SDK's own retries are switched off, so this
- * is the only retry policy.
+ * Runs one Secret Manager call through core's bounded, jittered retry with this store's
+ * classification: errors `handled` accepts (absent, by default) are rethrown untouched for
+ * the caller, every other failure becomes a `ZsError`. The SDK's own retries are switched
+ * off, so this is the only retry policy; each attempt still has the client's deadline.
  */
-export async function callWithRetry<T>(
+export function callGcp<T>(
   operation: string,
   resource: string,
   policy: RetryPolicy,
@@ -158,16 +145,15 @@ export async function callWithRetry<T>(
   call: () => Promise<T>,
   handled: (error: unknown) => boolean = isAbsent,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (handled(error)) throw error;
-      if (!isTransient(error) || attempt >= policy.maxAttempts) throw toZsError(error, operation, resource, attempt);
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delay = Math.random() * ceiling;
-      logger.debug({ store: "gcp", operation, resource, attempt, grpcCode: grpcCodeName(error), delayMs: Math.round(delay) }, "retrying");
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  return callWithRetry(call, {
+    store: "gcp",
+    operation,
+    objectName: resource,
+    policy,
+    logger,
+    isTransient,
+    isHandled: handled,
+    toError: (error, attempts) => toZsError(error, operation, resource, attempts),
+    describeError: grpcCodeName,
+  });
 }

@@ -1,6 +1,5 @@
-import { defineStore, type StoreContext } from "@zs/core";
+import { defineStore, type RetryPolicy, type StoreContext } from "@zs/core";
 import { z } from "zod";
-import type { RetryPolicy } from "./backend-errors.js";
 import { resolveCredentialsFile } from "./credentials-file.js";
 import { createSdkSecretsClient, type GcpSecretsClient } from "./gcp-secrets-client.js";
 import { GcpValuesStore } from "./gcp-values-store.js";

@@ -1,15 +1,16 @@
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-import { ZsError, isZsError, secretSizeInBytes, type SecretValues, type SecretValuesStore, type StoreContext } from "@zs/core";
 import {
   DEFAULT_RETRY_POLICY,
-  callWithRetry,
-  isAbsent,
-  isAlreadyExists,
-  isNotEnabled,
-  toZsError,
+  ZsError,
+  isZsError,
+  secretSizeInBytes,
   type RetryPolicy,
-} from "./backend-errors.js";
+  type SecretValues,
+  type SecretValuesStore,
+  type StoreContext,
+} from "@zs/core";
+import { callGcp, isAbsent, isAlreadyExists, isNotEnabled, toZsError } from "./backend-errors.js";
 import type { GcpSecretsClient } from "./gcp-secrets-client.js";
 import {
   DEPLOYMENT_LABEL,
@@ -171,7 +172,7 @@ export class GcpValuesStore implements SecretValuesStore {
   }
 
   private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callWithRetry(operation, name, this.retry, this.context.logger, run, handled);
+    return callGcp(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async readLabels(name: string): Promise<Record<string, string> | undefined> {

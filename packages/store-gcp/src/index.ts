@@ -9,4 +9,3 @@ export {
 export { GcpValuesStore, type GcpValuesStoreSettings } from "./gcp-values-store.js";
 export { DEPLOYMENT_LABEL, SECRET_ID_LABEL, toLabelValue } from "./resource-names.js";
 export type { GcpClientSettings, GcpSecretsClient } from "./gcp-secrets-client.js";
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./backend-errors.js";

@@ -165,6 +165,21 @@ describe("gcp store against the emulator", () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it("each retry is logged at debug level with the operation, resource name, attempt and gRPC code, never the value", async () => {
+    const value = `s3cr3t-${randomUUID()}`;
+    const logger = recordingLogger();
+    const logging = await createStore(emulator, DEPLOYMENT, {}, logger);
+    const secretId = randomUUID();
+    emulator.faults.throttleNext = 2;
+    await logging.putValues(secretId, { password: value });
+    await logging.close?.();
+    expect(logger.entries.map((e) => [e.level, e.message, e.object.store, e.object.operation, e.object.objectName, e.object.attempt, e.object.error])).toEqual([
+      ["debug", "retrying a backend call", "gcp", "GetSecret", `projects/${PROJECT_ID}/secrets/zs-${secretId}`, 1, "RESOURCE_EXHAUSTED"],
+      ["debug", "retrying a backend call", "gcp", "GetSecret", `projects/${PROJECT_ID}/secrets/zs-${secretId}`, 2, "RESOURCE_EXHAUSTED"],
+    ]);
+    expect(JSON.stringify(logger.entries)).not.toContain(value);
+  });
+
   it("a dropped connection, UNAVAILABLE and INTERNAL are each retried", async () => {
     const secretId = randomUUID();
     await store.putValues(secretId, { k: "v" });
