@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { isZsError } from "@zs/core";
+import { ZsError, isZsError } from "@zs/core";
 import { createLogger } from "./logger.js";
 import { readServerConfig } from "./server-config.js";
 import { startServer } from "./server.js";
@@ -53,11 +53,41 @@ async function start(options: { config?: string }): Promise<void> {
   process.once("SIGINT", () => stop("SIGINT"));
 }
 
+async function rotateKey(options: { config?: string; settle: string }): Promise<void> {
+  const settleMs = Number(options.settle);
+  if (!Number.isInteger(settleMs) || settleMs < 0) throw new ZsError("VALIDATION_ERROR", "--settle must be a whole number of milliseconds.");
+  const config = await readServerConfig(options.config, process.env);
+  const { openConfiguredStore } = await import("@zs/builtin-stores");
+  const { rotateConfiguredKey } = await import("@zs/store-sql");
+  // Opening the store checks the configured key against the database before anything changes.
+  const { database, service } = await openConfiguredStore(config, createLogger(config.logLevel));
+  try {
+    const result = await rotateConfiguredKey(database, config, {
+      settleMs,
+      onProgress: (progress) => process.stderr.write(`Re-encrypted ${progress.done}/${progress.total}\n`),
+    });
+    process.stdout.write(`Re-encrypted ${result.done} secret${result.done === 1 ? "" : "s"} under key '${result.keyId}'; the old key is no longer needed.\n`);
+  } finally {
+    await service.close();
+  }
+}
+
 const program = new Command("zs-server")
   .description("The zs server: users, API keys, workspaces and secrets over a REST API (http-api.md).")
   .version(version)
   .option("-c, --config <file>", "a YAML file of settings (see below)")
   .addHelpText("after", SETTINGS_HELP)
   .action((options: { config?: string }) => start(options));
+
+program
+  .command("rotate-key")
+  .description(
+    "re-encrypt every value of the sql store under a new key, in batches, while servers keep running; resumable. " +
+      "With the generated key file the new key is written into it (running servers follow it); with ZS_ENCRYPTION_KEYS, " +
+      "values move to the first key listed.",
+  )
+  .option("-c, --config <file>", "a YAML file of settings")
+  .option("--settle <ms>", "how long running servers get to notice the rewritten key file", "2000")
+  .action((options: { config?: string; settle: string }) => rotateKey(options));
 
 await program.parseAsync(process.argv).catch(fail);

@@ -1,4 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
@@ -6,6 +8,8 @@ import { request } from "./support/http-client.js";
 import { startServerProcess } from "./support/server-process.js";
 import { spawnSync } from "node:child_process";
 import { SERVER_BIN } from "./support/server-process.js";
+
+const execFileAsync = promisify(execFile);
 
 describe("the zs-server process", () => {
   let dataDir: string;
@@ -89,6 +93,54 @@ describe("the zs-server process", () => {
     } finally {
       restarted.child.kill("SIGTERM");
       await restarted.exited;
+    }
+  });
+
+  it("rotate-key re-encrypts online: the running server follows the new key file, also for writes during the rotation", async () => {
+    const env = { ZS_DATA_DIR: dataDir, ZS_ADMIN_PASSWORD: "admin-password-3" };
+    const server = await startServerProcess(env);
+    try {
+      const token = (await request(server.url, "POST", "/api/v1/login", { body: { username: "admin", password: "admin-password-3" } })).json.access_token;
+      for (let i = 0; i < 30; i++) await request(server.url, "POST", "/api/v1/secrets", { token, body: { name: `before-${i}`, values: { v: `before-value-${i}` } } });
+      const keyFile = path.join(dataDir, "encryption.key");
+      const oldKey = (await readFile(keyFile, "utf8")).trim();
+
+      let writing = true;
+      let written = 0;
+      const writer = (async () => {
+        for (; writing; written++) {
+          const created = await request(server.url, "POST", "/api/v1/secrets", { token, body: { name: `during-${written}`, values: { v: `during-value-${written}` } } });
+          expect(created.status).toBe(201);
+        }
+      })();
+      const rotation = await execFileAsync(process.execPath, [SERVER_BIN, "rotate-key", "--settle", "300"], {
+        env: { PATH: process.env.PATH ?? "", ...env, ZS_LOG_LEVEL: "warn" },
+      });
+      writing = false;
+      await writer;
+      expect(rotation.stdout).toMatch(/^Re-encrypted \d+ secrets under key '[0-9a-f]{8}'; the old key is no longer needed\.\n$/);
+      const newKey = (await readFile(keyFile, "utf8")).trim();
+      expect(newKey.split("\n")).toHaveLength(1);
+      expect(newKey).not.toBe(oldKey);
+
+      // Every value reads back through the server that ran all along, then after a restart with only the new key.
+      const check = async (url: string, bearer: string) => {
+        for (let i = 0; i < 30; i++) expect((await request(url, "GET", `/api/v1/secrets/before-${i}`, { token: bearer })).json.values).toEqual({ v: `before-value-${i}` });
+        for (let i = 0; i < written; i++) expect((await request(url, "GET", `/api/v1/secrets/during-${i}`, { token: bearer })).json.values).toEqual({ v: `during-value-${i}` });
+      };
+      await check(server.url, token);
+      server.child.kill("SIGTERM");
+      await server.exited;
+      const restarted = await startServerProcess(env);
+      try {
+        await check(restarted.url, token);
+      } finally {
+        restarted.child.kill("SIGTERM");
+        await restarted.exited;
+      }
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
     }
   });
 

@@ -1,4 +1,4 @@
-import { KeyRing, SecretsService, loadEncryptionKeys, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
+import { KeyRing, SecretsService, keyFileRing, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
 import { KnexMetadataRepository, SqlDatabase, sqlStoreDefinition } from "@zs/store-sql";
 import { createBuiltinStoreRegistry } from "./builtin-stores.js";
 
@@ -19,8 +19,9 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger): Pro
   const database = await SqlDatabase.open(config.databaseUrl);
   try {
     const registry = createBuiltinStoreRegistry({
-      // The key is read (or generated) only when the sql store is the one configured.
-      sql: async () => sqlStoreDefinition(database, new KeyRing(await loadEncryptionKeys(config.encryptionKeys, config.dataDir))),
+      // Configured keys are fixed; the key file (read, or generated, only when the sql store is
+      // the one configured) is followed through rotations.
+      sql: async () => sqlStoreDefinition(database, config.encryptionKeys ? new KeyRing(config.encryptionKeys) : keyFileRing(config.dataDir)),
     });
     const values = await registry.create(config.secretsStore.type, config.secretsStore.options, {
       deploymentId: database.deploymentId,

@@ -17,9 +17,8 @@ import {
   parseInput,
   nameSchema,
 } from "@zs/core";
-import type { RotationProgress } from "@zs/store-sql";
+import { rotateConfiguredKey, type RotationProgress } from "@zs/store-sql";
 import { readClientSettings, writeClientSettings, type ClientSettings, type SavedConnection } from "./client-settings.js";
-import { rotateLocalKey } from "./local-key-rotation.js";
 import { RemoteHttp } from "./remote-http.js";
 import { currentUser, normalizeServerUrl, openLocalSession, openRemoteSession, type Connection, type Session, type StoreInfo } from "./session.js";
 import type { SecretsApi } from "./secrets-api.js";
@@ -282,7 +281,7 @@ export class Client {
       throw new ZsError("VALIDATION_ERROR", "Key rotation runs where the key is: on the server, run 'zs-server rotate-key'.");
     }
     try {
-      return await rotateLocalKey(session.local.database, session.local.config, onProgress);
+      return await rotateConfiguredKey(session.local.database, session.local.config, { onProgress });
     } finally {
       // The open store holds the old key ring; the next call opens with the new key.
       this.session = undefined;

@@ -82,7 +82,7 @@ export {
   verifyKeySentinel,
   type EncryptionKey,
 } from "./encryption.js";
-export { KEY_FILE_NAME, loadEncryptionKeys, readKeyFile, writeKeyFile } from "./key-file.js";
+export { KEY_FILE_NAME, keyFileRing, loadEncryptionKeys, readKeyFile, writeKeyFile } from "./key-file.js";
 export {
   LOG_LEVELS,
   VALIDATION_LEVELS,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { generateEncryptionKey, parseEncryptionKeys, type EncryptionKey } from "./encryption.js";
+import { KeyRing, generateEncryptionKey, parseEncryptionKeys, type EncryptionKey } from "./encryption.js";
 import { ZsError } from "./errors.js";
 
 /** Name of the generated key file in the data directory. */
@@ -57,4 +57,20 @@ export async function writeKeyFile(dataDir: string, keys: readonly string[]): Pr
 export async function readKeyFile(dataDir: string): Promise<string[]> {
   const text = await readFile(path.join(dataDir, KEY_FILE_NAME), "utf8");
   return text.split("\n").map((line) => line.trim()).filter(Boolean);
+}
+
+/**
+ * The key ring of the key file in `dataDir` (created on first use), re-read whenever the file
+ * is replaced: a key rotation run by another process (`zs-server rotate-key`) puts the new key
+ * first, and every running process encrypts with it from its next write on. One `stat` per call.
+ */
+export function keyFileRing(dataDir: string): () => Promise<KeyRing> {
+  const file = path.join(dataDir, KEY_FILE_NAME);
+  let loaded: { stamp: string; ring: KeyRing } | undefined;
+  return async () => {
+    const info = await stat(file).catch(() => undefined);
+    const stamp = info ? `${info.ino}:${info.size}:${info.mtimeMs}` : "absent";
+    if (loaded?.stamp !== stamp) loaded = { stamp, ring: new KeyRing(await loadEncryptionKeys(undefined, dataDir)) };
+    return loaded.ring;
+  };
 }

@@ -15,6 +15,12 @@ import type { SqlDatabase } from "./sql-database.js";
 export const KEY_SENTINEL = "key_sentinel";
 
 /**
+ * The keys of the store: a fixed ring (configured keys), or a function giving the current one
+ * (the key file, re-read when a rotation rewrites it, so running servers follow it).
+ */
+export type KeySource = KeyRing | (() => Promise<KeyRing>);
+
+/**
  * The `sql` values store: each secret's values as one JSON object, AES-256-GCM encrypted with
  * the secret id as additional data, in the metadata database. Inside a metadata transaction it
  * writes in that same transaction.
@@ -25,17 +31,19 @@ export class SqlValuesStore implements SecretValuesStore {
 
   private constructor(
     private readonly database: SqlDatabase,
-    readonly keyRing: KeyRing,
+    private readonly keyRing: () => Promise<KeyRing>,
   ) {}
 
   /**
    * Opens the store, checking the key against the database's sentinel (written on first use),
    * so a wrong key fails here, not later with garbage.
    */
-  static async open(database: SqlDatabase, keyRing: KeyRing): Promise<SqlValuesStore> {
+  static async open(database: SqlDatabase, keys: KeySource): Promise<SqlValuesStore> {
+    const current = keys instanceof KeyRing ? async () => keys : keys;
+    const keyRing = await current();
     await database.setMeta(KEY_SENTINEL, await createKeySentinel(keyRing), { onlyIfAbsent: true });
     await verifyKeySentinel(keyRing, (await database.getMeta(KEY_SENTINEL))!);
-    return new SqlValuesStore(database, keyRing);
+    return new SqlValuesStore(database, current);
   }
 
   async putValues(secretId: string, values: SecretValues): Promise<void> {
@@ -43,14 +51,14 @@ export class SqlValuesStore implements SecretValuesStore {
     if (bytes > this.capabilities.maxValueBytes) {
       throw new ZsError("SECRET_TOO_LARGE", `The sql values store holds at most ${this.capabilities.maxValueBytes} bytes per secret, not ${bytes}.`);
     }
-    const ciphertext = await this.keyRing.encrypt(JSON.stringify(values), secretId);
+    const ciphertext = await (await this.keyRing()).encrypt(JSON.stringify(values), secretId);
     await this.database.executor("secret_values").insert({ secret_id: secretId, ciphertext }).onConflict("secret_id").merge();
   }
 
   async getValues(secretId: string): Promise<SecretValues | undefined> {
     const row = await this.database.executor("secret_values").where({ secret_id: secretId }).first("ciphertext");
     if (!row) return undefined;
-    return JSON.parse(await this.keyRing.decrypt(row.ciphertext, secretId)) as SecretValues;
+    return JSON.parse(await (await this.keyRing()).decrypt(row.ciphertext, secretId)) as SecretValues;
   }
 
   async deleteValues(secretId: string): Promise<boolean> {
