@@ -34,6 +34,6 @@ export interface CredentialRepository {
   deleteCredential(userId: string, id: string): Promise<boolean>;
   /** Records a use; callers throttle how often. */
   touchCredential(id: string, when: number): Promise<void>;
-  /** Removes credentials that expired before `now`; how many. */
+  /** Removes credentials whose expiry is at or before `now`; how many. */
   deleteExpiredCredentials(now: number): Promise<number>;
 }

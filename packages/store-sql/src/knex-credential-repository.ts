@@ -90,6 +90,6 @@ export class KnexCredentialRepository implements CredentialRepository {
   }
 
   async deleteExpiredCredentials(now: number): Promise<number> {
-    return this.db("credentials").where("expires", "<", now).delete();
+    return this.db("credentials").where("expires", "<=", now).delete();
   }
 }
