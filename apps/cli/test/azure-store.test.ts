@@ -2,8 +2,7 @@ import { request } from "node:https";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
-import { loadTestCertificateAuthority, startAzureKeyVaultEmulator, type AzureKeyVaultEmulator, type AzureKeyVaultOperation } from "@zs/emulators";
-import { withCallCounts } from "./support/emulator-calls.js";
+import { loadTestCertificateAuthority, startAzureKeyVaultEmulator, type AzureKeyVaultEmulator, type AzureKeyVaultOperation, withCallCounts } from "@zs/emulators";
 import { expectError, uniqueName, useZsHarness, type WirePage, type WireSecret, type ZsResult } from "./support/zs-process.js";
 
 // The built `zs` with its values in Azure Key Vault: the metadata stays in the local SQLite

@@ -3,8 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { grpc } from "google-gax";
-import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator, type GcpSecretManagerOperation } from "@zs/emulators";
-import { withCallCounts } from "./support/emulator-calls.js";
+import { startGcpSecretManagerEmulator, type GcpSecretManagerEmulator, type GcpSecretManagerOperation, withCallCounts } from "@zs/emulators";
 import { expectError, uniqueName, useZsHarness, type WirePage, type WireSecret, type ZsResult } from "./support/zs-process.js";
 
 // The built `zs` with its values in GCP Secret Manager: the metadata stays in the local SQLite

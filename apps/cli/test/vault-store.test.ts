@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
-import { startVaultEmulator, type VaultEmulator, type VaultKvOperation } from "@zs/emulators";
-import { withCallCounts } from "./support/emulator-calls.js";
+import { startVaultEmulator, type VaultEmulator, type VaultKvOperation, withCallCounts } from "@zs/emulators";
 import { expectError, uniqueName, useZsHarness, type WirePage, type WireSecret, type ZsResult } from "./support/zs-process.js";
 
 // The built `zs` with its values in Vault: the metadata stays in the local SQLite store, each

@@ -7,3 +7,4 @@ export { startAzureKeyVaultEmulator, type AzureAuthCalls, type AzureKeyVaultEmul
 export type { EntraIdClient } from "./azure-entra-id.js";
 export { createCertificateAuthority, issueServerCertificate, type PemCertificate, type ServerCertificate } from "./tls-certificate.js";
 export { TEST_CA_DIR_VARIABLE, assertTrustedByThisProcess, loadTestCertificateAuthority } from "./test-certificate-authority.js";
+export { withCallCounts } from "./call-counts.js";

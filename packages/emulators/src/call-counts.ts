@@ -1,6 +1,7 @@
 /**
  * Runs `run` and reports what it cost an emulator: the change in each of its per-operation
- * counters, read by `counters` before and after, with the unchanged ones left out.
+ * counters (an emulator's `calls`), read by `counters` before and after, with the unchanged
+ * ones left out — `{}` when `run` made no call at all.
  */
 export async function withCallCounts<Operation extends string, Result>(
   counters: () => Readonly<Record<Operation, number>>,
