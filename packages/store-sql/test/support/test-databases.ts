@@ -24,13 +24,22 @@ export async function createSqliteDatabase(): Promise<TestDatabase> {
   return { url: `sqlite:${file}`, file, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** A fresh database on the test PostgreSQL, so test files never see each other's rows. */
-export async function createPostgresDatabase(): Promise<TestDatabase> {
-  if (!postgresUrl) throw new Error("ZS_TEST_POSTGRES_URL is not set");
+/**
+ * A fresh database on the test PostgreSQL (or on the server of `adminUrl`, as the benches ask),
+ * so test files never see each other's rows. Throws when the server does not answer.
+ */
+export async function createPostgresDatabase(adminUrl = postgresUrl): Promise<TestDatabase> {
+  if (!adminUrl) throw new Error("ZS_TEST_POSTGRES_URL is not set");
   const name = `zs_test_${randomBytes(6).toString("hex")}`;
-  const admin = knexFactory({ client: "pg", connection: postgresUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`create database ${name}`);
-  const url = new URL(postgresUrl);
+  const admin = knexFactory({ client: "pg", connection: adminUrl, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`create database ${name}`);
+  } catch (error) {
+    // An open pool would keep the process alive.
+    await admin.destroy();
+    throw error;
+  }
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),

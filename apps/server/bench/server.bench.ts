@@ -1,0 +1,307 @@
+/**
+ * `pnpm bench` (server): the real `zs-server` bundle as a process, on SQLite and on PostgreSQL,
+ * each holding SECRETS secrets, next to a bare express process (bench/bare-express.mjs: one
+ * route answering a constant JSON) measured in the same run as the baseline:
+ * - `GET /api/v1/secrets?name=contains:…&size=50`, one request at a time: p50 / p95 (and p50
+ *   by needle). Target: p50 < TARGET_LIST_P50_MS.
+ * - `GET /api/v1/secrets/{name}` with an API key under autocannon (CONNECTIONS connections):
+ *   requests/s, p99 and the server's CPU time per request, in rounds interleaved with the bare
+ *   route's so that a change in machine load hits both alike. Target: at least TARGET_RATIO of
+ *   the bare route's requests/s.
+ * - the server's resident memory (VmRSS, and its peak VmHWM, from /proc) after the run.
+ * zs-server runs as shipped: default settings, its JSON request log (level info) going to a file.
+ * The secrets are seeded directly in SQL. PostgreSQL runs when ZS_TEST_POSTGRES_URL (or the
+ * local default) answers, in a throwaway database. Builds dist/zs-server.js first (esbuild, about
+ * a second). Linux: CPU time and memory are read from /proc.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, open, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { SqlDatabase } from "@zs/store-sql";
+import { createPostgresDatabase } from "../../../packages/store-sql/test/support/test-databases.js";
+import { request } from "../test/support/http-client.js";
+
+const SECRETS = 100_000;
+const LIST_RUNS = 200;
+const CONNECTIONS = 10;
+const WARMUP_SECONDS = 2;
+const ROUNDS = 3;
+const ROUND_SECONDS = 4;
+const TARGET_RATIO = 0.5;
+const TARGET_LIST_P50_MS = 25;
+
+const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+const SERVER_BIN = path.join(SERVER_DIR, "dist", "zs-server.js");
+const BARE_EXPRESS = path.join(SERVER_DIR, "bench", "bare-express.mjs");
+const POSTGRES_URL = process.env.ZS_TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
+const ADMIN_PASSWORD = randomBytes(12).toString("base64url");
+/** The secret the throughput rounds read; the bare route answers the same path. */
+const SECRET_PATH = "/api/v1/secrets/prod-billing-db-password";
+
+// `contains` needles of differing selectivity over the seeded name mix (names are case-sensitive).
+const NEEDLES = ["billing", "db-password", "PROD_PAYMENTS", "staging-search", "Token_eu", "-4217"];
+
+const ENVIRONMENTS = ["prod", "staging", "dev", "qa", "ci"];
+const SERVICES = [
+  "billing", "payments", "auth", "search", "checkout", "inventory", "orders", "accounts", "notifications", "email",
+  "sms", "analytics", "reporting", "gateway", "cdn", "metrics", "logging", "backup", "etl", "crm",
+  "erp", "ledger", "fraud", "pricing", "catalog", "shipping", "returns", "support", "chat", "media",
+  "uploads", "thumbnails", "recommendations", "ml-training", "feature-flags", "scheduler", "webhooks", "partners", "sso", "audit",
+];
+const KINDS = ["db-password", "api-key", "oauth-client-secret", "tls-key", "webhook-secret", "smtp-password", "redis-url", "jwt-signing-key", "s3-access-key", "service-token"];
+const REGIONS = ["eu", "us", "ap"];
+
+const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
+const camel = (words: string) => words.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * A realistic mix of secret names, unique per `i`: kebab-case (`prod-billing-db-password-17`),
+ * environment-variable style (`PROD_BILLING_DB_PASSWORD_17`) and camelCase with a region
+ * (`billingDbPassword_eu_17`), spread over environments, services and kinds.
+ */
+function secretName(i: number): string {
+  const environment = pick(ENVIRONMENTS, i);
+  const service = pick(SERVICES, Math.floor(i / 7));
+  const kind = pick(KINDS, Math.floor(i / 3));
+  switch (i % 3) {
+    case 0:
+      return `${environment}-${service}-${kind}-${i}`;
+    case 1:
+      return `${environment}_${service}_${kind}_${i}`.replaceAll("-", "_").toUpperCase();
+    default:
+      return `${camel(`${service}-${kind}`)}_${pick(REGIONS, Math.floor(i / 11))}_${i}`;
+  }
+}
+
+/** Writes `count` secrets owned by `owner` into workspace `default` directly in SQL, in one transaction. */
+async function seedSecrets(databaseUrl: string, owner: string, count: number): Promise<number> {
+  const start = performance.now();
+  const database = await SqlDatabase.open(databaseUrl);
+  try {
+    const { knex } = database;
+    const workspace = await knex("workspaces").where({ name: "default" }).first("id");
+    const user = await knex("users").where({ name: owner }).first("id");
+    const since = Date.now() - count * 1000;
+    await knex.transaction(async (trx) => {
+      // 250 rows a statement: knex writes a SQLite multi-row insert as a compound select (500 terms at most).
+      for (let offset = 0; offset < count; offset += 250) {
+        const rows = Array.from({ length: Math.min(250, count - offset) }, (_, j) => {
+          const i = offset + j;
+          return {
+            id: randomUUID(),
+            workspace_id: workspace.id,
+            owner_id: user.id,
+            name: secretName(i),
+            scope: i % 10 === 0 ? "user" : "workspace",
+            keys: JSON.stringify(i % 4 === 0 ? ["value"] : ["password", "username"]),
+            version: 1 + (i % 5),
+            created: since + i * 1000,
+            updated: since + i * 1000 + (i % 5) * 60_000,
+          };
+        });
+        await trx("secrets").insert(rows);
+      }
+    });
+    // What autovacuum does shortly after a bulk load: statistics for the planner, and the trigram
+    // index's pending list (GIN's fast-update buffer, searched linearly) merged into the index.
+    if (database.dialect === "postgres") await knex.raw("vacuum analyze secrets");
+  } finally {
+    await database.close();
+  }
+  return performance.now() - start;
+}
+
+interface RunningProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `node script` (its stdout and stderr into `logFile`) and waits for its `listening on URL` line. */
+async function startProcess(script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<RunningProcess> {
+  const log = await open(logFile, "a");
+  const child = spawn(process.execPath, [script], { env, stdio: ["ignore", "pipe", log.fd] });
+  await log.close();
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let stdout = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(async () => reject(new Error(`${path.basename(script)} exited before listening:\n${stdout}${await readFile(logFile, "utf8")}`)));
+  });
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** A zs-server process on `databaseUrl` with the admin logged in, an API key, and the secret SECRET_PATH reads. */
+async function startZsServer(dir: string, databaseUrl: string): Promise<{ server: RunningProcess; apiKey: string }> {
+  // Only these settings count: none of the developer's ZS_* variables.
+  const env = { PATH: process.env.PATH, HOME: dir, ZS_DATA_DIR: dir, ZS_DATABASE_URL: databaseUrl, ZS_PORT: "0", ZS_ADMIN_PASSWORD: ADMIN_PASSWORD };
+  const server = await startProcess(SERVER_BIN, env, path.join(dir, "zs-server.log"));
+  try {
+    const login = await request(server.url, "POST", "/api/v1/login", { body: { username: "admin", password: ADMIN_PASSWORD } });
+    const created = await request(server.url, "POST", "/api/v1/api-keys", { token: login.json?.access_token, body: { name: "bench" } });
+    const apiKey: string = created.json?.key;
+    const secret = await request(server.url, "POST", "/api/v1/secrets", {
+      token: apiKey,
+      body: { name: path.basename(SECRET_PATH), values: { username: "billing", password: randomBytes(16).toString("hex") } },
+    });
+    if (secret.status !== 201) throw new Error(`Setting up zs-server failed: login ${login.status}, API key ${created.status}, secret ${secret.status}.`);
+    return { server, apiKey };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+interface LoadResult {
+  requestsPerSecond: number;
+  p99: number;
+  /** CPU time the server process spent per request (all its threads, user and system). */
+  cpuMicrosPerRequest: number;
+}
+
+/** CPU time a process has used so far, in µs, from /proc (Linux); NaN elsewhere. */
+async function cpuMicros(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100 a second).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** One autocannon run; any error or non-2xx answer stops the bench (its numbers would mean nothing). */
+async function load(target: RunningProcess, apiKey: string, seconds: number): Promise<LoadResult> {
+  const cpuBefore = await cpuMicros(target.child.pid);
+  const result = await autocannon({ url: target.url + SECRET_PATH, connections: CONNECTIONS, duration: seconds, headers: { authorization: `Bearer ${apiKey}` } });
+  const cpu = (await cpuMicros(target.child.pid)) - cpuBefore;
+  if (result.errors || result.timeouts || result.non2xx) {
+    throw new Error(`Load on ${target.url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers.`);
+  }
+  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, cpuMicrosPerRequest: cpu / result.requests.total };
+}
+
+/** Resident memory of a process now and at its peak, in MiB, from /proc (Linux). */
+async function residentMemory(pid: number | undefined): Promise<string> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  const mib = (field: string) => {
+    const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1];
+    return kib ? `${(Number(kib) / 1024).toFixed(0)} MiB` : "n/a";
+  };
+  return `RSS ${mib("VmRSS")} (peak ${mib("VmHWM")})`;
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const median = (samples: number[]) => percentile(samples, 50);
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+const micros = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} µs` : "n/a");
+const verdict = (met: boolean) => (met ? "PASS" : "MISS");
+
+/** Latencies of `runs` requests one after another; each must answer 200. */
+async function sequentialLatencies(url: string, apiKey: string, runs: number, pathOf: (i: number) => string): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const answer = await request(url, "GET", pathOf(i), { token: apiKey });
+    samples.push(performance.now() - start);
+    if (answer.status !== 200) throw new Error(`GET ${pathOf(i)}: ${answer.status} ${answer.text}`);
+  }
+  return samples;
+}
+
+const listPath = (needle: string) => `/api/v1/secrets?name=${encodeURIComponent(`contains:${needle}`)}&size=50`;
+
+/** One zs-server on `databaseUrl`, its data dir and log in `dir`; true when it met every target. */
+async function benchDatabase(label: string, databaseUrl: string, dir: string, bare: RunningProcess): Promise<boolean> {
+  await mkdir(dir, { recursive: true });
+  const { server, apiKey } = await startZsServer(dir, databaseUrl);
+  try {
+    const seeding = await seedSecrets(databaseUrl, "admin", SECRETS);
+    console.log(`\n${label}: zs-server ${server.url}, ${SECRETS.toLocaleString("en")} secrets seeded in ${(seeding / 1000).toFixed(1)} s`);
+
+    // One request of each needle first: it warms the caches, and its total says how selective it is.
+    const totals: number[] = [];
+    for (const needle of NEEDLES) totals.push((await request(server.url, "GET", listPath(needle), { token: apiKey })).json?.total);
+    const lists = await sequentialLatencies(server.url, apiKey, LIST_RUNS, (i) => listPath(pick(NEEDLES, i)));
+    const byNeedle = NEEDLES.map((needle, n) => `'${needle}' ${ms(median(lists.filter((_, i) => i % NEEDLES.length === n)))} (${totals[n]})`);
+    const bareGets = await sequentialLatencies(bare.url, apiKey, LIST_RUNS, () => SECRET_PATH);
+    const listP50 = median(lists);
+    const listMet = listP50 < TARGET_LIST_P50_MS;
+    console.log(`  GET /api/v1/secrets?name=contains:…&size=50, one at a time:`);
+    console.log(`    p50 ${ms(listP50)}  p95 ${ms(percentile(lists, 95))}  target p50 < ${TARGET_LIST_P50_MS} ms: ${verdict(listMet)}`);
+    console.log(`    p50 by needle (matches): ${byNeedle.join(", ")}`);
+    console.log(`    baseline bare express GET, one at a time: p50 ${ms(median(bareGets))}  ratio ${(listP50 / median(bareGets)).toFixed(1)}x`);
+
+    await load(bare, apiKey, WARMUP_SECONDS);
+    await load(server, apiKey, WARMUP_SECONDS);
+    const bareRounds: LoadResult[] = [];
+    const zsRounds: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      bareRounds.push(await load(bare, apiKey, ROUND_SECONDS));
+      zsRounds.push(await load(server, apiKey, ROUND_SECONDS));
+    }
+    const bareRps = median(bareRounds.map((r) => r.requestsPerSecond));
+    const zsRps = median(zsRounds.map((r) => r.requestsPerSecond));
+    const ratio = zsRps / bareRps;
+    const loadMet = ratio >= TARGET_RATIO;
+    const line = (name: string, rounds: LoadResult[], rps: number) =>
+      `    ${name.padEnd(36)} ${Math.round(rps).toLocaleString("en").padStart(6)} req/s  p99 ${String(median(rounds.map((r) => r.p99))).padStart(3)} ms  ` +
+      `server CPU ${micros(median(rounds.map((r) => r.cpuMicrosPerRequest)))}/request  (rounds: ${rounds.map((r) => Math.round(r.requestsPerSecond)).join(", ")} req/s)`;
+    console.log(`  GET ${SECRET_PATH} with an API key, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s rounds:`);
+    console.log(line("zs-server", zsRounds, zsRps));
+    console.log(line("baseline bare express, constant JSON", bareRounds, bareRps));
+    console.log(`    ratio ${ratio.toFixed(2)} of the bare route; target >= ${TARGET_RATIO}: ${verdict(loadMet)}`);
+    console.log(`  zs-server memory after the run: ${await residentMemory(server.child.pid)}`);
+    return listMet && loadMet;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const build = spawnSync(process.execPath, [path.join(SERVER_DIR, "build.mjs")], { cwd: SERVER_DIR, stdio: "inherit" });
+  if (build.status !== 0) throw new Error(`build.mjs failed (exit ${build.status}).`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), "zs-server-bench-"));
+  const bare = await startProcess(BARE_EXPRESS, { PATH: process.env.PATH }, path.join(dir, "bare-express.log"));
+  const outcomes: boolean[] = [];
+  try {
+    outcomes.push(await benchDatabase("SQLite", `sqlite:${path.join(dir, "sqlite", "zs.db")}`, path.join(dir, "sqlite"), bare));
+    const postgres = await createPostgresDatabase(POSTGRES_URL).catch((error: unknown) => {
+      console.log(`\nPostgreSQL: skipped (${(error as Error).message})`);
+    });
+    if (postgres) {
+      try {
+        outcomes.push(await benchDatabase("PostgreSQL", postgres.url, path.join(dir, "postgres"), bare));
+      } finally {
+        await postgres.drop();
+      }
+    }
+    console.log(`\nbare express memory after the run: ${await residentMemory(bare.child.pid)}`);
+  } finally {
+    await bare.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log(`server bench: ${outcomes.every(Boolean) ? "every target met" : "a target MISSED"} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
