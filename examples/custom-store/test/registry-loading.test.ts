@@ -71,7 +71,9 @@ beforeAll(async () => {
 
   const names = Object.keys(CASES);
   const cases = names.map((name) => ({ ...CASES[name]!({ installed, vendored, bare }), deploymentId: DEPLOYMENT }));
-  const { stdout } = await execFileAsync(process.execPath, [PROBE, JSON.stringify(cases)], { cwd: root, timeout: 30_000 });
+  // Without pnpm's NODE_PATH (set for `pnpm test`), which would find every workspace package.
+  const env = { ...process.env, NODE_PATH: "" };
+  const { stdout } = await execFileAsync(process.execPath, [PROBE, JSON.stringify(cases)], { cwd: root, env, timeout: 30_000 });
   const list = JSON.parse(stdout) as ProbeResult[];
   results = Object.fromEntries(names.map((name, index) => [name, list[index]!]));
 });
