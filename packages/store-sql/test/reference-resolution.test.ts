@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import type { Caller } from "@zs/core";
-import { openComponentsFixture, rejection, unique, type ComponentsFixture } from "./support/components-fixture.js";
+import { openComponentsFixture, rejection, type ComponentsFixture } from "./support/components-fixture.js";
 import { testDatabases } from "./support/test-databases.js";
 
 describe.each(testDatabases)("reference resolution on %s", (_label, createDatabase) => {
@@ -13,10 +13,7 @@ describe.each(testDatabases)("reference resolution on %s", (_label, createDataba
   afterAll(() => f.close());
 
   beforeEach(async () => {
-    const workspace = unique("ws");
-    await f.secrets.createWorkspace(f.admin, { name: workspace });
-    alice = { ...f.alice, workspace };
-    bob = { ...f.bob, workspace };
+    ({ alice, bob } = await f.inFreshWorkspace());
   });
 
   /** Runs `work` and returns how many secret values it read. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import type { Caller } from "@zs/core";
-import { openComponentsFixture, rejection, unique, type ComponentsFixture } from "./support/components-fixture.js";
+import { openComponentsFixture, rejection, type ComponentsFixture } from "./support/components-fixture.js";
 import { testDatabases } from "./support/test-databases.js";
 
 describe.each(testDatabases)("stack validation on %s", (_label, createDatabase) => {
@@ -11,11 +11,8 @@ describe.each(testDatabases)("stack validation on %s", (_label, createDatabase) 
   });
   afterAll(() => f.close());
 
-  // Each test in a workspace of its own, so the secret `s` of one never satisfies another.
   beforeEach(async () => {
-    const workspace = unique("ws");
-    await f.secrets.createWorkspace(f.admin, { name: workspace });
-    caller = { ...f.alice, workspace };
+    ({ alice: caller } = await f.inFreshWorkspace());
     f.values.reads = 0;
   });
 

@@ -14,6 +14,8 @@ export interface ComponentsFixture {
   admin: Caller;
   alice: Caller;
   bob: Caller;
+  /** A new workspace, and alice and bob acting in it: a test's secrets never satisfy another's references. */
+  inFreshWorkspace(): Promise<{ alice: Caller; bob: Caller }>;
   close(): Promise<void>;
 }
 
@@ -27,15 +29,21 @@ export async function openComponentsFixture(createDatabase: () => Promise<TestDa
     const user = await secrets.ensureUser(name, { isAdmin });
     return { userId: user.id, userName: user.name, isAdmin, workspace: "default" };
   };
+  const [admin, alice, bob] = [await caller("root", true), await caller("alice"), await caller("bob")];
   return {
     db,
     database,
     values,
     secrets,
     components,
-    admin: await caller("root", true),
-    alice: await caller("alice"),
-    bob: await caller("bob"),
+    admin,
+    alice,
+    bob,
+    async inFreshWorkspace() {
+      const workspace = unique("ws");
+      await secrets.createWorkspace(admin, { name: workspace });
+      return { alice: { ...alice, workspace }, bob: { ...bob, workspace } };
+    },
     async close() {
       await secrets.close();
       await db.drop();
