@@ -15,7 +15,7 @@ import { mergeValues } from "./merge.js";
 import { nameSchema } from "./names.js";
 import { assertWellFormedReferences } from "./reference-parser.js";
 import type { ReferenceSecrets } from "./reference-lookup.js";
-import { ReferenceResolver } from "./reference-resolver.js";
+import { ReferenceResolver, settledInOrder } from "./reference-resolver.js";
 import {
   describeMissingReferences,
   parseValidationLevel,
@@ -211,7 +211,7 @@ export class ComponentsService {
   async resolveStack(caller: Caller, name: string, lookup: ComponentLookup = {}): Promise<Component[]> {
     const { stack, components } = await this.stackWithComponents(caller, name, lookup);
     const resolver = new ReferenceResolver(this.secrets, caller, stack.workspace);
-    return Promise.all(components.map((component) => this.resolved(resolver, component)));
+    return settledInOrder(components.map((component) => this.resolved(resolver, component)));
   }
 
   /**
@@ -245,11 +245,9 @@ export class ComponentsService {
       );
     }
     const resolver = new ReferenceResolver(this.secrets, caller, workspace);
-    const [resolvedComponents, secrets, resolvedEnv] = await Promise.all([
-      Promise.all(components.map((component) => this.resolved(resolver, component))),
-      Promise.all((request.secrets ?? []).map(async (name) => ({ name, values: await resolver.secretValues(name, `--secret ${name}`) }))),
-      resolver.renderAll(env, (variable) => `--env ${variable}`),
-    ]);
+    const resolvedComponents = await settledInOrder(components.map((component) => this.resolved(resolver, component)));
+    const secrets = await settledInOrder((request.secrets ?? []).map(async (name) => ({ name, values: await resolver.secretValues(name, `--secret ${name}`) })));
+    const resolvedEnv = await resolver.renderAll(env, (variable) => `--env ${variable}`);
     return buildRunEnvironment({ components: resolvedComponents, secrets, env: resolvedEnv });
   }
 

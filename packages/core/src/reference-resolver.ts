@@ -40,14 +40,14 @@ export class ReferenceResolver {
     assertWellFormedReferences(text, capitalize(wantedBy));
     const segments = parseTemplate(text);
     const names = [...new Set(segments.flatMap((s) => (s.kind === "reference" ? [s.name] : [])))];
-    const values = new Map(await Promise.all(names.map(async (name) => [name, await this.secretValues(name, wantedBy)] as const)));
+    const values = new Map(await settledInOrder(names.map(async (name) => [name, await this.secretValues(name, wantedBy)] as const)));
     return renderTemplate(segments, (reference) => valueOf(values.get(reference.name)!, reference, wantedBy));
   }
 
   /** Every value of `templates` rendered; `wantedBy(name)` says where each sits. */
   async renderAll(templates: Readonly<Record<string, string>>, wantedBy: (name: string) => string): Promise<Record<string, string>> {
     const entries = Object.entries(templates);
-    const rendered = await Promise.all(entries.map(([name, text]) => this.render(text, wantedBy(name))));
+    const rendered = await settledInOrder(entries.map(([name, text]) => this.render(text, wantedBy(name))));
     return Object.fromEntries(entries.map(([name], i) => [name, rendered[i]!]));
   }
 
@@ -63,6 +63,17 @@ export class ReferenceResolver {
     }
     return read;
   }
+}
+
+/**
+ * Like `Promise.all`, but once all have settled, the failure reported is the first in order,
+ * not the first in time: the same problem is named on every run.
+ */
+export async function settledInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(promises);
+  const failed = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
 }
 
 function valueOf(values: SecretValues, reference: SecretReference, wantedBy: string): string {

@@ -103,6 +103,14 @@ describe.each(testDatabases)("reference resolution on %s", (_label, createDataba
       expect(error.message).not.toContain("AKIA");
       expect(error.message).not.toContain("aws-pw");
     });
+
+    it("with several problems, resolution names the first in the stack's order, every time", async () => {
+      await f.components.updateComponent(alice, "tracker", { configuration: { late: "{{mlflow.nokey}}" } });
+      await f.components.updateComponent(alice, "store", { configuration: { early: "{{ghost.k}}" } });
+      for (let run = 0; run < 3; run++) {
+        expect(await rejection(f.components.resolveStack(alice, "st"))).toMatchObject({ code: "SECRET_KEY_NOT_FOUND", details: { secret: "mlflow", key: "nokey" } });
+      }
+    });
   });
 
   describe("scopes", () => {
