@@ -1,18 +1,20 @@
-import { KeyRing, SecretsService, keyFileRing, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
-import { KnexMetadataRepository, SqlDatabase, sqlStoreDefinition } from "@zs/store-sql";
+import { ComponentsService, KeyRing, SecretsService, keyFileRing, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
+import { KnexComponentRepository, KnexMetadataRepository, SqlDatabase, sqlStoreDefinition } from "@zs/store-sql";
 import { createBuiltinStoreRegistry } from "./builtin-stores.js";
 
-/** The configured store, opened: its database, its values store and the service over both. */
+/** The configured store, opened: its database, its values store and the services over both. */
 export interface ConfiguredStore {
   database: SqlDatabase;
   values: SecretValuesStore;
   service: SecretsService;
+  /** Components, stacks and references, over the same database and `service`. */
+  components: ComponentsService;
 }
 
 /**
  * Opens what a configuration names (stores.md): the metadata database (migrated), the values
  * store of `ZS_SECRETS_STORE_TYPE` — built-in types load on demand, anything else is a custom
- * store's module — and the `SecretsService` over both. The CLI's local mode and the server
+ * store's module — and the `SecretsService` over both, with the `ComponentsService` beside it. The CLI's local mode and the server
  * both start here.
  */
 export async function openConfiguredStore(config: ZsConfig, logger: Logger): Promise<ConfiguredStore> {
@@ -28,7 +30,8 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger): Pro
       logger,
       configDir: config.configDir,
     });
-    return { database, values, service: new SecretsService(new KnexMetadataRepository(database), values) };
+    const service = new SecretsService(new KnexMetadataRepository(database), values);
+    return { database, values, service, components: new ComponentsService(new KnexComponentRepository(database), service) };
   } catch (error) {
     await database.close();
     throw error;

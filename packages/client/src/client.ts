@@ -1,6 +1,13 @@
 import {
   removalPatch,
   type Caller,
+  type Component,
+  type ComponentLookup,
+  type ComponentUpdate,
+  type Configuration,
+  type ReferenceValidation,
+  type RunRequest,
+  type Stack,
   type Lookup,
   type Page,
   type Scope,
@@ -21,6 +28,7 @@ import { rotateConfiguredKey, type RotationProgress } from "@zs/store-sql";
 import { readClientSettings, writeClientSettings, type ClientSettings, type SavedConnection } from "./client-settings.js";
 import { RemoteHttp } from "./remote-http.js";
 import { currentUser, normalizeServerUrl, openLocalSession, openRemoteSession, type Connection, type Session, type StoreInfo } from "./session.js";
+import type { ComponentsApi } from "./components-api.js";
 import type { SecretsApi } from "./secrets-api.js";
 import { zsConfigDir, zsHome } from "./zs-paths.js";
 
@@ -57,6 +65,24 @@ export interface CreateOptions {
   scope?: Scope;
   /** @default the active workspace */
   workspace?: string;
+}
+
+/** What `registerComponent` takes besides the name. */
+export interface ComponentDefinition {
+  /** e.g. `experiment-tracker` */
+  type: string;
+  /** e.g. `mlflow` */
+  flavor: string;
+  /** Attribute → value; a value may hold references such as `{{db.password}}`. @default {} */
+  configuration?: Configuration;
+  /** @default the active workspace */
+  workspace?: string;
+}
+
+/** Options of `getComponent`. */
+export interface GetComponentOptions extends ComponentLookup {
+  /** Resolve the references of its configuration (each secret read once). @default false */
+  resolve?: boolean;
 }
 
 /** An update as a person means it: `removeKeys` must name existing keys. */
@@ -149,6 +175,83 @@ export class Client {
   async deleteSecret(nameOrId: string, lookup: Lookup = {}): Promise<void> {
     const { api, caller } = await this.open();
     await api.deleteSecret(caller, nameOrId, lookup);
+  }
+
+  /** Registers a component; references in its configuration are stored verbatim. */
+  async registerComponent(name: string, definition: ComponentDefinition): Promise<Component> {
+    const { api, caller } = await this.openComponents();
+    return api.registerComponent(caller, { name, ...definition });
+  }
+
+  /** A component as stored, or with `resolve: true` its configuration's references resolved. */
+  async getComponent(name: string, options: GetComponentOptions = {}): Promise<Component> {
+    const { api, caller } = await this.openComponents();
+    const { resolve, ...lookup } = options;
+    return resolve ? api.resolveComponent(caller, name, lookup) : api.getComponent(caller, name, lookup);
+  }
+
+  /** The workspace's components, references verbatim. */
+  async listComponents(lookup: ComponentLookup = {}): Promise<Component[]> {
+    const { api, caller } = await this.openComponents();
+    return api.listComponents(caller, lookup);
+  }
+
+  /** Changes type or flavor; `configuration` merges, `null` removing an attribute. */
+  async updateComponent(name: string, update: ComponentUpdate, lookup: ComponentLookup = {}): Promise<Component> {
+    const { api, caller } = await this.openComponents();
+    return api.updateComponent(caller, name, update, lookup);
+  }
+
+  /** Deletes a component; `COMPONENT_IN_USE` while a stack holds it. */
+  async deleteComponent(name: string, lookup: ComponentLookup = {}): Promise<void> {
+    const { api, caller } = await this.openComponents();
+    await api.deleteComponent(caller, name, lookup);
+  }
+
+  /** Registers a stack of existing components, in order. */
+  async registerStack(name: string, components: string[], options: ComponentLookup = {}): Promise<Stack> {
+    const { api, caller } = await this.openComponents();
+    return api.registerStack(caller, { name, components, ...options });
+  }
+
+  async getStack(name: string, lookup: ComponentLookup = {}): Promise<Stack> {
+    const { api, caller } = await this.openComponents();
+    return api.getStack(caller, name, lookup);
+  }
+
+  async listStacks(lookup: ComponentLookup = {}): Promise<Stack[]> {
+    const { api, caller } = await this.openComponents();
+    return api.listStacks(caller, lookup);
+  }
+
+  /** Deletes a stack; its components stay. */
+  async deleteStack(name: string, lookup: ComponentLookup = {}): Promise<void> {
+    const { api, caller } = await this.openComponents();
+    await api.deleteStack(caller, name, lookup);
+  }
+
+  /**
+   * Checks the stack's references at `level` (default `ZS_SECRET_VALIDATION_LEVEL`, else
+   * `SECRET_AND_KEY_EXISTS`), listing every missing one; reads no secret value.
+   */
+  async validateStack(name: string, level?: string, lookup: ComponentLookup = {}): Promise<ReferenceValidation> {
+    const { api, caller, defaultLevel } = await this.openComponents();
+    return api.validateStack(caller, name, level ?? defaultLevel, lookup);
+  }
+
+  /** `text` with every `{{name.key}}` resolved (`\{{` is a literal `{{`); nothing is stored. */
+  async resolve(text: string, lookup: ComponentLookup = {}): Promise<string> {
+    const { api, caller } = await this.openComponents();
+    return api.resolve(caller, text, lookup);
+  }
+
+  /**
+   * The variables `zs run` adds to a command's environment, validated first at `level`
+   * (default as for `validateStack`): a failure lists every missing reference and reads nothing.
+   */
+  async runEnvironment(request: RunRequest, level?: string): Promise<Record<string, string>> {
+    const { api, caller, defaultLevel } = await this.openComponents();
+    return api.runEnvironment(caller, request, level ?? defaultLevel);
   }
 
   async listWorkspaces(): Promise<Workspace[]> {
@@ -324,6 +427,21 @@ export class Client {
     const { user } = session;
     const caller: Caller = { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: await this.activeWorkspace() };
     return { api: session.api, caller, session };
+  }
+
+  /** The components API of the session, with the validation level this client defaults to. */
+  private async openComponents(): Promise<{ api: ComponentsApi; caller: Caller; defaultLevel: string }> {
+    const { session, caller } = await this.open();
+    // The one place remote mode says no, until the server has the routes.
+    if (!session.components) {
+      throw new ZsError(
+        "VALIDATION_ERROR",
+        "Components, stacks and references are not yet available against a zs server; disconnect (zs disconnect) to use them in local mode.",
+      );
+    }
+    // Local mode has read (and checked) ZS_SECRET_VALIDATION_LEVEL with the rest of its settings.
+    const defaultLevel = session.mode === "local" ? session.local.config.secretValidationLevel : this.env.ZS_SECRET_VALIDATION_LEVEL || "SECRET_AND_KEY_EXISTS";
+    return { api: session.components, caller, defaultLevel };
   }
 
   private async remote(what: string): Promise<Extract<Session, { mode: "remote" }>> {

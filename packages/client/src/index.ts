@@ -1,4 +1,31 @@
-export { Client, type ApiKey, type ClientOptions, type ClientStatus, type ClientUpdate, type ConnectCredentials, type CreateOptions } from "./client.js";
+export {
+  Client,
+  type ApiKey,
+  type ClientOptions,
+  type ClientStatus,
+  type ClientUpdate,
+  type ComponentDefinition,
+  type ConnectCredentials,
+  type CreateOptions,
+  type GetComponentOptions,
+} from "./client.js";
 export { zsConfigDir, zsHome } from "./zs-paths.js";
 export { LOCAL_USER } from "./local-store.js";
-export { ZsError, isZsError, type Lookup, type Page, type Scope, type Secret, type SecretMetadata, type SecretQuery, type User } from "@zs/core";
+export {
+  ZsError,
+  isZsError,
+  type Component,
+  type ComponentLookup,
+  type ComponentUpdate,
+  type Lookup,
+  type MissingReference,
+  type Page,
+  type ReferenceValidation,
+  type RunRequest,
+  type Scope,
+  type Secret,
+  type SecretMetadata,
+  type SecretQuery,
+  type Stack,
+  type User,
+} from "@zs/core";

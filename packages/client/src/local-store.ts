@@ -1,5 +1,5 @@
 import { openConfiguredStore } from "@zs/builtin-stores";
-import { readConfig, silentLogger, type SecretsService, type User, type ZsConfig } from "@zs/core";
+import { readConfig, silentLogger, type ComponentsService, type SecretsService, type User, type ZsConfig } from "@zs/core";
 import type { SqlDatabase } from "@zs/store-sql";
 
 /** The user local mode acts as: an admin, since the store is the person's own. */
@@ -8,6 +8,7 @@ export const LOCAL_USER = "default";
 /** An opened local store: the service, who acts, and what it was opened from. */
 export interface LocalStore {
   service: SecretsService;
+  components: ComponentsService;
   user: User;
   config: ZsConfig;
   database: SqlDatabase;
@@ -24,11 +25,12 @@ export interface LocalStore {
 export async function openLocalStore(home: string, env: Record<string, string | undefined>): Promise<LocalStore> {
   // ZS_HOME is local mode's data directory; ZS_DATA_DIR belongs to the server.
   const config = readConfig({ env: { ...env, ZS_DATA_DIR: undefined }, defaultDataDir: home });
-  const { database, values, service } = await openConfiguredStore(config, silentLogger);
+  const { database, values, service, components } = await openConfiguredStore(config, silentLogger);
   try {
     const user = await service.ensureUser(LOCAL_USER, { isAdmin: true });
     return {
       service,
+      components,
       user,
       config,
       database,

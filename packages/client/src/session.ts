@@ -2,6 +2,7 @@ import { ZsError, type User } from "@zs/core";
 import { openLocalStore, type LocalStore } from "./local-store.js";
 import { RemoteHttp } from "./remote-http.js";
 import { RemoteSecretsApi } from "./remote-secrets-api.js";
+import type { ComponentsApi } from "./components-api.js";
 import type { SecretsApi } from "./secrets-api.js";
 
 /** The values store behind a session: its type and declared capabilities. */
@@ -10,10 +11,21 @@ export interface StoreInfo {
   capabilities: Record<string, unknown>;
 }
 
-/** Where a client's calls go, once opened: the embedded store or a server. */
+/**
+ * Where a client's calls go, once opened: the embedded store or a server. `components` is
+ * `undefined` where they cannot go yet: a server without the component routes.
+ */
 export type Session =
-  | { mode: "local"; api: SecretsApi; user: User; local: LocalStore; store(): Promise<StoreInfo>; close(): Promise<void> }
-  | { mode: "remote"; api: RemoteSecretsApi; user: User; http: RemoteHttp; store(): Promise<StoreInfo>; close(): Promise<void> };
+  | { mode: "local"; api: SecretsApi; components: ComponentsApi; user: User; local: LocalStore; store(): Promise<StoreInfo>; close(): Promise<void> }
+  | {
+      mode: "remote";
+      api: RemoteSecretsApi;
+      components: ComponentsApi | undefined;
+      user: User;
+      http: RemoteHttp;
+      store(): Promise<StoreInfo>;
+      close(): Promise<void>;
+    };
 
 /** A server to talk to and the token to present. */
 export interface Connection {
@@ -23,7 +35,15 @@ export interface Connection {
 
 export async function openLocalSession(home: string, env: Record<string, string | undefined>): Promise<Session> {
   const local = await openLocalStore(home, env);
-  return { mode: "local", api: local.service, user: local.user, local, store: async () => local.store, close: () => local.close() };
+  return {
+    mode: "local",
+    api: local.service,
+    components: local.components,
+    user: local.user,
+    local,
+    store: async () => local.store,
+    close: () => local.close(),
+  };
 }
 
 /** The user a token belongs to, as the server says. */
@@ -38,6 +58,8 @@ export async function openRemoteSession(connection: Connection): Promise<Session
   return {
     mode: "remote",
     api: new RemoteSecretsApi(http),
+    // The server's component, stack and reference routes are not there yet.
+    components: undefined,
     user,
     http,
     store: async () => ((await http.request("GET", "/api/v1/server-info")).body as { store: StoreInfo }).store,

@@ -116,6 +116,23 @@ describe("connect and disconnect", () => {
   });
 });
 
+describe("components, stacks and references against a server", () => {
+  it("say clearly that they are not available there yet", async () => {
+    const client = clientIn("components-remote");
+    try {
+      await client.connect(server.url, { username: "admin", password: ADMIN_PASSWORD });
+      for (const attempt of [client.listComponents(), client.registerStack("s", ["c"]), client.validateStack("s"), client.resolve("{{a.b}}")]) {
+        expect(await outcome(attempt)).toEqual({
+          code: "VALIDATION_ERROR",
+          message: "Components, stacks and references are not yet available against a zs server; disconnect (zs disconnect) to use them in local mode.",
+        });
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe("local and remote clients behave identically", () => {
   let local: Client;
   let remote: Client;

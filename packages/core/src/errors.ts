@@ -1,6 +1,7 @@
 /**
- * The stable error codes of the data model (model.md), plus the start-up configuration error
- * and an HTTP request body over the server's limit.
+ * The stable error codes of the data model (model.md), plus the start-up configuration error,
+ * an HTTP request body over the server's limit, and those of components and stacks
+ * (references.md): a component or stack not found is `NOT_FOUND`.
  */
 export const ERROR_CODES = [
   "VALIDATION_ERROR",
@@ -10,6 +11,7 @@ export const ERROR_CODES = [
   "UNAUTHENTICATED",
   "FORBIDDEN",
   "SECRET_NOT_FOUND",
+  "SECRET_KEY_NOT_FOUND",
   "WORKSPACE_NOT_FOUND",
   "USER_NOT_FOUND",
   "NOT_FOUND",
@@ -18,6 +20,9 @@ export const ERROR_CODES = [
   "USER_EXISTS",
   "USER_OWNS_SECRETS",
   "SECRET_AMBIGUOUS",
+  "COMPONENT_EXISTS",
+  "STACK_EXISTS",
+  "COMPONENT_IN_USE",
   "VERSION_MISMATCH",
   "SECRET_TOO_LARGE",
   "RATE_LIMITED",

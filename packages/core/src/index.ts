@@ -64,6 +64,7 @@ export { assertSecretSize, secretSizeInBytes } from "./secret-size.js";
 export { describeIssues, parseInput } from "./validation.js";
 export { findSecret, secretNotFound } from "./lookup.js";
 export {
+  assertWellFormedReferences,
   findMalformedReferences,
   findReferences,
   isReference,
@@ -73,6 +74,45 @@ export {
   type SecretReference,
   type TemplateSegment,
 } from "./reference-parser.js";
+export {
+  attributeNameSchema,
+  componentCreateSchema,
+  componentLabelSchema,
+  componentLookupSchema,
+  componentSchema,
+  componentUpdateSchema,
+  configurationPatchSchema,
+  configurationSchema,
+  type Component,
+  type ComponentCreate,
+  type ComponentLookup,
+  type ComponentUpdate,
+  type Configuration,
+  type ConfigurationPatch,
+} from "./component-schema.js";
+export { stackCreateSchema, stackSchema, type Stack, type StackCreate } from "./stack-schema.js";
+export { findReferencedSecret, type ReferenceSecrets } from "./reference-lookup.js";
+export {
+  describeMissingReferences,
+  missingReferenceSchema,
+  parseValidationLevel,
+  referenceValidationSchema,
+  validateReferences,
+  validationLevelSchema,
+  type MissingReference,
+  type ReferenceSite,
+  type ReferenceValidation,
+} from "./reference-validation.js";
+export { ReferenceResolver } from "./reference-resolver.js";
+export {
+  buildRunEnvironment,
+  environmentVariableName,
+  environmentVariableSchema,
+  parseEnvAssignments,
+  runRequestSchema,
+  type RunEnvironmentSources,
+  type RunRequest,
+} from "./run-environment.js";
 export {
   KeyRing,
   createKeySentinel,
@@ -120,6 +160,14 @@ export type {
   SecretRow,
   SecretRowChanges,
 } from "./metadata-repository.js";
+export type {
+  ComponentReader,
+  ComponentRepository,
+  ComponentRow,
+  ComponentRowChanges,
+  ComponentTransaction,
+  StackRow,
+} from "./component-repository.js";
 export type { CredentialKind, CredentialRepository, CredentialRow } from "./credential-repository.js";
 export {
   DEFAULT_WORKSPACE,
@@ -127,3 +175,4 @@ export {
   type DeleteUserOptions,
   type SecretsStore,
 } from "./secrets-service.js";
+export { ComponentsService } from "./components-service.js";

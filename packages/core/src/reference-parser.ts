@@ -102,3 +102,17 @@ export function parseReference(text: string): SecretReference {
 export function renderTemplate(segments: readonly TemplateSegment[], valueOf: (reference: SecretReference) => string): string {
   return segments.map((segment) => (segment.kind === "text" ? segment.text : valueOf(segment))).join("");
 }
+
+/**
+ * Refuses `text` with `INVALID_REFERENCE` when it holds a malformed reference, naming where it
+ * sits (`where`, e.g. "attribute 'url'") and the offending span.
+ */
+export function assertWellFormedReferences(text: string, where: string): void {
+  const [first] = findMalformedReferences(text);
+  if (first === undefined) return;
+  const shown = first.length > 60 ? `${first.slice(0, 60)}…` : first;
+  throw new ZsError(
+    "INVALID_REFERENCE",
+    `${where} holds a malformed reference '${shown}': write {{secret_name.key}}, or \\{{ for a literal '{{'.`,
+  );
+}

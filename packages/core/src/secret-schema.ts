@@ -7,8 +7,8 @@ export const scopeSchema = z.enum(["workspace", "user"], {
 });
 export type Scope = z.infer<typeof scopeSchema>;
 
-// zod's records drop an own `__proto__` key silently; refuse it instead of losing it.
-const withoutProtoKey = z.unknown().refine((input) => typeof input !== "object" || input === null || !Object.hasOwn(input, "__proto__"), {
+/** zod's records drop an own `__proto__` key silently; this refuses it instead of losing it. */
+export const withoutProtoKey = z.unknown().refine((input) => typeof input !== "object" || input === null || !Object.hasOwn(input, "__proto__"), {
   error: "invalid key '__proto__': JavaScript objects cannot hold it",
 });
 

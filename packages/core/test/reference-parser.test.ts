@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
 import {
   ZsError,
   findMalformedReferences,
@@ -11,6 +12,7 @@ import {
 } from "../src/index.js";
 
 const ref = (name: string, key: string, raw: string) => ({ name, key, raw });
+const nameKey = (references: SecretReference[]) => references.map(({ name, key }) => ({ name, key }));
 
 describe("findReferences", () => {
   it.each<[string, SecretReference[]]>([
@@ -217,5 +219,98 @@ describe("nasty inputs never throw", () => {
       expect(segments.length).toBeGreaterThan(0);
       expect(malformed.join("").length).toBeLessThanOrEqual(text.length);
     }
+  });
+});
+
+describe("properties (fast-check), over names and keys from the allowed alphabets", () => {
+  // model.md: names are A-Z a-z 0-9 _ -; keys start with a letter or _, then may hold dots.
+  const name = fc.stringMatching(/^[A-Za-z0-9_-]{1,24}$/);
+  const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,24}$/);
+  const spaces = fc.stringMatching(/^ {0,3}$/);
+  // Text around a reference that cannot itself open, close or escape one.
+  const plain = fc.stringMatching(/^[^{}\\$]{0,16}$/);
+  const runs = { numRuns: 300 };
+
+  it("{{n.k}} and {{ n.k }} with any spacing parse to the same (name, key), as a whole value", () => {
+    fc.assert(
+      fc.property(name, key, spaces, spaces, (n, k, before, after) => {
+        const tight = `{{${n}.${k}}}`;
+        const spaced = `{{${before}${n}.${k}${after}}}`;
+        expect(nameKey(findReferences(spaced))).toEqual([{ name: n, key: k }]);
+        expect(nameKey(findReferences(tight))).toEqual([{ name: n, key: k }]);
+        expect(isReference(spaced)).toBe(true);
+        expect(parseReference(spaced)).toEqual({ name: n, key: k, raw: spaced });
+        expect(findMalformedReferences(spaced)).toEqual([]);
+      }),
+      runs,
+    );
+  });
+
+  it("a key with dots keeps them all: only the first dot separates name and key", () => {
+    fc.assert(
+      fc.property(name, key, key, (n, k1, k2) => {
+        expect(nameKey(findReferences(`{{${n}.${k1}.${k2}}}`))).toEqual([{ name: n, key: `${k1}.${k2}` }]);
+      }),
+      runs,
+    );
+  });
+
+  it("a reference embedded in longer text parses to the same (name, key) and renders in place", () => {
+    fc.assert(
+      fc.property(plain, name, key, spaces, plain, name, key, plain, (a, n1, k1, sp, b, n2, k2, c) => {
+        const text = `${a}{{${sp}${n1}.${k1}${sp}}}${b}{{${n2}.${k2}}}${c}`;
+        expect(nameKey(findReferences(text))).toEqual([
+          { name: n1, key: k1 },
+          { name: n2, key: k2 },
+        ]);
+        expect(renderTemplate(parseTemplate(text), (r) => `<${r.name}|${r.key}>`)).toBe(`${a}<${n1}|${k1}>${b}<${n2}|${k2}>${c}`);
+        // Two references are never "exactly one".
+        expect(isReference(text)).toBe(false);
+      }),
+      runs,
+    );
+  });
+
+  it("{{name . key}}, {name.key}, $name.key, ${{name.key}} and {{namekeynodot}} are not references", () => {
+    fc.assert(
+      fc.property(plain, name, key, fc.stringMatching(/^ {1,3}$/), plain, (a, n, k, sp, b) => {
+        for (const form of [`{{${n}${sp}.${k}}}`, `{{${n}.${sp}${k}}}`, `{${n}.${k}}`, `$${n}.${k}`, `\${{${n}.${k}}}`, `{{${n}}}`, `{{${n}${k.replaceAll(".", "")}}}`]) {
+          const text = `${a}${form}${b}`;
+          expect(findReferences(text)).toEqual([]);
+          expect(renderTemplate(parseTemplate(text), () => "VALUE")).toBe(text);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it("\\{{ is a literal {{: an escaped reference renders as written without the backslash", () => {
+    fc.assert(
+      fc.property(plain, name, key, plain, (a, n, k, b) => {
+        const text = `${a}\\{{${n}.${k}}}${b}`;
+        expect(findReferences(text)).toEqual([]);
+        expect(renderTemplate(parseTemplate(text), () => "VALUE")).toBe(`${a}{{${n}.${k}}}${b}`);
+      }),
+      runs,
+    );
+  });
+
+  // Any string, and strings made mostly of the characters the parser cares about.
+  const anyText = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 64 }),
+    fc.string({ unit: fc.constantFrom("{", "}", "\\", "$", ".", " ", "a", "_", "-", "1"), maxLength: 64 }),
+  );
+
+  it("no input crashes the parser, and no text is lost: rendering every reference as written gives the input back, escapes unescaped", () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const segments = parseTemplate(text);
+        expect(renderTemplate(segments, (r) => r.raw)).toBe(text.replaceAll("\\{{", "{{"));
+        for (const reference of findReferences(text)) expect(parseReference(reference.raw)).toEqual(reference);
+        for (const span of findMalformedReferences(text)) expect(text).toContain(span);
+        expect(typeof isReference(text)).toBe("boolean");
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

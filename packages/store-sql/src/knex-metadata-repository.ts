@@ -39,8 +39,8 @@ const SECRET_SELECT = [
   "s.updated",
 ];
 
-// PostgreSQL returns bigint columns as strings.
-const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+/** Epoch milliseconds as ISO-8601; PostgreSQL returns bigint columns as strings. */
+export const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
 function toMetadata(record: SecretRecord): SecretMetadata {
   return {
@@ -60,12 +60,18 @@ function toWorkspace(record: { id: string; name: string; created: number | strin
   return { id: record.id, name: record.name, created: iso(record.created) };
 }
 
+/** The workspace named `name`, if any. */
+export async function findWorkspaceByName(db: Knex, name: string): Promise<Workspace | undefined> {
+  const record = await db("workspaces").where({ name }).first("id", "name", "created");
+  return record ? toWorkspace(record) : undefined;
+}
+
 export function toUser(record: { id: string; name: string; is_admin: boolean | number; created: number | string }): User {
   return { id: record.id, name: record.name, isAdmin: Boolean(record.is_admin), created: iso(record.created) };
 }
 
 /** Inserts, turning a unique-index refusal into `exists`. */
-async function insertUnique(query: Knex.QueryBuilder): Promise<"inserted" | "exists"> {
+export async function insertUnique(query: Knex.QueryBuilder): Promise<"inserted" | "exists"> {
   try {
     await query;
     return "inserted";
@@ -159,9 +165,8 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
     await this.db("secrets").where({ id }).delete();
   }
 
-  async findWorkspace(name: string): Promise<Workspace | undefined> {
-    const record = await this.db("workspaces").where({ name }).first("id", "name", "created");
-    return record ? toWorkspace(record) : undefined;
+  findWorkspace(name: string): Promise<Workspace | undefined> {
+    return findWorkspaceByName(this.db, name);
   }
 
   insertWorkspace(workspace: Workspace): Promise<"inserted" | "exists"> {

@@ -164,8 +164,61 @@ const initial: Migration = {
   },
 };
 
+/** The tables of components and stacks, children first. */
+const COMPONENT_TABLES = ["stack_components", "stacks", "components"] as const;
+
+/**
+ * Components and stacks belong to their workspace, not to whoever registered them: deleting
+ * that user keeps them (`owner_id` becomes null; 001 deleted them with the user, and with them
+ * other people's stacks' memberships). A stack's position is unique, and the stacks holding a
+ * component are found by index. SQLite cannot alter a foreign key, so the three tables are
+ * rebuilt, their rows (none, before this release) carried over.
+ */
+const componentsOutliveTheirCreator: Migration = {
+  name: "002_components_outlive_their_creator",
+  async up(knex) {
+    const rows = new Map<string, Record<string, unknown>[]>();
+    for (const table of COMPONENT_TABLES) rows.set(table, await knex(table).select("*"));
+    for (const table of COMPONENT_TABLES) await knex.schema.dropTable(table);
+    await knex.schema.createTable("components", (t) => {
+      t.string("id", 36).primary();
+      t.string("workspace_id", 36).notNullable().references("id").inTable("workspaces").onDelete("CASCADE");
+      t.string("owner_id", 36).nullable().references("id").inTable("users").onDelete("SET NULL");
+      nameColumn(knex, t, "name").notNullable();
+      t.string("type", 255).notNullable();
+      t.string("flavor", 255).notNullable();
+      t.text("configuration").notNullable();
+      t.bigInteger("created").notNullable();
+      t.bigInteger("updated").notNullable();
+      t.unique(["workspace_id", "name"]);
+    });
+    await knex.schema.createTable("stacks", (t) => {
+      t.string("id", 36).primary();
+      t.string("workspace_id", 36).notNullable().references("id").inTable("workspaces").onDelete("CASCADE");
+      t.string("owner_id", 36).nullable().references("id").inTable("users").onDelete("SET NULL");
+      nameColumn(knex, t, "name").notNullable();
+      t.bigInteger("created").notNullable();
+      t.bigInteger("updated").notNullable();
+      t.unique(["workspace_id", "name"]);
+    });
+    await knex.schema.createTable("stack_components", (t) => {
+      t.string("stack_id", 36).notNullable().references("id").inTable("stacks").onDelete("CASCADE");
+      // The service refuses to delete a component a stack holds; the cascade serves workspace deletion.
+      t.string("component_id", 36).notNullable().references("id").inTable("components").onDelete("CASCADE");
+      t.integer("position").notNullable();
+      t.primary(["stack_id", "component_id"]);
+      t.unique(["stack_id", "position"]);
+      t.index(["component_id"]);
+    });
+    for (const table of [...COMPONENT_TABLES].reverse()) {
+      const carried = rows.get(table)!;
+      for (let i = 0; i < carried.length; i += 100) await knex(table).insert(carried.slice(i, i + 100));
+    }
+  },
+};
+
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;

@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { SqlDatabase } from "../src/index.js";
+import { LATEST_MIGRATION } from "../src/migrations.js";
 import { createSqliteDatabase, type TestDatabase, testDatabases } from "./support/test-databases.js";
 
 const require = createRequire(__filename);
@@ -64,7 +65,7 @@ describe("a process killed while migrating SQLite", () => {
       expect(child.signal).toBe("SIGKILL");
       const database = await SqlDatabase.open(db.url);
       try {
-        expect(await database.getMeta("schema")).toBe("001_initial");
+        expect(await database.getMeta("schema")).toBe(LATEST_MIGRATION);
         expect(await database.knex("workspaces").pluck("name")).toEqual(["default"]);
       } finally {
         await database.close();

@@ -1,0 +1,22 @@
+import type { ComponentsService } from "@zs/core";
+
+/**
+ * What a `Client` asks of components, stacks and references: `ComponentsService` itself in
+ * local mode; over HTTP in remote mode once the server has the routes.
+ */
+export type ComponentsApi = Pick<
+  ComponentsService,
+  | "registerComponent"
+  | "getComponent"
+  | "listComponents"
+  | "updateComponent"
+  | "deleteComponent"
+  | "registerStack"
+  | "getStack"
+  | "listStacks"
+  | "deleteStack"
+  | "validateStack"
+  | "resolve"
+  | "resolveComponent"
+  | "runEnvironment"
+>;
