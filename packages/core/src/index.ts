@@ -60,7 +60,18 @@ export {
 } from "./secret-query.js";
 export { keysOf, mergeValues } from "./merge.js";
 export { removalPatch } from "./key-removal.js";
-export { assertSecretSize, secretSizeInBytes } from "./secret-size.js";
+export { assertSecretSize, assertValuesFit, secretSizeInBytes, type ValueSizeLimit } from "./secret-size.js";
+export {
+  decodeStoredDocument,
+  decodeStoredValues,
+  encodeStoredDocument,
+  encodeStoredValues,
+  isStoredDocument,
+  isValuesMap,
+  type EncodedJson,
+  type StoredDocument,
+  type StoredJsonFormat,
+} from "./stored-document.js";
 export { describeIssues, parseInput } from "./validation.js";
 export { findSecret, secretNotFound } from "./lookup.js";
 export {
