@@ -2,11 +2,11 @@ import {
   DEFAULT_RETRY_POLICY,
   ZsError,
   isZsError,
-  secretSizeInBytes,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
   type StoreContext,
+  type StoredJsonFormat,
 } from "@zs/core";
 import type { AzureSecret, AzureSecretsClient } from "./azure-secrets-client.js";
 import { callAzure, isAbsent, isDeletedButRecoverable, toZsError } from "./backend-errors.js";
@@ -14,6 +14,14 @@ import { decodeValues, encodeValues } from "./value-codec.js";
 
 /** Key Vault's limit on one secret value: 25 KB (the service counts 25600 characters; bytes are never fewer). */
 export const AZURE_MAX_SECRET_BYTES = 25600;
+/** Key Vault takes text only: a compressed values map goes base64-encoded, and that text must fit. */
+const AZURE_FORMAT: StoredJsonFormat = {
+  store: "azure",
+  maxBytes: AZURE_MAX_SECRET_BYTES,
+  holder: "one Key Vault secret",
+  documentedAs: "25 KB",
+  compressedAs: "base64",
+};
 /** The tag naming the zs deployment that owns a secret. */
 export const DEPLOYMENT_TAG = "zs-deployment";
 /** The tag naming the zs secret id a secret holds. */
@@ -59,20 +67,7 @@ export class AzureValuesStore implements SecretValuesStore {
   }
 
   async putValues(secretId: string, values: SecretValues): Promise<void> {
-    const bytes = secretSizeInBytes(values);
-    if (bytes > AZURE_MAX_SECRET_BYTES) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `azure: the values are ${bytes} bytes (keys and values, UTF-8); a Key Vault secret holds at most ${AZURE_MAX_SECRET_BYTES} (25 KB).`,
-      );
-    }
-    const encoded = await encodeValues(values, AZURE_MAX_SECRET_BYTES);
-    if (!encoded) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `azure: the values (${bytes} bytes) do not fit one Key Vault secret (${AZURE_MAX_SECRET_BYTES} bytes) even compressed.`,
-      );
-    }
+    const encoded = await encodeValues(values, AZURE_FORMAT);
     const name = this.secretName(secretId);
     const existing = await this.readSecret(name);
     if (existing) this.assertOwned(name, existing.tags, "already exists");
