@@ -117,9 +117,12 @@ export {
 export { noneStore } from "./none-store.js";
 export {
   DEFAULT_RETRY_POLICY,
+  backendCaller,
   callWithRetry,
   retryDelay,
   type BackendCallOptions,
+  type BackendCaller,
+  type BackendErrorClassifier,
   type RetryPolicy,
 } from "./backend-retry.js";
 export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./store-registry.js";
