@@ -1,9 +1,10 @@
 import {
-  DEFAULT_RETRY_POLICY,
   ZsError,
+  backendCaller,
   decodeStoredDocument,
   encodeStoredDocument,
   isZsError,
+  type BackendCaller,
   type EncodedJson,
   type RetryPolicy,
   type SecretValues,
@@ -12,7 +13,7 @@ import {
   type StoredJsonFormat,
 } from "@zs/core";
 import type { AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
-import { callAws, isAbsent, toZsError } from "./backend-errors.js";
+import { awsErrors, isAbsent, toZsError } from "./backend-errors.js";
 
 /**
  * Secrets Manager's limit on one SecretString or SecretBinary. The stored document carries the
@@ -41,7 +42,7 @@ export interface AwsValuesStoreSettings {
 export class AwsValuesStore implements SecretValuesStore {
   readonly type = "aws";
   readonly capabilities = { maxValueBytes: AWS_FORMAT.maxBytes };
-  private readonly retry: RetryPolicy;
+  private readonly call: BackendCaller;
   private closed = false;
 
   constructor(
@@ -49,7 +50,7 @@ export class AwsValuesStore implements SecretValuesStore {
     private readonly context: StoreContext,
     private readonly settings: AwsValuesStoreSettings,
   ) {
-    this.retry = settings.retry ?? DEFAULT_RETRY_POLICY;
+    this.call = backendCaller(awsErrors, { policy: settings.retry, logger: context.logger });
   }
 
   /** The AWS secret name of a zs secret id. */
@@ -124,10 +125,6 @@ export class AwsValuesStore implements SecretValuesStore {
     if (this.closed) return;
     this.closed = true;
     this.client.close();
-  }
-
-  private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callAws(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async describeTags(name: string): Promise<AwsTag[] | undefined> {

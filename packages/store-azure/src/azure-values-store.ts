@@ -1,7 +1,8 @@
 import {
-  DEFAULT_RETRY_POLICY,
   ZsError,
+  backendCaller,
   isZsError,
+  type BackendCaller,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
@@ -9,7 +10,7 @@ import {
   type StoredJsonFormat,
 } from "@zs/core";
 import type { AzureSecret, AzureSecretsClient } from "./azure-secrets-client.js";
-import { callAzure, isAbsent, isDeletedButRecoverable, toZsError } from "./backend-errors.js";
+import { azureErrors, isAbsent, isDeletedButRecoverable, toZsError } from "./backend-errors.js";
 import { decodeValues, encodeValues } from "./value-codec.js";
 
 /** Key Vault's limit on one secret value: 25 KB (the service counts 25600 characters; bytes are never fewer). */
@@ -50,7 +51,7 @@ export interface AzureValuesStoreSettings {
 export class AzureValuesStore implements SecretValuesStore {
   readonly type = "azure";
   readonly capabilities = { maxValueBytes: AZURE_MAX_SECRET_BYTES };
-  private readonly retry: RetryPolicy;
+  private readonly call: BackendCaller;
   private closed = false;
 
   constructor(
@@ -58,7 +59,7 @@ export class AzureValuesStore implements SecretValuesStore {
     private readonly context: StoreContext,
     private readonly settings: AzureValuesStoreSettings,
   ) {
-    this.retry = settings.retry ?? DEFAULT_RETRY_POLICY;
+    this.call = backendCaller(azureErrors, { policy: settings.retry, logger: context.logger });
   }
 
   /** The Key Vault secret name of a zs secret id. */
@@ -126,10 +127,6 @@ export class AzureValuesStore implements SecretValuesStore {
     if (this.closed) return;
     this.closed = true;
     this.client.close();
-  }
-
-  private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callAzure(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async readSecret(name: string): Promise<AzureSecret | undefined> {

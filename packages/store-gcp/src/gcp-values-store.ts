@@ -1,9 +1,10 @@
 import {
-  DEFAULT_RETRY_POLICY,
   ZsError,
+  backendCaller,
   decodeStoredDocument,
   encodeStoredDocument,
   isZsError,
+  type BackendCaller,
   type EncodedJson,
   type RetryPolicy,
   type SecretValues,
@@ -11,7 +12,7 @@ import {
   type StoreContext,
   type StoredJsonFormat,
 } from "@zs/core";
-import { callGcp, isAbsent, isAlreadyExists, isNotEnabled, toZsError } from "./backend-errors.js";
+import { gcpErrors, isAbsent, isAlreadyExists, isNotEnabled, toZsError } from "./backend-errors.js";
 import type { GcpSecretsClient } from "./gcp-secrets-client.js";
 import {
   DEPLOYMENT_LABEL,
@@ -53,7 +54,7 @@ export interface GcpValuesStoreSettings {
 export class GcpValuesStore implements SecretValuesStore {
   readonly type = "gcp";
   readonly capabilities = { maxValueBytes: GCP_FORMAT.maxBytes };
-  private readonly retry: RetryPolicy;
+  private readonly call: BackendCaller;
   private closed = false;
 
   constructor(
@@ -61,7 +62,7 @@ export class GcpValuesStore implements SecretValuesStore {
     private readonly context: StoreContext,
     private readonly settings: GcpValuesStoreSettings,
   ) {
-    this.retry = settings.retry ?? DEFAULT_RETRY_POLICY;
+    this.call = backendCaller(gcpErrors, { policy: settings.retry, logger: context.logger });
   }
 
   /** The resource name of a zs secret id's secret, with the project as configured. */
@@ -140,10 +141,6 @@ export class GcpValuesStore implements SecretValuesStore {
     if (this.closed) return;
     this.closed = true;
     await this.client.close();
-  }
-
-  private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callGcp(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async readLabels(name: string): Promise<Record<string, string> | undefined> {
