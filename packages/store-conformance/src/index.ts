@@ -5,3 +5,5 @@ export {
   type SecretsServiceConformanceOptions,
   type ServiceFixture,
 } from "./secrets-service-conformance.js";
+export { sharedBackend, type ClosableBackend, type SharedBackend } from "./shared-backend.js";
+export { traceSdkLoading, type SdkLoadingProbe, type SdkLoadingTrace } from "./sdk-loading.js";
