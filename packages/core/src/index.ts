@@ -125,6 +125,7 @@ export {
   type BackendErrorClassifier,
   type RetryPolicy,
 } from "./backend-retry.js";
+export { runHealthCheck } from "./health-check.js";
 export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./store-registry.js";
 export type {
   LockedSecret,
