@@ -4,6 +4,7 @@ import {
   decodeStoredDocument,
   encodeStoredDocument,
   isZsError,
+  runHealthCheck,
   type BackendCaller,
   type EncodedJson,
   type RetryPolicy,
@@ -112,13 +113,7 @@ export class AwsValuesStore implements SecretValuesStore {
 
   /** Asks for a secret that does not exist: proves the endpoint, credentials and permissions answer. */
   async check(): Promise<void> {
-    const name = this.secretName("zs-health-check");
-    try {
-      await this.describeTags(name);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ZsError("BACKEND_UNAVAILABLE", message.startsWith("aws:") ? message : `aws: ${message}`);
-    }
+    await runHealthCheck("aws", () => this.describeTags(this.secretName("zs-health-check")));
   }
 
   async close(): Promise<void> {

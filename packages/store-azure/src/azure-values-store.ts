@@ -2,6 +2,7 @@ import {
   ZsError,
   backendCaller,
   isZsError,
+  runHealthCheck,
   type BackendCaller,
   type RetryPolicy,
   type SecretValues,
@@ -115,12 +116,7 @@ export class AzureValuesStore implements SecretValuesStore {
 
   /** Reads a secret that does not exist: proves the vault URL, the credential and the permissions answer. */
   async check(): Promise<void> {
-    try {
-      await this.readSecret(this.secretName("health-check"));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ZsError("BACKEND_UNAVAILABLE", message.startsWith("azure:") ? message : `azure: ${message}`);
-    }
+    await runHealthCheck("azure", () => this.readSecret(this.secretName("health-check")));
   }
 
   async close(): Promise<void> {

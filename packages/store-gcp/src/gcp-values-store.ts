@@ -4,6 +4,7 @@ import {
   decodeStoredDocument,
   encodeStoredDocument,
   isZsError,
+  runHealthCheck,
   type BackendCaller,
   type EncodedJson,
   type RetryPolicy,
@@ -129,12 +130,7 @@ export class GcpValuesStore implements SecretValuesStore {
 
   /** Asks for a secret that does not exist: proves the endpoint, credentials and permissions answer. */
   async check(): Promise<void> {
-    try {
-      await this.readLabels(this.secretName("zs-health-check"));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ZsError("BACKEND_UNAVAILABLE", message.startsWith("gcp:") ? message : `gcp: ${message}`);
-    }
+    await runHealthCheck("gcp", () => this.readLabels(this.secretName("zs-health-check")));
   }
 
   async close(): Promise<void> {
