@@ -23,7 +23,7 @@ function valuesOfSize(bytes: number): SecretValues {
 
 /**
  * The contract every values store honours (interfaces.md): put / get / delete / overwrite by
- * secret id, absent ids, empty and unicode values, a value at the declared size limit and
+ * secret id, absent and already deleted ids, empty and unicode values, a value at the declared size limit and
  * one past it, isolation between ids, concurrent writes, a health check if declared, and an
  * idempotent close.
  */
@@ -75,6 +75,13 @@ export function runValuesStoreConformance(options: ValuesStoreConformanceOptions
 
     it("delete of an absent id returns false", async () => {
       expect(await store.deleteValues(id())).toBe(false);
+    }, timeout);
+
+    it("delete of an id already deleted returns false", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { k: "v" });
+      expect(await store.deleteValues(secretId)).toBe(true);
+      expect(await store.deleteValues(secretId)).toBe(false);
     }, timeout);
 
     it("a deleted id can be written again", async () => {
