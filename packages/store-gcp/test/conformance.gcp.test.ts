@@ -1,14 +1,12 @@
 process.env.METADATA_SERVER_DETECTION = "none";
 
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { runValuesStoreConformance, sharedBackend } from "@zs/store-conformance";
+import { runValuesStoreConformance } from "@zs/store-conformance";
 import { createStore, startEmulator } from "./support/gcp-fixture.js";
-
-const emulator = sharedBackend(startEmulator);
 
 runValuesStoreConformance({
   name: "gcp (real SDK over gRPC against the Secret Manager emulator)",
   api: { describe, it, expect, beforeAll, afterAll },
-  createStore: async () => createStore(await emulator.get(), "6f1c2a9e-0d4b-4c1e-9a57-3b8f0e2d7c11"),
-  cleanup: () => emulator.close(),
+  backend: startEmulator,
+  createStore: (emulator) => createStore(emulator, "6f1c2a9e-0d4b-4c1e-9a57-3b8f0e2d7c11"),
 });
