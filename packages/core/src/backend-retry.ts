@@ -108,3 +108,53 @@ export async function callWithRetry<T>(call: () => Promise<T>, options: BackendC
     }
   }
 }
+
+/**
+ * How a store tells its backend's failures apart: what `callWithRetry` needs besides the call,
+ * the operation and the object. Each cloud store keeps its own in its `backend-errors.ts`.
+ */
+export interface BackendErrorClassifier {
+  /** The store's type, for the log: `aws`. */
+  store: string;
+  /** Worth another attempt: throttling, 5xx, a lost connection. */
+  isTransient(error: unknown): boolean;
+  /** The object does not exist: by default such a failure goes back to the caller untouched. */
+  isAbsent(error: unknown): boolean;
+  /** The error callers get for any other failure, given the call and the attempts made. */
+  toZsError(error: unknown, operation: string, objectName: string, attempts: number): Error;
+  /** @see BackendCallOptions.describeError */
+  describeError?(error: unknown): string;
+  /** @see BackendCallOptions.retryAfterMs */
+  retryAfterMs?(error: unknown): number | undefined;
+}
+
+/**
+ * Runs one backend call through `callWithRetry` with a store's classification and policy.
+ * Failures `handled` accepts (by default the classifier's absent ones) are rethrown untouched
+ * for the caller; every other failure becomes the classifier's `ZsError`.
+ */
+export type BackendCaller = <T>(
+  operation: string,
+  objectName: string,
+  call: () => Promise<T>,
+  handled?: (error: unknown) => boolean,
+) => Promise<T>;
+
+/** A store's `BackendCaller`: its classifier, with the policy and logger of one store instance. */
+export function backendCaller(
+  classifier: BackendErrorClassifier,
+  options: Pick<BackendCallOptions, "policy" | "logger" | "sleep" | "random"> = {},
+): BackendCaller {
+  return (operation, objectName, call, handled = (error) => classifier.isAbsent(error)) =>
+    callWithRetry(call, {
+      ...options,
+      store: classifier.store,
+      operation,
+      objectName,
+      isTransient: (error) => classifier.isTransient(error),
+      isHandled: handled,
+      toError: (error, attempts) => classifier.toZsError(error, operation, objectName, attempts),
+      describeError: classifier.describeError?.bind(classifier),
+      retryAfterMs: classifier.retryAfterMs?.bind(classifier),
+    });
+}

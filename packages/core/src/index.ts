@@ -60,7 +60,18 @@ export {
 } from "./secret-query.js";
 export { keysOf, mergeValues } from "./merge.js";
 export { removalPatch } from "./key-removal.js";
-export { assertSecretSize, secretSizeInBytes } from "./secret-size.js";
+export { assertSecretSize, assertValuesFit, secretSizeInBytes, type ValueSizeLimit } from "./secret-size.js";
+export {
+  decodeStoredDocument,
+  decodeStoredValues,
+  encodeStoredDocument,
+  encodeStoredValues,
+  isStoredDocument,
+  isValuesMap,
+  type EncodedJson,
+  type StoredDocument,
+  type StoredJsonFormat,
+} from "./stored-document.js";
 export { describeIssues, parseInput } from "./validation.js";
 export { findSecret, secretNotFound } from "./lookup.js";
 export {
@@ -146,11 +157,15 @@ export {
 export { noneStore } from "./none-store.js";
 export {
   DEFAULT_RETRY_POLICY,
+  backendCaller,
   callWithRetry,
   retryDelay,
   type BackendCallOptions,
+  type BackendCaller,
+  type BackendErrorClassifier,
   type RetryPolicy,
 } from "./backend-retry.js";
+export { runHealthCheck } from "./health-check.js";
 export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./store-registry.js";
 export type {
   LockedSecret,

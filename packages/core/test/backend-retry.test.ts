@@ -2,9 +2,11 @@ import { describe, expect, it } from "@jest/globals";
 import {
   DEFAULT_RETRY_POLICY,
   ZsError,
+  backendCaller,
   callWithRetry,
   retryDelay,
   type BackendCallOptions,
+  type BackendErrorClassifier,
   type Logger,
   type RetryPolicy,
 } from "../src/index.js";
@@ -276,5 +278,64 @@ describe("callWithRetry", () => {
   it("without a sleep option, it waits on a real timer", async () => {
     const { options } = recorder({ sleep: undefined, policy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
     expect(await callWithRetry(scriptedCall([new FakeBackendError(THROTTLED)], "value"), options)).toBe("value");
+  });
+});
+
+describe("backendCaller", () => {
+  const absent = new FakeBackendError(NOT_FOUND);
+
+  /** A store's classifier by error name, recording what `toZsError` was told. */
+  function classifier(overrides: Partial<BackendErrorClassifier> = {}) {
+    const converted: [string, string, number][] = [];
+    const errors: BackendErrorClassifier = {
+      store: "fake",
+      isTransient: (error) => (error as Error).name === THROTTLED,
+      isAbsent: (error) => (error as Error).name === NOT_FOUND,
+      toZsError: (error, operation, objectName, attempts) => {
+        converted.push([operation, objectName, attempts]);
+        return new ZsError("BACKEND_UNAVAILABLE", `fake: ${operation} of '${objectName}' failed: ${(error as Error).name}`);
+      },
+      ...overrides,
+    };
+    return { errors, converted };
+  }
+
+  it("absent failures come back untouched; others become the store's error, told the operation, object and attempts", async () => {
+    const { errors, converted } = classifier();
+    const call = backendCaller(errors, { sleep: async () => undefined });
+    await expect(call("GetThing", "zs/1", scriptedCall([absent], "v"))).rejects.toBe(absent);
+    const error = await rejection(call("PutThing", "zs/2", scriptedCall([new FakeBackendError(THROTTLED), new FakeBackendError(FORBIDDEN)], "v")));
+    expect(error.message).toBe("fake: PutThing of 'zs/2' failed: Forbidden");
+    expect(converted).toEqual([["PutThing", "zs/2", 2]]);
+  });
+
+  it("a call's own handled failures replace the absent ones", async () => {
+    const { errors, converted } = classifier();
+    const call = backendCaller(errors);
+    const forbidden = new FakeBackendError(FORBIDDEN);
+    await expect(call("GetThing", "zs/1", scriptedCall([forbidden], "v"), (e) => e === forbidden)).rejects.toBe(forbidden);
+    await rejection(call("GetThing", "zs/1", scriptedCall([absent], "v"), (e) => e === forbidden));
+    expect(converted).toEqual([["GetThing", "zs/1", 1]]);
+  });
+
+  it("retries with the instance's policy and logs under the store's name, with its describeError and retryAfterMs", async () => {
+    const sleeps: number[] = [];
+    const logged: Record<string, unknown>[] = [];
+    const record = (object: Record<string, unknown>) => void logged.push(object);
+    const { errors } = classifier({ describeError: () => "THROTTLED!", retryAfterMs: () => 300 });
+    const call = backendCaller(errors, {
+      policy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 1000 },
+      logger: { debug: record, info: record, warn: record, error: record },
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+    });
+    const run = scriptedCall(Array.from({ length: 3 }, () => new FakeBackendError(THROTTLED)), "v");
+    await rejection(call("GetThing", "zs/1", run));
+    expect(run.calls).toBe(3);
+    expect(sleeps).toEqual([300, 300]);
+    expect(logged.map((entry) => [entry.store, entry.objectName, entry.error])).toEqual([
+      ["fake", "zs/1", "THROTTLED!"],
+      ["fake", "zs/1", "THROTTLED!"],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { LIMITS, assertSecretSize, secretSizeInBytes } from "../src/index.js";
+import { LIMITS, assertSecretSize, assertValuesFit, secretSizeInBytes, type ValueSizeLimit } from "../src/index.js";
 import { thrown } from "./support/thrown.js";
 
 describe("secret size", () => {
@@ -54,5 +54,24 @@ describe("secret size", () => {
     const value = `${"the-value-itself-".repeat(4000)}`;
     const error = thrown(() => assertSecretSize({ k: value }, "s"));
     expect(error.message).not.toContain("the-value-itself");
+  });
+});
+
+describe("a store's value size limit", () => {
+  const limit: ValueSizeLimit = { store: "kv", maxBytes: 10, holder: "one kv entry" };
+
+  it("values at the limit pass and their size comes back", () => {
+    expect(assertValuesFit({ k: "x".repeat(9) }, limit)).toBe(10);
+  });
+
+  it("one byte more is SECRET_TOO_LARGE, naming the store, the size and the limit, never a value", () => {
+    const error = thrown(() => assertValuesFit({ k: "secretval!" }, limit));
+    expect(error.code).toBe("SECRET_TOO_LARGE");
+    expect(error.message).toBe("kv: the values are 11 bytes (keys and values, UTF-8); one kv entry holds at most 10.");
+  });
+
+  it("the limit as documented follows the number", () => {
+    const error = thrown(() => assertValuesFit({ k: "x".repeat(10) }, { ...limit, documentedAs: "10 B" }));
+    expect(error.message).toMatch(/holds at most 10 \(10 B\)\.$/);
   });
 });

@@ -1,55 +1,37 @@
-import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
 import {
-  DEFAULT_RETRY_POLICY,
   ZsError,
+  backendCaller,
+  decodeStoredDocument,
+  encodeStoredDocument,
   isZsError,
-  secretSizeInBytes,
+  runHealthCheck,
+  type BackendCaller,
+  type EncodedJson,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
   type StoreContext,
+  type StoredJsonFormat,
 } from "@zs/core";
 import type { AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
-import { callAws, isAbsent, toZsError } from "./backend-errors.js";
+import { awsErrors, isAbsent, toZsError } from "./backend-errors.js";
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
-
-/** Secrets Manager's limit on one SecretString or SecretBinary. */
-const AWS_MAX_SECRET_BYTES = 65536;
+/**
+ * Secrets Manager's limit on one SecretString or SecretBinary. The stored document carries the
+ * owning deployment, so a single GetSecretValue both reads and checks ownership (tags need a
+ * DescribeSecret); compressed, it goes in SecretBinary.
+ */
+const AWS_FORMAT: StoredJsonFormat = { store: "aws", maxBytes: 65536, holder: "one Secrets Manager secret", compressedAs: "bytes" };
 /** The tag naming the zs deployment that owns a secret. */
 export const DEPLOYMENT_TAG = "zs-deployment";
 /** The tag naming the zs secret id a secret holds. */
 export const SECRET_ID_TAG = "zs-secret-id";
-
-/**
- * What one Secrets Manager secret holds: the values map plus the owning deployment, so a
- * single GetSecretValue both reads and checks ownership (tags need a DescribeSecret).
- */
-interface StoredDocument {
-  "zs-deployment": string;
-  values: SecretValues;
-}
 
 /** What the store needs besides its SDK client. */
 export interface AwsValuesStoreSettings {
   /** Prepended to the secret id to name the AWS secret. */
   prefix: string;
   retry?: RetryPolicy;
-}
-
-function isStoredDocument(value: unknown): value is StoredDocument {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  const values = candidate.values;
-  return (
-    typeof candidate["zs-deployment"] === "string" &&
-    typeof values === "object" &&
-    values !== null &&
-    !Array.isArray(values) &&
-    Object.values(values).every((v) => typeof v === "string")
-  );
 }
 
 /**
@@ -60,8 +42,8 @@ function isStoredDocument(value: unknown): value is StoredDocument {
  */
 export class AwsValuesStore implements SecretValuesStore {
   readonly type = "aws";
-  readonly capabilities = { maxValueBytes: AWS_MAX_SECRET_BYTES };
-  private readonly retry: RetryPolicy;
+  readonly capabilities = { maxValueBytes: AWS_FORMAT.maxBytes };
+  private readonly call: BackendCaller;
   private closed = false;
 
   constructor(
@@ -69,7 +51,7 @@ export class AwsValuesStore implements SecretValuesStore {
     private readonly context: StoreContext,
     private readonly settings: AwsValuesStoreSettings,
   ) {
-    this.retry = settings.retry ?? DEFAULT_RETRY_POLICY;
+    this.call = backendCaller(awsErrors, { policy: settings.retry, logger: context.logger });
   }
 
   /** The AWS secret name of a zs secret id. */
@@ -78,15 +60,8 @@ export class AwsValuesStore implements SecretValuesStore {
   }
 
   async putValues(secretId: string, values: SecretValues): Promise<void> {
-    const bytes = secretSizeInBytes(values);
-    if (bytes > this.capabilities.maxValueBytes) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `aws: the values are ${bytes} bytes (keys and values, UTF-8); Secrets Manager holds at most ${this.capabilities.maxValueBytes}.`,
-      );
-    }
+    const value = toSecretValue(await encodeStoredDocument({ "zs-deployment": this.context.deploymentId, values }, AWS_FORMAT));
     const name = this.secretName(secretId);
-    const value = await this.encode(values, bytes);
     // A concurrent put or delete of the same id can slip between the two calls: look again once.
     for (let round = 0; ; round++) {
       const lastRound = round > 0;
@@ -119,10 +94,8 @@ export class AwsValuesStore implements SecretValuesStore {
       if (isAbsent(error)) return undefined;
       throw error;
     }
-    const document = await this.decode(stored);
-    // Another deployment's secret, or one zs did not write, is not ours to read.
-    if (!document || document["zs-deployment"] !== this.context.deploymentId) return undefined;
-    return { ...document.values };
+    // Another deployment's secret, or one zs did not write, reads as absent.
+    return decodeStoredDocument(fromSecretValue(stored), this.context.deploymentId);
   }
 
   async deleteValues(secretId: string): Promise<boolean> {
@@ -140,23 +113,13 @@ export class AwsValuesStore implements SecretValuesStore {
 
   /** Asks for a secret that does not exist: proves the endpoint, credentials and permissions answer. */
   async check(): Promise<void> {
-    const name = this.secretName("zs-health-check");
-    try {
-      await this.describeTags(name);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ZsError("BACKEND_UNAVAILABLE", message.startsWith("aws:") ? message : `aws: ${message}`);
-    }
+    await runHealthCheck("aws", () => this.describeTags(this.secretName("zs-health-check")));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.client.close();
-  }
-
-  private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callAws(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async describeTags(name: string): Promise<AwsTag[] | undefined> {
@@ -182,34 +145,15 @@ export class AwsValuesStore implements SecretValuesStore {
       { reason: "aws_foreign_secret" },
     );
   }
+}
 
-  /** JSON text when it fits; gzipped JSON in SecretBinary when escaping pushes it past the service's limit. */
-  private async encode(values: SecretValues, bytes: number): Promise<AwsSecretValue> {
-    const document: StoredDocument = { "zs-deployment": this.context.deploymentId, values };
-    const text = JSON.stringify(document);
-    if (Buffer.byteLength(text) <= AWS_MAX_SECRET_BYTES) return { secretString: text };
-    const compressed = await gzipAsync(Buffer.from(text, "utf8"));
-    if (compressed.length > AWS_MAX_SECRET_BYTES) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `aws: the values (${bytes} bytes) do not fit one Secrets Manager secret (${AWS_MAX_SECRET_BYTES} bytes) even compressed.`,
-      );
-    }
-    return { secretBinary: new Uint8Array(compressed) };
-  }
+/** JSON text in SecretString; gzipped JSON in SecretBinary. */
+function toSecretValue(encoded: EncodedJson): AwsSecretValue {
+  return encoded.compressed ? { secretBinary: encoded.data } : { secretString: encoded.text };
+}
 
-  private async decode(stored: AwsSecretValue): Promise<StoredDocument | undefined> {
-    try {
-      const text =
-        stored.secretBinary !== undefined
-          ? (await gunzipAsync(stored.secretBinary)).toString("utf8")
-          : (stored.secretString ?? "");
-      const parsed: unknown = JSON.parse(text);
-      return isStoredDocument(parsed) ? parsed : undefined;
-    } catch {
-      return undefined;
-    }
-  }
+function fromSecretValue(stored: AwsSecretValue): EncodedJson {
+  return stored.secretBinary !== undefined ? { compressed: true, data: stored.secretBinary } : { compressed: false, text: stored.secretString ?? "" };
 }
 
 function isResourceExists(error: unknown): boolean {

@@ -1,4 +1,4 @@
-import { ZsError, callWithRetry, type Logger, type RetryPolicy } from "@zs/core";
+import { ZsError, type BackendErrorClassifier } from "@zs/core";
 
 interface SdkErrorShape {
   name?: string;
@@ -77,27 +77,8 @@ export function toZsError(error: unknown, operation: string, secretName: string,
 }
 
 /**
- * Runs one Secrets Manager call through core's bounded, jittered retry with this store's
- * classification: errors `handled` accepts (absent, by default) are rethrown untouched for
- * the caller, every other failure becomes a `ZsError`.
+ * Secrets Manager's failures as core's `backendCaller` needs them told apart: absent secrets
+ * go back to the caller, throttling, 5xx and lost connections are retried, everything else
+ * becomes a `ZsError`.
  */
-export function callAws<T>(
-  operation: string,
-  secretName: string,
-  policy: RetryPolicy,
-  logger: Logger,
-  call: () => Promise<T>,
-  handled: (error: unknown) => boolean = isAbsent,
-): Promise<T> {
-  return callWithRetry(call, {
-    store: "aws",
-    operation,
-    objectName: secretName,
-    policy,
-    logger,
-    isTransient,
-    isHandled: handled,
-    toError: (error, attempts) => toZsError(error, operation, secretName, attempts),
-    describeError: awsErrorName,
-  });
-}
+export const awsErrors: BackendErrorClassifier = { store: "aws", isTransient, isAbsent, toZsError, describeError: awsErrorName };

@@ -1,64 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import os from "node:os";
+import { describe, expect, it } from "@jest/globals";
 import path from "node:path";
-import { promisify } from "node:util";
-
-const execFileAsync = promisify(execFile);
-const storeEntry = path.resolve(__dirname, "../src/index.ts");
-const tsxLoader = createRequire(path.resolve(__dirname, "../../../package.json")).resolve("tsx");
-
-// A resolve hook, registered after tsx's, records every module specifier to a file; the
-// script reads that file after each step, so the order is exact.
-const probe = `
-import { register } from "node:module";
-import { readFileSync } from "node:fs";
-const log = process.env.ZS_PROBE_LOG;
-register("data:text/javascript," + encodeURIComponent(\`
-import { appendFileSync } from "node:fs";
-export async function resolve(specifier, context, next) {
-  appendFileSync(\${JSON.stringify(log)}, specifier + "\\\\n");
-  return next(specifier, context);
-}\`));
-const sdkLoaded = () => readFileSync(log, "utf8").split("\\n").some((s) => s.startsWith("@aws-sdk/"));
-const steps = {};
-const mod = await import(process.argv[2]);
-steps.afterImport = sdkLoaded();
-const options = mod.default.optionsSchema.parse({ region: "eu-west-1", endpoint: "http://127.0.0.1:9", access_key_id: "a", secret_access_key: "b" });
-steps.afterParse = sdkLoaded();
-const store = await mod.default.create(options, { deploymentId: "d", configDir: ".", logger: { debug() {}, info() {}, warn() {}, error() {} } });
-steps.afterCreate = sdkLoaded();
-await store.close();
-process.stdout.write(JSON.stringify(steps));
-`;
-
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "zs-aws-lazy-"));
-  await writeFile(path.join(dir, "probe.mjs"), probe);
-  await writeFile(path.join(dir, "resolved.log"), "");
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+import { traceSdkLoading } from "@zs/store-conformance";
 
 describe("aws store module loading", () => {
   it("importing the store definition and parsing options does not load @aws-sdk; creating the store does", async () => {
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      ["--conditions=source", "--import", tsxLoader, path.join(dir, "probe.mjs"), storeEntry],
-      {
-        env: {
-          ...process.env,
-          ZS_PROBE_LOG: path.join(dir, "resolved.log"),
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        },
-      },
-    );
-    expect(JSON.parse(stdout)).toEqual({ afterImport: false, afterParse: false, afterCreate: true });
+    const trace = await traceSdkLoading({
+      packageEntry: path.resolve(__dirname, "../src/index.ts"),
+      imports: ["tsx"],
+      conditions: ["source"],
+      sdkPrefixes: ["@aws-sdk/"],
+      options: { region: "eu-west-1", endpoint: "http://127.0.0.1:9", access_key_id: "a", secret_access_key: "b" },
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    });
+    expect(trace).toEqual({ afterImport: [], afterParse: [], afterCreate: ["@aws-sdk/"] });
   });
 });

@@ -1,19 +1,29 @@
 import {
-  DEFAULT_RETRY_POLICY,
   ZsError,
+  backendCaller,
   isZsError,
-  secretSizeInBytes,
+  runHealthCheck,
+  type BackendCaller,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
   type StoreContext,
+  type StoredJsonFormat,
 } from "@zs/core";
 import type { AzureSecret, AzureSecretsClient } from "./azure-secrets-client.js";
-import { callAzure, isAbsent, isDeletedButRecoverable, toZsError } from "./backend-errors.js";
+import { azureErrors, isAbsent, isDeletedButRecoverable, toZsError } from "./backend-errors.js";
 import { decodeValues, encodeValues } from "./value-codec.js";
 
 /** Key Vault's limit on one secret value: 25 KB (the service counts 25600 characters; bytes are never fewer). */
 export const AZURE_MAX_SECRET_BYTES = 25600;
+/** Key Vault takes text only: a compressed values map goes base64-encoded, and that text must fit. */
+const AZURE_FORMAT: StoredJsonFormat = {
+  store: "azure",
+  maxBytes: AZURE_MAX_SECRET_BYTES,
+  holder: "one Key Vault secret",
+  documentedAs: "25 KB",
+  compressedAs: "base64",
+};
 /** The tag naming the zs deployment that owns a secret. */
 export const DEPLOYMENT_TAG = "zs-deployment";
 /** The tag naming the zs secret id a secret holds. */
@@ -42,7 +52,7 @@ export interface AzureValuesStoreSettings {
 export class AzureValuesStore implements SecretValuesStore {
   readonly type = "azure";
   readonly capabilities = { maxValueBytes: AZURE_MAX_SECRET_BYTES };
-  private readonly retry: RetryPolicy;
+  private readonly call: BackendCaller;
   private closed = false;
 
   constructor(
@@ -50,7 +60,7 @@ export class AzureValuesStore implements SecretValuesStore {
     private readonly context: StoreContext,
     private readonly settings: AzureValuesStoreSettings,
   ) {
-    this.retry = settings.retry ?? DEFAULT_RETRY_POLICY;
+    this.call = backendCaller(azureErrors, { policy: settings.retry, logger: context.logger });
   }
 
   /** The Key Vault secret name of a zs secret id. */
@@ -59,20 +69,7 @@ export class AzureValuesStore implements SecretValuesStore {
   }
 
   async putValues(secretId: string, values: SecretValues): Promise<void> {
-    const bytes = secretSizeInBytes(values);
-    if (bytes > AZURE_MAX_SECRET_BYTES) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `azure: the values are ${bytes} bytes (keys and values, UTF-8); a Key Vault secret holds at most ${AZURE_MAX_SECRET_BYTES} (25 KB).`,
-      );
-    }
-    const encoded = await encodeValues(values, AZURE_MAX_SECRET_BYTES);
-    if (!encoded) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `azure: the values (${bytes} bytes) do not fit one Key Vault secret (${AZURE_MAX_SECRET_BYTES} bytes) even compressed.`,
-      );
-    }
+    const encoded = await encodeValues(values, AZURE_FORMAT);
     const name = this.secretName(secretId);
     const existing = await this.readSecret(name);
     if (existing) this.assertOwned(name, existing.tags, "already exists");
@@ -119,22 +116,13 @@ export class AzureValuesStore implements SecretValuesStore {
 
   /** Reads a secret that does not exist: proves the vault URL, the credential and the permissions answer. */
   async check(): Promise<void> {
-    try {
-      await this.readSecret(this.secretName("health-check"));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ZsError("BACKEND_UNAVAILABLE", message.startsWith("azure:") ? message : `azure: ${message}`);
-    }
+    await runHealthCheck("azure", () => this.readSecret(this.secretName("health-check")));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.client.close();
-  }
-
-  private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callAzure(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async readSecret(name: string): Promise<AzureSecret | undefined> {

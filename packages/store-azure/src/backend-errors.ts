@@ -1,4 +1,4 @@
-import { ZsError, callWithRetry, type Logger, type RetryPolicy } from "@zs/core";
+import { ZsError, type BackendErrorClassifier } from "@zs/core";
 
 /** What the SDKs' errors carry: `RestError` (core-rest-pipeline) and the identity errors. */
 interface SdkErrorShape {
@@ -128,29 +128,16 @@ export function toZsError(error: unknown, operation: string, secretName: string,
 }
 
 /**
- * Runs one Key Vault call through core's bounded, jittered retry with this store's
- * classification (never sooner than a `Retry-After`, never longer than the policy's
- * `maxDelayMs`): errors `handled` accepts (absent, by default) are rethrown untouched for the
- * caller, every other failure becomes a `ZsError`.
+ * Key Vault's failures as core's `backendCaller` needs them told apart: absent secrets go
+ * back to the caller, throttling, 5xx, lost connections and names still being freed are
+ * retried (never sooner than a `Retry-After`, never longer than the policy's `maxDelayMs`),
+ * everything else becomes a `ZsError`.
  */
-export function callAzure<T>(
-  operation: string,
-  secretName: string,
-  policy: RetryPolicy,
-  logger: Logger,
-  call: () => Promise<T>,
-  handled: (error: unknown) => boolean = isAbsent,
-): Promise<T> {
-  return callWithRetry(call, {
-    store: "azure",
-    operation,
-    objectName: secretName,
-    policy,
-    logger,
-    isTransient,
-    isHandled: handled,
-    toError: (error, attempts) => toZsError(error, operation, secretName, attempts),
-    retryAfterMs,
-    describeError: azureErrorName,
-  });
-}
+export const azureErrors: BackendErrorClassifier = {
+  store: "azure",
+  isTransient,
+  isAbsent,
+  toZsError,
+  describeError: azureErrorName,
+  retryAfterMs,
+};

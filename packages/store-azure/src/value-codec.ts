@@ -1,9 +1,4 @@
-import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
-import type { SecretValues } from "@zs/core";
-
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
+import { decodeStoredValues, encodeStoredValues, type SecretValues, type StoredJsonFormat } from "@zs/core";
 
 /** Content type of a values map stored as JSON text. */
 export const JSON_CONTENT_TYPE = "application/json";
@@ -17,27 +12,20 @@ export interface EncodedValues {
 }
 
 /**
- * The values map as one Key Vault secret value of at most `maxBytes`: JSON text when it fits,
- * else gzipped JSON in base64 (JSON escaping can multiply control characters sixfold);
- * `undefined` when even that does not fit.
+ * The values map as one Key Vault secret value: JSON text when it fits, else gzipped JSON in
+ * base64 (JSON escaping can multiply control characters sixfold). Refused with
+ * `SECRET_TOO_LARGE` when the values or even the base64 text exceed `format.maxBytes`.
  */
-export async function encodeValues(values: SecretValues, maxBytes: number): Promise<EncodedValues | undefined> {
-  const text = JSON.stringify(values);
-  if (Buffer.byteLength(text) <= maxBytes) return { value: text, contentType: JSON_CONTENT_TYPE };
-  const compressed = (await gzipAsync(Buffer.from(text, "utf8"))).toString("base64");
-  return compressed.length <= maxBytes ? { value: compressed, contentType: GZIP_CONTENT_TYPE } : undefined;
+export async function encodeValues(values: SecretValues, format: StoredJsonFormat): Promise<EncodedValues> {
+  const encoded = await encodeStoredValues(values, format);
+  return encoded.compressed
+    ? { value: Buffer.from(encoded.data).toString("base64"), contentType: GZIP_CONTENT_TYPE }
+    : { value: encoded.text, contentType: JSON_CONTENT_TYPE };
 }
 
 /** The values map a stored secret holds; `undefined` when it is not one zs wrote. */
-export async function decodeValues(encoded: { value: string; contentType?: string | undefined }): Promise<SecretValues | undefined> {
-  try {
-    const text =
-      encoded.contentType === GZIP_CONTENT_TYPE ? (await gunzipAsync(Buffer.from(encoded.value, "base64"))).toString("utf8") : encoded.value;
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
-    const entries = Object.entries(parsed);
-    return entries.every(([, v]) => typeof v === "string") ? (Object.fromEntries(entries) as SecretValues) : undefined;
-  } catch {
-    return undefined;
-  }
+export function decodeValues(encoded: { value: string; contentType?: string | undefined }): Promise<SecretValues | undefined> {
+  return decodeStoredValues(
+    encoded.contentType === GZIP_CONTENT_TYPE ? { compressed: true, data: Buffer.from(encoded.value, "base64") } : { compressed: false, text: encoded.value },
+  );
 }

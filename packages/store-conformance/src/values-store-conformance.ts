@@ -2,14 +2,24 @@ import { randomUUID } from "node:crypto";
 import { LIMITS, isZsError, type SecretValues, type SecretValuesStore } from "@zs/core";
 import type { TestApi } from "./test-api.js";
 
+/** What a suite may start for its stores and must close: an emulator, a local server. */
+export interface ClosableBackend {
+  close(): Promise<void> | void;
+}
+
 /** Options of `runValuesStoreConformance`. */
-export interface ValuesStoreConformanceOptions {
+export interface ValuesStoreConformanceOptions<Backend = undefined> {
   /** Shown in the suite's title, e.g. `sql (SQLite)`. */
   name: string;
   api: TestApi;
-  /** Creates the store under test; called once. */
-  createStore(): Promise<SecretValuesStore>;
-  /** Called once after the suite, after `close()`. */
+  /**
+   * Starts what the stores talk to (an emulator, a local server): once, before the first
+   * store is created; closed after `cleanup`. @default none
+   */
+  backend?(): Promise<Backend & ClosableBackend>;
+  /** Creates a store under test, given the backend when there is one; called twice (the second store checks `close`). */
+  createStore(backend: Backend): Promise<SecretValuesStore>;
+  /** Called once after the suite, after `close()` and before the backend closes. */
   cleanup?(store: SecretValuesStore): Promise<void>;
   /** Per-test timeout in ms. @default 30000 */
   timeout?: number;
@@ -23,25 +33,36 @@ function valuesOfSize(bytes: number): SecretValues {
 
 /**
  * The contract every values store honours (interfaces.md): put / get / delete / overwrite by
- * secret id, absent ids, empty and unicode values, a value at the declared size limit and
- * one past it, isolation between ids, concurrent writes, a health check if declared, and an
- * idempotent close.
+ * secret id, absent and already deleted ids, empty and unicode values, a value at the
+ * declared size limit and one past it, isolation between ids, concurrent writes, a health
+ * check if declared, and an idempotent close.
  */
-export function runValuesStoreConformance(options: ValuesStoreConformanceOptions): void {
+export function runValuesStoreConformance<Backend = undefined>(options: ValuesStoreConformanceOptions<Backend>): void {
   const { api, timeout = 30000 } = options;
   const { describe, it, expect, beforeAll, afterAll } = api;
   let store: SecretValuesStore;
+  // Started by the first createStore; without a `backend` option there is none, and Backend is undefined.
+  let backend: Promise<(Backend & ClosableBackend) | undefined> | undefined;
+  const createStore = async () => {
+    backend ??= options.backend ? options.backend() : Promise.resolve(undefined);
+    return options.createStore((await backend) as Backend);
+  };
   const id = () => randomUUID();
 
   describe(`values store conformance: ${options.name}`, () => {
     beforeAll(async () => {
-      store = await options.createStore();
+      store = await createStore();
     }, timeout);
 
     afterAll(async () => {
-      if (!store) return;
-      await store.close?.();
-      await options.cleanup?.(store);
+      try {
+        if (!store) return;
+        await store.close?.();
+        await options.cleanup?.(store);
+      } finally {
+        // A backend that failed to start has nothing to close; beforeAll reported the failure.
+        await (await backend?.catch(() => undefined))?.close();
+      }
     }, timeout);
 
     it("declares a type and a positive maxValueBytes", () => {
@@ -75,6 +96,13 @@ export function runValuesStoreConformance(options: ValuesStoreConformanceOptions
 
     it("delete of an absent id returns false", async () => {
       expect(await store.deleteValues(id())).toBe(false);
+    }, timeout);
+
+    it("delete of an id already deleted returns false", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { k: "v" });
+      expect(await store.deleteValues(secretId)).toBe(true);
+      expect(await store.deleteValues(secretId)).toBe(false);
     }, timeout);
 
     it("a deleted id can be written again", async () => {
@@ -154,7 +182,7 @@ export function runValuesStoreConformance(options: ValuesStoreConformanceOptions
     }, timeout);
 
     it("close can be called twice", async () => {
-      const extra = await options.createStore();
+      const extra = await createStore();
       const closeTwice = async () => {
         await extra.close?.();
         await extra.close?.();

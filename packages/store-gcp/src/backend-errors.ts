@@ -1,4 +1,4 @@
-import { ZsError, callWithRetry, type Logger, type RetryPolicy } from "@zs/core";
+import { ZsError, type BackendErrorClassifier } from "@zs/core";
 
 /** The gRPC status codes (`google.rpc.Code`) the store tells apart; stable wire numbers. */
 export const GRPC_CODE = {
@@ -132,28 +132,9 @@ export function toZsError(error: unknown, operation: string, resource: string, a
 }
 
 /**
- * Runs one Secret Manager call through core's bounded, jittered retry with this store's
- * classification: errors `handled` accepts (absent, by default) are rethrown untouched for
- * the caller, every other failure becomes a `ZsError`. The SDK's own retries are switched
- * off, so this is the only retry policy; each attempt still has the client's deadline.
+ * Secret Manager's failures as core's `backendCaller` needs them told apart: absent secrets
+ * go back to the caller, throttling, UNAVAILABLE, INTERNAL and expired deadlines are retried,
+ * everything else becomes a `ZsError`. The SDK's own retries are switched off, so this is the
+ * only retry policy; each attempt still has the client's deadline.
  */
-export function callGcp<T>(
-  operation: string,
-  resource: string,
-  policy: RetryPolicy,
-  logger: Logger,
-  call: () => Promise<T>,
-  handled: (error: unknown) => boolean = isAbsent,
-): Promise<T> {
-  return callWithRetry(call, {
-    store: "gcp",
-    operation,
-    objectName: resource,
-    policy,
-    logger,
-    isTransient,
-    isHandled: handled,
-    toError: (error, attempts) => toZsError(error, operation, resource, attempts),
-    describeError: grpcCodeName,
-  });
-}
+export const gcpErrors: BackendErrorClassifier = { store: "gcp", isTransient, isAbsent, toZsError, describeError: grpcCodeName };

@@ -1,16 +1,19 @@
-import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
 import {
-  DEFAULT_RETRY_POLICY,
   ZsError,
+  backendCaller,
+  decodeStoredDocument,
+  encodeStoredDocument,
   isZsError,
-  secretSizeInBytes,
+  runHealthCheck,
+  type BackendCaller,
+  type EncodedJson,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
   type StoreContext,
+  type StoredJsonFormat,
 } from "@zs/core";
-import { callGcp, isAbsent, isAlreadyExists, isNotEnabled, toZsError } from "./backend-errors.js";
+import { gcpErrors, isAbsent, isAlreadyExists, isNotEnabled, toZsError } from "./backend-errors.js";
 import type { GcpSecretsClient } from "./gcp-secrets-client.js";
 import {
   DEPLOYMENT_LABEL,
@@ -22,41 +25,20 @@ import {
   versionResourceName,
 } from "./resource-names.js";
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
-
-/** Secret Manager's limit on one version's payload. */
-const GCP_MAX_PAYLOAD_BYTES = 65536;
+/**
+ * Secret Manager's limit on one version's payload. The stored document carries the owning
+ * deployment, so a single AccessSecretVersion both reads and checks ownership (labels need a
+ * GetSecret); compressed, the payload is the gzip data.
+ */
+const GCP_FORMAT: StoredJsonFormat = { store: "gcp", maxBytes: 65536, holder: "one Secret Manager version", compressedAs: "bytes" };
 /** The first bytes of gzip data; JSON text never starts with them. */
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
-
-/**
- * What one secret version holds: the values map plus the owning deployment, so a single
- * AccessSecretVersion both reads and checks ownership (labels need a GetSecret).
- */
-interface StoredDocument {
-  "zs-deployment": string;
-  values: SecretValues;
-}
 
 /** What the store needs besides its SDK client. */
 export interface GcpValuesStoreSettings {
   /** The project the secrets live in, by id (or number). */
   projectId: string;
   retry?: RetryPolicy;
-}
-
-function isStoredDocument(value: unknown): value is StoredDocument {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  const values = candidate.values;
-  return (
-    typeof candidate["zs-deployment"] === "string" &&
-    typeof values === "object" &&
-    values !== null &&
-    !Array.isArray(values) &&
-    Object.values(values).every((v) => typeof v === "string")
-  );
 }
 
 /**
@@ -72,8 +54,8 @@ function isStoredDocument(value: unknown): value is StoredDocument {
  */
 export class GcpValuesStore implements SecretValuesStore {
   readonly type = "gcp";
-  readonly capabilities = { maxValueBytes: GCP_MAX_PAYLOAD_BYTES };
-  private readonly retry: RetryPolicy;
+  readonly capabilities = { maxValueBytes: GCP_FORMAT.maxBytes };
+  private readonly call: BackendCaller;
   private closed = false;
 
   constructor(
@@ -81,7 +63,7 @@ export class GcpValuesStore implements SecretValuesStore {
     private readonly context: StoreContext,
     private readonly settings: GcpValuesStoreSettings,
   ) {
-    this.retry = settings.retry ?? DEFAULT_RETRY_POLICY;
+    this.call = backendCaller(gcpErrors, { policy: settings.retry, logger: context.logger });
   }
 
   /** The resource name of a zs secret id's secret, with the project as configured. */
@@ -90,15 +72,8 @@ export class GcpValuesStore implements SecretValuesStore {
   }
 
   async putValues(secretId: string, values: SecretValues): Promise<void> {
-    const bytes = secretSizeInBytes(values);
-    if (bytes > this.capabilities.maxValueBytes) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `gcp: the values are ${bytes} bytes (keys and values, UTF-8); a Secret Manager version holds at most ${this.capabilities.maxValueBytes}.`,
-      );
-    }
+    const data = toPayload(await encodeStoredDocument({ "zs-deployment": this.context.deploymentId, values }, GCP_FORMAT));
     const name = this.secretName(secretId);
-    const data = await this.encode(values, bytes);
     // A concurrent put or delete of the same id can slip between the calls: look again once.
     for (let round = 0; ; round++) {
       const lastRound = round > 0;
@@ -131,10 +106,8 @@ export class GcpValuesStore implements SecretValuesStore {
       if (isAbsentOrNotEnabled(error)) return undefined;
       throw error;
     }
-    const document = await this.decode(data);
-    // Another deployment's secret, or one zs did not write, is not ours to read.
-    if (!document || document["zs-deployment"] !== this.context.deploymentId) return undefined;
-    return { ...document.values };
+    // Another deployment's secret, or one zs did not write, reads as absent.
+    return decodeStoredDocument(fromPayload(data), this.context.deploymentId);
   }
 
   async deleteValues(secretId: string): Promise<boolean> {
@@ -157,22 +130,13 @@ export class GcpValuesStore implements SecretValuesStore {
 
   /** Asks for a secret that does not exist: proves the endpoint, credentials and permissions answer. */
   async check(): Promise<void> {
-    try {
-      await this.readLabels(this.secretName("zs-health-check"));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ZsError("BACKEND_UNAVAILABLE", message.startsWith("gcp:") ? message : `gcp: ${message}`);
-    }
+    await runHealthCheck("gcp", () => this.readLabels(this.secretName("zs-health-check")));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.client.close();
-  }
-
-  private call<T>(operation: string, name: string, run: () => Promise<T>, handled?: (error: unknown) => boolean): Promise<T> {
-    return callGcp(operation, name, this.retry, this.context.logger, run, handled);
   }
 
   private async readLabels(name: string): Promise<Record<string, string> | undefined> {
@@ -249,32 +213,15 @@ export class GcpValuesStore implements SecretValuesStore {
       { reason: "gcp_foreign_secret" },
     );
   }
+}
 
-  /** JSON text when it fits; gzipped JSON when escaping pushes it past the service's limit. */
-  private async encode(values: SecretValues, bytes: number): Promise<Uint8Array> {
-    const document: StoredDocument = { "zs-deployment": this.context.deploymentId, values };
-    const text = Buffer.from(JSON.stringify(document), "utf8");
-    if (text.length <= GCP_MAX_PAYLOAD_BYTES) return text;
-    const compressed = await gzipAsync(text);
-    if (compressed.length > GCP_MAX_PAYLOAD_BYTES) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `gcp: the values (${bytes} bytes) do not fit one Secret Manager version (${GCP_MAX_PAYLOAD_BYTES} bytes) even compressed.`,
-      );
-    }
-    return compressed;
-  }
+/** JSON text as UTF-8, or the gzip data as it is. */
+function toPayload(encoded: EncodedJson): Uint8Array {
+  return encoded.compressed ? encoded.data : Buffer.from(encoded.text, "utf8");
+}
 
-  private async decode(data: Uint8Array): Promise<StoredDocument | undefined> {
-    try {
-      const compressed = data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
-      const text = (compressed ? await gunzipAsync(data) : Buffer.from(data)).toString("utf8");
-      const parsed: unknown = JSON.parse(text);
-      return isStoredDocument(parsed) ? parsed : undefined;
-    } catch {
-      return undefined;
-    }
-  }
+function fromPayload(data: Uint8Array): EncodedJson {
+  return data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1] ? { compressed: true, data } : { compressed: false, text: Buffer.from(data).toString("utf8") };
 }
 
 function isAbsentOrNotEnabled(error: unknown): boolean {

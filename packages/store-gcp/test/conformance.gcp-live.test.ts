@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomUUID } from "node:crypto";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { StoreRegistry, silentLogger } from "@zs/core";
-import { runValuesStoreConformance, type TestApi } from "@zs/store-conformance";
+import { runValuesStoreConformance } from "@zs/store-conformance";
 
 // Against the real Secret Manager, only when asked: ZS_TEST_GCP=1 and ZS_TEST_GCP_PROJECT_ID,
 // credentials from Application Default Credentials or ZS_TEST_GCP_CREDENTIALS_FILE. Every
@@ -21,7 +21,7 @@ async function deleteRunSecrets(project: string): Promise<void> {
 if (projectId) {
   runValuesStoreConformance({
     name: `gcp (live Secret Manager, project ${projectId})`,
-    api: { describe, it, expect, beforeAll, afterAll } as unknown as TestApi,
+    api: { describe, it, expect, beforeAll, afterAll },
     createStore: () =>
       new StoreRegistry({ gcp: async () => (await import("../src/index.js")).default }).create(
         "gcp",

@@ -1,12 +1,14 @@
 import {
   DEFAULT_RETRY_POLICY,
   ZsError,
-  secretSizeInBytes,
+  assertValuesFit,
+  isValuesMap,
   silentLogger,
   type Logger,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
+  type ValueSizeLimit,
   type ValuesStoreCapabilities,
 } from "@zs/core";
 import { callVault, isCasMismatch } from "./backend-errors.js";
@@ -16,6 +18,8 @@ import type { VaultKvClient, VaultKvDocument } from "./vault-kv-client.js";
 export const DEPLOYMENT_TAG = "zs-deployment";
 /** The KV data key holding the values map, as one JSON string. */
 export const VALUES_FIELD = "values";
+/** zs's own limit (model.md's), as KV v2 takes far more. */
+const VAULT_LIMIT: ValueSizeLimit = { store: "vault", maxBytes: 65536, holder: "the vault store" };
 
 /** Settings of a `VaultValuesStore`. */
 export interface VaultValuesStoreSettings {
@@ -41,7 +45,7 @@ export interface VaultValuesStoreSettings {
  */
 export class VaultValuesStore implements SecretValuesStore {
   readonly type = "vault";
-  readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: 65536, versioned: true, compareAndSet: true };
+  readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: VAULT_LIMIT.maxBytes, versioned: true, compareAndSet: true };
   private readonly client: VaultKvClient;
   private readonly deploymentId: string;
   private readonly mountPoint: string;
@@ -63,13 +67,7 @@ export class VaultValuesStore implements SecretValuesStore {
 
   async putValues(secretId: string, values: SecretValues): Promise<void> {
     this.assertOpen();
-    const bytes = secretSizeInBytes(values);
-    if (bytes > this.capabilities.maxValueBytes) {
-      throw new ZsError(
-        "SECRET_TOO_LARGE",
-        `vault: the values of secret ${secretId} are ${bytes} bytes (keys and values, UTF-8); the limit is ${this.capabilities.maxValueBytes}.`,
-      );
-    }
+    assertValuesFit(values, VAULT_LIMIT);
     const path = this.pathOf(secretId);
     const data = { [VALUES_FIELD]: JSON.stringify(values), [DEPLOYMENT_TAG]: this.deploymentId };
     for (let round = 1; round <= this.casAttempts; round++) {
@@ -140,10 +138,10 @@ export class VaultValuesStore implements SecretValuesStore {
     } catch {
       parsed = undefined;
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
+    if (!isValuesMap(parsed)) {
       throw new ZsError("INTERNAL", `vault: ${this.mountPoint}/data/${path} carries this deployment's tag but its '${VALUES_FIELD}' is not a JSON object of strings.`);
     }
-    return parsed as SecretValues;
+    return parsed;
   }
 
   private assertOpen(): void {
