@@ -87,7 +87,7 @@ program
       "values move to the first key listed.",
   )
   .option("-c, --config <file>", "a YAML file of settings")
-  .option("--settle <ms>", "how long running servers get to notice the rewritten key file", "2000")
+  .option("--settle <ms>", "how long running servers get to notice the rewritten key file (at least 2000: they look every second)", "2000")
   .action((options: { config?: string; settle: string }) => rotateKey(options));
 
 await program.parseAsync(process.argv).catch(fail);

@@ -1,8 +1,10 @@
-import { createHash, randomBytes, webcrypto } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { ZsError } from "./errors.js";
 
 const FORMAT_VERSION = "v1";
+const ALGORITHM = "aes-256-gcm";
 const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const KEY_HINT = "32 random bytes, base64-encoded (generate one with: openssl rand -base64 32)";
@@ -77,14 +79,14 @@ export function generateEncryptionKey(): string {
  */
 export class KeyRing {
   readonly primaryKeyId: string;
-  private readonly keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+  private readonly keys = new Map<string, Buffer>();
 
   constructor(keys: readonly EncryptionKey[]) {
     const first = keys[0];
     if (!first) throw new ZsError("CONFIGURATION_ERROR", `No encryption key configured; ZS_ENCRYPTION_KEY must be ${KEY_HINT}.`);
     this.primaryKeyId = first.id;
     for (const { id, key } of keys) {
-      this.keys.set(id, webcrypto.subtle.importKey("raw", key, "AES-GCM", false, ["encrypt", "decrypt"]));
+      this.keys.set(id, Buffer.from(key));
     }
   }
 
@@ -96,13 +98,10 @@ export class KeyRing {
   /** Encrypts `plaintext` bound to `context` under the primary key. */
   async encrypt(plaintext: string, context: string): Promise<string> {
     const nonce = randomBytes(NONCE_BYTES);
-    const key = await this.keys.get(this.primaryKeyId)!;
-    const sealed = await webcrypto.subtle.encrypt(
-      { name: "AES-GCM", iv: nonce, additionalData: Buffer.from(context) },
-      key,
-      Buffer.from(plaintext, "utf8"),
-    );
-    return `${FORMAT_VERSION}.${this.primaryKeyId}.${Buffer.concat([nonce, Buffer.from(sealed)]).toString("base64url")}`;
+    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.primaryKeyId)!, nonce, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(context, "utf8"));
+    const sealed = Buffer.concat([nonce, cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]);
+    return `${FORMAT_VERSION}.${this.primaryKeyId}.${sealed.toString("base64url")}`;
   }
 
   /**
@@ -123,18 +122,22 @@ export class KeyRing {
     }
     const bytes = Buffer.from(payload, "base64url");
     try {
-      const plain = await webcrypto.subtle.decrypt(
-        { name: "AES-GCM", iv: bytes.subarray(0, NONCE_BYTES), additionalData: Buffer.from(context) },
-        await key,
-        bytes.subarray(NONCE_BYTES),
-      );
-      return Buffer.from(plain).toString("utf8");
+      if (bytes.length < NONCE_BYTES + TAG_BYTES) throw new Error("too short");
+      const decipher = createDecipheriv(ALGORITHM, key, bytes.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
+      decipher.setAAD(Buffer.from(context, "utf8"));
+      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+      return Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString("utf8");
     } catch {
       throw new ZsError(
         "INTERNAL",
         `Stored ciphertext for '${context}' failed authentication with key '${keyId}': it was altered or belongs to another record.`,
       );
     }
+  }
+
+  /** True when `stored` names a key of this ring. */
+  knows(stored: string): boolean {
+    return this.keys.has(stored.split(".", 2)[1] ?? "");
   }
 
   /** True when `stored` is encrypted under the primary key, i.e. needs no rotation. */

@@ -133,7 +133,7 @@ export {
   verifyKeySentinel,
   type EncryptionKey,
 } from "./encryption.js";
-export { KEY_FILE_NAME, keyFileRing, loadEncryptionKeys, readKeyFile, writeKeyFile } from "./key-file.js";
+export { KEY_FILE_NAME, KEY_FILE_RECHECK_MS, keyFileRing, loadEncryptionKeys, readKeyFile, writeKeyFile, type KeyRingSource } from "./key-file.js";
 export {
   LOG_LEVELS,
   VALIDATION_LEVELS,

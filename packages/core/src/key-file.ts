@@ -59,18 +59,26 @@ export async function readKeyFile(dataDir: string): Promise<string[]> {
   return text.split("\n").map((line) => line.trim()).filter(Boolean);
 }
 
+/** The current key ring; `refresh` re-reads the key file now (e.g. after meeting an unknown key id). */
+export type KeyRingSource = (options?: { refresh?: boolean }) => Promise<KeyRing>;
+
+/** How often a key file ring looks at its file: a rotation waits longer than this before and after its sweep. */
+export const KEY_FILE_RECHECK_MS = 1000;
+
 /**
- * The key ring of the key file in `dataDir` (created on first use), re-read whenever the file
- * is replaced: a key rotation run by another process (`zs-server rotate-key`) puts the new key
- * first, and every running process encrypts with it from its next write on. One `stat` per call.
+ * The key ring of the key file in `dataDir` (created on first use), re-read when the file has
+ * been replaced: a key rotation run by another process (`zs-server rotate-key`) puts the new
+ * key first, and every running process encrypts with it within `KEY_FILE_RECHECK_MS`.
  */
-export function keyFileRing(dataDir: string): () => Promise<KeyRing> {
+export function keyFileRing(dataDir: string): KeyRingSource {
   const file = path.join(dataDir, KEY_FILE_NAME);
-  let loaded: { stamp: string; ring: KeyRing } | undefined;
-  return async () => {
+  let loaded: { stamp: string; ring: KeyRing; checked: number } | undefined;
+  return async (options = {}) => {
+    if (loaded && !options.refresh && Date.now() - loaded.checked < KEY_FILE_RECHECK_MS) return loaded.ring;
     const info = await stat(file).catch(() => undefined);
     const stamp = info ? `${info.ino}:${info.size}:${info.mtimeMs}` : "absent";
-    if (loaded?.stamp !== stamp) loaded = { stamp, ring: new KeyRing(await loadEncryptionKeys(undefined, dataDir)) };
+    if (loaded?.stamp !== stamp) loaded = { stamp, ring: new KeyRing(await loadEncryptionKeys(undefined, dataDir)), checked: 0 };
+    loaded.checked = Date.now();
     return loaded.ring;
   };
 }

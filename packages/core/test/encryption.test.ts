@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, webcrypto } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
 import {
   KeyRing,
@@ -29,6 +29,18 @@ function tamper(stored: string, byteIndex: number): string {
 }
 
 describe("KeyRing", () => {
+  it("reads and writes the standard AES-256-GCM layout: WebCrypto opens what it seals, and the reverse", async () => {
+    const key = newKey("std");
+    const ring = new KeyRing([key]);
+    const cryptoKey = await webcrypto.subtle.importKey("raw", key.key, "AES-GCM", false, ["encrypt", "decrypt"]);
+    const nonce = randomBytes(12);
+    const sealed = await webcrypto.subtle.encrypt({ name: "AES-GCM", iv: nonce, additionalData: Buffer.from(SECRET_ID) }, cryptoKey, Buffer.from(PLAINTEXT));
+    expect(await ring.decrypt(`v1.std.${Buffer.concat([nonce, Buffer.from(sealed)]).toString("base64url")}`, SECRET_ID)).toBe(PLAINTEXT);
+    const bytes = Buffer.from((await ring.encrypt(PLAINTEXT, SECRET_ID)).split(".")[2]!, "base64url");
+    const opened = await webcrypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.subarray(0, 12), additionalData: Buffer.from(SECRET_ID) }, cryptoKey, bytes.subarray(12));
+    expect(Buffer.from(opened).toString("utf8")).toBe(PLAINTEXT);
+  });
+
   it("decrypts what it encrypted, for the same context", async () => {
     const ring = new KeyRing([newKey()]);
     for (const plaintext of [PLAINTEXT, "", "é€😀", "x".repeat(70_000)]) {

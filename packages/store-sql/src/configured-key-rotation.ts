@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { KeyRing, ZsError, generateEncryptionKey, loadEncryptionKeys, readKeyFile, writeKeyFile, type ZsConfig } from "@zs/core";
+import { KEY_FILE_RECHECK_MS, KeyRing, ZsError, generateEncryptionKey, loadEncryptionKeys, readKeyFile, writeKeyFile, type ZsConfig } from "@zs/core";
 import { rotateEncryptionKey, type RotationProgress } from "./key-rotation.js";
 import type { SqlDatabase } from "./sql-database.js";
 
@@ -8,7 +8,8 @@ export interface ConfiguredRotationOptions {
   onProgress?: (progress: RotationProgress) => void;
   /**
    * How long other processes get to notice a rewritten key file before and after the sweep
-   * (they re-read it on their next write; this covers writes already in flight). @default 0
+   * (they look at it every `KEY_FILE_RECHECK_MS`; any wait is at least twice that).
+   * @default 0: no other process uses the store
    */
   settleMs?: number;
 }
@@ -28,7 +29,9 @@ export async function rotateConfiguredKey(
   if (config.secretsStore.type !== "sql") {
     throw new ZsError("VALIDATION_ERROR", `Key rotation applies to the sql values store; this store is '${config.secretsStore.type}'.`);
   }
-  const { onProgress, settleMs = 0 } = options;
+  const { onProgress } = options;
+  // Never shorter than two looks at the key file: a process must have seen each rewrite.
+  const settleMs = options.settleMs ? Math.max(options.settleMs, 2 * KEY_FILE_RECHECK_MS) : 0;
   if (config.encryptionKeys) {
     const ring = new KeyRing(config.encryptionKeys);
     return { ...(await rotateEncryptionKey(database, ring, { onProgress })), keyId: ring.primaryKeyId };

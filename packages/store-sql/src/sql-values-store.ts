@@ -7,6 +7,7 @@ import {
   verifyKeySentinel,
   type SecretValues,
   type SecretValuesStore,
+  type KeyRingSource,
   type ValuesStoreCapabilities,
 } from "@zs/core";
 import type { SqlDatabase } from "./sql-database.js";
@@ -18,7 +19,7 @@ export const KEY_SENTINEL = "key_sentinel";
  * The keys of the store: a fixed ring (configured keys), or a function giving the current one
  * (the key file, re-read when a rotation rewrites it, so running servers follow it).
  */
-export type KeySource = KeyRing | (() => Promise<KeyRing>);
+export type KeySource = KeyRing | KeyRingSource;
 
 /**
  * The `sql` values store: each secret's values as one JSON object, AES-256-GCM encrypted with
@@ -31,7 +32,7 @@ export class SqlValuesStore implements SecretValuesStore {
 
   private constructor(
     private readonly database: SqlDatabase,
-    private readonly keyRing: () => Promise<KeyRing>,
+    private readonly keyRing: KeyRingSource,
   ) {}
 
   /**
@@ -58,7 +59,10 @@ export class SqlValuesStore implements SecretValuesStore {
   async getValues(secretId: string): Promise<SecretValues | undefined> {
     const row = await this.database.executor("secret_values").where({ secret_id: secretId }).first("ciphertext");
     if (!row) return undefined;
-    return JSON.parse(await (await this.keyRing()).decrypt(row.ciphertext, secretId)) as SecretValues;
+    const ring = await this.keyRing();
+    // A key this process has not loaded yet: another process rotated the key file meanwhile.
+    const current = ring.knows(row.ciphertext) ? ring : await this.keyRing({ refresh: true });
+    return JSON.parse(await current.decrypt(row.ciphertext, secretId)) as SecretValues;
   }
 
   async deleteValues(secretId: string): Promise<boolean> {
