@@ -48,7 +48,7 @@ describe("buildRunEnvironment", () => {
   });
 
   it("an --env variable settles a clash of two derived ones, as the clash's message says", () => {
-    const clashing = { components: [{ name: "a-b", configuration: { c: "v1" } }, { name: "a", configuration: { b_c: "v2" } }], secrets: [] };
+    const clashing: Omit<RunEnvironmentSources, "env"> = { components: [{ name: "a-b", configuration: { c: "v1" } }, { name: "a", configuration: { b_c: "v2" } }], secrets: [] };
     expect(buildRunEnvironment({ ...clashing, env: { A_B_C: "chosen" } })).toEqual({ A_B_C: "chosen" });
   });
 
