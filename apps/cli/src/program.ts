@@ -1,9 +1,12 @@
 import { Command, CommanderError } from "commander";
-import { EXIT, exitCodeFor, isPromptInterrupt } from "./exit-codes.js";
+import { EXIT, exitCodeFor, isChildExit, isPromptInterrupt } from "./exit-codes.js";
 import type { Io } from "./output.js";
 import { apiKeyCommand, userCommand } from "./account-commands.js";
+import { componentCommand } from "./component-commands.js";
 import { connectionCommands } from "./connection-commands.js";
+import { resolveCommand, runCommand } from "./reference-commands.js";
 import { secretCommand } from "./secret-commands.js";
+import { stackCommand } from "./stack-commands.js";
 import { statusCommand } from "./status-command.js";
 import { workspaceCommand } from "./workspace-commands.js";
 
@@ -15,8 +18,14 @@ export function buildProgram(io: Io, version: string): Command {
     .description("zs — a secrets store: named groups of key/value pairs, kept encrypted")
     .version(version, "-V, --version")
     .showHelpAfterError()
+    // `zs run … CMD --flag` passes `--flag` to CMD: options after a command's operands are its own.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (text) => io.err(text) });
   program.addCommand(secretCommand(io));
+  program.addCommand(componentCommand(io));
+  program.addCommand(stackCommand(io));
+  program.addCommand(runCommand());
+  program.addCommand(resolveCommand(io));
   program.addCommand(workspaceCommand(io));
   program.addCommand(statusCommand(io));
   for (const command of connectionCommands(io)) program.addCommand(command);
@@ -40,7 +49,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     // Commander has already printed its own usage errors (and help and version).
     if (isPromptInterrupt(error)) io.err("Cancelled.\n");
-    else if (!(error instanceof CommanderError)) io.err(`Error: ${(error as Error).message}\n`);
+    else if (!(error instanceof CommanderError) && !isChildExit(error)) io.err(`Error: ${(error as Error).message}\n`);
     return exitCodeFor(error);
   }
 }

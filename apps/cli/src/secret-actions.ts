@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { Lookup, Scope, SecretQuery } from "@zs/core";
 import { withClient, type CommonOptions } from "./client-session.js";
@@ -6,6 +5,7 @@ import { formatEnv } from "./env-format.js";
 import type { ExportFormat, ReadFormat } from "./formats.js";
 import { askForValues, confirmDeletion } from "./interactive.js";
 import { renderSecret, renderSecretList, secretTable, serialize, type Io } from "./output.js";
+import { writePrivateFile } from "./private-file.js";
 import { collectValues, splitOperands } from "./secret-input.js";
 import { UsageError } from "./usage-error.js";
 
@@ -78,6 +78,6 @@ export async function exportSecret(io: Io, nameOrId: string, options: CommonOpti
   const found = await withClient(options, (client) => client.getSecret(nameOrId));
   const file = options.filename ?? `${found.name}.${options.format}`;
   const text = options.format === "env" ? formatEnv(found.values) : serialize(found.values, options.format);
-  await writeFile(file, text, { mode: 0o600 });
+  await writePrivateFile(file, text);
   io.out(`Secret '${found.name}' exported to ${file}.\n`);
 }

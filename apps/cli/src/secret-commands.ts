@@ -1,11 +1,10 @@
 import { Command, Option } from "commander";
+import { collect, outputOption, workspaceOption } from "./common-options.js";
 import { EXPORT_FORMATS, READ_FORMATS } from "./formats.js";
 import type { Io } from "./output.js";
 import { UsageError } from "./usage-error.js";
 
 const SCOPES = ["workspace", "user"];
-const workspaceOption = () => new Option("--workspace <name>", "act in this workspace instead of the active one");
-const outputOption = (formats: readonly string[]) => new Option("-o, --output <format>", "output format").choices(formats).default("table");
 // Not `.choices()`: commander would quote the refused value, which may be a secret meant for a
 // key named like the option (`--scope=…`).
 const scopeOption = (flags: string, description: string) =>
@@ -17,7 +16,6 @@ const positiveInteger = (name: string) => (text: string) => {
   if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, not '${text}'.`);
   return Number(text);
 };
-const collect = (value: string, previous: string[]) => [...previous, value];
 // The work is loaded only when a command runs, so parsing and `--help` stay light.
 const actions = () => import("./secret-actions.js");
 

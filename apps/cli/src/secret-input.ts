@@ -1,20 +1,25 @@
 import type { Command } from "commander";
 import type { SecretValues } from "@zs/core";
 import { UsageError } from "./usage-error.js";
-import { valuesFromArguments, valuesFromData } from "./values-input.js";
+import { pairForm, valuesFromArguments, valuesFromData, type PairKind } from "./values-input.js";
 
-/** The operands of `create`/`update` and their `--KEY=VALUE` pairs, told apart. */
-export function splitOperands(command: Command): { nameOrId: string; pairs: string[] } {
+/**
+ * The operands of `secret create|update` (or `component register|update`) and their
+ * `--KEY=VALUE` (`--ATTR=VALUE`) pairs, told apart.
+ */
+export function splitOperands(command: Command, kind: PairKind = "key"): { nameOrId: string; pairs: string[] } {
   const pairs = command.args.filter((arg) => arg.startsWith("--"));
   const operands = command.args.filter((arg) => !arg.startsWith("--"));
-  if (operands.length === 0) throw new UsageError(`Missing the secret's name: zs secret ${command.name()} NAME [--KEY=VALUE ...].`);
+  const form = pairForm(kind);
+  const noun = command.parent?.name() ?? "secret";
+  if (operands.length === 0) throw new UsageError(`Missing the ${noun}'s name: zs ${noun} ${command.name()} NAME [${form} ...].`);
   if (operands.length > 1) {
     // A stray operand is often a value (`--password hunter2`, `password=hunter2`): never echo it.
     const keyWithoutValue = pairs.find((arg) => !arg.includes("="));
-    if (keyWithoutValue) throw new UsageError(`Unexpected argument '${keyWithoutValue.slice(0, 60)}': give values as --KEY=VALUE.`);
+    if (keyWithoutValue) throw new UsageError(`Unexpected argument '${keyWithoutValue.slice(0, 60)}': give values as ${form}.`);
     const stray = operands[1]!;
     const shown = stray.includes("=") ? ` '${stray.split("=")[0]!.slice(0, 60)}=…'` : "";
-    throw new UsageError(`Unexpected ${shown ? `argument${shown}` : "extra argument"}: one NAME, then values as --KEY=VALUE.`);
+    throw new UsageError(`Unexpected ${shown ? `argument${shown}` : "extra argument"}: one NAME, then values as ${form}.`);
   }
   return { nameOrId: operands[0]!, pairs };
 }

@@ -6,9 +6,16 @@ import { ZsError, type SecretValues } from "@zs/core";
 import { looksLikeDotenv, parseEnv } from "./env-format.js";
 import { UsageError } from "./usage-error.js";
 
-/** Reads `@path` (`~` expanded); a missing or unreadable file is an error naming the path. */
-async function readValueFile(reference: string): Promise<string> {
-  const given = reference.slice(1);
+/** What `--NAME=VALUE` pairs set: a secret's keys, or a component's attributes. */
+export type PairKind = "key" | "attribute";
+
+/** How a pair is written in messages: `--KEY=VALUE` or `--ATTR=VALUE`. */
+export function pairForm(kind: PairKind): string {
+  return kind === "key" ? "--KEY=VALUE" : "--ATTR=VALUE";
+}
+
+/** Reads a text file (`~` expanded); a missing or unreadable file is an error naming the path. */
+export async function readTextFile(given: string): Promise<string> {
   const file = given === "~" || given.startsWith("~/") ? path.join(os.homedir(), given.slice(1)) : given;
   try {
     return await readFile(file, "utf8");
@@ -16,6 +23,11 @@ async function readValueFile(reference: string): Promise<string> {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "cannot be read";
     throw new ZsError("VALIDATION_ERROR", `Cannot read '${given}': ${reason}.`);
   }
+}
+
+/** Reads `@path`: the file's contents. */
+function readValueFile(reference: string): Promise<string> {
+  return readTextFile(reference.slice(1));
 }
 
 /** A value as given: `@file` is the file's contents, `@@x` the literal `@x`, anything else itself. */
@@ -26,19 +38,20 @@ export async function resolveValue(value: string): Promise<string> {
 }
 
 /**
- * `--KEY=VALUE` arguments → values. The value is everything after the first `=`, byte for
- * byte; keys are checked by core (`VALIDATION_ERROR`), the form here (`UsageError`).
+ * `--KEY=VALUE` (or `--ATTR=VALUE`) arguments → values. The value is everything after the
+ * first `=`, byte for byte; names are checked by core (`VALIDATION_ERROR`), the form here
+ * (`UsageError`).
  */
-export async function valuesFromArguments(args: readonly string[]): Promise<SecretValues> {
+export async function valuesFromArguments(args: readonly string[], kind: PairKind = "key"): Promise<SecretValues> {
   const entries = new Map<string, string>();
   for (const arg of args) {
     const equals = arg.indexOf("=");
     if (!arg.startsWith("--") || equals < 0) {
       // Only the part before any `=` is shown: the rest may be a secret value.
-      throw new UsageError(`Unexpected argument '${arg.split("=")[0]!.slice(0, 60)}': give values as --KEY=VALUE.`);
+      throw new UsageError(`Unexpected argument '${arg.split("=")[0]!.slice(0, 60)}': give values as ${pairForm(kind)}.`);
     }
     const key = arg.slice(2, equals);
-    if (entries.has(key)) throw new UsageError(`Key '${key}' is given twice.`);
+    if (entries.has(key)) throw new UsageError(`${kind === "key" ? "Key" : "Attribute"} '${key}' is given twice.`);
     entries.set(key, await resolveValue(arg.slice(equals + 1)));
   }
   // fromEntries keeps every key as data, `__proto__` included, for core to judge.

@@ -161,6 +161,10 @@ describe("modules a local command loads with the default sql store", () => {
     ["secret get", ["secret", "get", "existing"], "admin"],
     ["secret list", ["secret", "list"], "existing"],
     ["status", ["status"], "local"],
+    ["component list", ["component", "list"], "No components found."],
+    ["stack list", ["stack", "list"], "No stacks found."],
+    ["resolve", ["resolve", "-"], ""],
+    ["run", ["run", "--env", "X=ran", "--", process.execPath, "-e", "process.stdout.write(process.env.X)"], "ran"],
   ])("`zs %s` loads no cloud SDK, express or server code, neither as files nor bundled into a chunk", async (_label, args, expected) => {
     const run = await recorded(...args);
     expect(run).toMatchObject({ code: 0, stderr: "" });

@@ -48,11 +48,14 @@ export function environmentVariableName(...parts: string[]): string {
 /**
  * The variables `zs run` adds: `<COMPONENT>_<ATTRIBUTE>` for each component attribute, `<KEY>`
  * for each key of each secret, then the `--env` ones, which override. Two derived variables of
- * the same name (`a-b`/`a_b`) are a `VALIDATION_ERROR` naming both, never a silent choice.
+ * the same name (`a-b`/`a_b`) are a `VALIDATION_ERROR` naming both, never a silent choice,
+ * unless an `--env` variable of that name settles it.
  */
 export function buildRunEnvironment(sources: RunEnvironmentSources): Record<string, string> {
   const environment = new Map<string, { value: string; from: string }>();
   const add = (variable: string, value: string, from: string) => {
+    // An --env variable of that name replaces whatever is derived: no clash to report.
+    if (Object.hasOwn(sources.env, variable)) return;
     const earlier = environment.get(variable);
     if (earlier) {
       throw new ZsError(

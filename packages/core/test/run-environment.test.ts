@@ -47,6 +47,11 @@ describe("buildRunEnvironment", () => {
     expect(error.message).toBe("component 'a-b' attribute 'c' and component 'a' attribute 'b_c' would both set A_B_C; leave one out, or set A_B_C with --env.");
   });
 
+  it("an --env variable settles a clash of two derived ones, as the clash's message says", () => {
+    const clashing: Omit<RunEnvironmentSources, "env"> = { components: [{ name: "a-b", configuration: { c: "v1" } }, { name: "a", configuration: { b_c: "v2" } }], secrets: [] };
+    expect(buildRunEnvironment({ ...clashing, env: { A_B_C: "chosen" } })).toEqual({ A_B_C: "chosen" });
+  });
+
   it("nothing in, nothing out", () => {
     expect(buildRunEnvironment({ components: [], secrets: [], env: {} })).toEqual({});
   });

@@ -158,6 +158,12 @@ export const remoteHarness: ZsHarnessFactory = {
 export const HARNESS_FACTORIES: readonly ZsHarnessFactory[] = [localHarness, remoteHarness];
 
 /**
+ * The modes the component, stack, reference and `zs run` tests run in. Remote joins when the
+ * server routes land: then this becomes `HARNESS_FACTORIES`.
+ */
+export const COMPONENT_HARNESSES: readonly ZsHarnessFactory[] = [localHarness];
+
+/**
  * A harness for the enclosing `describe`: created in `beforeAll`, removed in `afterAll`, with
  * helpers that assert on the outcome.
  */
@@ -262,6 +268,30 @@ export interface WireSecret {
   created: string;
   updated: string;
   values: Record<string, string>;
+}
+
+/** A component as `component describe -o json` prints it: the HTTP API's shape. */
+export interface WireComponent {
+  id: string;
+  name: string;
+  type: string;
+  flavor: string;
+  workspace: string;
+  user: string | null;
+  configuration: Record<string, string>;
+  created: string;
+  updated: string;
+}
+
+/** A stack as `stack describe -o json` prints it. */
+export interface WireStack {
+  id: string;
+  name: string;
+  workspace: string;
+  user: string | null;
+  components: string[];
+  created: string;
+  updated: string;
 }
 
 /** A list page as `list -o json` prints it. */

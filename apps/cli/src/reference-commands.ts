@@ -1,0 +1,32 @@
+import { Command } from "commander";
+import { collect, levelOption, workspaceOption } from "./common-options.js";
+import type { Io } from "./output.js";
+
+// The work is loaded only when a command runs, so parsing and `--help` stay light.
+const actions = () => import("./reference-actions.js");
+
+/** `zs run [--stack S] [--component C]... [--secret N]... [--env VAR=TEMPLATE]... -- CMD [ARGS...]`. */
+export function runCommand(): Command {
+  return new Command("run")
+    .description("run a command with resolved references in its environment: <COMPONENT>_<ATTRIBUTE>, each secret's <KEY>, --env VAR=TEMPLATE")
+    .usage("[options] -- CMD [ARGS...]")
+    .argument("[command...]", "the command to run and its arguments (after --)")
+    .option("--stack <name>", "every attribute of every component of this stack")
+    .option("--component <name>", "every attribute of this component (repeatable)", collect, [])
+    .option("--secret <name>", "every key of this secret (repeatable)", collect, [])
+    .option("--env <VAR=TEMPLATE>", "a variable whose value is TEMPLATE with its references resolved (repeatable)", collect, [])
+    .addOption(levelOption())
+    .addOption(workspaceOption())
+    .passThroughOptions()
+    .action(async (commandLine: string[], options) => (await actions()).runWithReferences(commandLine, options));
+}
+
+/** `zs resolve FILE [-o FILE]`. */
+export function resolveCommand(io: Io): Command {
+  return new Command("resolve")
+    .description("print FILE (any text: YAML, JSON, .env, …; - for stdin) with every {{secret.key}} resolved")
+    .argument("<file>", "the file to resolve, or - for stdin")
+    .option("-o, --output <file>", "write it to this file (0600) instead of stdout")
+    .addOption(workspaceOption())
+    .action(async (file: string, options) => (await actions()).resolveFile(io, file, options));
+}
