@@ -4,7 +4,7 @@ import { isValidKey, nameSchema } from "./names.js";
 import { withoutProtoKey } from "./secret-schema.js";
 
 const LABEL_PATTERN = /^[A-Za-z0-9_.-]+$/;
-const LABEL_RULE = `must be 1-${LIMITS.maxNameLength} characters of A-Z a-z 0-9 _ - .`;
+const LABEL_RULE = `must be 1-${LIMITS.maxNameLength} characters of A-Z a-z 0-9 . _ -`;
 const ATTRIBUTE_RULE = `must be 1-${LIMITS.maxNameLength} characters, start with a letter or '_', then letters, digits, '_', '-' or '.' (and not __proto__)`;
 
 /**
