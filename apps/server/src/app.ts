@@ -6,7 +6,10 @@ import { requestLog, securityHeaders } from "./http-middleware.js";
 import { mountRoute, type AuthenticatedLocals, type RouteDefinition } from "./route.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
+import { componentRoutes } from "./routes/component-routes.js";
+import { referenceRoutes } from "./routes/reference-routes.js";
 import { secretRoutes } from "./routes/secret-routes.js";
+import { stackRoutes } from "./routes/stack-routes.js";
 import { systemRoutes } from "./routes/system-routes.js";
 import type { ServerServices } from "./server-services.js";
 
@@ -20,6 +23,9 @@ export function serverRoutes(services: ServerServices): RouteDefinition[] {
     ...authRoutes(services),
     ...accountRoutes(services),
     ...secretRoutes(services),
+    ...componentRoutes(services),
+    ...stackRoutes(services),
+    ...referenceRoutes(services),
   ];
   return routes;
 }

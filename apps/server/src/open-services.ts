@@ -13,9 +13,11 @@ export interface OpenedServices extends ServerServices {
 
 /** Opens the database (migrating it), the values store and the services on top. */
 export async function openServices(config: ZsConfig, logger: Logger, options: { version: string; loginLimits?: LoginThrottleLimits }): Promise<OpenedServices> {
-  const { database, values, service: secrets } = await openConfiguredStore(config, logger.child({ component: "values-store" }));
+  const { database, values, service: secrets, components } = await openConfiguredStore(config, logger.child({ component: "values-store" }));
   return {
     secrets,
+    components,
+    secretValidationLevel: config.secretValidationLevel,
     auth: new AuthService(new KnexCredentialRepository(database), secrets),
     loginThrottle: new LoginThrottle(options.loginLimits),
     version: options.version,

@@ -1,10 +1,14 @@
-import type { SecretsService } from "@zs/core";
+import type { ComponentsService, SecretsService, ValidationLevel } from "@zs/core";
 import type { AuthService } from "./auth/auth-service.js";
 import type { LoginThrottle } from "./auth/login-throttle.js";
 
 /** What the routes work with. */
 export interface ServerServices {
   secrets: SecretsService;
+  /** Components, stacks and references, over `secrets`. */
+  components: ComponentsService;
+  /** `ZS_SECRET_VALIDATION_LEVEL`: the level a stack validation without `level` uses. */
+  secretValidationLevel: ValidationLevel;
   auth: AuthService;
   loginThrottle: LoginThrottle;
   /** Throws when the database or the values store cannot be reached. */

@@ -84,6 +84,28 @@ const CASES: Case[] = [
   { label: "size 1001", method: "GET", path: "/api/v1/secrets?size=1001", status: 400, code: "INVALID_FILTER", mentions: "1000" },
   { label: "a fractional size", method: "GET", path: "/api/v1/secrets?size=1.5", status: 400, code: "INVALID_FILTER" },
   { label: "a repeated parameter", method: "GET", path: "/api/v1/secrets?name=a&name=b", status: 400, code: "INVALID_FILTER" },
+  // Components, stacks, references
+  { label: "a component configuration that is an array", method: "POST", path: "/api/v1/components", body: { name: "c1", type: "t", flavor: "f", configuration: ["x"] }, status: 400, code: "VALIDATION_ERROR", mentions: "configuration" },
+  { label: "a component attribute a number", method: "POST", path: "/api/v1/components", body: { name: "c1", type: "t", flavor: "f", configuration: { k: 1 } }, status: 400, code: "VALIDATION_ERROR", mentions: "configuration.k" },
+  { label: "a component attribute null on create", method: "POST", path: "/api/v1/components", body: { name: "c1", type: "t", flavor: "f", configuration: { k: null } }, status: 400, code: "VALIDATION_ERROR", mentions: "configuration.k" },
+  { label: "a component attribute __proto__", method: "POST", path: "/api/v1/components", rawBody: '{"name":"c1","type":"t","flavor":"f","configuration":{"__proto__":"v"}}', headers: json, status: 400, code: "VALIDATION_ERROR" },
+  { label: "a component without a type", method: "POST", path: "/api/v1/components", body: { name: "c1", flavor: "f" }, status: 400, code: "VALIDATION_ERROR", mentions: "type" },
+  { label: "a component with an unknown field", method: "POST", path: "/api/v1/components", body: { name: "c1", type: "t", flavor: "f", secret: "x" }, status: 400, code: "VALIDATION_ERROR", mentions: "'secret'" },
+  { label: "a component named by a reference", method: "POST", path: "/api/v1/components", body: { name: "{{target.k}}", type: "t", flavor: "f" }, status: 400, code: "VALIDATION_ERROR", mentions: "name" },
+  { label: "a malformed reference in an attribute", method: "POST", path: "/api/v1/components", body: { name: "c1", type: "t", flavor: "f", configuration: { k: "{{target . k}}" } }, status: 400, code: "INVALID_REFERENCE", mentions: "'k'" },
+  { label: "PATCH a component with an unknown field", method: "PATCH", path: "/api/v1/components/target-component", body: { name: "renamed" }, status: 400, code: "VALIDATION_ERROR", mentions: "'name'" },
+  { label: "PATCH a component attribute of a wrong type", method: "PATCH", path: "/api/v1/components/target-component", body: { configuration: { k: false } }, status: 400, code: "VALIDATION_ERROR", mentions: "configuration.k" },
+  { label: "a component path that is a reference", method: "GET", path: `/api/v1/components/${encodeURIComponent("{{target.k}}")}`, status: 400, code: "VALIDATION_ERROR", mentions: "component name" },
+  { label: "an unknown component list parameter", method: "GET", path: "/api/v1/components?type=t", status: 400, code: "VALIDATION_ERROR", mentions: "'type'" },
+  { label: "a repeated workspace parameter", method: "GET", path: "/api/v1/stacks?workspace=a&workspace=b", status: 400, code: "VALIDATION_ERROR", mentions: "workspace" },
+  { label: "stack components a string", method: "POST", path: "/api/v1/stacks", body: { name: "s1", components: "target-component" }, status: 400, code: "VALIDATION_ERROR", mentions: "components" },
+  { label: "a stack component name with a dot", method: "POST", path: "/api/v1/stacks", body: { name: "s1", components: ["a.b"] }, status: 400, code: "VALIDATION_ERROR", mentions: "components.0" },
+  { label: "a lower-case validation level", method: "GET", path: "/api/v1/stacks/target-stack/validation?level=none", status: 400, code: "VALIDATION_ERROR", mentions: "NONE, SECRET_EXISTS, SECRET_AND_KEY_EXISTS" },
+  { label: "resolve references a string", method: "POST", path: "/api/v1/references/resolve", body: { references: "{{target.k}}" }, status: 400, code: "VALIDATION_ERROR", mentions: "references" },
+  { label: "resolve references holding a number", method: "POST", path: "/api/v1/references/resolve", body: { references: ["{{target.k}}", 7] }, status: 400, code: "VALIDATION_ERROR", mentions: "references.1" },
+  { label: "resolve an empty references list", method: "POST", path: "/api/v1/references/resolve", body: { references: [] }, status: 400, code: "VALIDATION_ERROR", mentions: "references" },
+  { label: "resolve with an unknown field", method: "POST", path: "/api/v1/references/resolve", body: { stack: "target-stack", level: "NONE" }, status: 400, code: "VALIDATION_ERROR", mentions: "'level'" },
+  { label: "resolve a stack named by a number", method: "POST", path: "/api/v1/references/resolve", body: { stack: 7 }, status: 400, code: "VALIDATION_ERROR", mentions: "stack" },
   // Lookups and paths
   { label: "a lookup scope not allowed", method: "GET", path: "/api/v1/secrets/target?scope=team", status: 400, code: "VALIDATION_ERROR", mentions: "scope" },
   { label: "an unknown lookup parameter", method: "GET", path: "/api/v1/secrets/target?version=1", status: 400, code: "VALIDATION_ERROR", mentions: "version" },
@@ -99,11 +121,17 @@ describe("malformed requests", () => {
   let admin: string;
   let snapshot: string;
 
+  /** Every secret, component and stack, as listed. */
+  const everything = async () =>
+    (await Promise.all(["/api/v1/secrets?workspace=*&size=1000", "/api/v1/components", "/api/v1/stacks"].map(async (path) => (await server.call("GET", path, { token: admin })).text))).join("\n");
+
   beforeAll(async () => {
     server = await TestServer.start();
     admin = await server.login("admin", ADMIN_PASSWORD);
     await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "target", values: { k: "target-value-1" } } });
-    snapshot = (await server.call("GET", "/api/v1/secrets?workspace=*&size=1000", { token: admin })).text;
+    await server.call("POST", "/api/v1/components", { token: admin, body: { name: "target-component", type: "t", flavor: "f", configuration: { k: "{{target.k}}" } } });
+    await server.call("POST", "/api/v1/stacks", { token: admin, body: { name: "target-stack", components: ["target-component"] } });
+    snapshot = await everything();
   });
   afterAll(async () => {
     expect(server.leakedIntoLogs()).toEqual([]);
@@ -125,7 +153,7 @@ describe("malformed requests", () => {
   });
 
   it("nothing changed and the server still answers", async () => {
-    expect((await server.call("GET", "/api/v1/secrets?workspace=*&size=1000", { token: admin })).text).toBe(snapshot);
+    expect(await everything()).toBe(snapshot);
     expect((await server.call("GET", "/api/v1/secrets/target", { token: admin })).json.values).toEqual({ k: "target-value-1" });
     expect((await server.call("GET", "/health")).status).toBe(200);
     expect(server.logs).not.toMatch(/"status":5\d\d/);

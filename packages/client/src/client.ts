@@ -432,14 +432,8 @@ export class Client {
   /** The components API of the session, with the validation level this client defaults to. */
   private async openComponents(): Promise<{ api: ComponentsApi; caller: Caller; defaultLevel: string }> {
     const { session, caller } = await this.open();
-    // The one place remote mode says no, until the server has the routes.
-    if (!session.components) {
-      throw new ZsError(
-        "VALIDATION_ERROR",
-        "Components, stacks and references are not yet available against a zs server; disconnect (zs disconnect) to use them in local mode.",
-      );
-    }
-    // Local mode has read (and checked) ZS_SECRET_VALIDATION_LEVEL with the rest of its settings.
+    // Local mode has read (and checked) ZS_SECRET_VALIDATION_LEVEL with the rest of its settings;
+    // remote mode sends this environment's level too, so validateStack and runEnvironment agree.
     const defaultLevel = session.mode === "local" ? session.local.config.secretValidationLevel : this.env.ZS_SECRET_VALIDATION_LEVEL || "SECRET_AND_KEY_EXISTS";
     return { api: session.components, caller, defaultLevel };
   }

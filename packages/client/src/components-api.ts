@@ -2,7 +2,7 @@ import type { ComponentsService } from "@zs/core";
 
 /**
  * What a `Client` asks of components, stacks and references: `ComponentsService` itself in
- * local mode; over HTTP in remote mode once the server has the routes.
+ * local mode, `RemoteComponentsApi` (the server's routes) in remote mode.
  */
 export type ComponentsApi = Pick<
   ComponentsService,

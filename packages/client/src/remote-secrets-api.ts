@@ -1,4 +1,5 @@
 import {
+  findSecret,
   lookupSchema,
   parseInput,
   secretCreateSchema,
@@ -22,6 +23,7 @@ import {
   type WorkspaceCreate,
 } from "@zs/core";
 import type { QueryParameters, RemoteHttp } from "./remote-http.js";
+import { RemoteSecretReader } from "./remote-secret-reader.js";
 import type { SecretsApi } from "./secrets-api.js";
 
 interface WirePage {
@@ -51,7 +53,11 @@ function fromWireUser(user: WireUser): User {
  * before any request; the server validates again.
  */
 export class RemoteSecretsApi implements SecretsApi {
-  constructor(private readonly http: RemoteHttp) {}
+  private readonly reader: RemoteSecretReader;
+
+  constructor(private readonly http: RemoteHttp) {
+    this.reader = new RemoteSecretReader(http);
+  }
 
   async createSecret(caller: Caller, input: SecretCreate): Promise<Secret> {
     const secret = parseInput(secretCreateSchema, input, "secret");
@@ -64,10 +70,12 @@ export class RemoteSecretsApi implements SecretsApi {
     return answer.body as Secret;
   }
 
-  /** The server has no metadata-only lookup: the secret is read and its values dropped. */
+  /**
+   * The lookup of `getSecret` (core's own `findSecret`) over the list route, which answers
+   * metadata only: no value is read, so references can be validated before any is.
+   */
   async findSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<SecretMetadata> {
-    const { values: _values, ...metadata } = await this.getSecret(caller, nameOrId, lookup);
-    return metadata;
+    return findSecret(this.reader, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
   }
 
   async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<SecretMetadata>> {

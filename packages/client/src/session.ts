@@ -1,6 +1,7 @@
 import { ZsError, type User } from "@zs/core";
 import { openLocalStore, type LocalStore } from "./local-store.js";
 import { RemoteHttp } from "./remote-http.js";
+import { RemoteComponentsApi } from "./remote-components-api.js";
 import { RemoteSecretsApi } from "./remote-secrets-api.js";
 import type { ComponentsApi } from "./components-api.js";
 import type { SecretsApi } from "./secrets-api.js";
@@ -11,16 +12,13 @@ export interface StoreInfo {
   capabilities: Record<string, unknown>;
 }
 
-/**
- * Where a client's calls go, once opened: the embedded store or a server. `components` is
- * `undefined` where they cannot go yet: a server without the component routes.
- */
+/** Where a client's calls go, once opened: the embedded store or a server. */
 export type Session =
   | { mode: "local"; api: SecretsApi; components: ComponentsApi; user: User; local: LocalStore; store(): Promise<StoreInfo>; close(): Promise<void> }
   | {
       mode: "remote";
       api: RemoteSecretsApi;
-      components: ComponentsApi | undefined;
+      components: ComponentsApi;
       user: User;
       http: RemoteHttp;
       store(): Promise<StoreInfo>;
@@ -55,11 +53,11 @@ export async function currentUser(http: RemoteHttp): Promise<User> {
 export async function openRemoteSession(connection: Connection): Promise<Session> {
   const http = new RemoteHttp(connection.url, connection.token);
   const user = await currentUser(http);
+  const api = new RemoteSecretsApi(http);
   return {
     mode: "remote",
-    api: new RemoteSecretsApi(http),
-    // The server's component, stack and reference routes are not there yet.
-    components: undefined,
+    api,
+    components: new RemoteComponentsApi(http, api),
     user,
     http,
     store: async () => ((await http.request("GET", "/api/v1/server-info")).body as { store: StoreInfo }).store,

@@ -116,23 +116,6 @@ describe("connect and disconnect", () => {
   });
 });
 
-describe("components, stacks and references against a server", () => {
-  it("say clearly that they are not available there yet", async () => {
-    const client = clientIn("components-remote");
-    try {
-      await client.connect(server.url, { username: "admin", password: ADMIN_PASSWORD });
-      for (const attempt of [client.listComponents(), client.registerStack("s", ["c"]), client.validateStack("s"), client.resolve("{{a.b}}")]) {
-        expect(await outcome(attempt)).toEqual({
-          code: "VALIDATION_ERROR",
-          message: "Components, stacks and references are not yet available against a zs server; disconnect (zs disconnect) to use them in local mode.",
-        });
-      }
-    } finally {
-      await client.close();
-    }
-  });
-});
-
 describe("local and remote clients behave identically", () => {
   let local: Client;
   let remote: Client;
@@ -210,5 +193,154 @@ describe("local and remote clients behave identically", () => {
     const fresh = clientIn("parity-remote");
     expect(await fresh.activeWorkspace()).toBe("parity");
     await fresh.close();
+  });
+});
+
+describe("components, stacks and references: local and remote clients behave identically", () => {
+  let local: Client;
+  let remote: Client;
+  const resolvedValues = ["ref-ml-user", "ref-ml-password", "ref-aws-key", "ref-copy-user"];
+
+  /** How many times the server has read a secret's values (`GET /api/v1/secrets/{name_or_id}`) so far. */
+  const valueReads = () => server.logs.split("\n").filter((line) => line.includes('"method":"GET"') && line.includes('"route":"/api/v1/secrets/:nameOrId"')).length;
+
+  beforeAll(async () => {
+    local = clientIn("refs-local");
+    remote = clientIn("refs-remote");
+    await remote.connect(server.url, { username: "admin", password: ADMIN_PASSWORD });
+    for (const value of resolvedValues) server.sensitive.add(value);
+    for (const client of [local, remote]) {
+      // A workspace of their own, made active: every remote call must name it.
+      await client.createWorkspace("refs");
+      await client.setActiveWorkspace("refs");
+      await client.createSecret("ml", { user: "ref-ml-user", password: "ref-ml-password" });
+      await client.createSecret("aws", { key: "ref-aws-key" });
+      await client.createSecret("ml-copy", { user: "ref-copy-user" });
+      await client.registerComponent("tracker", { type: "experiment-tracker", flavor: "mlflow", configuration: { uri: "https://{{ml.user}}:{{ml.password}}@ml", user: "{{ml.user}}" } });
+      await client.registerComponent("store", { type: "artifact-store", flavor: "s3", configuration: { key: "{{aws.key}}", path: "s3://b \\{{x}}" } });
+      await client.registerComponent("needs", { type: "t", flavor: "f", configuration: { token: "{{ml.token}}", other: "{{ghost.k}}" } });
+      await client.registerComponent("needs-key", { type: "t", flavor: "f", configuration: { token: "{{ml.token}}" } });
+      await client.registerStack("prod", ["tracker", "store"]);
+      await client.registerStack("needy", ["needs"]);
+      await client.registerStack("keyless", ["needs-key"]);
+    }
+  });
+  afterAll(async () => {
+    await local.close();
+    await remote.close();
+  });
+
+  const scenarios: [string, (client: Client) => Promise<unknown>][] = [
+    ["register an existing component", (c) => c.registerComponent("tracker", { type: "t", flavor: "f" })],
+    ["register a component named by a reference", (c) => c.registerComponent("{{ml.user}}", { type: "t", flavor: "f" })],
+    ["register a malformed reference", (c) => c.registerComponent("broken", { type: "t", flavor: "f", configuration: { url: "{{ml . user}}" } })],
+    ["register an invalid attribute name", (c) => c.registerComponent("broken", { type: "t", flavor: "f", configuration: { "1st": "v" } })],
+    ["register an invalid type", (c) => c.registerComponent("broken", { type: "a b", flavor: "f" })],
+    ["register in a missing workspace", (c) => c.registerComponent("broken", { type: "t", flavor: "f", workspace: "nowhere" })],
+    ["get a missing component", (c) => c.getComponent("ghost")],
+    ["get a component in another workspace", (c) => c.getComponent("tracker", { workspace: "default" })],
+    ["get an empty component name", (c) => c.getComponent("")],
+    ["get an invalid component name", (c) => c.getComponent("a/b")],
+    ["get with a bad lookup", (c) => c.getComponent("tracker", { workspace: "a b" })],
+    ["update with nothing", (c) => c.updateComponent("tracker", {})],
+    ["update a missing component", (c) => c.updateComponent("ghost", { type: "t" })],
+    ["update with a malformed reference", (c) => c.updateComponent("tracker", { configuration: { x: "{{nodot}}" } })],
+    ["delete a component a stack holds", (c) => c.deleteComponent("tracker")],
+    ["delete a missing component", (c) => c.deleteComponent("ghost")],
+    ["register an existing stack", (c) => c.registerStack("prod", ["store"])],
+    ["register a stack of unknown components", (c) => c.registerStack("s", ["tracker", "ghost", "phantom"])],
+    ["register an empty stack", (c) => c.registerStack("s", [])],
+    ["register a stack listing one twice", (c) => c.registerStack("s", ["store", "store"])],
+    ["get a missing stack", (c) => c.getStack("ghost")],
+    ["delete a missing stack", (c) => c.deleteStack("ghost")],
+    ["validate a missing stack", (c) => c.validateStack("ghost")],
+    ["validate at an invalid level", (c) => c.validateStack("prod", "LOOSE")],
+    ["resolve a missing key", (c) => c.resolve("{{ml.token}}")],
+    ["resolve a missing secret", (c) => c.resolve("x={{ghost.k}}")],
+    ["resolve a malformed reference", (c) => c.resolve("{{ml . user}}")],
+    ["resolve something not a string", (c) => c.resolve(42 as never)],
+    ["resolve a missing component", (c) => c.getComponent("ghost", { resolve: true })],
+    ["resolve a component with missing references", (c) => c.getComponent("needs", { resolve: true })],
+    ["run with missing secrets and keys", (c) => c.runEnvironment({ stack: "needy" })],
+    ["run with only keys missing", (c) => c.runEnvironment({ components: ["needs-key"] }, "SECRET_AND_KEY_EXISTS")],
+    ["run past validation at SECRET_EXISTS to a missing key", (c) => c.runEnvironment({ stack: "keyless" }, "SECRET_EXISTS")],
+    ["run with a missing stack", (c) => c.runEnvironment({ stack: "ghost" })],
+    ["run with a missing component", (c) => c.runEnvironment({ stack: "prod", components: ["ghost"] })],
+    ["run with a missing --secret", (c) => c.runEnvironment({ secrets: ["ghost"] }, "NONE")],
+    ["run with a malformed --env template", (c) => c.runEnvironment({ env: { URL: "{{ml . user}}" } })],
+    ["run with an invalid variable name", (c) => c.runEnvironment({ env: { "1X": "v" } })],
+    ["run with two sources of one variable", (c) => c.runEnvironment({ secrets: ["ml", "ml-copy"] }, "NONE")],
+    ["run at an invalid level", (c) => c.runEnvironment({ stack: "prod" }, "ALL")],
+    ["run with an unknown field", (c) => c.runEnvironment({ stack: "prod", command: "ls" } as never)],
+  ];
+
+  it.each(scenarios)("%s: same code and message", async (_label, scenario) => {
+    const [here, there] = [await outcome(scenario(local)), await outcome(scenario(remote))];
+    expect(there).toEqual(here);
+    expect(here).not.toBe("ok");
+  });
+
+  const strip = ({ id: _id, created: _c, updated: _u, user: _user, ...rest }: Record<string, unknown>) => rest;
+  const same = async <T>(operation: (client: Client) => Promise<T>, view: (result: T) => unknown = (result) => result) => {
+    const here = view(await operation(local));
+    expect(view(await operation(remote))).toEqual(here);
+    return here;
+  };
+
+  it("components: register, get, list, update and delete give the same results, references verbatim", async () => {
+    await same((c) => c.registerComponent("scratch", { type: "t", flavor: "f", configuration: { a: "{{ml.user}}", b: "2" } }), strip);
+    await same((c) => c.getComponent("scratch"), strip);
+    await same((c) => c.updateComponent("scratch", { flavor: "g", configuration: { a: null, c: "{{aws.key}}" } }), strip);
+    const listed = await same((c) => c.listComponents(), (components) => components.map(strip));
+    expect(listed).toContainEqual(expect.objectContaining({ name: "tracker", configuration: { uri: "https://{{ml.user}}:{{ml.password}}@ml", user: "{{ml.user}}" } }));
+    await same((c) => c.deleteComponent("scratch"));
+    await same((c) => c.listComponents({ workspace: "default" }), (components) => components.map(strip));
+  });
+
+  it("stacks: register, get, list and delete give the same results", async () => {
+    await same((c) => c.registerStack("scratch-stack", ["store", "tracker"]), strip);
+    await same((c) => c.getStack("scratch-stack"), strip);
+    await same((c) => c.listStacks(), (stacks) => stacks.map(strip));
+    await same((c) => c.deleteStack("scratch-stack"));
+  });
+
+  it("validation gives the same result at every level", async () => {
+    for (const level of [undefined, "NONE", "SECRET_EXISTS", "SECRET_AND_KEY_EXISTS"]) {
+      for (const stack of ["prod", "needy", "keyless"]) await same((c) => c.validateStack(stack, level));
+    }
+    expect((await remote.validateStack("needy")).missing).toHaveLength(2);
+  });
+
+  it("resolution gives the same values", async () => {
+    expect(await same((c) => c.resolve("postgres://{{ml.user}}:{{ ml.password }}@h/{{aws.key}} \\{{ml.user}}"))).toBe("postgres://ref-ml-user:ref-ml-password@h/ref-aws-key {{ml.user}}");
+    expect(await same((c) => c.getComponent("tracker", { resolve: true }), strip)).toMatchObject({ configuration: { uri: "https://ref-ml-user:ref-ml-password@ml" } });
+    expect((await remote.getComponent("tracker")).configuration.user).toBe("{{ml.user}}");
+  });
+
+  it("runEnvironment gives the same variables; remotely each secret's values are read once", async () => {
+    const before = valueReads();
+    const environment = await same((c) => c.runEnvironment({ stack: "prod", components: ["tracker"], secrets: ["aws"], env: { URL: "{{ml.user}}@{{aws.key}}" } }));
+    expect(valueReads() - before).toBe(2);
+    expect(environment).toEqual({
+      TRACKER_URI: "https://ref-ml-user:ref-ml-password@ml",
+      TRACKER_USER: "ref-ml-user",
+      STORE_KEY: "ref-aws-key",
+      STORE_PATH: "s3://b {{x}}",
+      KEY: "ref-aws-key",
+      URL: "ref-ml-user@ref-aws-key",
+    });
+  });
+
+  it("a run that fails validation reads no value on the server", async () => {
+    const before = valueReads();
+    expect(await outcome(remote.runEnvironment({ stack: "prod", components: ["needs"], secrets: ["ml"] }))).toMatchObject({ code: "SECRET_NOT_FOUND" });
+    expect(await outcome(remote.validateStack("needy"))).toBe("ok");
+    expect(valueReads() - before).toBe(0);
+  });
+
+  it("finding a secret remotely reads no value", async () => {
+    const before = valueReads();
+    expect(await same((c) => c.findSecret("ml"), strip)).toMatchObject({ name: "ml", keys: ["password", "user"] });
+    expect(valueReads() - before).toBe(0);
   });
 });

@@ -16,14 +16,9 @@ import { nameSchema } from "./names.js";
 import { assertWellFormedReferences } from "./reference-parser.js";
 import type { ReferenceSecrets } from "./reference-lookup.js";
 import { ReferenceResolver, settledInOrder } from "./reference-resolver.js";
-import {
-  describeMissingReferences,
-  parseValidationLevel,
-  validateReferences,
-  type ReferenceSite,
-  type ReferenceValidation,
-} from "./reference-validation.js";
-import { buildRunEnvironment, runRequestSchema, type RunRequest } from "./run-environment.js";
+import { componentSites, parseValidationLevel, validateReferences, type ReferenceValidation } from "./reference-validation.js";
+import type { RunRequest } from "./run-environment.js";
+import { resolveRunEnvironment, type RunSources } from "./run-environment-resolution.js";
 import { stackCreateSchema, type Stack, type StackCreate } from "./stack-schema.js";
 import { parseInput } from "./validation.js";
 
@@ -33,10 +28,6 @@ function toIso(ms: number): string {
 
 function notFound(kind: "component" | "stack", name: string, workspace: string): ZsError {
   return new ZsError("NOT_FOUND", `No ${kind} named '${name}' in workspace '${workspace}'.`, { kind, name, workspace });
-}
-
-function attributeSites(component: Component): ReferenceSite[] {
-  return Object.entries(component.configuration).map(([attribute, text]) => ({ component: component.name, attribute, text }));
 }
 
 function assertConfigurationReferences(component: string, configuration: Readonly<Record<string, string | null>>): void {
@@ -184,76 +175,55 @@ export class ComponentsService {
   async validateStack(caller: Caller, name: string, level: string, lookup: ComponentLookup = {}): Promise<ReferenceValidation> {
     const parsedLevel = parseValidationLevel(level);
     const { stack, components } = await this.stackWithComponents(caller, name, lookup);
-    return validateReferences(this.secrets, caller, stack.workspace, components.flatMap(attributeSites), parsedLevel);
+    return validateReferences(this.secrets, caller, stack.workspace, components.flatMap(componentSites), parsedLevel);
   }
 
   /** Like `validateStack`, for one component. */
   async validateComponent(caller: Caller, name: string, level: string, lookup: ComponentLookup = {}): Promise<ReferenceValidation> {
     const parsedLevel = parseValidationLevel(level);
     const component = await this.getComponent(caller, name, lookup);
-    return validateReferences(this.secrets, caller, component.workspace, attributeSites(component), parsedLevel);
+    return validateReferences(this.secrets, caller, component.workspace, componentSites(component), parsedLevel);
   }
 
   /** `text` with its references resolved for `caller` (`\{{` is a literal `{{`); nothing is stored. */
   async resolve(caller: Caller, text: string, lookup: ComponentLookup = {}): Promise<string> {
     if (typeof text !== "string") throw new ZsError("VALIDATION_ERROR", "Only a string can be resolved.");
-    return new ReferenceResolver(this.secrets, caller, this.workspaceOf(caller, lookup)).render(text, "the text");
+    const [resolved] = await this.resolveTexts(caller, [text], lookup);
+    return resolved!;
+  }
+
+  /**
+   * Several texts resolved in one resolution, so a secret referenced by several is read once.
+   * A failure names where the reference sits: "the text" when there is one, else "text N".
+   */
+  async resolveTexts(caller: Caller, texts: readonly string[], lookup: ComponentLookup = {}): Promise<string[]> {
+    if (!Array.isArray(texts) || texts.some((text) => typeof text !== "string")) throw new ZsError("VALIDATION_ERROR", "Only strings can be resolved.");
+    const resolver = new ReferenceResolver(this.secrets, caller, this.workspaceOf(caller, lookup));
+    return settledInOrder(texts.map((text, i) => resolver.render(text, texts.length === 1 ? "the text" : `text ${i + 1}`)));
   }
 
   /** The component with its configuration resolved; each secret is read once. */
   async resolveComponent(caller: Caller, name: string, lookup: ComponentLookup = {}): Promise<Component> {
     const component = await this.getComponent(caller, name, lookup);
     const resolver = new ReferenceResolver(this.secrets, caller, component.workspace);
-    return this.resolved(resolver, component);
+    return resolver.renderComponent(component);
   }
 
   /** The stack's components, in order, with their configurations resolved; each secret is read once. */
   async resolveStack(caller: Caller, name: string, lookup: ComponentLookup = {}): Promise<Component[]> {
     const { stack, components } = await this.stackWithComponents(caller, name, lookup);
     const resolver = new ReferenceResolver(this.secrets, caller, stack.workspace);
-    return settledInOrder(components.map((component) => this.resolved(resolver, component)));
+    return settledInOrder(components.map((component) => resolver.renderComponent(component)));
   }
 
-  /**
-   * The variables `zs run` adds (references.md): validated at `level` first — a failure lists
-   * every missing reference (`SECRET_NOT_FOUND`, or `SECRET_KEY_NOT_FOUND` when only keys are
-   * missing) before anything is read — then resolved, each secret read once.
-   */
+  /** The variables `zs run` adds: `resolveRunEnvironment` over this store's components and secrets. */
   async runEnvironment(caller: Caller, input: RunRequest, level: string): Promise<Record<string, string>> {
-    const parsedLevel = parseValidationLevel(level);
-    const request = parseInput(runRequestSchema, input, "run request");
-    const workspace = request.workspace ?? caller.workspace;
-    const components: Component[] = [];
-    if (request.stack) components.push(...(await this.stackWithComponents(caller, request.stack, { workspace })).components);
-    for (const name of request.components ?? []) {
-      if (!components.some((c) => c.name === name)) components.push(await this.getComponent(caller, name, { workspace }));
-    }
-    const env = request.env ?? {};
-    for (const [variable, template] of Object.entries(env)) assertWellFormedReferences(template, `--env ${variable}`);
-    const sites = [
-      ...components.flatMap(attributeSites),
-      ...Object.entries(env).map(([variable, text]) => ({ component: null, attribute: variable, text })),
-    ];
-    const validation = await validateReferences(this.secrets, caller, workspace, sites, parsedLevel);
-    if (!validation.valid) {
-      const secretMissing = validation.missing.some((m) => m.problem === "secret_missing");
-      const fix = request.stack ? `; register them with: zs stack register-secrets ${request.stack}` : "";
-      throw new ZsError(
-        secretMissing ? "SECRET_NOT_FOUND" : "SECRET_KEY_NOT_FOUND",
-        `Missing references (validation level ${parsedLevel})${fix}:\n${describeMissingReferences(validation.missing)}`,
-        { missing: validation.missing },
-      );
-    }
-    const resolver = new ReferenceResolver(this.secrets, caller, workspace);
-    const resolvedComponents = await settledInOrder(components.map((component) => this.resolved(resolver, component)));
-    const secrets = await settledInOrder((request.secrets ?? []).map(async (name) => ({ name, values: await resolver.secretValues(name, `--secret ${name}`) })));
-    const resolvedEnv = await resolver.renderAll(env, (variable) => `--env ${variable}`);
-    return buildRunEnvironment({ components: resolvedComponents, secrets, env: resolvedEnv });
-  }
-
-  private async resolved(resolver: ReferenceResolver, component: Component): Promise<Component> {
-    const configuration = await resolver.renderAll(component.configuration, (attribute) => `component '${component.name}' attribute '${attribute}'`);
-    return { ...component, configuration };
+    const sources: RunSources = {
+      stackComponents: async (who, name, lookup) => (await this.stackWithComponents(who, name, lookup)).components,
+      getComponent: (who, name, lookup) => this.getComponent(who, name, lookup),
+      secrets: this.secrets,
+    };
+    return resolveRunEnvironment(sources, caller, input, level);
   }
 
   private async stackWithComponents(caller: Caller, name: string, lookup: ComponentLookup): Promise<{ stack: Stack; components: Component[] }> {

@@ -104,6 +104,7 @@ export {
 export { stackCreateSchema, stackSchema, type Stack, type StackCreate } from "./stack-schema.js";
 export { findReferencedSecret, type ReferenceSecrets } from "./reference-lookup.js";
 export {
+  componentSites,
   describeMissingReferences,
   missingReferenceSchema,
   parseValidationLevel,
@@ -124,6 +125,7 @@ export {
   type RunEnvironmentSources,
   type RunRequest,
 } from "./run-environment.js";
+export { resolveRunEnvironment, type RunSources } from "./run-environment-resolution.js";
 export {
   KeyRing,
   createKeySentinel,

@@ -51,6 +51,12 @@ export class ReferenceResolver {
     return Object.fromEntries(entries.map(([name], i) => [name, rendered[i]!]));
   }
 
+  /** `component` with every attribute of its configuration rendered. */
+  async renderComponent<C extends { name: string; configuration: Readonly<Record<string, string>> }>(component: C): Promise<C> {
+    const configuration = await this.renderAll(component.configuration, (attribute) => `component '${component.name}' attribute '${attribute}'`);
+    return { ...component, configuration };
+  }
+
   private read(name: string): Promise<{ name: string; values: SecretValues } | undefined> {
     let read = this.reads.get(name);
     if (!read) {

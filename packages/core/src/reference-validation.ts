@@ -39,6 +39,11 @@ export interface ReferenceSite {
   text: string;
 }
 
+/** Every attribute of a component as a place that may hold references. */
+export function componentSites(component: { name: string; configuration: Readonly<Record<string, string>> }): ReferenceSite[] {
+  return Object.entries(component.configuration).map(([attribute, text]) => ({ component: component.name, attribute, text }));
+}
+
 /** Parses a validation level; anything else is a `VALIDATION_ERROR` naming the three allowed. */
 export function parseValidationLevel(level: unknown): ValidationLevel {
   const parsed = validationLevelSchema.safeParse(level);

@@ -61,6 +61,25 @@ describe.each(testDatabases)("reference resolution on %s", (_label, createDataba
     });
   });
 
+  describe("resolveTexts(texts)", () => {
+    it("resolves every text in order, reading each secret once across all of them", async () => {
+      await f.secrets.createSecret(alice, { name: "a", values: { x: "1", y: "2" } });
+      let resolved: string[] = [];
+      const reads = await readsOf(async () => {
+        resolved = await f.components.resolveTexts(alice, ["{{a.x}}", "plain", "{{a.y}}-{{a.x}}"]);
+      });
+      expect(resolved).toEqual(["1", "plain", "2-1"]);
+      expect(reads).toBe(1);
+    });
+
+    it("a failure names the text by its position", async () => {
+      await f.secrets.createSecret(alice, { name: "a", values: { x: "1" } });
+      const error = await rejection(f.components.resolveTexts(alice, ["{{a.x}}", "{{ghost.k}}"]));
+      expect(error.message).toBe(`No secret named 'ghost' in workspace '${alice.workspace}' (wanted by text 2).`);
+      expect(await rejection(f.components.resolveTexts(alice, ["ok", "{{a . x}}"]))).toMatchObject({ code: "INVALID_REFERENCE", message: expect.stringMatching(/^Text 2 holds/) });
+    });
+  });
+
   describe("components and stacks", () => {
     beforeEach(async () => {
       await f.secrets.createSecret(alice, { name: "mlflow", values: { user: "ml", password: "ml-pw" } });

@@ -1,0 +1,28 @@
+import type { SecretMetadata, SecretReader } from "@zs/core";
+import type { QueryParameters, RemoteHttp } from "./remote-http.js";
+
+/**
+ * The secret lookups of `@zs/core`'s `findSecret` over a server's list route, which answers
+ * metadata only: a secret is found (for a lookup, a validation, a key check) without the
+ * server reading any value. Visibility is the server's: `viewerId` is always the token's user.
+ */
+export class RemoteSecretReader implements SecretReader {
+  constructor(private readonly http: RemoteHttp) {}
+
+  async findSecretById(_viewerId: string, id: string): Promise<SecretMetadata | undefined> {
+    return (await this.list({ id: `equals:${id}`, workspace: "*", size: 1 }))[0];
+  }
+
+  findSecretsByName(_viewerId: string, workspace: string, name: string): Promise<SecretMetadata[]> {
+    // At most one per scope: the caller's user-scoped one and the workspace's.
+    return this.list({ name: `equals:${name}`, workspace: `equals:${workspace}`, size: 2 });
+  }
+
+  findSecretsByIdPrefix(_viewerId: string, prefix: string, limit: number): Promise<SecretMetadata[]> {
+    return this.list({ id: `startswith:${prefix}`, workspace: "*", size: limit });
+  }
+
+  private async list(query: QueryParameters): Promise<SecretMetadata[]> {
+    return ((await this.http.request("GET", "/api/v1/secrets", { query })).body as { items: SecretMetadata[] }).items;
+  }
+}
