@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { spawnInPty, type PtySession } from "./support/pty.js";
-import { COMPONENT_HARNESSES, ZS_BIN, expectError, expectUsageError, uniqueName, useZsHarness, type WireSecret } from "./support/zs-process.js";
+import { HARNESS_FACTORIES, ZS_BIN, expectError, expectUsageError, uniqueName, useZsHarness, type WireSecret } from "./support/zs-process.js";
 
 // A value typed at a hidden prompt: spaces, quotes and shell characters, stored byte for byte.
 const typedValue = () => `v4lue ${randomBytes(6).toString("hex")} "q" 'q' $HOME !#`;
 
-describe.each(COMPONENT_HARNESSES)("zs stack register-secrets ($mode)", (factory) => {
+describe.each(HARNESS_FACTORIES)("zs stack register-secrets ($mode)", (factory) => {
   const zs = useZsHarness(factory);
   const sessions = new Set<PtySession>();
   afterEach(() => {

@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { chmod, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { COMPONENT_HARNESSES, expectError, expectUsageError, useZsHarness } from "./support/zs-process.js";
+import { HARNESS_FACTORIES, expectError, expectUsageError, useZsHarness } from "./support/zs-process.js";
 
-describe.each(COMPONENT_HARNESSES)("zs resolve ($mode)", (factory) => {
+describe.each(HARNESS_FACTORIES)("zs resolve ($mode)", (factory) => {
   const zs = useZsHarness(factory);
   const password = `pw-${randomBytes(12).toString("hex")}`;
   // Characters that would need escaping in YAML, JSON or a shell: resolution is textual and keeps them as they are.

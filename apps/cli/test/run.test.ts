@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { COMPONENT_HARNESSES, ZS_BIN, expectError, expectUsageError, useZsHarness, type DescribeHarness, type ZsResult } from "./support/zs-process.js";
+import { HARNESS_FACTORIES, ZS_BIN, expectError, expectUsageError, useZsHarness, type DescribeHarness, type ZsResult } from "./support/zs-process.js";
 
 /** A value that cannot turn up anywhere by chance. */
 const distinctive = (label: string) => `run-${label}-${randomBytes(12).toString("hex")}`;
@@ -49,7 +49,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
-describe.each(COMPONENT_HARNESSES)("zs run: the environment, the arguments and the exit status ($mode)", (factory) => {
+describe.each(HARNESS_FACTORIES)("zs run: the environment, the arguments and the exit status ($mode)", (factory) => {
   const zs = useZsHarness(factory);
   const V = { user: distinctive("user"), password: distinctive("password"), apiKey: distinctive("api-key"), token: distinctive("token") };
 
@@ -156,7 +156,7 @@ describe.each(COMPONENT_HARNESSES)("zs run: the environment, the arguments and t
   });
 });
 
-describe.each(COMPONENT_HARNESSES)("zs run validates before the child starts ($mode)", (factory) => {
+describe.each(HARNESS_FACTORIES)("zs run validates before the child starts ($mode)", (factory) => {
   const zs = useZsHarness(factory);
   let marker: string;
   let markers = 0;
@@ -226,7 +226,7 @@ describe.each(COMPONENT_HARNESSES)("zs run validates before the child starts ($m
   });
 });
 
-describe.each(COMPONENT_HARNESSES)("zs run forwards signals to the child ($mode)", (factory) => {
+describe.each(HARNESS_FACTORIES)("zs run forwards signals to the child ($mode)", (factory) => {
   const zs = useZsHarness(factory);
 
   beforeAll(async () => {
@@ -268,7 +268,7 @@ describe.each(COMPONENT_HARNESSES)("zs run forwards signals to the child ($mode)
   });
 });
 
-describe.each(COMPONENT_HARNESSES)("zs run writes resolved values nowhere ($mode)", (factory) => {
+describe.each(HARNESS_FACTORIES)("zs run writes resolved values nowhere ($mode)", (factory) => {
   const zs = useZsHarness(factory);
   const V = { user: distinctive("user"), password: distinctive("password"), token: distinctive("token"), key: distinctive("key") };
   const results: { command: string; result: ZsResult }[] = [];

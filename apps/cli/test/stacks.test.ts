@@ -3,7 +3,7 @@ import { describe, expect, it } from "@jest/globals";
 import { parse as parseYaml } from "yaml";
 import { ISO_MS, NAME_RULE, UUID_V4, cells } from "./support/fixtures.js";
 import {
-  COMPONENT_HARNESSES,
+  HARNESS_FACTORIES,
   expectError,
   expectUsageError,
   uniqueName,
@@ -38,7 +38,7 @@ async function stack(zs: DescribeHarness, ...components: string[]): Promise<stri
 const invalidMessage = (name: string, level: string, count: number) =>
   `Error: Stack '${name}' is not valid at level ${level} (${count} missing reference${count === 1 ? "" : "s"}). Register them with: zs stack register-secrets ${name}\n`;
 
-describe.each(COMPONENT_HARNESSES)("zs stack register, describe, list and delete ($mode)", (factory) => {
+describe.each(HARNESS_FACTORIES)("zs stack register, describe, list and delete ($mode)", (factory) => {
   const zs = useZsHarness(factory);
 
   it("register keeps the components in the order given and prints the stack with them; describe -o json|yaml is the stack", async () => {
@@ -143,7 +143,7 @@ describe.each(COMPONENT_HARNESSES)("zs stack register, describe, list and delete
   });
 });
 
-describe.each(COMPONENT_HARNESSES)("zs stack validate ($mode)", (factory) => {
+describe.each(HARNESS_FACTORIES)("zs stack validate ($mode)", (factory) => {
   const zs = useZsHarness(factory);
 
   /** A stack whose one component's attribute `password` is `{{S.k}}`, for a fresh secret name S. */

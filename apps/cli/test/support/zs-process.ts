@@ -158,12 +158,6 @@ export const remoteHarness: ZsHarnessFactory = {
 export const HARNESS_FACTORIES: readonly ZsHarnessFactory[] = [localHarness, remoteHarness];
 
 /**
- * The modes the component, stack, reference and `zs run` tests run in. Remote joins when the
- * server routes land: then this becomes `HARNESS_FACTORIES`.
- */
-export const COMPONENT_HARNESSES: readonly ZsHarnessFactory[] = [localHarness];
-
-/**
  * A harness for the enclosing `describe`: created in `beforeAll`, removed in `afterAll`, with
  * helpers that assert on the outcome.
  */
