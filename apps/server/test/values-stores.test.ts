@@ -214,6 +214,24 @@ describe.each(CLOUD_BACKENDS)("ZS_SECRETS_STORE_TYPE=%s, against its emulator", 
       expect(calls).toEqual({ [backend.readOperation]: 1 });
     });
 
+    it("a stack resolution reads each referenced secret once, and its validation reads none", async () => {
+      const [user, password, token] = [uniqueValue("ref-user"), uniqueValue("ref-password"), uniqueValue("ref-token")];
+      await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "ref-db", values: { user, password } } });
+      await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "ref-api", values: { token } } });
+      const configuration = { url: "postgres://{{ref-db.user}}:{{ref-db.password}}@db/app", password: "{{ref-db.password}}", token: "{{ref-api.token}}" };
+      expect((await server.call("POST", "/api/v1/components", { token: admin, body: { name: "ref-app", type: "app", flavor: "test", configuration } })).status).toBe(201);
+      expect((await server.call("POST", "/api/v1/stacks", { token: admin, body: { name: "ref-stack", components: ["ref-app"] } })).status).toBe(201);
+
+      const validated = await withCallCounts(backend.calls, () => server.call("GET", "/api/v1/stacks/ref-stack/validation?level=SECRET_AND_KEY_EXISTS", { token: admin }));
+      expect(validated.result.json).toMatchObject({ valid: true, missing: [] });
+      expect(validated.calls).toEqual({});
+
+      const resolved = await withCallCounts(backend.calls, () => server.call("POST", "/api/v1/references/resolve", { token: admin, body: { stack: "ref-stack" } }));
+      expect(resolved.result.status).toBe(200);
+      expect(resolved.result.text).toContain(`postgres://${user}:${password}@db/app`);
+      expect(resolved.calls).toEqual({ [backend.readOperation]: 2 });
+    });
+
     it("a persistent 5xx: the secret's routes are 503 BACKEND_UNAVAILABLE naming no value, health is 503, nothing changes; once it clears, the server serves again", async () => {
       const value = uniqueValue("steady");
       const created = await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "steady", values: { password: value } } });
