@@ -1,4 +1,4 @@
-import { LIMITS, type Page, type SecretQuery, type User, type Workspace } from "@zs/core";
+import { LIMITS, secretQuerySchema, type Page, type SecretQuery, type User, type Workspace } from "@zs/core";
 import { z } from "zod";
 import type { ApiKeyInfo } from "./auth/auth-service.js";
 
@@ -11,16 +11,13 @@ const wholeNumber = z
   .regex(/^\d{1,15}$/, { error: "must be a whole number" })
   .transform(Number);
 
-/** The list query on the wire: model.md's filters plus `sort_by`, `logical_operator`, `page`, `size`. */
-export const secretListQuerySchema = z
-  .strictObject({
-    id: z.string().optional(),
-    name: z.string().optional(),
-    scope: z.string().optional(),
-    workspace: z.string().optional(),
-    user: z.string().optional(),
-    created: z.string().optional(),
-    updated: z.string().optional(),
+/**
+ * The list query on the wire: core's filter fields as they are, plus `sort_by`,
+ * `logical_operator`, `page` and `size` (strings in a query string).
+ */
+export const secretListQuerySchema = secretQuerySchema
+  .pick({ id: true, name: true, scope: true, workspace: true, user: true, created: true, updated: true })
+  .extend({
     sort_by: z.string().optional(),
     logical_operator: z.string().optional(),
     page: wholeNumber.optional(),
