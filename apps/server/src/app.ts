@@ -42,7 +42,8 @@ export function createApp(services: ServerServices, logger: Logger): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
-  app.use(securityHeaders, requestLog(logger), express.json({ limit: BODY_LIMIT }));
+  app.use(securityHeaders, requestLog(logger));
+  const parseJson = express.json({ limit: BODY_LIMIT });
 
   const authenticate = async (request: Request): Promise<Required<AuthenticatedLocals>> => {
     const authenticated = await services.auth.authenticate(bearerToken(request));
@@ -50,7 +51,7 @@ export function createApp(services: ServerServices, logger: Logger): Express {
     return { authenticated, caller: { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: DEFAULT_WORKSPACE } };
   };
   const router = express.Router();
-  for (const route of serverRoutes(services)) mountRoute(router, route, authenticate);
+  for (const route of serverRoutes(services)) mountRoute(router, route, authenticate, parseJson);
   app.use(router);
   app.use((request) => {
     throw new ZsError("NOT_FOUND", `No route ${request.method} ${request.path}.`);

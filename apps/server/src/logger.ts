@@ -22,8 +22,18 @@ const REDACTED_PATHS = [
   "*.headers.authorization",
 ];
 
+/**
+ * Log lines are written in batches of at least this many bytes, or this often: a write per
+ * request line cost about a tenth of a request's CPU time. Exiting flushes what is left.
+ */
+const BATCH_BYTES = 4096;
+const FLUSH_INTERVAL_MS = 250;
+
 /** The server's structured JSON logger: stderr by default (stores.md), one object per line. */
-export function createLogger(level: LogLevel, destination: DestinationStream = pino.destination({ fd: 2, sync: false })): Logger {
+export function createLogger(
+  level: LogLevel,
+  destination: DestinationStream = pino.destination({ fd: 2, sync: false, minLength: BATCH_BYTES, periodicFlush: FLUSH_INTERVAL_MS }),
+): Logger {
   return pino(
     {
       level,

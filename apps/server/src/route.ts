@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from "express";
+import type { Request, RequestHandler, Response, Router } from "express";
 import { ZsError, parseInput, type Caller, type ErrorCode } from "@zs/core";
 import { z } from "zod";
 import type { Authenticated } from "./auth/auth-service.js";
@@ -66,9 +66,13 @@ export interface AuthenticatedLocals {
 /** Establishes who sends a request, from its bearer token; throws `UNAUTHENTICATED`. */
 export type Authenticator = (request: Request) => Promise<Required<AuthenticatedLocals>>;
 
-/** Registers `route` on `router`: authenticate, validate the input, run the handler, send its result. */
-export function mountRoute(router: Router, route: RouteDefinition, authenticate: Authenticator): void {
-  router[route.method](route.path, async (request: Request, response: Response) => {
+/**
+ * Registers `route` on `router`: read a JSON body (`parseJson`, only on routes that take one),
+ * authenticate, validate the input, run the handler, send its result.
+ */
+export function mountRoute(router: Router, route: RouteDefinition, authenticate: Authenticator, parseJson: RequestHandler): void {
+  const handlers: RequestHandler[] = route.body ? [parseJson] : [];
+  router[route.method](route.path, ...handlers, async (request: Request, response: Response) => {
     if (route.access !== "public") Object.assign(response.locals, await authenticate(request));
     const body = route.body ? parseInput(route.body, requireJsonBody(request), route.bodyLabel ?? "request body") : undefined;
     const query = parseInput(route.query ?? EMPTY_QUERY, request.query, route.queryLabel ?? "query", route.queryErrorCode);
@@ -82,8 +86,14 @@ export function mountRoute(router: Router, route: RouteDefinition, authenticate:
       request,
     });
     for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
-    if (result.body === undefined) response.status(result.status).end();
-    else response.status(result.status).json(result.body);
+    response.statusCode = result.status;
+    if (result.body === undefined) {
+      response.end();
+    } else {
+      // What express's `json()` ends with, minus its content negotiation and freshness checks, which no route uses.
+      response.setHeader("Content-Type", "application/json; charset=utf-8");
+      response.end(JSON.stringify(result.body));
+    }
   });
 }
 

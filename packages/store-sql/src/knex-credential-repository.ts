@@ -1,5 +1,6 @@
 import type { CredentialKind, CredentialRepository, CredentialRow, User } from "@zs/core";
 import { toUser } from "./knex-metadata-repository.js";
+import { prepareRead, type PreparedRead } from "./prepared-read.js";
 import type { SqlDatabase } from "./sql-database.js";
 
 interface CredentialRecord {
@@ -31,7 +32,18 @@ function toCredential(record: CredentialRecord): CredentialRow {
 
 /** The knex `CredentialRepository`: password hashes on `users`, tokens in `credentials`. */
 export class KnexCredentialRepository implements CredentialRepository {
-  constructor(private readonly database: SqlDatabase) {}
+  /** Every authenticated request's lookup. */
+  private readonly credentialByTokenHash: PreparedRead<{ tokenHash: string }, CredentialRecord & { user_name: string; is_admin: boolean | number; user_created: number | string }>;
+
+  constructor(private readonly database: SqlDatabase) {
+    this.credentialByTokenHash = prepareRead((parameter) =>
+      database
+        .knex({ c: "credentials" })
+        .join({ u: "users" }, "u.id", "c.user_id")
+        .where("c.token_hash", parameter("tokenHash"))
+        .first([...CREDENTIAL_COLUMNS, "u.name as user_name", "u.is_admin", "u.created as user_created"]),
+    );
+  }
 
   private get db() {
     return this.database.executor;
@@ -65,10 +77,7 @@ export class KnexCredentialRepository implements CredentialRepository {
   }
 
   async findCredential(tokenHash: string): Promise<{ credential: CredentialRow; user: User } | undefined> {
-    const record = await this.db({ c: "credentials" })
-      .join({ u: "users" }, "u.id", "c.user_id")
-      .where("c.token_hash", tokenHash)
-      .first([...CREDENTIAL_COLUMNS, "u.name as user_name", "u.is_admin", "u.created as user_created"]);
+    const [record] = await this.database.read(this.credentialByTokenHash, { tokenHash });
     if (!record) return undefined;
     return {
       credential: toCredential(record),

@@ -11,6 +11,7 @@ import type {
   Workspace,
 } from "@zs/core";
 import { SECRET_COLUMNS, applySecretFilters } from "./secret-filter-compiler.js";
+import { prepareRead, type PreparedRead } from "./prepared-read.js";
 import { isUniqueViolation, type SqlDatabase } from "./sql-database.js";
 
 interface SecretRecord {
@@ -92,7 +93,10 @@ class SecretQueries {
   protected visibleSecrets(viewerId: string, withOwner = true): Knex.QueryBuilder {
     const builder = this.db({ s: "secrets" })
       .join({ w: "workspaces" }, "w.id", "s.workspace_id")
-      .where((visible) => visible.where("s.scope", "workspace").orWhere("s.owner_id", viewerId));
+      // The scope as a literal, not a bound value: only then can either planner prove, once per
+      // prepared statement, that the partial name indexes (scope = 'workspace') apply; SQLite
+      // re-plans a statement on every run when a bound value decides it.
+      .where((visible) => visible.whereRaw("s.scope = 'workspace'").orWhere("s.owner_id", viewerId));
     return withOwner ? builder.join({ u: "users" }, "u.id", "s.owner_id") : builder;
   }
 
@@ -198,8 +202,25 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
 
 /** The knex `MetadataRepository`: secrets, workspaces and users on SQLite or PostgreSQL. */
 export class KnexMetadataRepository extends SecretQueries implements MetadataRepository {
+  /** The lookups of every get (lookup.ts), prepared once. */
+  private readonly secretById: PreparedRead<{ viewerId: string; id: string }, SecretRecord>;
+  private readonly secretsByName: PreparedRead<{ viewerId: string; workspace: string; name: string }, SecretRecord>;
+
   constructor(private readonly database: SqlDatabase) {
     super(database.knex, database.dialect);
+    this.secretById = prepareRead((parameter) => this.visibleSecrets(parameter("viewerId")).where("s.id", parameter("id")).first(SECRET_SELECT));
+    this.secretsByName = prepareRead((parameter) =>
+      this.visibleSecrets(parameter("viewerId")).where("w.name", parameter("workspace")).where("s.name", parameter("name")).select(SECRET_SELECT),
+    );
+  }
+
+  override async findSecretById(viewerId: string, id: string): Promise<SecretMetadata | undefined> {
+    const [record] = await this.database.read(this.secretById, { viewerId, id });
+    return record ? toMetadata(record) : undefined;
+  }
+
+  override async findSecretsByName(viewerId: string, workspace: string, name: string): Promise<SecretMetadata[]> {
+    return (await this.database.read(this.secretsByName, { viewerId, workspace, name })).map(toMetadata);
   }
 
   get deploymentId(): string {

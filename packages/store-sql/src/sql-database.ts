@@ -4,7 +4,20 @@ import path from "node:path";
 import knexFactory, { type Knex } from "knex";
 import { knexConfigFor, type SqlDialect } from "./database-url.js";
 import { LATEST_MIGRATION } from "./migrations.js";
+import type { PreparedRead } from "./prepared-read.js";
 import { migrateSchema } from "./schema-migrator.js";
+import { SqliteReadConnection } from "./sqlite-read-connection.js";
+
+/** What the pg driver's pool connections offer that `read` uses. */
+interface PostgresConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** Knex's pool, as `read` borrows connections from it. */
+interface KnexClientPool {
+  acquireConnection(): Promise<PostgresConnection>;
+  releaseConnection(connection: PostgresConnection): Promise<unknown>;
+}
 
 /**
  * One metadata database: its knex pool, its migrations, its deployment id, and the
@@ -13,12 +26,17 @@ import { migrateSchema } from "./schema-migrator.js";
  */
 export class SqlDatabase {
   private readonly current = new AsyncLocalStorage<Knex.Transaction>();
+  private sqliteReader: Promise<SqliteReadConnection> | undefined;
+  /** Transactions in progress, joined ones not counted. */
+  private openTransactions = 0;
   private closed = false;
 
   private constructor(
     readonly knex: Knex,
     readonly dialect: SqlDialect,
     readonly deploymentId: string,
+    /** The SQLite file, when the database is one. */
+    private readonly filename?: string,
   ) {}
 
   /** Connects, migrates, and makes sure the deployment id and workspace `default` exist. */
@@ -27,9 +45,8 @@ export class SqlDatabase {
     if (filename && filename !== ":memory:") await mkdir(path.dirname(path.resolve(filename)), { recursive: true });
     const knex = knexFactory(config);
     try {
-      const ready = await readyDeploymentId(knex);
-      if (ready) return new SqlDatabase(knex, dialect, ready);
-      return new SqlDatabase(knex, dialect, await migrateSchema(knex, dialect));
+      const deploymentId = (await readyDeploymentId(knex)) ?? (await migrateSchema(knex, dialect));
+      return new SqlDatabase(knex, dialect, deploymentId, filename === ":memory:" ? undefined : filename);
     } catch (error) {
       await knex.destroy();
       throw error;
@@ -42,6 +59,33 @@ export class SqlDatabase {
   }
 
   /**
+   * The rows of a prepared read. Inside a transaction it runs there, as any query; otherwise
+   * on the quickest path: on a SQLite file, its own read connection with the statement
+   * prepared once; on PostgreSQL, a named statement on a pool connection (parsed once per
+   * connection).
+   */
+  async read<P, R>(prepared: PreparedRead<P, R>, parameters: P): Promise<R[]> {
+    return (await this.readRows(prepared, prepared.bindings(parameters))) as R[];
+  }
+
+  private async readRows(prepared: PreparedRead<unknown, unknown>, bindings: Knex.RawBinding[]): Promise<unknown[]> {
+    const transaction = this.current.getStore();
+    if (transaction) return rowsOf(await transaction.raw(prepared.knexSql, bindings));
+    if (this.dialect === "postgres") {
+      const pool = this.knex.client as KnexClientPool;
+      const connection = await pool.acquireConnection();
+      try {
+        return (await connection.query({ name: prepared.statementName, text: prepared.nativeSql, values: bindings })).rows;
+      } finally {
+        await pool.releaseConnection(connection);
+      }
+    }
+    if (this.filename) return (await this.openSqliteReader(this.filename)).all(prepared.nativeSql, bindings);
+    // An in-memory database exists on the pool's one connection only.
+    return rowsOf(await this.knex.raw(prepared.knexSql, bindings));
+  }
+
+  /**
    * Runs `work` in a transaction (or joins the one in progress). A transaction the database
    * aborted because another connection got in first (SQLite busy, PostgreSQL serialization
    * failure or deadlock) is run again, a bounded number of times.
@@ -49,13 +93,21 @@ export class SqlDatabase {
   async transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     const ongoing = this.current.getStore();
     if (ongoing) return work(ongoing);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.knex.transaction((trx) => this.current.run(trx, () => work(trx)));
-      } catch (error) {
-        if (!isTransientConflict(error) || attempt >= TRANSACTION_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    this.openTransactions += 1;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.knex.transaction((trx) => this.current.run(trx, () => work(trx)));
+        } catch (error) {
+          if (!isTransientConflict(error) || attempt >= TRANSACTION_ATTEMPTS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        }
       }
+    } finally {
+      // While a store is enabled, Node (20) runs a hook on every promise the process makes;
+      // between transactions there is nothing to propagate. The next `run` enables it again.
+      this.openTransactions -= 1;
+      if (this.openTransactions === 0) this.current.disable();
     }
   }
 
@@ -75,7 +127,23 @@ export class SqlDatabase {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const reader = this.sqliteReader;
+    this.sqliteReader = undefined;
+    await reader?.then((connection) => connection.close()).catch(() => undefined);
     await this.knex.destroy();
+  }
+
+  /** The read connection, opened on first use; a failed open is tried again next time. */
+  private openSqliteReader(filename: string): Promise<SqliteReadConnection> {
+    if (this.closed) throw new Error("The database is closed.");
+    if (!this.sqliteReader) {
+      const opening = SqliteReadConnection.open(filename);
+      this.sqliteReader = opening;
+      opening.catch(() => {
+        if (this.sqliteReader === opening) this.sqliteReader = undefined;
+      });
+    }
+    return this.sqliteReader;
   }
 }
 
@@ -93,6 +161,11 @@ async function readyDeploymentId(knex: Knex): Promise<string | undefined> {
   }
   const value = (key: string) => rows.find((row) => row.key === key)?.value;
   return value("schema") === LATEST_MIGRATION ? value("deployment_id") : undefined;
+}
+
+/** The rows of a `knex.raw` result: an array on SQLite, the pg result's `rows` on PostgreSQL. */
+function rowsOf(result: unknown): unknown[] {
+  return Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
 }
 
 const TRANSACTION_ATTEMPTS = 20;

@@ -10,6 +10,7 @@ import {
   type KeyRingSource,
   type ValuesStoreCapabilities,
 } from "@zs/core";
+import { prepareRead, type PreparedRead } from "./prepared-read.js";
 import type { SqlDatabase } from "./sql-database.js";
 
 /** The `zs_meta` key of the value that proves the configured key is the database's key. */
@@ -29,11 +30,14 @@ export type KeySource = KeyRing | KeyRingSource;
 export class SqlValuesStore implements SecretValuesStore {
   readonly type = "sql";
   readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: LIMITS.maxSecretBytes };
+  private readonly ciphertextById: PreparedRead<{ secretId: string }, { ciphertext: string }>;
 
   private constructor(
     private readonly database: SqlDatabase,
     private readonly keyRing: KeyRingSource,
-  ) {}
+  ) {
+    this.ciphertextById = prepareRead((parameter) => database.knex("secret_values").where({ secret_id: parameter("secretId") }).first("ciphertext"));
+  }
 
   /**
    * Opens the store, checking the key against the database's sentinel (written on first use),
@@ -57,7 +61,7 @@ export class SqlValuesStore implements SecretValuesStore {
   }
 
   async getValues(secretId: string): Promise<SecretValues | undefined> {
-    const row = await this.database.executor("secret_values").where({ secret_id: secretId }).first("ciphertext");
+    const [row] = await this.database.read(this.ciphertextById, { secretId });
     if (!row) return undefined;
     const ring = await this.keyRing();
     // A key this process has not loaded yet: another process rotated the key file meanwhile.
