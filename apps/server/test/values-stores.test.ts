@@ -36,6 +36,10 @@ interface CloudBackend {
   calls(): Readonly<Record<string, number>>;
   /** The operation that reads a secret's values. */
   readOperation: string;
+  /** What the store's write costs when core creates a secret (a put hinted new). */
+  createCalls: Record<string, number>;
+  /** What the store's write costs when core updates one (a put hinted existing), core's own read apart. */
+  updateWriteCalls: Record<string, number>;
   /** Makes every call answer a 5xx until `heal`. */
   failEveryCall(): void;
   /**
@@ -63,6 +67,9 @@ async function awsBackend(): Promise<CloudBackend> {
     credentials: [credentials.secretAccessKey],
     calls: () => emulator.calls,
     readOperation: "GetSecretValue",
+    // CreateSecret only creates, so a new id needs no DescribeSecret; PutSecretValue overwrites anything, so an update does.
+    createCalls: { CreateSecret: 1 },
+    updateWriteCalls: { DescribeSecret: 1, PutSecretValue: 1 },
     failEveryCall: () => void (emulator.faults.failNext = PERSISTENT),
     // A put describes the secret before it creates or writes it, and every call counts down alike.
     failValueWrites: () => {
@@ -81,6 +88,9 @@ async function vaultBackend(): Promise<CloudBackend> {
     credentials: [emulator.token],
     calls: () => emulator.calls,
     readOperation: "readData",
+    // A check-and-set 0 write only creates; an update needs the current version for its check-and-set.
+    createCalls: { writeData: 1 },
+    updateWriteCalls: { readData: 1, writeData: 1 },
     failEveryCall: () => emulator.faults.failNext(PERSISTENT, 503),
     // A put reads the version it then writes with check-and-set, and every request counts down alike.
     failValueWrites: () => {
@@ -99,6 +109,9 @@ async function gcpBackend(): Promise<CloudBackend> {
     credentials: [],
     calls: () => emulator.calls,
     readOperation: "AccessSecretVersion",
+    // Core's read of the current values proved the owner, so an update needs no GetSecret.
+    createCalls: { CreateSecret: 1, AddSecretVersion: 1 },
+    updateWriteCalls: { AddSecretVersion: 1, DestroySecretVersion: 1 },
     // UNAVAILABLE (14), what gRPC calls a 503.
     failEveryCall: () => Object.assign(emulator.faults, { unavailableNext: PERSISTENT, methods: undefined }),
     failValueWrites: () => {
@@ -128,6 +141,9 @@ async function azureBackend(): Promise<CloudBackend> {
     credentials: [client.clientSecret],
     calls: () => ({ ...emulator.calls, Token: emulator.authCalls.token }),
     readOperation: "GetSecret",
+    // SetSecret creates or overwrites, so every write checks the owner first.
+    createCalls: { GetSecret: 1, SetSecret: 1 },
+    updateWriteCalls: { GetSecret: 1, SetSecret: 1 },
     failEveryCall: () => Object.assign(emulator.faults, { failNext: PERSISTENT, onlyOperation: undefined }),
     failValueWrites: () => {
       Object.assign(emulator.faults, { failNext: PERSISTENT, onlyOperation: "SetSecret" });
@@ -212,6 +228,35 @@ describe.each(CLOUD_BACKENDS)("ZS_SECRETS_STORE_TYPE=%s, against its emulator", 
       const { result: got, calls } = await withCallCounts(backend.calls, () => server.call("GET", "/api/v1/secrets/read-once", { token: admin }));
       expect(got.json.values).toEqual({ k: value });
       expect(calls).toEqual({ [backend.readOperation]: 1 });
+    });
+
+    it("a create makes at most two backend calls; an update or a values replacement one read, then at most two", async () => {
+      const { result: created, calls: createCalls } = await withCallCounts(backend.calls, () =>
+        server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "counted", values: { k: uniqueValue("created") } } }),
+      );
+      expect(created.status).toBe(201);
+      expect(createCalls).toEqual(backend.createCalls);
+
+      const withRead = { ...backend.updateWriteCalls, [backend.readOperation]: (backend.updateWriteCalls[backend.readOperation] ?? 0) + 1 };
+      const patchedValue = uniqueValue("patched");
+      const { result: patched, calls: patchCalls } = await withCallCounts(backend.calls, () =>
+        server.call("PATCH", "/api/v1/secrets/counted", { token: admin, body: { values: { extra: patchedValue } } }),
+      );
+      expect(patched.status).toBe(200);
+      expect(patchCalls).toEqual(withRead);
+
+      const replacedValue = uniqueValue("replaced");
+      const { result: replaced, calls: replaceCalls } = await withCallCounts(backend.calls, () =>
+        server.call("PUT", "/api/v1/secrets/counted/values", { token: admin, body: { values: { only: replacedValue } } }),
+      );
+      expect(replaced.status).toBe(200);
+      expect(replaceCalls).toEqual(withRead);
+
+      for (const writeCalls of [backend.createCalls, backend.updateWriteCalls]) {
+        expect(Object.values(writeCalls).reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(2);
+      }
+      const read = await server.call("GET", "/api/v1/secrets/counted", { token: admin });
+      expect(read.json).toMatchObject({ version: 3, values: { only: replacedValue } });
     });
 
     it("a stack resolution reads each referenced secret once, and its validation reads none", async () => {

@@ -151,6 +151,7 @@ export {
   defineStore,
   silentLogger,
   type Logger,
+  type PutValuesHint,
   type SecretValuesStore,
   type StoreContext,
   type StoreDefinition,

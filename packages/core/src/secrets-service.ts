@@ -96,7 +96,7 @@ export class SecretsService implements SecretsStore {
         updated: now,
       };
       if ((await tx.insertSecret(row)) === "exists") throw this.secretExists(request.name, scope, workspaceName);
-      await this.backend(() => this.values.putValues(row.id, request.values));
+      await this.backend(() => this.values.putValues(row.id, request.values, { isNew: true }));
       return {
         id: row.id,
         name: row.name,
@@ -298,7 +298,8 @@ export class SecretsService implements SecretsStore {
           const outcome = await tx.updateSecret(locked.id, locked.version, { name, scope, ownerId, keys, updated });
           if (outcome === "stale") throw new StaleRow();
           if (outcome === "exists") throw this.secretExists(name, scope, locked.workspace);
-          if (values) await this.backend(() => this.values.putValues(locked.id, values));
+          // `values` exist only after readValues found the current ones through the same store.
+          if (values) await this.backend(() => this.values.putValues(locked.id, values, { isNew: false }));
           const user = ownerId === caller.userId ? caller.userName : locked.user;
           const { ownerId: _previousOwner, ...metadata } = locked;
           return {

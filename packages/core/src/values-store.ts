@@ -12,14 +12,42 @@ export interface ValuesStoreCapabilities {
 }
 
 /**
+ * What the caller of `putValues` knows about the secret id, so that a store may spare a
+ * backend call. A store may use it only to save calls, and must stay correct when it turns out
+ * wrong: fall back to what it does without a hint, never lose values, never touch another
+ * deployment's object. A store that ignores it conforms.
+ */
+export interface PutValuesHint {
+  /**
+   * `true`: the caller has just created the secret with a fresh id, so no values were ever
+   * written under it by this deployment; the store may try a create-only write first (and
+   * must fall back when the object exists after all, e.g. a retried put or a deleted and
+   * re-created id).
+   *
+   * `false`: the caller read this id's values with this same store's `getValues` earlier in
+   * the same operation and got a values map, so the object existed then and, as far as that
+   * `getValues` checks (a deployment id in the stored document, the object's tags), it is this
+   * deployment's; the store may skip checking that again. It must still cope with the object
+   * having been deleted since (or never written, when the promise is broken that way).
+   * Do not pass `false` without that read: give no hint instead.
+   */
+  isNew: boolean;
+}
+
+/**
  * A values store: values maps kept under a secret id, nothing else. It never validates names,
  * merges values or resolves scopes; `@zs/core` does.
  */
 export interface SecretValuesStore {
   readonly type: string;
   readonly capabilities: ValuesStoreCapabilities;
-  /** Creates or overwrites the values of `secretId`. */
-  putValues(secretId: string, values: SecretValues): Promise<void>;
+  /**
+   * Creates or overwrites the values of `secretId`. `hint` says whether the caller knows the
+   * id to be new or existing; without it (a backup copy, a migration, a direct caller) nothing
+   * is known. The hint may only save backend calls: the outcome is the same with or without
+   * it, and when it is wrong. @default no hint
+   */
+  putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void>;
   /** The values of `secretId`, or `undefined` when it has none. */
   getValues(secretId: string): Promise<SecretValues | undefined>;
   /** Deletes the values of `secretId`; `false` when there were none. */

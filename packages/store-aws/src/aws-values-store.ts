@@ -7,6 +7,7 @@ import {
   runHealthCheck,
   type BackendCaller,
   type EncodedJson,
+  type PutValuesHint,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
@@ -36,8 +37,9 @@ export interface AwsValuesStoreSettings {
 
 /**
  * Values in AWS Secrets Manager: secret `<prefix><secret id>` tagged with the deployment and
- * the secret id, holding one JSON object. Calls per operation: get 1 (GetSecretValue), put 2
- * (DescribeSecret, then PutSecretValue or CreateSecret), delete 2 (DescribeSecret,
+ * the secret id, holding one JSON object. Calls per operation: get 1 (GetSecretValue); put 2
+ * (DescribeSecret, then PutSecretValue or CreateSecret), or 1 when hinted new (CreateSecret,
+ * which fails on an existing name: then the 2 follow); delete 2 (DescribeSecret,
  * DeleteSecret) — plus retries.
  */
 export class AwsValuesStore implements SecretValuesStore {
@@ -59,20 +61,26 @@ export class AwsValuesStore implements SecretValuesStore {
     return `${this.settings.prefix}${secretId}`;
   }
 
-  async putValues(secretId: string, values: SecretValues): Promise<void> {
+  async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
     const value = toSecretValue(await encodeStoredDocument({ "zs-deployment": this.context.deploymentId, values }, AWS_FORMAT));
     const name = this.secretName(secretId);
+    // CreateSecret never touches an existing secret, so a new id needs no DescribeSecret first;
+    // a name taken after all (a retried put, another deployment's secret) is the checked path's.
+    if (hint?.isNew === true) {
+      try {
+        await this.createSecret(secretId, name, value);
+        return;
+      } catch (error) {
+        if (!isResourceExists(error)) throw error;
+      }
+    }
     // A concurrent put or delete of the same id can slip between the two calls: look again once.
     for (let round = 0; ; round++) {
       const lastRound = round > 0;
       const tags = await this.describeTags(name);
       try {
         if (tags === undefined) {
-          const ownTags: AwsTag[] = [
-            { key: DEPLOYMENT_TAG, value: this.context.deploymentId },
-            { key: SECRET_ID_TAG, value: secretId },
-          ];
-          await this.call("CreateSecret", name, () => this.client.createSecret(name, value, ownTags), isResourceExists);
+          await this.createSecret(secretId, name, value);
         } else {
           this.assertOwned(name, tags);
           await this.call("PutSecretValue", name, () => this.client.putSecretValue(name, value));
@@ -120,6 +128,15 @@ export class AwsValuesStore implements SecretValuesStore {
     if (this.closed) return;
     this.closed = true;
     this.client.close();
+  }
+
+  /** Creates the secret with this deployment's tags; ResourceExistsException is rethrown untouched. */
+  private async createSecret(secretId: string, name: string, value: AwsSecretValue): Promise<void> {
+    const ownTags: AwsTag[] = [
+      { key: DEPLOYMENT_TAG, value: this.context.deploymentId },
+      { key: SECRET_ID_TAG, value: secretId },
+    ];
+    await this.call("CreateSecret", name, () => this.client.createSecret(name, value, ownTags), isResourceExists);
   }
 
   private async describeTags(name: string): Promise<AwsTag[] | undefined> {

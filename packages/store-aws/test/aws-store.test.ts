@@ -22,6 +22,14 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** What `operation` cost, per operation. */
+async function callsOf(operation: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = { ...emulator.calls };
+  await operation();
+  return Object.fromEntries(Object.entries(emulator.calls).map(([op, n]) => [op, n - before[op as keyof typeof before]]));
+}
+const none = { CreateSecret: 0, PutSecretValue: 0, GetSecretValue: 0, DescribeSecret: 0, DeleteSecret: 0 };
+
 beforeAll(async () => {
   emulator = await startEmulator();
   store = await createStore(emulator, DEPLOYMENT);
@@ -78,18 +86,35 @@ describe("aws store against the emulator", () => {
 
   it("get makes one call, put two (DescribeSecret then CreateSecret or PutSecretValue), delete two", async () => {
     const secretId = randomUUID();
-    const callsOf = async (operation: () => Promise<unknown>) => {
-      const before = { ...emulator.calls };
-      await operation();
-      return Object.fromEntries(Object.entries(emulator.calls).map(([op, n]) => [op, n - before[op as keyof typeof before]]));
-    };
-    const none = { CreateSecret: 0, PutSecretValue: 0, GetSecretValue: 0, DescribeSecret: 0, DeleteSecret: 0 };
     expect(await callsOf(() => store.putValues(secretId, { k: "v1" }))).toEqual({ ...none, DescribeSecret: 1, CreateSecret: 1 });
     expect(await callsOf(() => store.putValues(secretId, { k: "v2" }))).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1 });
     expect(await callsOf(() => store.getValues(secretId))).toEqual({ ...none, GetSecretValue: 1 });
     expect(await callsOf(() => store.getValues(randomUUID()))).toEqual({ ...none, GetSecretValue: 1 });
     expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ ...none, DescribeSecret: 1, DeleteSecret: 1 });
     expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ ...none, DescribeSecret: 1 });
+  });
+
+  it("a put hinted new makes one call (CreateSecret); one hinted existing the same two as an unhinted put", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { k: "v1" }, { isNew: true }))).toEqual({ ...none, CreateSecret: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }, { isNew: false }))).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1 });
+    expect(await store.getValues(secretId)).toEqual({ k: "v2" });
+  });
+
+  it("a put hinted new on an id this deployment already holds meets ResourceExistsException and overwrites it through the checked put", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "old" });
+    expect(await callsOf(() => store.putValues(secretId, { k: "new" }, { isNew: true }))).toEqual({ ...none, CreateSecret: 1, DescribeSecret: 1, PutSecretValue: 1 });
+    expect(await store.getValues(secretId)).toEqual({ k: "new" });
+  });
+
+  it("a put hinted new on another deployment's secret is refused as an unhinted one is, and leaves that secret as it was", async () => {
+    const secretId = randomUUID();
+    await other.putValues(secretId, { owner: "other" });
+    const error = await failure(store.putValues(secretId, { owner: "me" }, { isNew: true }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/belongs to zs deployment c3d9f1a0-.*refusing to overwrite/);
+    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
   });
 
   it("throttled calls are retried and the operation succeeds", async () => {

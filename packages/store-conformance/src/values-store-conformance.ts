@@ -33,7 +33,8 @@ function valuesOfSize(bytes: number): SecretValues {
 
 /**
  * The contract every values store honours (interfaces.md): put / get / delete / overwrite by
- * secret id, absent and already deleted ids, empty and unicode values, a value at the
+ * secret id, put hints (`PutValuesHint`) tolerated when right and when wrong, absent and
+ * already deleted ids, empty and unicode values, a value at the
  * declared size limit and one past it, isolation between ids, concurrent writes, a health
  * check if declared, and an idempotent close.
  */
@@ -80,6 +81,35 @@ export function runValuesStoreConformance<Backend = undefined>(options: ValuesSt
       const secretId = id();
       await store.putValues(secretId, { a: "1", b: "2" });
       await store.putValues(secretId, { c: "3" });
+      expect(await store.getValues(secretId)).toEqual({ c: "3" });
+    }, timeout);
+
+    it("a put hinted new, then one hinted existing, read back the latest values", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { k: "created" }, { isNew: true });
+      expect(await store.getValues(secretId)).toEqual({ k: "created" });
+      await store.putValues(secretId, { k: "updated" }, { isNew: false });
+      expect(await store.getValues(secretId)).toEqual({ k: "updated" });
+    }, timeout);
+
+    it("a put wrongly hinted existing on an id never written still stores the values", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { k: "v" }, { isNew: false });
+      expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    }, timeout);
+
+    it("a put wrongly hinted existing on an id deleted since still stores the values", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { k: "first" }, { isNew: true });
+      await store.deleteValues(secretId);
+      await store.putValues(secretId, { k: "second" }, { isNew: false });
+      expect(await store.getValues(secretId)).toEqual({ k: "second" });
+    }, timeout);
+
+    it("a put wrongly hinted new on an id already written overwrites its values", async () => {
+      const secretId = id();
+      await store.putValues(secretId, { a: "1", b: "2" });
+      await store.putValues(secretId, { c: "3" }, { isNew: true });
       expect(await store.getValues(secretId)).toEqual({ c: "3" });
     }, timeout);
 

@@ -7,6 +7,7 @@ import {
   runHealthCheck,
   type BackendCaller,
   type EncodedJson,
+  type PutValuesHint,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
@@ -46,11 +47,17 @@ export interface GcpValuesStoreSettings {
  * with the deployment and the secret id; its latest version holds one JSON object. An update
  * adds a version and destroys the one before it, so a secret keeps one live version.
  *
- * Calls per operation, plus retries: get 1 (AccessSecretVersion of `latest`); put 3 —
- * GetSecret (ownership), then CreateSecret + AddSecretVersion for a new secret, or
- * AddSecretVersion + DestroySecretVersion of the previous version for an existing one;
- * delete 2 (GetSecret, DeleteSecret). A put whose AddSecretVersion had to be retried adds a
- * ListSecretVersions, since a lost answer may have left an extra version to destroy.
+ * Calls per operation, plus retries: get 1 (AccessSecretVersion of `latest`); delete 2
+ * (GetSecret, DeleteSecret); put 2 with a hint (`PutValuesHint`), 3 without —
+ * - hinted new (core's create): CreateSecret with this deployment's labels + AddSecretVersion;
+ *   when the name is taken after all (ALREADY_EXISTS), the unhinted put follows.
+ * - hinted existing (core's update, which has just read the values, so the stored document
+ *   proved the owner): AddSecretVersion + DestroySecretVersion of the previous version; when
+ *   the secret is gone (NOT_FOUND), the unhinted put follows and creates it.
+ * - unhinted: GetSecret (ownership), then CreateSecret + AddSecretVersion for a new secret, or
+ *   AddSecretVersion + DestroySecretVersion of the previous version for an existing one.
+ * A put whose AddSecretVersion had to be retried adds a ListSecretVersions, since a lost answer
+ * may have left an extra version to destroy.
  */
 export class GcpValuesStore implements SecretValuesStore {
   readonly type = "gcp";
@@ -71,29 +78,12 @@ export class GcpValuesStore implements SecretValuesStore {
     return secretResourceName(this.settings.projectId, secretId);
   }
 
-  async putValues(secretId: string, values: SecretValues): Promise<void> {
+  async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
     const data = toPayload(await encodeStoredDocument({ "zs-deployment": this.context.deploymentId, values }, GCP_FORMAT));
     const name = this.secretName(secretId);
-    // A concurrent put or delete of the same id can slip between the calls: look again once.
-    for (let round = 0; ; round++) {
-      const lastRound = round > 0;
-      const labels = await this.readLabels(name);
-      let operation = "CreateSecret";
-      try {
-        if (labels === undefined) {
-          const ownLabels = { [DEPLOYMENT_LABEL]: toLabelValue(this.context.deploymentId), [SECRET_ID_LABEL]: toLabelValue(secretId) };
-          await this.call(operation, name, () => this.client.createSecret(this.settings.projectId, gcpSecretId(secretId), ownLabels), isAlreadyExists);
-        } else {
-          this.assertOwned(name, labels);
-        }
-        operation = "AddSecretVersion";
-        await this.addVersion(name, data);
-        return;
-      } catch (error) {
-        if (isZsError(error)) throw error;
-        if (lastRound) throw toZsError(error, operation, name, 1);
-      }
-    }
+    if (hint?.isNew === true && (await this.putNew(secretId, name, data))) return;
+    if (hint?.isNew === false && (await this.putExisting(name, data))) return;
+    await this.putChecked(secretId, name, data);
   }
 
   async getValues(secretId: string): Promise<SecretValues | undefined> {
@@ -137,6 +127,66 @@ export class GcpValuesStore implements SecretValuesStore {
     if (this.closed) return;
     this.closed = true;
     await this.client.close();
+  }
+
+  /**
+   * The put of a secret the caller has just created: CreateSecret, then its first version.
+   * `false` (nothing written) when the name is taken after all, or the secret was deleted
+   * before its version landed: the checked put sorts that out, refusing another owner's.
+   */
+  private async putNew(secretId: string, name: string, data: Uint8Array): Promise<boolean> {
+    try {
+      await this.createSecret(secretId, name);
+      await this.addVersion(name, data);
+      return true;
+    } catch (error) {
+      if (isAlreadyExists(error) || isAbsent(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The put of a secret whose values the caller has just read through `getValues`, which
+   * checked the owner in the stored document: a new version, the previous one destroyed.
+   * `false` (nothing written) when the secret is gone: the checked put creates it.
+   */
+  private async putExisting(name: string, data: Uint8Array): Promise<boolean> {
+    try {
+      await this.addVersion(name, data);
+      return true;
+    } catch (error) {
+      if (isAbsent(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The put that knows nothing: GetSecret for the owner, then create it or add a version. */
+  private async putChecked(secretId: string, name: string, data: Uint8Array): Promise<void> {
+    // A concurrent put or delete of the same id can slip between the calls: look again once.
+    for (let round = 0; ; round++) {
+      const lastRound = round > 0;
+      const labels = await this.readLabels(name);
+      let operation = "CreateSecret";
+      try {
+        if (labels === undefined) {
+          await this.createSecret(secretId, name);
+        } else {
+          this.assertOwned(name, labels);
+        }
+        operation = "AddSecretVersion";
+        await this.addVersion(name, data);
+        return;
+      } catch (error) {
+        if (isZsError(error)) throw error;
+        if (lastRound) throw toZsError(error, operation, name, 1);
+      }
+    }
+  }
+
+  /** Creates the secret with this deployment's labels; ALREADY_EXISTS is rethrown untouched. */
+  private async createSecret(secretId: string, name: string): Promise<void> {
+    const ownLabels = { [DEPLOYMENT_LABEL]: toLabelValue(this.context.deploymentId), [SECRET_ID_LABEL]: toLabelValue(secretId) };
+    await this.call("CreateSecret", name, () => this.client.createSecret(this.settings.projectId, gcpSecretId(secretId), ownLabels), isAlreadyExists);
   }
 
   private async readLabels(name: string): Promise<Record<string, string> | undefined> {

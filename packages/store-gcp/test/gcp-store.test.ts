@@ -142,7 +142,7 @@ describe("gcp store against the emulator", () => {
     expect(await versionStates(secretId)).toEqual(["3:ENABLED", "2:DESTROYED", "1:DESTROYED"]);
   });
 
-  it("get makes one call; put three (GetSecret, then CreateSecret + AddSecretVersion, or AddSecretVersion + DestroySecretVersion); delete two", async () => {
+  it("get makes one call; an unhinted put three (GetSecret, then CreateSecret + AddSecretVersion, or AddSecretVersion + DestroySecretVersion); delete two", async () => {
     const secretId = randomUUID();
     expect(await callsOf(() => store.putValues(secretId, { k: "v1" }))).toEqual({ GetSecret: 1, CreateSecret: 1, AddSecretVersion: 1 });
     expect(await callsOf(() => store.putValues(secretId, { k: "v2" }))).toEqual({ GetSecret: 1, AddSecretVersion: 1, DestroySecretVersion: 1 });
@@ -150,6 +150,90 @@ describe("gcp store against the emulator", () => {
     expect(await callsOf(() => store.getValues(randomUUID()))).toEqual({ AccessSecretVersion: 1 });
     expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ GetSecret: 1, DeleteSecret: 1 });
     expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ GetSecret: 1 });
+  });
+
+  it("a put hinted new makes two calls (CreateSecret, AddSecretVersion); one hinted existing two (AddSecretVersion, DestroySecretVersion of the previous)", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { k: "v1" }, { isNew: true }))).toEqual({ CreateSecret: 1, AddSecretVersion: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }, { isNew: false }))).toEqual({ AddSecretVersion: 1, DestroySecretVersion: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v3" }, { isNew: false }))).toEqual({ AddSecretVersion: 1, DestroySecretVersion: 1 });
+    expect(await store.getValues(secretId)).toEqual({ k: "v3" });
+    expect(await versionStates(secretId)).toEqual(["3:ENABLED", "2:DESTROYED", "1:DESTROYED"]);
+    const [secret] = await sdk.getSecret({ name: `projects/${PROJECT_ID}/secrets/zs-${secretId}` });
+    expect(secret.labels).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
+  });
+
+  it("a put hinted new on an id this deployment already holds falls back to the checked put: overwritten, one version left enabled", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "old" });
+    expect(await callsOf(() => store.putValues(secretId, { k: "new" }, { isNew: true }))).toEqual({
+      CreateSecret: 1,
+      GetSecret: 1,
+      AddSecretVersion: 1,
+      DestroySecretVersion: 1,
+    });
+    expect(await store.getValues(secretId)).toEqual({ k: "new" });
+    expect(await versionStates(secretId)).toEqual(["2:ENABLED", "1:DESTROYED"]);
+  });
+
+  it("a put hinted new on another deployment's secret is refused as an unhinted one is, and leaves that secret as it was", async () => {
+    const secretId = randomUUID();
+    await other.putValues(secretId, { owner: "other" });
+    const error = await failure(store.putValues(secretId, { owner: "me" }, { isNew: true }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toMatch(/belongs to zs deployment c3d9f1a0-.*refusing to overwrite/);
+    expect(emulator.calls.AddSecretVersion).toBe(1);
+    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+    expect(await versionStates(secretId)).toEqual(["1:ENABLED"]);
+  });
+
+  it("a put hinted existing on an id never written falls back on NOT_FOUND and creates the secret with this deployment's labels", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { k: "v" }, { isNew: false }))).toEqual({ AddSecretVersion: 2, GetSecret: 1, CreateSecret: 1 });
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    const [secret] = await sdk.getSecret({ name: `projects/${PROJECT_ID}/secrets/zs-${secretId}` });
+    expect(secret.labels).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
+    expect(await versionStates(secretId)).toEqual(["1:ENABLED"]);
+  });
+
+  it("a put hinted existing on a secret deleted since it was read re-creates it, and the value is readable", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v1" }, { isNew: true });
+    expect(await store.deleteValues(secretId)).toBe(true);
+    await store.putValues(secretId, { k: "v2" }, { isNew: false });
+    expect(await store.getValues(secretId)).toEqual({ k: "v2" });
+    expect(await versionStates(secretId)).toEqual(["1:ENABLED"]);
+  });
+
+  it("whatever the hints, right or wrong, every put reads back and a secret keeps one enabled version", async () => {
+    const secretId = randomUUID();
+    const hints = [{ isNew: false }, { isNew: true }, undefined, { isNew: true }, { isNew: false }, { isNew: false }, undefined];
+    for (const [n, hint] of hints.entries()) {
+      await store.putValues(secretId, { n: String(n) }, hint);
+      expect(await store.getValues(secretId)).toEqual({ n: String(n) });
+    }
+    const states = await versionStates(secretId);
+    expect(states).toHaveLength(hints.length);
+    expect(states.filter((state) => state.endsWith(":ENABLED"))).toEqual([`${hints.length}:ENABLED`]);
+  });
+
+  it("a lost CreateSecret answer on a put hinted new is retried; meeting ALREADY_EXISTS, the checked put finds it ours and carries on", async () => {
+    const secretId = randomUUID();
+    emulator.faults.methods = ["CreateSecret"];
+    emulator.faults.dropNext = 1;
+    expect(await callsOf(() => store.putValues(secretId, { k: "v" }, { isNew: true }))).toEqual({ CreateSecret: 2, GetSecret: 1, AddSecretVersion: 1 });
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    expect(await versionStates(secretId)).toEqual(["1:ENABLED"]);
+  });
+
+  it("a lost AddSecretVersion answer on a put hinted existing is retried and still leaves a single enabled version", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { k: "v1" }, { isNew: true });
+    emulator.faults.methods = ["AddSecretVersion"];
+    emulator.faults.dropNext = 1;
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }, { isNew: false }))).toEqual({ AddSecretVersion: 2, ListSecretVersions: 1, DestroySecretVersion: 2 });
+    expect(await versionStates(secretId)).toEqual(["3:ENABLED", "2:DESTROYED", "1:DESTROYED"]);
+    expect(await store.getValues(secretId)).toEqual({ k: "v2" });
   });
 
   it("throttled calls (RESOURCE_EXHAUSTED) are retried by the store alone, and the operation succeeds", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { KeyRing, SecretsService, isZsError, type Caller, type SecretValuesStore } from "@zs/core";
+import { KeyRing, SecretsService, isZsError, type Caller, type PutValuesHint, type SecretValuesStore } from "@zs/core";
 import { KnexMetadataRepository, SqlDatabase, SqlValuesStore } from "../src/index.js";
 import {
   randomKeys,
@@ -7,17 +7,30 @@ import {
   testDatabases,
 } from "./support/test-databases.js";
 
-/** The real sql store with a switch that makes its writes fail, as a broken backend would. */
-function withFailingWrites(store: SqlValuesStore): SecretValuesStore & { failWrites: boolean } {
+/** How a put was hinted, as `calls` records it. */
+function describeHint(hint: PutValuesHint | undefined): string {
+  return hint === undefined ? "put" : hint.isNew ? "put isNew" : "put existing";
+}
+
+/**
+ * The real sql store with a switch that makes its writes fail, as a broken backend would, and
+ * a record of the values calls made: `get`, or a put with its hint.
+ */
+function withFailingWrites(store: SecretValuesStore): SecretValuesStore & { failWrites: boolean; calls: string[] } {
   return {
     type: store.type,
     capabilities: store.capabilities,
     failWrites: false,
-    async putValues(id, values) {
+    calls: [],
+    async putValues(id, values, hint) {
+      this.calls.push(describeHint(hint));
       if (this.failWrites) throw new Error("backend down");
-      return store.putValues(id, values);
+      return store.putValues(id, values, hint);
     },
-    getValues: (id) => store.getValues(id),
+    getValues(id) {
+      this.calls.push("get");
+      return store.getValues(id);
+    },
     deleteValues: (id) => store.deleteValues(id),
   };
 }
@@ -64,6 +77,19 @@ describe.each(testDatabases)("metadata and values commit together on %s", (_labe
     expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
     const after = await service.getSecret(admin, "steady");
     expect(after).toMatchObject({ name: "steady", version: 1, keys: ["a"], values: { a: "1" } });
+  });
+
+  it("a create hints its fresh id as new; an update or a replacement hints it as existing, after reading its values; a rename writes none", async () => {
+    const callsOf = async (operation: () => Promise<unknown>) => {
+      values.calls.length = 0;
+      await operation();
+      return [...values.calls];
+    };
+    expect(await callsOf(() => service.createSecret(admin, { name: "hinted", values: { a: "1" } }))).toEqual(["put isNew"]);
+    expect(await callsOf(() => service.updateSecret(admin, "hinted", { values: { b: "2" } }))).toEqual(["get", "put existing"]);
+    expect(await callsOf(() => service.replaceSecretValues(admin, "hinted", { c: "3" }))).toEqual(["get", "put existing"]);
+    expect(await callsOf(() => service.updateSecret(admin, "hinted", { name: "hinted-renamed" }))).toEqual(["get"]);
+    expect((await service.getSecret(admin, "hinted-renamed")).values).toEqual({ c: "3" });
   });
 
   it("deleting a secret removes its values row", async () => {

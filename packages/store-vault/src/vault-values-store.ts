@@ -5,6 +5,7 @@ import {
   isValuesMap,
   silentLogger,
   type Logger,
+  type PutValuesHint,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
@@ -41,7 +42,9 @@ export interface VaultValuesStoreSettings {
  * Values kept in HashiCorp Vault's KV v2 engine: one secret per id at
  * `<mount>/data/zs/<id>`, whose data is `{ values: "<JSON of the map>", "zs-deployment": <id> }`.
  * Writes are check-and-set against the version just read; an object tagged with another
- * deployment is treated as absent and never overwritten.
+ * deployment is treated as absent and never overwritten. Calls: get 1 (readData); put 2
+ * (readData, writeData), or 1 when hinted new (writeData with check-and-set 0, which only
+ * creates: on a conflict the 2 follow); delete 2 (readData, deleteMetadata).
  */
 export class VaultValuesStore implements SecretValuesStore {
   readonly type = "vault";
@@ -65,11 +68,21 @@ export class VaultValuesStore implements SecretValuesStore {
     this.casAttempts = settings.casAttempts ?? 3;
   }
 
-  async putValues(secretId: string, values: SecretValues): Promise<void> {
+  async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
     this.assertOpen();
     assertValuesFit(values, VAULT_LIMIT);
     const path = this.pathOf(secretId);
     const data = { [VALUES_FIELD]: JSON.stringify(values), [DEPLOYMENT_TAG]: this.deploymentId };
+    // Check-and-set 0 writes only where no secret is, so a new id needs no read first; a path
+    // taken after all (a retried write, another deployment's object) is the checked rounds'.
+    if (hint?.isNew === true) {
+      try {
+        await this.call("writeData", path, () => this.client.writeData(this.mountPoint, path, data, 0));
+        return;
+      } catch (error) {
+        if (!isCasMismatch(error)) throw error;
+      }
+    }
     for (let round = 1; round <= this.casAttempts; round++) {
       const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
       if (current?.data && !this.isOurs(current)) {

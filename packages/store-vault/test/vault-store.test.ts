@@ -113,6 +113,20 @@ describe("vault values store against the KV v2 emulator", () => {
       expect(await callsDuring(() => store.putValues(id, { k: "again" }))).toEqual({ readData: 1, writeData: 1 });
     });
 
+    it("a put hinted new makes one call, a write with check-and-set 0; one hinted existing the same two as an unhinted put", async () => {
+      const id = randomUUID();
+      expect(await callsDuring(() => store.putValues(id, { k: "new" }, { isNew: true }))).toEqual({ writeData: 1 });
+      expect(await callsDuring(() => store.putValues(id, { k: "again" }, { isNew: false }))).toEqual({ readData: 1, writeData: 1 });
+      expect(await store.getValues(id)).toEqual({ k: "again" });
+    });
+
+    it("a put hinted new on an id this deployment already holds loses the check-and-set, then overwrites it through the checked round", async () => {
+      const id = randomUUID();
+      await store.putValues(id, { k: "old" });
+      expect(await callsDuring(() => store.putValues(id, { k: "new" }, { isNew: true }))).toEqual({ writeData: 2, readData: 1 });
+      expect(await store.getValues(id)).toEqual({ k: "new" });
+    });
+
     it("delete reads the tag, then deletes every version; an absent id costs one call", async () => {
       const id = randomUUID();
       await store.putValues(id, { k: "v" });
@@ -202,6 +216,16 @@ describe("vault values store against the KV v2 emulator", () => {
       expect(await store.getValues(id)).toBeUndefined();
       expect(await store.deleteValues(id)).toBe(false);
       const error = await failure(store.putValues(id, { owner: "me" }));
+      expect(error.code).toBe("CONFIGURATION_ERROR");
+      expect(error.message).toContain("another zs deployment");
+      expect(await other.getValues(id)).toEqual({ owner: "other" });
+    });
+
+    it("a put hinted new on another deployment's object is refused as an unhinted one is, and the object kept", async () => {
+      const id = randomUUID();
+      const other = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token });
+      await other.putValues(id, { owner: "other" });
+      const error = await failure(store.putValues(id, { owner: "me" }, { isNew: true }));
       expect(error.code).toBe("CONFIGURATION_ERROR");
       expect(error.message).toContain("another zs deployment");
       expect(await other.getValues(id)).toEqual({ owner: "other" });

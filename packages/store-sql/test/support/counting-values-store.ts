@@ -16,7 +16,7 @@ export function countingReads(store: SecretValuesStore): CountingValuesStore {
       this.reads += 1;
       return store.getValues(id);
     },
-    putValues: (id, values) => store.putValues(id, values),
+    putValues: (id, values, hint) => store.putValues(id, values, hint),
     deleteValues: (id) => store.deleteValues(id),
     close: () => store.close?.() ?? Promise.resolve(),
   };
