@@ -50,9 +50,8 @@ export function createApp(services: ServerServices, logger: Logger): Express {
     const { user } = authenticated;
     return { authenticated, caller: { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: DEFAULT_WORKSPACE } };
   };
-  const router = express.Router();
-  for (const route of serverRoutes(services)) mountRoute(router, route, authenticate, parseJson);
-  app.use(router);
+  // On the application's own router: a nested one would add a second routing pass per request.
+  for (const route of serverRoutes(services)) mountRoute(app, route, authenticate, parseJson);
   app.use((request) => {
     throw new ZsError("NOT_FOUND", `No route ${request.method} ${request.path}.`);
   });

@@ -70,7 +70,7 @@ export type Authenticator = (request: Request) => Promise<Required<Authenticated
  * Registers `route` on `router`: read a JSON body (`parseJson`, only on routes that take one),
  * authenticate, validate the input, run the handler, send its result.
  */
-export function mountRoute(router: Router, route: RouteDefinition, authenticate: Authenticator, parseJson: RequestHandler): void {
+export function mountRoute(router: Pick<Router, RouteDefinition["method"]>, route: RouteDefinition, authenticate: Authenticator, parseJson: RequestHandler): void {
   const handlers: RequestHandler[] = route.body ? [parseJson] : [];
   router[route.method](route.path, ...handlers, async (request: Request, response: Response) => {
     if (route.access !== "public") Object.assign(response.locals, await authenticate(request));

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { SqlDatabase } from "@zs/store-sql";
 import { describeSecretCrud } from "./support/secret-crud-suite.js";
 import { ADMIN_PASSWORD, TestServer } from "./support/test-server.js";
 
@@ -109,5 +113,48 @@ describe("a server with the values store disabled", () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe("an id prefix over HTTP", () => {
+  let server: TestServer;
+  let database: SqlDatabase;
+  let dir: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "zs-ambiguous-"));
+    const databaseUrl = `sqlite:${path.join(dir, "zs.db")}`;
+    server = await TestServer.start({ databaseUrl });
+    admin = await server.login("admin", ADMIN_PASSWORD);
+    // Random ids almost never share 8 characters: two rows with chosen ids, written beside the server.
+    database = await SqlDatabase.open(databaseUrl);
+    const workspace = await database.knex("workspaces").where({ name: "default" }).first("id");
+    const owner = await database.knex("users").where({ name: "admin" }).first("id");
+    const row = (id: string, name: string) => ({ id, workspace_id: workspace.id, owner_id: owner.id, name, scope: "workspace", keys: "[]", version: 1, created: 1, updated: 1 });
+    await database.knex("secrets").insert([row("abcdef12-1111-4000-8000-000000000001", "twin-a"), row("abcdef12-2222-4000-8000-000000000002", "twin-b")]);
+  });
+  afterAll(async () => {
+    await database.close();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("matching two secrets is 409 SECRET_AMBIGUOUS naming both, and changes nothing; a longer prefix finds the one", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/v1/secrets/abcdef12"],
+      ["PATCH", "/api/v1/secrets/abcdef12-"],
+      ["DELETE", "/api/v1/secrets/ABCDEF12"],
+    ] as const) {
+      const ambiguous = await server.call(method, path, { token: admin, body: method === "PATCH" ? { name: "renamed" } : undefined });
+      expect(ambiguous.status).toBe(409);
+      expect(ambiguous.json.error.code).toBe("SECRET_AMBIGUOUS");
+      expect(ambiguous.json.error.message).toContain("abcdef12-1111-4000-8000-000000000001");
+      expect(ambiguous.json.error.message).toContain("abcdef12-2222-4000-8000-000000000002");
+    }
+    const names = async () => (await server.call("GET", "/api/v1/secrets?name=startswith:twin-", { token: admin })).json.items.map((s: { name: string }) => s.name);
+    expect(await names()).toEqual(["twin-a", "twin-b"]);
+    expect((await server.call("DELETE", "/api/v1/secrets/abcdef12-2", { token: admin })).status).toBe(204);
+    expect(await names()).toEqual(["twin-a"]);
   });
 });
