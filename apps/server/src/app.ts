@@ -3,6 +3,7 @@ import { DEFAULT_WORKSPACE, ZsError } from "@zs/core";
 import type { Logger } from "pino";
 import { errorHandler } from "./http-errors.js";
 import { requestLog, securityHeaders } from "./http-middleware.js";
+import { requestLogger } from "./logger.js";
 import { mountRoute, type AuthenticatedLocals, type RouteDefinition } from "./route.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
@@ -42,7 +43,7 @@ export function createApp(services: ServerServices, logger: Logger): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
-  app.use(securityHeaders, requestLog(logger));
+  app.use(securityHeaders, requestLog(requestLogger(logger)));
   const parseJson = express.json({ limit: BODY_LIMIT });
 
   const authenticate = async (request: Request): Promise<Required<AuthenticatedLocals>> => {

@@ -1,17 +1,15 @@
 import { pino, type DestinationStream, type Logger } from "pino";
 import type { LogLevel } from "@zs/core";
 
+/** Names of fields that could carry a secret. */
+const CREDENTIAL_FIELDS = ["password", "token", "key", "values", "authorization", "access_token"];
+
 /**
  * Fields that could carry a secret are censored wherever they appear in a log object, as a
  * second line of defence: the server never logs bodies, values or tokens in the first place.
  */
 const REDACTED_PATHS = [
-  "password",
-  "token",
-  "key",
-  "values",
-  "authorization",
-  "access_token",
+  ...CREDENTIAL_FIELDS,
   "*.password",
   "*.token",
   "*.key",
@@ -43,4 +41,14 @@ export function createLogger(
     },
     destination,
   );
+}
+
+/**
+ * The logger of the one-line-per-request log: its lines have a fixed shape of flat fields
+ * (method, route pattern, status, duration, user), so its redaction looks at top-level names
+ * only. Looking for nested ones (`*.password`, …) walks every field of every line: 25 µs a
+ * line instead of 10.
+ */
+export function requestLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: { paths: CREDENTIAL_FIELDS, censor: "[redacted]" } });
 }
