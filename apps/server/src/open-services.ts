@@ -13,7 +13,7 @@ export interface OpenedServices extends ServerServices {
 
 /** Opens the database (migrating it), the values store and the services on top. */
 export async function openServices(config: ZsConfig, logger: Logger, options: { version: string; loginLimits?: LoginThrottleLimits }): Promise<OpenedServices> {
-  const { database, values, service: secrets, components } = await openConfiguredStore(config, logger.child({ component: "values-store" }));
+  const { database, values, service: secrets, components } = await openConfiguredStore(config, logger.child({ component: "values-store" }), { readConnection: true });
   return {
     secrets,
     components,

@@ -1,5 +1,5 @@
 import { ComponentsService, KeyRing, SecretsService, keyFileRing, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
-import { KnexComponentRepository, KnexMetadataRepository, SqlDatabase, sqlStoreDefinition } from "@zs/store-sql";
+import { KnexComponentRepository, KnexMetadataRepository, SqlDatabase, sqlStoreDefinition, type SqlDatabaseOptions } from "@zs/store-sql";
 import { createBuiltinStoreRegistry } from "./builtin-stores.js";
 
 /** The configured store, opened: its database, its values store and the services over both. */
@@ -17,8 +17,8 @@ export interface ConfiguredStore {
  * store's module — and the `SecretsService` over both, with the `ComponentsService` beside it. The CLI's local mode and the server
  * both start here.
  */
-export async function openConfiguredStore(config: ZsConfig, logger: Logger): Promise<ConfiguredStore> {
-  const database = await SqlDatabase.open(config.databaseUrl);
+export async function openConfiguredStore(config: ZsConfig, logger: Logger, databaseOptions: SqlDatabaseOptions = {}): Promise<ConfiguredStore> {
+  const database = await SqlDatabase.open(config.databaseUrl, databaseOptions);
   try {
     const registry = createBuiltinStoreRegistry({
       // Configured keys are fixed; the key file (read, or generated, only when the sql store is

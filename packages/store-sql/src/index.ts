@@ -1,5 +1,5 @@
 export { knexConfigFor, type SqlDialect } from "./database-url.js";
-export { SqlDatabase, isUniqueViolation } from "./sql-database.js";
+export { SqlDatabase, isUniqueViolation, type SqlDatabaseOptions } from "./sql-database.js";
 export { KnexMetadataRepository } from "./knex-metadata-repository.js";
 export { KnexComponentRepository } from "./knex-component-repository.js";
 export { KnexCredentialRepository } from "./knex-credential-repository.js";

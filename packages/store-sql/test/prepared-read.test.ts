@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomUUID } from "node:crypto";
-import { SqlDatabase } from "../src/index.js";
+import { SqlDatabase, type SqlDatabaseOptions } from "../src/index.js";
 import { prepareRead } from "../src/prepared-read.js";
-import { createSqliteDatabase, testDatabases, type TestDatabase } from "./support/test-databases.js";
+import { createPostgresDatabase, createSqliteDatabase, postgresUrl, type TestDatabase } from "./support/test-databases.js";
 
 // A table of this test's own, next to zs's schema.
 const TABLE = "prepared_read_probe";
@@ -21,13 +21,22 @@ function probeByLabel(database: SqlDatabase) {
   );
 }
 
-describe.each(testDatabases)("prepared reads on %s", (_label, createDatabase) => {
+/** Where prepared reads run: SQLite's pool (the CLI), its read connection (the server), PostgreSQL. */
+const setups: [string, () => Promise<TestDatabase>, SqlDatabaseOptions][] = [
+  ["SQLite, on the pool", createSqliteDatabase, {}],
+  ["SQLite, on a read connection", createSqliteDatabase, { readConnection: true }],
+  ...(postgresUrl ? [["PostgreSQL", createPostgresDatabase, {}] as [string, () => Promise<TestDatabase>, SqlDatabaseOptions]] : []),
+];
+
+describe.each(setups)("prepared reads on %s", (label, createDatabase, options) => {
   let db: TestDatabase;
   let database: SqlDatabase;
+  // SQLite's pool is one connection: a read from outside an open write transaction waits for it.
+  const readsBesideWriter = label !== "SQLite, on the pool";
 
   beforeAll(async () => {
     db = await createDatabase();
-    database = await SqlDatabase.open(db.url);
+    database = await SqlDatabase.open(db.url, options);
     await createProbeTable(database);
   });
   afterAll(async () => {
@@ -77,7 +86,9 @@ describe.each(testDatabases)("prepared reads on %s", (_label, createDatabase) =>
     expect(await database.read(byLabel, { label: rolledBack, minRank: 0 })).toEqual([]);
   });
 
-  it("a read from outside goes on while a write transaction is open, and sees the state before it", async () => {
+  // Only where reads have a connection beside the writer's.
+  const itBesideWriter = readsBesideWriter ? it : () => undefined;
+  itBesideWriter("a read from outside goes on while a write transaction is open, and sees the state before it", async () => {
     const label = randomUUID();
     await database.knex(TABLE).insert({ id: `${label}-before`, label, rank: 1 });
     const byLabel = probeByLabel(database);
@@ -109,9 +120,9 @@ describe.each(testDatabases)("prepared reads on %s", (_label, createDatabase) =>
 });
 
 describe("prepared reads on SQLite files", () => {
-  it("use a connection that refuses to write", async () => {
+  it("on a read connection, use one that refuses to write", async () => {
     const db = await createSqliteDatabase();
-    const database = await SqlDatabase.open(db.url);
+    const database = await SqlDatabase.open(db.url, { readConnection: true });
     try {
       await createProbeTable(database);
       const write = prepareRead<{ id: string }, unknown>((parameter) => database.knex(TABLE).insert({ id: parameter("id"), label: "x", rank: 1 }));
@@ -123,8 +134,8 @@ describe("prepared reads on SQLite files", () => {
     }
   });
 
-  it("work on an in-memory database, which exists on the pool's one connection only", async () => {
-    const database = await SqlDatabase.open("sqlite::memory:");
+  it("work on an in-memory database, which exists on the pool's one connection only, even when a read connection is asked for", async () => {
+    const database = await SqlDatabase.open("sqlite::memory:", { readConnection: true });
     try {
       await createProbeTable(database);
       await database.knex(TABLE).insert({ id: "m", label: "memory", rank: 1 });
@@ -134,9 +145,9 @@ describe("prepared reads on SQLite files", () => {
     }
   });
 
-  it("fail clearly once the database is closed", async () => {
+  it("on a read connection, fail clearly once the database is closed", async () => {
     const db = await createSqliteDatabase();
-    const database = await SqlDatabase.open(db.url);
+    const database = await SqlDatabase.open(db.url, { readConnection: true });
     await createProbeTable(database);
     const byLabel = probeByLabel(database);
     await database.read(byLabel, { label: "a", minRank: 0 });
