@@ -31,15 +31,14 @@ export interface PreparedRead<P, R> {
  * bound to `parameters[name]` on every run.
  */
 export function prepareRead<P extends Record<string, unknown>, R>(build: (parameter: ParameterOf<P>) => Knex.QueryBuilder): PreparedRead<P, R> {
-  const query = build((name) => PARAMETER_MARK + name);
-  const { sql: knexSql, bindings: knexBindings } = query.toSQL();
-  const { sql: nativeSql, bindings: nativeBindings } = query.toSQL().toNative();
-  if (knexBindings.length !== nativeBindings.length) throw new Error(`prepareRead: placeholders differ between knex and native SQL: ${knexSql}`);
-  const slots = nativeBindings.map((binding): { parameter: keyof P } | { constant: Knex.RawBinding } =>
+  const compiled = build((name) => PARAMETER_MARK + name).toSQL();
+  const { sql: nativeSql, bindings } = compiled.toNative();
+  // Both texts have their placeholders in the same order: one list of slots serves either.
+  const slots = bindings.map((binding): { parameter: keyof P } | { constant: Knex.RawBinding } =>
     typeof binding === "string" && binding.startsWith(PARAMETER_MARK) ? { parameter: binding.slice(PARAMETER_MARK.length) } : { constant: binding },
   );
   return {
-    knexSql,
+    knexSql: compiled.sql,
     nativeSql,
     statementName: `zs_${createHash("sha256").update(nativeSql).digest("hex").slice(0, 16)}`,
     bindings: (parameters) => slots.map((slot) => ("parameter" in slot ? parameters[slot.parameter] : slot.constant) as Knex.RawBinding),
