@@ -7,7 +7,9 @@
  * - `GET /api/v1/secrets/{name}` with an API key under autocannon (CONNECTIONS connections):
  *   requests/s, p99 and the server's CPU time per request, in rounds interleaved with the bare
  *   route's so that a change in machine load hits both alike. Target: at least TARGET_RATIO of
- *   the bare route's requests/s.
+ *   the bare route's requests/s. Also measured in those rounds, for reference: the bare route
+ *   making the two database reads such a GET needs through the bare driver (bare-express.mjs
+ *   with BARE_DATABASE_URL), the floor of any server that checks its token in the database.
  * - the server's resident memory (VmRSS, and its peak VmHWM, from /proc) after the run.
  * zs-server runs as shipped: default settings, its JSON request log (level info) going to a file.
  * The secrets are seeded directly in SQL. PostgreSQL runs when ZS_TEST_POSTGRES_URL (or the
@@ -231,7 +233,9 @@ const listPath = (needle: string) => `/api/v1/secrets?name=${encodeURIComponent(
 async function benchDatabase(label: string, databaseUrl: string, dir: string, bare: RunningProcess): Promise<boolean> {
   await mkdir(dir, { recursive: true });
   const { server, apiKey } = await startZsServer(dir, databaseUrl);
+  let floor: RunningProcess | undefined;
   try {
+    floor = await startProcess(BARE_EXPRESS, { PATH: process.env.PATH, BARE_DATABASE_URL: databaseUrl }, path.join(dir, "bare-reads.log"));
     const seeding = await seedSecrets(databaseUrl, "admin", SECRETS);
     console.log(`\n${label}: zs-server ${server.url}, ${SECRETS.toLocaleString("en")} secrets seeded in ${(seeding / 1000).toFixed(1)} s`);
 
@@ -249,27 +253,34 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     console.log(`    baseline bare express GET, one at a time: p50 ${ms(median(bareGets))}  ratio ${(listP50 / median(bareGets)).toFixed(1)}x`);
 
     await load(bare, apiKey, WARMUP_SECONDS);
+    await load(floor, apiKey, WARMUP_SECONDS);
     await load(server, apiKey, WARMUP_SECONDS);
     const bareRounds: LoadResult[] = [];
+    const floorRounds: LoadResult[] = [];
     const zsRounds: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       bareRounds.push(await load(bare, apiKey, ROUND_SECONDS));
+      floorRounds.push(await load(floor, apiKey, ROUND_SECONDS));
       zsRounds.push(await load(server, apiKey, ROUND_SECONDS));
     }
     const bareRps = median(bareRounds.map((r) => r.requestsPerSecond));
+    const floorRps = median(floorRounds.map((r) => r.requestsPerSecond));
     const zsRps = median(zsRounds.map((r) => r.requestsPerSecond));
     const ratio = zsRps / bareRps;
     const loadMet = ratio >= TARGET_RATIO;
     const line = (name: string, rounds: LoadResult[], rps: number) =>
-      `    ${name.padEnd(36)} ${Math.round(rps).toLocaleString("en").padStart(6)} req/s  p99 ${String(median(rounds.map((r) => r.p99))).padStart(3)} ms  ` +
+      `    ${name.padEnd(40)} ${Math.round(rps).toLocaleString("en").padStart(6)} req/s  p99 ${String(median(rounds.map((r) => r.p99))).padStart(3)} ms  ` +
       `server CPU ${micros(median(rounds.map((r) => r.cpuMicrosPerRequest)))}/request  (rounds: ${rounds.map((r) => Math.round(r.requestsPerSecond)).join(", ")} req/s)`;
     console.log(`  GET ${SECRET_PATH} with an API key, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s rounds:`);
     console.log(line("zs-server", zsRounds, zsRps));
     console.log(line("baseline bare express, constant JSON", bareRounds, bareRps));
+    console.log(line("bare express + the 2 reads, bare driver", floorRounds, floorRps));
     console.log(`    ratio ${ratio.toFixed(2)} of the bare route; target >= ${TARGET_RATIO}: ${verdict(loadMet)}`);
+    console.log(`    (the bare route with the 2 reads: ${(floorRps / bareRps).toFixed(2)} of it; zs-server: ${(zsRps / floorRps).toFixed(2)} of that)`);
     console.log(`  zs-server memory after the run: ${await residentMemory(server.child.pid)}`);
     return listMet && loadMet;
   } finally {
+    await floor?.stop();
     await server.stop();
   }
 }

@@ -66,7 +66,7 @@ describe("Client in local mode", () => {
       home: envFor("basic").ZS_HOME,
       user: "default",
       workspace: "default",
-      store: { type: "sql", capabilities: { maxValueBytes: 65536 } },
+      store: { type: "sql", capabilities: { maxValueBytes: 65536, storedWithMetadata: true } },
     });
   });
 });

@@ -150,6 +150,7 @@ export {
   STORE_API_VERSION,
   defineStore,
   silentLogger,
+  type GetValuesHint,
   type Logger,
   type PutValuesHint,
   type SecretValuesStore,
@@ -171,9 +172,11 @@ export {
 export { runHealthCheck } from "./health-check.js";
 export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./store-registry.js";
 export type {
+  FoundSecret,
   LockedSecret,
   MetadataRepository,
   MetadataTransaction,
+  SecretReadOptions,
   SecretReader,
   SecretRow,
   SecretRowChanges,

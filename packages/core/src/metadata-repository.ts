@@ -33,13 +33,32 @@ export interface LockedSecret extends SecretMetadata {
   ownerId: string;
 }
 
+/** What a lookup read returns besides the metadata. */
+export interface SecretReadOptions {
+  /**
+   * Also read each secret's values in their stored form, in the same query (`storedValues`).
+   * Asked only when the values store keeps its values in this database
+   * (`ValuesStoreCapabilities.storedWithMetadata`). @default false
+   */
+  withStoredValues?: boolean;
+}
+
+/** A secret a lookup read found. */
+export interface FoundSecret extends SecretMetadata {
+  /**
+   * Its values as the values store stored them in the metadata database (`null`: none there);
+   * present only when the read asked `withStoredValues`. Never part of an answer.
+   */
+  storedValues?: string | null;
+}
+
 /** Reads that lookup needs, available in and outside a transaction. */
 export interface SecretReader {
-  findSecretById(viewerId: string, id: string): Promise<SecretMetadata | undefined>;
+  findSecretById(viewerId: string, id: string, options?: SecretReadOptions): Promise<FoundSecret | undefined>;
   /** The visible secrets of that exact name in a workspace: at most one per scope. */
-  findSecretsByName(viewerId: string, workspace: string, name: string): Promise<SecretMetadata[]>;
+  findSecretsByName(viewerId: string, workspace: string, name: string, options?: SecretReadOptions): Promise<FoundSecret[]>;
   /** Visible secrets whose id starts with `prefix` (lower-case hex and dashes), at most `limit`. */
-  findSecretsByIdPrefix(viewerId: string, prefix: string, limit: number): Promise<SecretMetadata[]>;
+  findSecretsByIdPrefix(viewerId: string, prefix: string, limit: number, options?: SecretReadOptions): Promise<FoundSecret[]>;
 }
 
 /** Writes, always inside a transaction. */

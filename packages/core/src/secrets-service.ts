@@ -29,7 +29,7 @@ import {
 } from "./secret-schema.js";
 import { assertSecretSize } from "./secret-size.js";
 import { parseInput } from "./validation.js";
-import type { SecretValuesStore } from "./values-store.js";
+import type { GetValuesHint, SecretValuesStore } from "./values-store.js";
 
 /** The workspace every store starts with; it cannot be deleted. */
 export const DEFAULT_WORKSPACE = "default";
@@ -114,8 +114,12 @@ export class SecretsService implements SecretsStore {
 
   async getSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<Secret> {
     this.assertEnabled();
-    const metadata = await findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
-    return { ...metadata, values: await this.readValues(metadata) };
+    // A values store in the metadata database is read in the lookup's own query.
+    const withStoredValues = this.values.capabilities.storedWithMetadata === true;
+    const { storedValues, ...metadata } = await findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"), {
+      withStoredValues,
+    });
+    return { ...metadata, values: await this.readValues(metadata, storedValues === undefined ? undefined : { stored: storedValues }) };
   }
 
   /** Resolves `nameOrId` to a secret's metadata without reading any value. */
@@ -324,8 +328,8 @@ export class SecretsService implements SecretsStore {
     }
   }
 
-  private async readValues(secret: SecretMetadata): Promise<SecretValues> {
-    const values = await this.backend(() => this.values.getValues(secret.id));
+  private async readValues(secret: SecretMetadata, hint?: GetValuesHint): Promise<SecretValues> {
+    const values = await this.backend(() => this.values.getValues(secret.id, hint));
     if (!values) {
       throw new ZsError(
         "BACKEND_UNAVAILABLE",

@@ -9,6 +9,23 @@ export interface ValuesStoreCapabilities {
   versioned?: boolean;
   /** The backend's writes are check-and-set. @default false */
   compareAndSet?: boolean;
+  /**
+   * The store keeps each secret's values in the metadata database itself (the `sql` store), so
+   * that a lookup can read their stored form in its own query (`SecretReadOptions`) and hand it
+   * to `getValues` (`GetValuesHint`): one database round trip per get instead of two.
+   * @default false
+   */
+  storedWithMetadata?: boolean;
+}
+
+/** What the caller of `getValues` already read, given only to a store declaring `storedWithMetadata`. */
+export interface GetValuesHint {
+  /**
+   * The secret's values in the form the store stored them (`FoundSecret.storedValues`), read
+   * from the metadata database with the secret's metadata; `null` when none were there. The
+   * store decodes these instead of reading again.
+   */
+  stored: string | null;
 }
 
 /**
@@ -48,8 +65,11 @@ export interface SecretValuesStore {
    * it, and when it is wrong. @default no hint
    */
   putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void>;
-  /** The values of `secretId`, or `undefined` when it has none. */
-  getValues(secretId: string): Promise<SecretValues | undefined>;
+  /**
+   * The values of `secretId`, or `undefined` when it has none. With a `hint` (stores declaring
+   * `storedWithMetadata` only), from the stored form it carries. @default no hint
+   */
+  getValues(secretId: string, hint?: GetValuesHint): Promise<SecretValues | undefined>;
   /** Deletes the values of `secretId`; `false` when there were none. */
   deleteValues(secretId: string): Promise<boolean>;
   /** Health check: throws `BACKEND_UNAVAILABLE` with a reason. */

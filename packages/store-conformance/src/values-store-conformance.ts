@@ -21,6 +21,11 @@ export interface ValuesStoreConformanceOptions<Backend = undefined> {
   createStore(backend: Backend): Promise<SecretValuesStore>;
   /** Called once after the suite, after `close()` and before the backend closes. */
   cleanup?(store: SecretValuesStore): Promise<void>;
+  /**
+   * Required when the store declares `storedWithMetadata`: what a metadata lookup reads as
+   * the values' stored form of `secretId` (`FoundSecret.storedValues`), `null` when none.
+   */
+  readStoredValues?(secretId: string): Promise<string | null>;
   /** Per-test timeout in ms. @default 30000 */
   timeout?: number;
 }
@@ -111,6 +116,28 @@ export function runValuesStoreConformance<Backend = undefined>(options: ValuesSt
       await store.putValues(secretId, { a: "1", b: "2" });
       await store.putValues(secretId, { c: "3" }, { isNew: true });
       expect(await store.getValues(secretId)).toEqual({ c: "3" });
+    }, timeout);
+
+    it("storedWithMetadata, if declared: values from their stored form equal the values read, a null form means none", async () => {
+      if (store.capabilities.storedWithMetadata !== true) {
+        // Only a store declaring it can be handed a stored form; the option is a mistake elsewhere.
+        expect(options.readStoredValues).toBeUndefined();
+        return;
+      }
+      expect(typeof options.readStoredValues).toBe("function");
+      const secretId = id();
+      const values = { user: "admin", password: "pa55word", emoji: "🔐" };
+      await store.putValues(secretId, values);
+      const stored = await options.readStoredValues!(secretId);
+      expect(typeof stored).toBe("string");
+      expect(await store.getValues(secretId, { stored })).toEqual(values);
+      // The form is what the lookup read: it wins over a write that came after it.
+      await store.putValues(secretId, { user: "later" });
+      expect(await store.getValues(secretId, { stored })).toEqual(values);
+      expect(await store.getValues(secretId)).toEqual({ user: "later" });
+      // A null form: the lookup found no values, and the store does not look again.
+      expect(await store.getValues(secretId, { stored: null })).toBeUndefined();
+      expect(await options.readStoredValues!(id())).toBe(null);
     }, timeout);
 
     it("get of an id never written returns undefined", async () => {

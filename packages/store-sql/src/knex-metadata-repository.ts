@@ -1,17 +1,19 @@
 import type { Knex } from "knex";
 import type {
+  FoundSecret,
   LockedSecret,
   MetadataRepository,
   MetadataTransaction,
   ParsedSecretQuery,
   SecretMetadata,
+  SecretReadOptions,
   SecretRow,
   SecretRowChanges,
   User,
   Workspace,
 } from "@zs/core";
 import { SECRET_COLUMNS, applySecretFilters } from "./secret-filter-compiler.js";
-import { prepareRead, type PreparedRead } from "./prepared-read.js";
+import { prepareRead, type ParameterOf, type PreparedRead } from "./prepared-read.js";
 import { isUniqueViolation, type SqlDatabase } from "./sql-database.js";
 
 interface SecretRecord {
@@ -25,6 +27,8 @@ interface SecretRecord {
   version: number | string;
   created: number | string;
   updated: number | string;
+  /** Present when the read joined the values (`withStoredValues`), `null` when there were none. */
+  stored_values?: string | null;
 }
 
 const SECRET_SELECT = [
@@ -43,8 +47,8 @@ const SECRET_SELECT = [
 /** Epoch milliseconds as ISO-8601; PostgreSQL returns bigint columns as strings. */
 export const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
-function toMetadata(record: SecretRecord): SecretMetadata {
-  return {
+function toMetadata(record: SecretRecord): FoundSecret {
+  const secret: FoundSecret = {
     id: record.id,
     name: record.name,
     scope: record.scope,
@@ -55,6 +59,8 @@ function toMetadata(record: SecretRecord): SecretMetadata {
     created: iso(record.created),
     updated: iso(record.updated),
   };
+  if (record.stored_values !== undefined) secret.storedValues = record.stored_values;
+  return secret;
 }
 
 function toWorkspace(record: { id: string; name: string; created: number | string }): Workspace {
@@ -100,19 +106,29 @@ class SecretQueries {
     return withOwner ? builder.join({ u: "users" }, "u.id", "s.owner_id") : builder;
   }
 
-  async findSecretById(viewerId: string, id: string): Promise<SecretMetadata | undefined> {
-    const record = await this.visibleSecrets(viewerId).where("s.id", id).first(SECRET_SELECT);
+  /**
+   * The visible secrets with the columns of a lookup and, when asked, the `sql` values store's
+   * ciphertext from the same database (`secret_values`), so a get reads both in one query.
+   */
+  protected foundSecrets(viewerId: string, options: SecretReadOptions = {}): Knex.QueryBuilder {
+    const builder = this.visibleSecrets(viewerId);
+    if (!options.withStoredValues) return builder.select(SECRET_SELECT);
+    return builder.leftJoin({ v: "secret_values" }, "v.secret_id", "s.id").select([...SECRET_SELECT, "v.ciphertext as stored_values"]);
+  }
+
+  async findSecretById(viewerId: string, id: string, options?: SecretReadOptions): Promise<FoundSecret | undefined> {
+    const record = await this.foundSecrets(viewerId, options).where("s.id", id).first();
     return record ? toMetadata(record) : undefined;
   }
 
-  async findSecretsByName(viewerId: string, workspace: string, name: string): Promise<SecretMetadata[]> {
-    const records = await this.visibleSecrets(viewerId).where("w.name", workspace).where("s.name", name).select(SECRET_SELECT);
+  async findSecretsByName(viewerId: string, workspace: string, name: string, options?: SecretReadOptions): Promise<FoundSecret[]> {
+    const records = await this.foundSecrets(viewerId, options).where("w.name", workspace).where("s.name", name);
     return records.map(toMetadata);
   }
 
-  async findSecretsByIdPrefix(viewerId: string, prefix: string, limit: number): Promise<SecretMetadata[]> {
+  async findSecretsByIdPrefix(viewerId: string, prefix: string, limit: number, options?: SecretReadOptions): Promise<FoundSecret[]> {
     // The prefix is hex and dashes only (checked by lookup), so it needs no LIKE escaping.
-    const records = await this.visibleSecrets(viewerId).where("s.id", "like", `${prefix}%`).orderBy("s.id").limit(limit).select(SECRET_SELECT);
+    const records = await this.foundSecrets(viewerId, options).where("s.id", "like", `${prefix}%`).orderBy("s.id").limit(limit);
     return records.map(toMetadata);
   }
 
@@ -200,27 +216,36 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
   }
 }
 
+/** A lookup prepared twice, without and with the stored values; gives the one `options` ask for. */
+function prepareLookup<P extends Record<string, unknown>>(
+  build: (parameter: ParameterOf<P>, options: SecretReadOptions) => Knex.QueryBuilder,
+): (options?: SecretReadOptions) => PreparedRead<P, SecretRecord> {
+  const plain = prepareRead<P, SecretRecord>((parameter) => build(parameter, {}));
+  const withStoredValues = prepareRead<P, SecretRecord>((parameter) => build(parameter, { withStoredValues: true }));
+  return (options = {}) => (options.withStoredValues ? withStoredValues : plain);
+}
+
 /** The knex `MetadataRepository`: secrets, workspaces and users on SQLite or PostgreSQL. */
 export class KnexMetadataRepository extends SecretQueries implements MetadataRepository {
   /** The lookups of every get (lookup.ts), prepared once. */
-  private readonly secretById: PreparedRead<{ viewerId: string; id: string }, SecretRecord>;
-  private readonly secretsByName: PreparedRead<{ viewerId: string; workspace: string; name: string }, SecretRecord>;
+  private readonly secretById: ReturnType<typeof prepareLookup<{ viewerId: string; id: string }>>;
+  private readonly secretsByName: ReturnType<typeof prepareLookup<{ viewerId: string; workspace: string; name: string }>>;
 
   constructor(private readonly database: SqlDatabase) {
     super(database.knex, database.dialect);
-    this.secretById = prepareRead((parameter) => this.visibleSecrets(parameter("viewerId")).where("s.id", parameter("id")).first(SECRET_SELECT));
-    this.secretsByName = prepareRead((parameter) =>
-      this.visibleSecrets(parameter("viewerId")).where("w.name", parameter("workspace")).where("s.name", parameter("name")).select(SECRET_SELECT),
+    this.secretById = prepareLookup((parameter, options) => this.foundSecrets(parameter("viewerId"), options).where("s.id", parameter("id")).first());
+    this.secretsByName = prepareLookup((parameter, options) =>
+      this.foundSecrets(parameter("viewerId"), options).where("w.name", parameter("workspace")).where("s.name", parameter("name")),
     );
   }
 
-  override async findSecretById(viewerId: string, id: string): Promise<SecretMetadata | undefined> {
-    const [record] = await this.database.read(this.secretById, { viewerId, id });
+  override async findSecretById(viewerId: string, id: string, options?: SecretReadOptions): Promise<FoundSecret | undefined> {
+    const [record] = await this.database.read(this.secretById(options), { viewerId, id });
     return record ? toMetadata(record) : undefined;
   }
 
-  override async findSecretsByName(viewerId: string, workspace: string, name: string): Promise<SecretMetadata[]> {
-    return (await this.database.read(this.secretsByName, { viewerId, workspace, name })).map(toMetadata);
+  override async findSecretsByName(viewerId: string, workspace: string, name: string, options?: SecretReadOptions): Promise<FoundSecret[]> {
+    return (await this.database.read(this.secretsByName(options), { viewerId, workspace, name })).map(toMetadata);
   }
 
   get deploymentId(): string {

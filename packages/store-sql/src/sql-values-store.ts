@@ -5,6 +5,7 @@ import {
   createKeySentinel,
   secretSizeInBytes,
   verifyKeySentinel,
+  type GetValuesHint,
   type SecretValues,
   type SecretValuesStore,
   type KeyRingSource,
@@ -29,7 +30,7 @@ export type KeySource = KeyRing | KeyRingSource;
  */
 export class SqlValuesStore implements SecretValuesStore {
   readonly type = "sql";
-  readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: LIMITS.maxSecretBytes };
+  readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: LIMITS.maxSecretBytes, storedWithMetadata: true };
   private readonly ciphertextById: PreparedRead<{ secretId: string }, { ciphertext: string }>;
 
   private constructor(
@@ -60,13 +61,14 @@ export class SqlValuesStore implements SecretValuesStore {
     await this.database.executor("secret_values").insert({ secret_id: secretId, ciphertext }).onConflict("secret_id").merge();
   }
 
-  async getValues(secretId: string): Promise<SecretValues | undefined> {
-    const [row] = await this.database.read(this.ciphertextById, { secretId });
-    if (!row) return undefined;
+  /** With a hint, decrypts the ciphertext the lookup read in its own query (`storedWithMetadata`). */
+  async getValues(secretId: string, hint?: GetValuesHint): Promise<SecretValues | undefined> {
+    const ciphertext = hint ? hint.stored : (await this.database.read(this.ciphertextById, { secretId }))[0]?.ciphertext;
+    if (ciphertext == null) return undefined;
     const ring = await this.keyRing();
     // A key this process has not loaded yet: another process rotated the key file meanwhile.
-    const current = ring.knows(row.ciphertext) ? ring : await this.keyRing({ refresh: true });
-    return JSON.parse(await current.decrypt(row.ciphertext, secretId)) as SecretValues;
+    const current = ring.knows(ciphertext) ? ring : await this.keyRing({ refresh: true });
+    return JSON.parse(await current.decrypt(ciphertext, secretId)) as SecretValues;
   }
 
   async deleteValues(secretId: string): Promise<boolean> {

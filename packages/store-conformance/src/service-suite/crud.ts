@@ -29,6 +29,10 @@ export function describeCreateGetListAndDelete({ describe, test, expect, service
       expect(read).toEqual(created);
       expect(read.values.empty).toBe("");
       expect(Object.keys(read.values).sort()).toEqual(["empty", "other"]);
+      // Exactly the fields of a secret, whichever lookup found it: nothing a store read besides.
+      for (const found of [read, await g.service.getSecret(g.alice, created.id), await g.service.getSecret(g.alice, created.id.slice(0, 8))]) {
+        expect(Object.keys(found).sort()).toEqual([...METADATA_FIELDS, "values"].sort());
+      }
     });
 
     test("unicode, newlines and JSON-looking values round-trip unchanged", async () => {

@@ -20,6 +20,10 @@ export function runSqlConformance(label: string, createDatabase: () => Promise<T
       }
       return SqlValuesStore.open(shared.database, shared.keyRing);
     },
+    async readStoredValues(secretId) {
+      const row = await shared!.database.knex("secret_values").where({ secret_id: secretId }).first("ciphertext");
+      return row?.ciphertext ?? null;
+    },
     async cleanup() {
       await shared?.database.close();
       await shared?.db.drop();
