@@ -4,7 +4,7 @@
 // from there at run time, so each app lists them in its runtime `dependencies`: sqlite3 (a
 // native addon) and the GCP client (google-gax reads its `.proto` files, and the Secret
 // Manager client its `protos.json`, from their package folders). The drivers knex names for
-// databases zs does not use are left out.
+// databases zs does not use are left out, and so is the dialect code knex has for them.
 // dist/meta.json is esbuild's metafile: which sources went into which chunk (module-loading
 // tests check with it that the sql store loads no cloud SDK).
 import { build } from "esbuild";
@@ -26,6 +26,29 @@ const UNUSED_DRIVERS = [
   "mariadb",
   "mariadb/callback",
 ];
+
+/** Dialects knex bundles for databases zs does not use (it runs on `sqlite3` and `pg`). */
+const UNUSED_KNEX_DIALECTS = ["better-sqlite3", "cockroachdb", "mssql", "mysql", "mariadb", "mysql2", "oracle", "oracledb", "pgnative", "redshift"];
+
+/**
+ * Leaves knex's unused dialects out: knex's dialect table requires each one only when a
+ * database of that kind is configured, so their code (some 100 kB) was parsed on every start
+ * and never run. A stub in their place throws if it ever is required.
+ * @type {import("esbuild").Plugin}
+ */
+const leaveOutUnusedKnexDialects = {
+  name: "leave-out-unused-knex-dialects",
+  setup(build) {
+    const filter = new RegExp(`^\\./(${UNUSED_KNEX_DIALECTS.join("|")})$`);
+    build.onResolve({ filter }, (args) =>
+      /[\\/]knex[\\/]lib[\\/]dialects[\\/]index\.js$/.test(args.importer) ? { path: args.path.slice(2), namespace: "unused-knex-dialect" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "unused-knex-dialect" }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`knex's ${args.path} dialect is not bundled: zs runs on SQLite and PostgreSQL.`)});`,
+      loader: "js",
+    }));
+  },
+};
 
 /**
  * @param {URL} appDir the app's directory (with a trailing slash)
@@ -53,6 +76,7 @@ export async function bundleApp(appDir, entryPoints) {
     // No other bundled package has "module" without "exports", so nothing else changes.
     mainFields: ["module", "main"],
     external: [...FROM_NODE_MODULES, ...UNUSED_DRIVERS],
+    plugins: [leaveOutUnusedKnexDialects],
     minify: true,
     sourcemap: true,
     legalComments: "none",

@@ -16,7 +16,7 @@ export function userCommand(io: Io): Command {
     .addOption(outputOption())
     .action(async (options: CommonOptions & { output: ReadFormat }) => {
       const users = await withClient({}, (client) => client.listUsers());
-      io.out((await output()).renderUsers(io, users, options.output));
+      io.out(await (await output()).renderUsers(io, users, options.output));
     });
   user
     .command("create")
@@ -56,7 +56,7 @@ export function apiKeyCommand(io: Io): Command {
       const created = await withClient({}, (client) => client.createApiKey(name));
       if (options.output !== "text") {
         const { serialize } = await output();
-        io.out(serialize({ id: created.id, name: created.name, created: created.created, last_used: created.lastUsed, key: created.key }, options.output));
+        io.out(await serialize({ id: created.id, name: created.name, created: created.created, last_used: created.lastUsed, key: created.key }, options.output));
         return;
       }
       io.out(`API key '${name}' created (id ${created.id}). It is shown only this once:\n${created.key}\n`);
@@ -67,7 +67,7 @@ export function apiKeyCommand(io: Io): Command {
     .addOption(outputOption())
     .action(async (options: { output: ReadFormat }) => {
       const keys = await withClient({}, (client) => client.listApiKeys());
-      io.out((await output()).renderApiKeys(io, keys, options.output));
+      io.out(await (await output()).renderApiKeys(io, keys, options.output));
     });
   apiKey
     .command("delete")

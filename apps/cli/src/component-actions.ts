@@ -17,12 +17,12 @@ export async function registerComponent(io: Io, options: CommonOptions & { type:
 
 export async function listComponents(io: Io, options: CommonOptions & { output: ReadFormat }): Promise<void> {
   const components = await withClient(options, (client) => client.listComponents());
-  io.out(renderComponentList(io, components, options.output));
+  io.out(await renderComponentList(io, components, options.output));
 }
 
 export async function describeComponent(io: Io, name: string, options: CommonOptions & { output: ReadFormat }): Promise<void> {
   const component = await withClient(options, (client) => client.getComponent(name));
-  io.out(renderComponent(io, component, options.output));
+  io.out(await renderComponent(io, component, options.output));
 }
 
 /**

@@ -16,12 +16,12 @@ export function componentTable(io: Io, component: Component): string {
 }
 
 /** `component describe`: the table, or the HTTP API's JSON / YAML (references verbatim either way). */
-export function renderComponent(io: Io, component: Component, format: ReadFormat): string {
+export async function renderComponent(io: Io, component: Component, format: ReadFormat): Promise<string> {
   return format === "table" ? componentTable(io, component) : serialize(component, format);
 }
 
 /** `component list`: NAME, TYPE, FLAVOR, ATTRIBUTES (names only), UPDATED. */
-export function renderComponentList(io: Io, components: Component[], format: ReadFormat): string {
+export async function renderComponentList(io: Io, components: Component[], format: ReadFormat): Promise<string> {
   if (format !== "table") return serialize(components, format);
   if (components.length === 0) return "No components found.\n";
   const rows = components.map((c) => [c.name, c.type, c.flavor, Object.keys(c.configuration).sort().join(", "), c.updated]);
@@ -42,7 +42,7 @@ export function stackTable(io: Io, stack: Stack, components: readonly Component[
 }
 
 /** `stack list`: NAME, COMPONENTS, UPDATED. */
-export function renderStackList(io: Io, stacks: Stack[], format: ReadFormat): string {
+export async function renderStackList(io: Io, stacks: Stack[], format: ReadFormat): Promise<string> {
   if (format !== "table") return serialize(stacks, format);
   if (stacks.length === 0) return "No stacks found.\n";
   return table(io, ["NAME", "COMPONENTS", "UPDATED"], stacks.map((s) => [s.name, s.components.join(", "), s.updated]));
@@ -52,7 +52,7 @@ export function renderStackList(io: Io, stacks: Stack[], format: ReadFormat): st
  * `stack validate`: "Stack 'S' is valid …", or every missing reference as REFERENCE /
  * COMPONENT / ATTRIBUTE / PROBLEM rows; JSON and YAML are the HTTP API's validation result.
  */
-export function renderValidation(io: Io, stack: string, validation: ReferenceValidation, format: ReadFormat): string {
+export async function renderValidation(io: Io, stack: string, validation: ReferenceValidation, format: ReadFormat): Promise<string> {
   if (format !== "table") return serialize(validation, format);
   if (validation.valid) {
     const checked = validation.level === "NONE" ? "level NONE: references are not checked" : `level ${validation.level}`;

@@ -1,5 +1,4 @@
 import Table from "cli-table3";
-import { stringify as toYaml } from "yaml";
 import type { ApiKey } from "@zs/client";
 import type { Page, Secret, SecretMetadata, User, Workspace } from "@zs/core";
 import { formatEnv } from "./env-format.js";
@@ -40,8 +39,10 @@ export function keyValueTable(rows: string[][]): string {
 }
 
 /** JSON (the HTTP API's shape) or YAML of a wire object. */
-export function serialize(value: unknown, format: "json" | "yaml"): string {
-  return format === "json" ? `${JSON.stringify(value, null, 2)}\n` : toYaml(value);
+export async function serialize(value: unknown, format: "json" | "yaml"): Promise<string> {
+  if (format === "json") return `${JSON.stringify(value, null, 2)}\n`;
+  const { toYaml } = await import("./yaml-format.js");
+  return toYaml(value);
 }
 
 /** A list page on the wire: snake_case, as the HTTP API sends it. */
@@ -60,14 +61,14 @@ export function secretTable(io: Io, secret: Secret, reveal: boolean): string {
 }
 
 /** `get -o …`: table, json, yaml, or env lines. */
-export function renderSecret(io: Io, secret: Secret, format: ReadFormat | "env"): string {
+export async function renderSecret(io: Io, secret: Secret, format: ReadFormat | "env"): Promise<string> {
   if (format === "env") return formatEnv(secret.values);
   if (format === "table") return secretTable(io, secret, true);
   return serialize(secret, format);
 }
 
 /** `list`: NAME, ID, SCOPE, KEYS, UPDATED and a page line; never values. */
-export function renderSecretList(io: Io, page: Page<SecretMetadata>, format: ReadFormat): string {
+export async function renderSecretList(io: Io, page: Page<SecretMetadata>, format: ReadFormat): Promise<string> {
   if (format !== "table") return serialize(pageToWire(page), format);
   if (page.total === 0) return "No secrets found.\n";
   const rows = page.items.map((s) => [s.name, s.id, s.scope, s.keys.join(", "), s.updated]);
@@ -75,20 +76,20 @@ export function renderSecretList(io: Io, page: Page<SecretMetadata>, format: Rea
 }
 
 /** `workspace list`: the active one marked. */
-export function renderWorkspaces(io: Io, workspaces: Workspace[], active: string, format: ReadFormat): string {
+export async function renderWorkspaces(io: Io, workspaces: Workspace[], active: string, format: ReadFormat): Promise<string> {
   if (format !== "table") return serialize(workspaces, format);
   return table(io, ["NAME", "ID", "CREATED"], workspaces.map((w) => [w.name === active ? `${w.name} *` : w.name, w.id, w.created]));
 }
 
 /** Users as the HTTP API shows them (`is_admin`). */
-export function renderUsers(io: Io, users: User[], format: ReadFormat): string {
+export async function renderUsers(io: Io, users: User[], format: ReadFormat): Promise<string> {
   const wire = users.map((user) => ({ id: user.id, name: user.name, is_admin: user.isAdmin, created: user.created }));
   if (format !== "table") return serialize(wire, format);
   return table(io, ["NAME", "ID", "ADMIN", "CREATED"], users.map((user) => [user.name, user.id, user.isAdmin ? "yes" : "no", user.created]));
 }
 
 /** API keys as the HTTP API lists them: never the key itself. */
-export function renderApiKeys(io: Io, keys: ApiKey[], format: ReadFormat): string {
+export async function renderApiKeys(io: Io, keys: ApiKey[], format: ReadFormat): Promise<string> {
   const wire = keys.map((key) => ({ id: key.id, name: key.name, created: key.created, last_used: key.lastUsed }));
   if (format !== "table") return serialize(wire, format);
   return table(io, ["NAME", "ID", "CREATED", "LAST USED"], keys.map((key) => [key.name, key.id, key.created, key.lastUsed ?? "never"]));

@@ -27,13 +27,13 @@ export async function createSecret(io: Io, options: CommonOptions & ValueOptions
 
 export async function getSecret(io: Io, nameOrId: string, options: CommonOptions & { scope?: Scope; output: ReadFormat | "env" }): Promise<void> {
   const found = await withClient(options, (client) => client.getSecret(nameOrId, lookupFrom(options)));
-  io.out(renderSecret(io, found, options.output));
+  io.out(await renderSecret(io, found, options.output));
 }
 
 export async function listSecrets(io: Io, query: SecretQuery, output: ReadFormat): Promise<void> {
   // `--workspace` is the list's own filter here (`*` allowed), not the active workspace.
   const page = await withClient({}, (client) => client.listSecrets(query));
-  io.out(renderSecretList(io, page, output));
+  io.out(await renderSecretList(io, page, output));
 }
 
 export async function updateSecret(
@@ -77,7 +77,7 @@ export async function deleteSecret(io: Io, nameOrId: string, options: CommonOpti
 export async function exportSecret(io: Io, nameOrId: string, options: CommonOptions & { filename?: string; format: ExportFormat }): Promise<void> {
   const found = await withClient(options, (client) => client.getSecret(nameOrId));
   const file = options.filename ?? `${found.name}.${options.format}`;
-  const text = options.format === "env" ? formatEnv(found.values) : serialize(found.values, options.format);
+  const text = options.format === "env" ? formatEnv(found.values) : await serialize(found.values, options.format);
   await writePrivateFile(file, text);
   io.out(`Secret '${found.name}' exported to ${file}.\n`);
 }

@@ -12,12 +12,12 @@ export async function registerStack(io: Io, name: string, options: CommonOptions
 
 export async function listStacks(io: Io, options: CommonOptions & { output: ReadFormat }): Promise<void> {
   const stacks = await withClient(options, (client) => client.listStacks());
-  io.out(renderStackList(io, stacks, options.output));
+  io.out(await renderStackList(io, stacks, options.output));
 }
 
 export async function describeStack(io: Io, name: string, options: CommonOptions & { output: ReadFormat }): Promise<void> {
   if (options.output !== "table") {
-    io.out(serialize(await withClient(options, (client) => client.getStack(name)), options.output));
+    io.out(await serialize(await withClient(options, (client) => client.getStack(name)), options.output));
     return;
   }
   const [stack, components] = await withClient(options, async (client) => [await client.getStack(name), await client.listComponents()] as const);
@@ -32,7 +32,7 @@ export async function deleteStack(io: Io, name: string, options: CommonOptions):
 /** Prints the result in any case; an invalid stack then fails (exit 1) suggesting `register-secrets`. */
 export async function validateStack(io: Io, name: string, options: CommonOptions & { level?: string; output: ReadFormat }): Promise<void> {
   const validation = await withClient(options, (client) => client.validateStack(name, options.level));
-  io.out(renderValidation(io, name, validation, options.output));
+  io.out(await renderValidation(io, name, validation, options.output));
   if (!validation.valid) {
     const count = validation.missing.length;
     const workspace = options.workspace ? ` --workspace ${options.workspace}` : "";

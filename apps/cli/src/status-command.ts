@@ -13,7 +13,7 @@ export function statusCommand(io: Io): Command {
       const status = await withClient(options, (client) => client.status());
       const { serialize, keyValueTable } = await import("./output.js");
       if (options.output !== "table") {
-        io.out(serialize(status, options.output));
+        io.out(await serialize(status, options.output));
         return;
       }
       const capabilities = Object.entries(status.store.capabilities).map(([k, v]) => `${k}=${String(v)}`).join(", ");

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { ZsError, type SecretValues } from "@zs/core";
 import { looksLikeDotenv, parseEnv } from "./env-format.js";
 import { UsageError } from "./usage-error.js";
@@ -78,7 +77,8 @@ export async function valuesFromData(data: string): Promise<SecretValues> {
     return parseEnv(text);
   } else {
     try {
-      parsed = parseYaml(text, { schema: "failsafe" }) ?? {};
+      const { parseYamlAsText } = await import("./yaml-format.js");
+      parsed = parseYamlAsText(text) ?? {};
     } catch {
       throw new UsageError("--values is neither JSON, YAML nor dotenv lines.");
     }

@@ -16,7 +16,7 @@ export function workspaceCommand(io: Io): Command {
     .option("--workspace <name>", "mark this workspace as the active one for this call")
     .action(async (options: CommonOptions & { output: ReadFormat }) => {
       const [workspaces, active] = await withClient(options, async (client) => [await client.listWorkspaces(), await client.activeWorkspace()] as const);
-      io.out((await output()).renderWorkspaces(io, workspaces, active, options.output));
+      io.out(await (await output()).renderWorkspaces(io, workspaces, active, options.output));
     });
 
   workspace

@@ -106,7 +106,7 @@ describe.each(HARNESS_FACTORIES)("zs component register, describe and list ($mod
   it("describe and list never resolve a reference: the secret's values appear in no output, the references do", async () => {
     const secret = uniqueName("db");
     const value = `resolved-${randomBytes(12).toString("hex")}`;
-    await zs.createSecret(secret, { password: value, user: `u-${value}` });
+    await zs.addSecret(secret, { password: value, user: `u-${value}` });
     const name = uniqueName("c");
     const url = `postgres://{{${secret}.user}}:{{${secret}.password}}@host`;
     await zs.ok(["component", "register", name, "--type", "t", "--flavor", "f", `--url=${url}`, `--password={{ ${secret}.password }}`]);

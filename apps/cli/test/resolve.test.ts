@@ -12,8 +12,8 @@ describe.each(HARNESS_FACTORIES)("zs resolve ($mode)", (factory) => {
   const tricky = `q"u'o$te\\s #x`;
 
   beforeAll(async () => {
-    await zs.createSecret("db", { user: "app", password, "tls.key": tricky });
-    await zs.createSecret("api", { token: "workspace-token" });
+    await zs.addSecret("db", { user: "app", password, "tls.key": tricky });
+    await zs.addSecret("api", { token: "workspace-token" });
   }, 60_000);
 
   it.each([

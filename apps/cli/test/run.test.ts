@@ -55,8 +55,8 @@ describe.each(HARNESS_FACTORIES)("zs run: the environment, the arguments and the
 
   beforeAll(async () => {
     await writeChildren(zs);
-    await zs.createSecret("db", { user: V.user, password: V.password });
-    await zs.createSecret("api", { "api-key": V.apiKey, "tls.token": V.token });
+    await zs.addSecret("db", { user: V.user, password: V.password });
+    await zs.addSecret("api", { "api-key": V.apiKey, "tls.token": V.token });
     await zs.ok([
       "component", "register", "ml-tracker", "--type", "experiment-tracker", "--flavor", "mlflow",
       "--url=postgres://{{db.user}}:{{ db.password }}@host/app", "--password={{db.password}}", "--tls.mode=strict", "--literal=\\{{db.user}}",
@@ -141,7 +141,7 @@ describe.each(HARNESS_FACTORIES)("zs run: the environment, the arguments and the
 
   it("two sources deriving the same variable are refused before the child starts, unless --env sets it; a repeated --secret is no clash", async () => {
     const marker = path.join(zs.workDir, "clash-marker");
-    await zs.createSecret("other", { user: "other-user" });
+    await zs.addSecret("other", { user: "other-user" });
     expectError(
       await zs.run(["run", "--secret", "db", "--secret", "other", "--", node, "marker.cjs", marker]),
       "secret 'db' key 'user' and secret 'other' key 'user' would both set USER; leave one out, or set USER with --env.",
@@ -167,7 +167,7 @@ describe.each(HARNESS_FACTORIES)("zs run validates before the child starts ($mod
 
   beforeAll(async () => {
     await writeChildren(zs);
-    await zs.createSecret("partial", { present: "here", other: "x" });
+    await zs.addSecret("partial", { present: "here", other: "x" });
     await zs.ok(["component", "register", "first", "--type", "t", "--flavor", "f", "--url=x://{{gone.user}}:{{gone.password}}@{{partial.host}}", "--ok={{partial.present}}"]);
     await zs.ok(["component", "register", "second", "--type", "t", "--flavor", "f", "--token={{missing.token}}"]);
     await zs.ok(["component", "register", "keys-only", "--type", "t", "--flavor", "f", "--host={{partial.host}}", "--port={{partial.port}}"]);
@@ -231,7 +231,7 @@ describe.each(HARNESS_FACTORIES)("zs run forwards signals to the child ($mode)",
 
   beforeAll(async () => {
     await writeChildren(zs);
-    await zs.createSecret("db", { password: distinctive("signals") });
+    await zs.addSecret("db", { password: distinctive("signals") });
   });
 
   /** Starts `zs run --secret db -- node SCRIPT ARGS` and resolves once the child says it is ready. */
@@ -280,8 +280,8 @@ describe.each(HARNESS_FACTORIES)("zs run writes resolved values nowhere ($mode)"
     // Any temporary file zs might write lands here, where the scan below looks.
     tmp = path.join(zs.workDir, "tmp");
     await mkdir(tmp);
-    await zs.createSecret("db", { user: V.user, password: V.password });
-    await zs.createSecret("api", { token: V.token, key: V.key });
+    await zs.addSecret("db", { user: V.user, password: V.password });
+    await zs.addSecret("api", { token: V.token, key: V.key });
     await zs.ok(["component", "register", "tracker", "--type", "t", "--flavor", "f", "--url=x://{{db.user}}:{{db.password}}@h", "--missing={{api.nokey}}"]);
     await zs.ok(["component", "register", "clean", "--type", "t", "--flavor", "f", "--url=x://{{db.user}}:{{db.password}}@h"]);
     await zs.ok(["stack", "register", "app", "-c", "clean"]);

@@ -13,7 +13,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
 
   it("writes NAME.yaml in the working directory by default, mode 0600, and says so", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { user: "admin", port: "5432" });
+    await zs.addSecret(name, { user: "admin", port: "5432" });
     expect(await zs.run(["secret", "export", name])).toEqual({ code: 0, stdout: `Secret '${name}' exported to ${name}.yaml.\n`, stderr: "" });
     const file = path.join(zs.workDir, `${name}.yaml`);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -22,7 +22,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
 
   it("-f / --filename chooses the file; --format json and env write those formats", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { a: "1", b: "two words" });
+    await zs.addSecret(name, { a: "1", b: "two words" });
     await zs.writeFile("out/.keep", "");
     expect((await zs.ok(["secret", "export", name, "-f", "out/s.json", "--format", "json"])).stdout).toBe(`Secret '${name}' exported to out/s.json.\n`);
     expect(JSON.parse(await zs.readFile("out/s.json"))).toEqual({ a: "1", b: "two words" });
@@ -32,7 +32,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
 
   it("without -f names the file after the format: NAME.json, NAME.env", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { a: "1" });
+    await zs.addSecret(name, { a: "1" });
     expect((await zs.ok(["secret", "export", name, "--format", "json"])).stdout).toBe(`Secret '${name}' exported to ${name}.json.\n`);
     expect((await zs.ok(["secret", "export", name, "--format", "env"])).stdout).toBe(`Secret '${name}' exported to ${name}.env.\n`);
     expect(JSON.parse(await zs.readFile(`${name}.json`))).toEqual({ a: "1" });
@@ -43,7 +43,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
     const name = uniqueName("src");
     const copy = uniqueName("copy");
     const values = { ...NASTY_VALUES, ...ODD_KEYS };
-    await zs.createSecret(name, values);
+    await zs.addSecret(name, values);
     await zs.ok(["secret", "export", name, "--format", format, "-f", `${name}.${format}`]);
     await zs.ok(["secret", "create", copy, "-v", `@${name}.${format}`]);
     const copied = await zs.values(copy);
@@ -53,7 +53,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
 
   it("the default export (NAME.yaml) round-trips through create -v @NAME.yaml", async () => {
     const name = uniqueName("src");
-    await zs.createSecret(name, NASTY_VALUES);
+    await zs.addSecret(name, NASTY_VALUES);
     await zs.ok(["secret", "export", name]);
     const copy = uniqueName("copy");
     await zs.ok(["secret", "create", copy, "-v", `@${name}.yaml`]);
@@ -62,7 +62,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
 
   it("an exported env file can be sourced by sh, values intact", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, NASTY_VALUES);
+    await zs.addSecret(name, NASTY_VALUES);
     await zs.ok(["secret", "export", name, "--format", "env", "-f", "sourced.env"]);
     const keys = Object.keys(NASTY_VALUES);
     const result = await zs.shell(`. ./sourced.env || exit 9; printf '%s\\0' ${keys.map((k) => `"$${k}"`).join(" ")}`);
@@ -73,7 +73,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
 
   it("the exported JSON and YAML files hold exactly the values map", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, NASTY_VALUES);
+    await zs.addSecret(name, NASTY_VALUES);
     await zs.ok(["secret", "export", name, "--format", "json", "-f", "v.json"]);
     await zs.ok(["secret", "export", name, "-f", "v.yaml"]);
     expect(JSON.parse(await zs.readFile("v.json"))).toEqual(NASTY_VALUES);
@@ -83,7 +83,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
   it("reports a missing secret (exit 1) and an unknown format (usage, exit 2)", async () => {
     expectError(await zs.run(["secret", "export", "no-such-secret"]), notFound("no-such-secret"));
     const name = uniqueName();
-    await zs.createSecret(name, { k: "v" });
+    await zs.addSecret(name, { k: "v" });
     expectUsageError(await zs.run(["secret", "export", name, "--format", "xml"]), "argument 'xml' is invalid. Allowed choices are yaml, json, env.");
   });
 

@@ -48,7 +48,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: lookup ($mode)", (factory) => {
 
   it("does not match part of a name (no substring, prefix or case-insensitive matching)", async () => {
     const name = `part-${uniqueName("match")}`;
-    await zs.createSecret(name, { k: "v" });
+    await zs.addSecret(name, { k: "v" });
     for (const partial of [name.slice(0, 10), name.slice(5), name.slice(3, 12), name.toUpperCase()]) {
       expectError(await zs.run(["secret", "get", partial]), notFound(partial));
     }
@@ -60,7 +60,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: lookup ($mode)", (factory) => {
 
   it("refuses an unknown output format or a missing argument as usage errors", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { k: "v" });
+    await zs.addSecret(name, { k: "v" });
     expectUsageError(await zs.run(["secret", "get", name, "-o", "xml"]), "argument 'xml' is invalid. Allowed choices are table, json, yaml, env.");
     expectUsageError(await zs.run(["secret", "get"]), "missing required argument 'name-or-id'");
     expectUsageError(await zs.run(["secret", "get", name, "--bogus"]), "unknown option '--bogus'");
@@ -108,7 +108,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: output formats ($mode)", (facto
 
   it("-o yaml prints the same object as -o json", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, NASTY_VALUES);
+    await zs.addSecret(name, NASTY_VALUES);
     const yaml = await zs.ok(["secret", "get", name, "-o", "yaml"]);
     const json = await zs.json<WireSecret>(["secret", "get", name]);
     expect(parseYaml(yaml.stdout)).toEqual(json);
@@ -117,7 +117,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: output formats ($mode)", (facto
 
   it("-o env prints KEY=value lines, bare when safe and single-quoted otherwise", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { plain: "abc-1.2_3", url: "https://h:8443/p", glob: "a?b*", spaced: "two words", quote: "it's", empty: "", dollar: "$HOME" });
+    await zs.addSecret(name, { plain: "abc-1.2_3", url: "https://h:8443/p", glob: "a?b*", spaced: "two words", quote: "it's", empty: "", dollar: "$HOME" });
     const result = await zs.ok(["secret", "get", name, "-o", "env"]);
     expect(result.stderr).toBe("");
     expect(result.stdout.split("\n").sort()).toEqual(
@@ -127,7 +127,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: output formats ($mode)", (facto
 
   it("-o env output survives `eval` in sh byte for byte, for every nasty value", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, NASTY_VALUES);
+    await zs.addSecret(name, NASTY_VALUES);
     const keys = Object.keys(NASTY_VALUES);
     // Each variable printed NUL-terminated: NUL is the one byte no value here holds.
     const script = `eval "$(zs secret get ${name} -o env)" || exit 9; printf '%s\\0' ${keys.map((k) => `"$${k}"`).join(" ")}`;
@@ -141,7 +141,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: output formats ($mode)", (facto
   it("-o env proves one nasty value through `eval \"$(zs secret get N -o env)\"; printf %s \"$KEY\"`", async () => {
     const name = uniqueName();
     const nasty = `a'b"c\`d$e\\f #g\nh\r\n  ~!*&{}[]|;<>?`;
-    await zs.createSecret(name, { KEY: nasty });
+    await zs.addSecret(name, { KEY: nasty });
     const result = await zs.shell(`eval "$(zs secret get ${name} -o env)"; printf %s "$KEY"`);
     expect(result).toEqual({ code: 0, stdout: nasty, stderr: "" });
   });

@@ -38,8 +38,8 @@ describe.each(HARNESS_FACTORIES)("zs secret rename ($mode)", (factory) => {
   it("may give a user-scoped secret the name of a workspace-scoped one", async () => {
     const shared = uniqueName("a");
     const mine = uniqueName("b");
-    await zs.createSecret(shared, { k: "shared" });
-    await zs.createSecret(mine, { k: "mine" }, "user");
+    await zs.addSecret(shared, { k: "shared" });
+    await zs.addSecret(mine, { k: "mine" }, "user");
     await zs.ok(["secret", "rename", mine, "-n", shared]);
     expect(await zs.values(shared)).toEqual({ k: "mine" });
     expect(await zs.values(shared, "-s", "workspace")).toEqual({ k: "shared" });
@@ -47,7 +47,7 @@ describe.each(HARNESS_FACTORIES)("zs secret rename ($mode)", (factory) => {
 
   it("refuses an invalid new name, a missing secret, and a missing -n", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { k: "v" });
+    await zs.addSecret(name, { k: "v" });
     expectError(await zs.run(["secret", "rename", name, "-n", "bad.name"]), `Invalid update: name: ${NAME_RULE}.`);
     expectError(await zs.run(["secret", "rename", "no-such-secret", "-n", uniqueName()]), notFound("no-such-secret"));
     expectUsageError(await zs.run(["secret", "rename", name]), "required option '-n, --new-name <name>' not specified");
@@ -60,7 +60,7 @@ describe.each(HARNESS_FACTORIES)("zs secret delete ($mode)", (factory) => {
 
   it("without -y and without a terminal refuses (exit 2) and deletes nothing", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { k: "v" });
+    await zs.addSecret(name, { k: "v" });
     expectError(await zs.run(["secret", "delete", name]), NO_CONFIRMATION, 2);
     expectError(await zs.run(["secret", "delete", name], { input: "y\n" }), NO_CONFIRMATION, 2);
     expect(await zs.values(name)).toEqual({ k: "v" });
@@ -68,7 +68,7 @@ describe.each(HARNESS_FACTORIES)("zs secret delete ($mode)", (factory) => {
 
   it("-y deletes: 'Secret 'N' deleted.', then it is gone", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { k: "v" });
+    await zs.addSecret(name, { k: "v" });
     expect(await zs.run(["secret", "delete", name, "-y"])).toEqual({ code: 0, stdout: `Secret '${name}' deleted.\n`, stderr: "" });
     expectError(await zs.run(["secret", "get", name]), notFound(name));
     expect((await zs.ok(["secret", "list", "--name", name])).stdout).toBe("No secrets found.\n");
@@ -86,8 +86,8 @@ describe.each(HARNESS_FACTORIES)("zs secret delete ($mode)", (factory) => {
 
   it("deletes the user-scoped secret first when both scopes hold the name", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { k: "shared" });
-    await zs.createSecret(name, { k: "mine" }, "user");
+    await zs.addSecret(name, { k: "shared" });
+    await zs.addSecret(name, { k: "mine" }, "user");
     await zs.ok(["secret", "delete", name, "-y"]);
     expect(await zs.json<WireSecret>(["secret", "get", name])).toMatchObject({ scope: "workspace", values: { k: "shared" } });
   });

@@ -18,7 +18,7 @@ describe.each(HARNESS_FACTORIES)("zs secret update ($mode)", (factory) => {
 
   it("prints the secret with values masked and 'Secret 'N' updated.'", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { a: "1" });
+    await zs.addSecret(name, { a: "1" });
     const result = await zs.ok(["secret", "update", name, "--b=visible-nowhere"]);
     expect(result.stderr).toBe("");
     const printed = parseSecretOutput(result.stdout);
@@ -30,7 +30,7 @@ describe.each(HARNESS_FACTORIES)("zs secret update ($mode)", (factory) => {
 
   it("keeps empty string values, and sets a value to the empty string", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { empty: "", full: "x" });
+    await zs.addSecret(name, { empty: "", full: "x" });
     await zs.ok(["secret", "update", name, "--other=y"]);
     await zs.ok(["secret", "update", name, "--full="]);
     expect(await zs.values(name)).toEqual({ empty: "", full: "", other: "y" });
@@ -38,7 +38,7 @@ describe.each(HARNESS_FACTORIES)("zs secret update ($mode)", (factory) => {
 
   it("-r KEY removes a key; -r / --remove-keys repeat", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { a: "1", b: "2", c: "3", d: "4" });
+    await zs.addSecret(name, { a: "1", b: "2", c: "3", d: "4" });
     await zs.ok(["secret", "update", name, "-r", "a"]);
     expect(await zs.values(name)).toEqual({ b: "2", c: "3", d: "4" });
     await zs.ok(["secret", "update", name, "-r", "b", "--remove-keys", "c", "--e=5"]);
@@ -63,7 +63,7 @@ describe.each(HARNESS_FACTORIES)("zs secret update ($mode)", (factory) => {
 
   it("takes --values (JSON, YAML, dotenv, @file) merged over pairs, then merged into the secret", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { keep: "k", a: "old" });
+    await zs.addSecret(name, { keep: "k", a: "old" });
     await zs.ok(["secret", "update", name, "--a=pair", "--values", '{"a":"json","b":"json"}']);
     expect(await zs.values(name)).toEqual({ keep: "k", a: "json", b: "json" });
     await zs.ok(["secret", "update", name, "--values", "c: 1.10\n"]);
@@ -98,7 +98,7 @@ describe.each(HARNESS_FACTORIES)("zs secret update ($mode)", (factory) => {
   it("updates the user-scoped secret first when both scopes hold the name; by id, the other", async () => {
     const name = uniqueName();
     const shared = await zs.createSecret(name, { k: "shared" });
-    await zs.createSecret(name, { k: "mine" }, "user");
+    await zs.addSecret(name, { k: "mine" }, "user");
     await zs.ok(["secret", "update", name, "--k=mine-2"]);
     await zs.ok(["secret", "update", shared.id.slice(0, 8), "--k=shared-2"]);
     expect(await zs.values(name, "-s", "user")).toEqual({ k: "mine-2" });
@@ -115,7 +115,7 @@ describe.each(HARNESS_FACTORIES)("zs secret update ($mode)", (factory) => {
 
   it("-i without a terminal is a usage error", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { k: "v" });
+    await zs.addSecret(name, { k: "v" });
     expectError(await zs.run(["secret", "update", name, "-i"]), "-i/--interactive needs a terminal.", 2);
     expectError(await zs.run(["secret", "update", name, "-i", "--k=x"]), "-i/--interactive cannot be combined with --KEY=VALUE or --values.", 2);
     expect(await zs.values(name)).toEqual({ k: "v" });
@@ -128,7 +128,7 @@ describe.each(HARNESS_FACTORIES)("zs secret update ($mode)", (factory) => {
 
   it("refuses an @file that does not exist, naming the path, and changes nothing", async () => {
     const name = uniqueName();
-    await zs.createSecret(name, { k: "v" });
+    await zs.addSecret(name, { k: "v" });
     expectError(await zs.run(["secret", "update", name, "--k=@missing.txt"]), "Cannot read 'missing.txt': no such file.");
     expect(await zs.values(name)).toEqual({ k: "v" });
   });

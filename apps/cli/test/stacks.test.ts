@@ -132,7 +132,7 @@ describe.each(HARNESS_FACTORIES)("zs stack register, describe, list and delete (
   it("describe and list never resolve a reference: the secret's values appear in no output", async () => {
     const secret = uniqueName("db");
     const value = `resolved-${randomBytes(12).toString("hex")}`;
-    await zs.createSecret(secret, { password: value });
+    await zs.addSecret(secret, { password: value });
     const name = await stack(zs, await component(zs, { password: `{{${secret}.password}}`, url: `x://{{${secret}.password}}@h` }));
     for (const format of ["table", "json", "yaml"]) {
       for (const args of [["describe", name], ["list"], ["validate", name]]) {
@@ -185,7 +185,7 @@ describe.each(HARNESS_FACTORIES)("zs stack validate ($mode)", (factory) => {
 
   it("S without key k: invalid at SECRET_AND_KEY_EXISTS, valid at SECRET_EXISTS and NONE", async () => {
     const { name, component: member, secret } = await referencing();
-    await zs.createSecret(secret, { other: "x" });
+    await zs.addSecret(secret, { other: "x" });
     const strict = await zs.run(["stack", "validate", name, "--level", "SECRET_AND_KEY_EXISTS"]);
     expect(strict.code).toBe(1);
     expect(strict.stdout.trimEnd().split("\n").map(cells)[1]).toEqual([`${secret}.k`, member, "password", `secret '${secret}' has no key 'k'`]);
@@ -200,7 +200,7 @@ describe.each(HARNESS_FACTORIES)("zs stack validate ($mode)", (factory) => {
 
   it("with S and k: valid at every level", async () => {
     const { name, secret } = await referencing();
-    await zs.createSecret(secret, { k: "v" });
+    await zs.addSecret(secret, { k: "v" });
     expect(await zs.run(["stack", "validate", name])).toEqual({ code: 0, stdout: `Stack '${name}' is valid (level SECRET_AND_KEY_EXISTS).\n`, stderr: "" });
     for (const level of ["SECRET_AND_KEY_EXISTS", "SECRET_EXISTS", "NONE"]) {
       expect(await zs.json(["stack", "validate", name, "--level", level])).toEqual({ level, valid: true, missing: [] });
@@ -209,13 +209,13 @@ describe.each(HARNESS_FACTORIES)("zs stack validate ($mode)", (factory) => {
 
   it("a user-scoped secret of the caller counts", async () => {
     const { name, secret } = await referencing();
-    await zs.createSecret(secret, { k: "mine" }, "user");
+    await zs.addSecret(secret, { k: "mine" }, "user");
     expect(await zs.json(["stack", "validate", name])).toEqual({ level: "SECRET_AND_KEY_EXISTS", valid: true, missing: [] });
   });
 
   it("lists every missing reference at once: several secrets, several keys, several components and attributes", async () => {
     const [a, b, partial] = [uniqueName("a"), uniqueName("b"), uniqueName("p")];
-    await zs.createSecret(partial, { present: "x" });
+    await zs.addSecret(partial, { present: "x" });
     const first = await component(zs, { url: `x://{{${a}.user}}:{{${a}.password}}@{{${partial}.host}}`, ok: `{{${partial}.present}}` });
     const second = await component(zs, { token: `{{${b}.token}}`, again: `{{ ${a}.password }}`, port: `{{${partial}.port}}` });
     const name = await stack(zs, first, second);
@@ -254,7 +254,7 @@ describe.each(HARNESS_FACTORIES)("zs stack validate ($mode)", (factory) => {
 
   it("ZS_SECRET_VALIDATION_LEVEL sets the default level; --level overrides it", async () => {
     const { name, secret } = await referencing();
-    await zs.createSecret(secret, { other: "x" });
+    await zs.addSecret(secret, { other: "x" });
     expect(await zs.json(["stack", "validate", name], { env: { ZS_SECRET_VALIDATION_LEVEL: "SECRET_EXISTS" } })).toEqual({ level: "SECRET_EXISTS", valid: true, missing: [] });
     const overridden = await zs.run(["stack", "validate", name, "--level", "SECRET_AND_KEY_EXISTS"], { env: { ZS_SECRET_VALIDATION_LEVEL: "NONE" } });
     expect(overridden.code).toBe(1);
@@ -280,7 +280,7 @@ describe.each(HARNESS_FACTORIES)("zs stack validate ($mode)", (factory) => {
     await zs.ok(["component", "register", "member", "--type", "t", "--flavor", "f", `--k={{${secret}.k}}`, "--workspace", workspace]);
     await zs.ok(["stack", "register", "app", "-c", "member", "--workspace", workspace]);
     // A secret of that name in the default workspace does not count.
-    await zs.createSecret(secret, { k: "v" });
+    await zs.addSecret(secret, { k: "v" });
     const result = await zs.run(["stack", "validate", "app", "--workspace", workspace]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { ZsError, nameSchema } from "@zs/core";
 
 /** A server `zs connect` saved: its URL and the session token or API key to present. */

@@ -24,7 +24,7 @@ import {
   parseInput,
   nameSchema,
 } from "@zs/core";
-import { rotateConfiguredKey, type RotationProgress } from "@zs/store-sql";
+import type { RotationProgress } from "@zs/store-sql";
 import { readClientSettings, writeClientSettings, type ClientSettings, type SavedConnection } from "./client-settings.js";
 import { RemoteHttp } from "./remote-http.js";
 import { currentUser, normalizeServerUrl, openLocalSession, openRemoteSession, type Connection, type Session, type StoreInfo } from "./session.js";
@@ -384,6 +384,8 @@ export class Client {
       throw new ZsError("VALIDATION_ERROR", "Key rotation runs where the key is: on the server, run 'zs-server rotate-key'.");
     }
     try {
+      // Imported here: the rest of the client (and all of remote mode) runs without the SQL store's code.
+      const { rotateConfiguredKey } = await import("@zs/store-sql");
       return await rotateConfiguredKey(session.local.database, session.local.config, { onProgress });
     } finally {
       // The open store holds the old key ring; the next call opens with the new key.

@@ -10,7 +10,7 @@ export {
   type GetComponentOptions,
 } from "./client.js";
 export { zsConfigDir, zsHome } from "./zs-paths.js";
-export { LOCAL_USER } from "./local-store.js";
+export { LOCAL_USER } from "./local-user.js";
 export {
   ZsError,
   isZsError,

@@ -1,9 +1,7 @@
 import { openConfiguredStore } from "@zs/builtin-stores";
 import { readConfig, silentLogger, type ComponentsService, type SecretsService, type User, type ZsConfig } from "@zs/core";
 import type { SqlDatabase } from "@zs/store-sql";
-
-/** The user local mode acts as: an admin, since the store is the person's own. */
-export const LOCAL_USER = "default";
+import { LOCAL_USER } from "./local-user.js";
 
 /** An opened local store: the service, who acts, and what it was opened from. */
 export interface LocalStore {

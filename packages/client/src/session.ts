@@ -1,5 +1,5 @@
 import { ZsError, type User } from "@zs/core";
-import { openLocalStore, type LocalStore } from "./local-store.js";
+import type { LocalStore } from "./local-store.js";
 import { RemoteHttp } from "./remote-http.js";
 import { RemoteComponentsApi } from "./remote-components-api.js";
 import { RemoteSecretsApi } from "./remote-secrets-api.js";
@@ -31,7 +31,12 @@ export interface Connection {
   token: string;
 }
 
+/**
+ * Opens the embedded store. Its code (the SQL store, knex, sqlite3) is imported only now, so a
+ * client in remote mode never loads it.
+ */
 export async function openLocalSession(home: string, env: Record<string, string | undefined>): Promise<Session> {
+  const { openLocalStore } = await import("./local-store.js");
   const local = await openLocalStore(home, env);
   return {
     mode: "local",

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { nameSchema } from "./names.js";
 
 /** A workspace: a namespace of secrets, components and stacks. */

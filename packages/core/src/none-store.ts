@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZsError } from "./errors.js";
 import { LIMITS } from "./limits.js";
 import { STORE_API_VERSION, defineStore, type SecretValuesStore } from "./values-store.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Caller } from "./caller.js";
 import { VALIDATION_LEVELS, type ValidationLevel } from "./config.js";
 import { ZsError } from "./errors.js";

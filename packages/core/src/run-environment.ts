@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZsError } from "./errors.js";
 import { nameSchema } from "./names.js";
 import { withoutProtoKey } from "./secret-schema.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ZsError } from "./errors.js";
 import { parseFilter, type FilterCondition, type StringCondition } from "./filter-grammar.js";
 import { LIMITS } from "./limits.js";

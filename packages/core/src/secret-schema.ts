@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { keySchema, nameSchema } from "./names.js";
 
 /** Who may see a secret: everyone in its workspace, or its owner alone. */

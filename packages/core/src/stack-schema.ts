@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { nameSchema } from "./names.js";
 
 /** A stack: a named, ordered set of components of one workspace. */

@@ -1,5 +1,5 @@
 import { defineStore, type RetryPolicy, type StoreContext } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import { createSdkSecretsClient, type AwsSecretsClient } from "./aws-secrets-client.js";
 import { AwsValuesStore } from "./aws-values-store.js";
 

@@ -1,5 +1,5 @@
 import { defineStore, type RetryPolicy, type StoreContext } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import { createSdkSecretsClient, type AzureSecretsClient } from "./azure-secrets-client.js";
 import { AzureValuesStore } from "./azure-values-store.js";
 

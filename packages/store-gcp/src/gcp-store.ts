@@ -1,5 +1,5 @@
 import { defineStore, type RetryPolicy, type StoreContext } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import { resolveCredentialsFile } from "./credentials-file.js";
 import { createSdkSecretsClient, type GcpSecretsClient } from "./gcp-secrets-client.js";
 import { GcpValuesStore } from "./gcp-values-store.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { STORE_API_VERSION, defineStore, type StoreDefinition } from "@zs/core";
 import type { SqlDatabase } from "./sql-database.js";
 import { SqlValuesStore, type KeySource } from "./sql-values-store.js";

@@ -1,5 +1,5 @@
 import { defineStore } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import { createNodeVaultClient } from "./vault-kv-client.js";
 import { VaultValuesStore } from "./vault-values-store.js";
 

@@ -224,11 +224,16 @@ export class DescribeHarness implements ZsHarness {
     return (await this.json<WireSecret>(["secret", "get", nameOrId, ...extra])).values;
   }
 
-  /** Creates a secret from a values map (given as `--values` JSON); returns it as `get -o json` reads it back. */
-  async createSecret(name: string, values: Record<string, string>, scope?: "workspace" | "user"): Promise<WireSecret> {
+  /** Creates a secret from a values map (given as `--values` JSON): one `zs` process, for fixtures not read back. */
+  async addSecret(name: string, values: Record<string, string>, scope?: "workspace" | "user"): Promise<void> {
     const scoped = scope ? ["-s", scope] : [];
     await this.ok(["secret", "create", name, "--values", JSON.stringify(values), ...scoped]);
-    return this.json<WireSecret>(["secret", "get", name, ...scoped]);
+  }
+
+  /** Creates a secret as `addSecret` does; returns it as `get -o json` reads it back. */
+  async createSecret(name: string, values: Record<string, string>, scope?: "workspace" | "user"): Promise<WireSecret> {
+    await this.addSecret(name, values, scope);
+    return this.json<WireSecret>(["secret", "get", name, ...(scope ? ["-s", scope] : [])]);
   }
 
   /** Writes a file in the work directory; returns its absolute path. */
