@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from "express";
 import { ZsError, parseInput, type Caller, type ErrorCode } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import type { Authenticated } from "./auth/auth-service.js";
 
 /** Routes without query parameters refuse any. */

@@ -1,5 +1,5 @@
 import { LIMITS, secretQuerySchema, type Page, type SecretQuery, type User, type Workspace } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import type { ApiKeyInfo } from "./auth/auth-service.js";
 
 // The HTTP wire is snake_case (http-api.md); @zs/core is camelCase. These schemas describe

@@ -47,8 +47,13 @@ export class SqlValuesStore implements SecretValuesStore {
   static async open(database: SqlDatabase, keys: KeySource): Promise<SqlValuesStore> {
     const current = keys instanceof KeyRing ? async () => keys : keys;
     const keyRing = await current();
-    await database.setMeta(KEY_SENTINEL, await createKeySentinel(keyRing), { onlyIfAbsent: true });
-    await verifyKeySentinel(keyRing, (await database.getMeta(KEY_SENTINEL))!);
+    // Read first: only a new database pays a write (every CLI command opens the store).
+    let sentinel = await database.getMeta(KEY_SENTINEL);
+    if (sentinel === undefined) {
+      await database.setMeta(KEY_SENTINEL, await createKeySentinel(keyRing), { onlyIfAbsent: true });
+      sentinel = (await database.getMeta(KEY_SENTINEL))!;
+    }
+    await verifyKeySentinel(keyRing, sentinel);
     return new SqlValuesStore(database, current);
   }
 

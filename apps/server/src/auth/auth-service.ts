@@ -11,7 +11,7 @@ import {
   type SecretsService,
   type User,
 } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import { generatePassword, hashPassword, verifyPassword } from "./passwords.js";
 import { generateToken, hashToken, looksLikeToken, sameHash } from "./tokens.js";
 

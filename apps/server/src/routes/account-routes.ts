@@ -1,5 +1,5 @@
 import { nameSchema, workspaceCreateSchema } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import { passwordSchema } from "../auth/auth-service.js";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { userToWire, userWireSchema } from "../wire.js";

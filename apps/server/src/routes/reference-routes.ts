@@ -1,5 +1,5 @@
 import { componentSchema, nameSchema } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 

@@ -8,7 +8,7 @@ import {
   secretValuesSchema,
   type Secret,
 } from "@zs/core";
-import { z } from "zod";
+import * as z from "zod";
 import { defineRoute, type RouteResult } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { pageToWire, pageWireSchema, secretListQuerySchema } from "../wire.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineRoute, type RouteDefinition } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { buildOpenApiDocument } from "../openapi.js";
