@@ -19,11 +19,12 @@ const BODY_LIMIT = "1mb";
 
 /** Every route of the server, in the order they are matched. */
 export function serverRoutes(services: ServerServices): RouteDefinition[] {
+  // Express tries routes in this order, each a pattern match: the most requested (secrets) first.
   const routes: RouteDefinition[] = [
+    ...secretRoutes(services),
     ...systemRoutes(services, () => routes),
     ...authRoutes(services),
     ...accountRoutes(services),
-    ...secretRoutes(services),
     ...componentRoutes(services),
     ...stackRoutes(services),
     ...referenceRoutes(services),
