@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { ERROR_CODES, ZsError, type ErrorCode } from "@zs/core";
 
 /** A query string's parameters; `undefined` ones are left out. */
@@ -17,6 +19,26 @@ export interface HttpAnswer {
 
 function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * One request and its whole answer, through `node:http(s)`. Not `fetch`: on Node 20 a
+ * process's first `fetch` loads undici and compiles its WebAssembly HTTP parser, and the process
+ * cannot exit before that compilation ends: about 250 ms here, more than a `zs` command's work.
+ */
+function exchange(target: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+    const outgoing = send(target, { method, headers }, (incoming) => {
+      let text = "";
+      incoming.setEncoding("utf8");
+      incoming.on("data", (chunk: string) => (text += chunk));
+      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, text }));
+      incoming.on("error", reject);
+    });
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
 }
 
 /**
@@ -41,21 +63,21 @@ export class RemoteHttp {
     const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(target, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+      response = await exchange(target, method, headers, options.body === undefined ? undefined : JSON.stringify(options.body));
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new ZsError("BACKEND_UNAVAILABLE", `Cannot reach the zs server at ${this.url}${cause ? ` (${cause})` : ""}.`);
+      const code = (error as { code?: unknown }).code;
+      throw new ZsError("BACKEND_UNAVAILABLE", `Cannot reach the zs server at ${this.url}${typeof code === "string" ? ` (${code})` : ""}.`);
     }
-    const text = await response.text();
+    const { text } = response;
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       body = undefined;
     }
-    if (response.ok) return { status: response.status, body };
+    if (response.status >= 200 && response.status < 300) return { status: response.status, body };
     const described = (body as { error?: { code?: unknown; message?: unknown; details?: Record<string, unknown> } } | undefined)?.error;
     if (described && isErrorCode(described.code) && typeof described.message === "string") {
       throw new ZsError(described.code, described.message, { ...described.details, httpStatus: response.status });
