@@ -91,8 +91,11 @@ export interface MetadataTransaction extends SecretReader {
  */
 export interface MetadataRepository extends SecretReader {
   transaction<T>(work: (tx: MetadataTransaction) => Promise<T>): Promise<T>;
-  /** Rows of one page of a list, in the query's order (ties by id). */
-  listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<SecretMetadata[]>;
+  /**
+   * One page of a list, in the query's order (ties by id), and in the same query how many rows
+   * match, pages aside: `total` is `undefined` only when the page is empty (no row to carry it).
+   */
+  listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<{ items: SecretMetadata[]; total: number | undefined }>;
   /** How many rows the query matches, pages aside. */
   countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number>;
   listWorkspaces(): Promise<Workspace[]>;

@@ -130,15 +130,16 @@ export class SecretsService implements SecretsStore {
   async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
     this.assertEnabled();
     const parsed = parseSecretQuery(parseInput(secretQuerySchema, query, "list query", "INVALID_FILTER"), caller.workspace);
-    const total = await this.repository.countSecrets(caller.userId, parsed);
+    // One query; an empty page (no matches, or a page past the end) also needs the count alone.
+    const page = await this.repository.listSecrets(caller.userId, parsed);
+    const total = page.total ?? (await this.repository.countSecrets(caller.userId, parsed));
     const totalPages = Math.max(1, Math.ceil(total / parsed.size));
     if (parsed.page > totalPages) {
       throw new ZsError("PAGE_OUT_OF_RANGE", `Page ${parsed.page} is out of range: the last page is ${totalPages}.`, {
         totalPages,
       });
     }
-    const items = total === 0 ? [] : await this.repository.listSecrets(caller.userId, parsed);
-    return { index: parsed.page, maxSize: parsed.size, totalPages, total, items };
+    return { index: parsed.page, maxSize: parsed.size, totalPages, total, items: page.items };
   }
 
   async updateSecret(caller: Caller, nameOrId: string, input: SecretUpdate, lookup: Lookup = {}): Promise<Secret> {

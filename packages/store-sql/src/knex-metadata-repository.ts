@@ -256,11 +256,9 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
     return this.database.transaction((trx) => work(new KnexMetadataTransaction(trx, this.dialect)));
   }
 
-  async listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<SecretMetadata[]> {
-    const builder = this.visibleSecrets(viewerId);
-    applySecretFilters(builder, query, this.dialect);
+  async listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<{ items: SecretMetadata[]; total: number | undefined }> {
     const { field, direction } = query.sort;
-    const records = await builder
+    const records: (SecretRecord & { total: number | string })[] = await this.matchingSecrets(viewerId, query)
       .orderBy([
         { column: SECRET_COLUMNS[field], order: direction },
         // Ties by id, so pages never overlap or skip.
@@ -268,16 +266,27 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
       ])
       .limit(query.size)
       .offset((query.page - 1) * query.size)
-      .select(SECRET_SELECT);
-    return records.map(toMetadata);
+      // The count as a scalar subquery: both databases run it once, and the list stays one query.
+      .select([...SECRET_SELECT, this.matchCount(viewerId, query).as("total")]);
+    return { items: records.map(toMetadata), total: records[0] === undefined ? undefined : Number(records[0].total) };
   }
 
   async countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number> {
-    // Joining the owners costs a lookup per row; a count needs them only to filter on `user`.
-    const builder = this.visibleSecrets(viewerId, query.conditions.some((c) => c.field === "user"));
-    applySecretFilters(builder, query, this.dialect);
-    const row = await builder.count({ total: "*" }).first();
+    const row = await this.matchCount(viewerId, query).first();
     return Number(row?.total ?? 0);
+  }
+
+  /** The visible secrets a list query's filters match. */
+  private matchingSecrets(viewerId: string, query: ParsedSecretQuery, withOwner = true): Knex.QueryBuilder {
+    const builder = this.visibleSecrets(viewerId, withOwner);
+    applySecretFilters(builder, query, this.dialect);
+    return builder;
+  }
+
+  /** `select count(*) as total` of what a list query matches. */
+  private matchCount(viewerId: string, query: ParsedSecretQuery): Knex.QueryBuilder {
+    // Joining the owners costs a lookup per row; a count needs them only to filter on `user`.
+    return this.matchingSecrets(viewerId, query, query.conditions.some((c) => c.field === "user")).count({ total: "*" });
   }
 
   async listWorkspaces(): Promise<Workspace[]> {
