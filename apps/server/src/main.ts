@@ -1,8 +1,14 @@
+import { availableParallelism } from "node:os";
 import { Command } from "commander";
 import { ZsError, isZsError } from "@zs/core";
 import { createLogger } from "./logger.js";
+import { openServices } from "./open-services.js";
 import { readServerConfig } from "./server-config.js";
 import { startServer } from "./server.js";
+
+// libuv's pool runs password hashing and the database driver's queries: room for a hash per
+// core and two threads more (security.md). Read when the pool first starts, which is later.
+process.env.UV_THREADPOOL_SIZE ??= String(availableParallelism() + 2);
 
 declare const ZS_VERSION: string | undefined;
 const version = typeof ZS_VERSION === "string" ? ZS_VERSION : "0.0.0";
@@ -72,6 +78,24 @@ async function rotateKey(options: { config?: string; settle: string }): Promise<
   }
 }
 
+async function resetAdmin(options: { config?: string; username?: string }): Promise<void> {
+  const config = await readServerConfig(options.config, process.env);
+  const name = options.username ?? config.adminUsername;
+  const services = await openServices(config, createLogger(config.logLevel), { version });
+  try {
+    const outcome = await services.auth.resetAdmin(name, config.adminPassword);
+    const lines = [
+      `${outcome.created ? "Created" : "Reset"} the admin '${name}': its sessions are revoked and every login delay is lifted.`,
+      outcome.generatedPassword
+        ? `Its new generated password: ${outcome.generatedPassword}\nIt is shown only this once; keep it somewhere safe.`
+        : "Its new password is the one in ZS_ADMIN_PASSWORD.",
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+  } finally {
+    await services.close();
+  }
+}
+
 const program = new Command("zs-server")
   .description("The zs server: users, API keys, workspaces and secrets over a REST API (http-api.md).")
   .version(version)
@@ -89,5 +113,16 @@ program
   .option("-c, --config <file>", "a YAML file of settings")
   .option("--settle <ms>", "how long running servers get to notice the rewritten key file (at least 2000: they look every second)", "2000")
   .action((options: { config?: string; settle: string }) => rotateKey(options));
+
+program
+  .command("reset-admin")
+  .description(
+    "recover a server whose admins are all locked out: run on the server's host, with its settings. Makes the user an admin " +
+      "(creating it if absent) with the password from ZS_ADMIN_PASSWORD, else a generated one printed once; revokes its sessions " +
+      "and lifts every login delay. Servers may keep running.",
+  )
+  .option("-c, --config <file>", "a YAML file of settings")
+  .option("--username <name>", "the admin to reset (default: ZS_ADMIN_USERNAME, else admin)")
+  .action((options: { config?: string; username?: string }) => resetAdmin(options));
 
 await program.parseAsync(process.argv).catch(fail);

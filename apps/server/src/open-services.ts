@@ -1,9 +1,11 @@
 import { openConfiguredStore } from "@zs/builtin-stores";
 import type { ZsConfig } from "@zs/core";
-import { KnexCredentialRepository } from "@zs/store-sql";
+import { KnexCredentialRepository, KnexLoginCounterRepository } from "@zs/store-sql";
 import type { Logger } from "pino";
 import { AuthService } from "./auth/auth-service.js";
 import { LoginThrottle, type LoginThrottleLimits } from "./auth/login-throttle.js";
+import { PasswordHashingQueue, type PasswordHashingLimits } from "./auth/password-hashing-queue.js";
+import type { ScryptCost } from "./auth/passwords.js";
 import type { ServerServices } from "./server-services.js";
 
 /** The server's services over the configured database and values store, and how to close them. */
@@ -11,15 +13,26 @@ export interface OpenedServices extends ServerServices {
   close(): Promise<void>;
 }
 
+/** What tests and benchmarks may set besides the configuration. */
+export interface ServiceOptions {
+  version: string;
+  loginLimits?: LoginThrottleLimits;
+  hashingLimits?: Partial<PasswordHashingLimits>;
+  passwordCost?: ScryptCost;
+}
+
 /** Opens the database (migrating it), the values store and the services on top. */
-export async function openServices(config: ZsConfig, logger: Logger, options: { version: string; loginLimits?: LoginThrottleLimits }): Promise<OpenedServices> {
+export async function openServices(config: ZsConfig, logger: Logger, options: ServiceOptions): Promise<OpenedServices> {
   const { database, values, service: secrets, components } = await openConfiguredStore(config, logger.child({ component: "values-store" }), { readConnection: true });
   return {
     secrets,
     components,
     secretValidationLevel: config.secretValidationLevel,
-    auth: new AuthService(new KnexCredentialRepository(database), secrets),
-    loginThrottle: new LoginThrottle(options.loginLimits),
+    auth: new AuthService(new KnexCredentialRepository(database), secrets, {
+      throttle: new LoginThrottle(new KnexLoginCounterRepository(database), options.loginLimits),
+      hashing: new PasswordHashingQueue(options.hashingLimits),
+      passwordCost: options.passwordCost,
+    }),
     version: options.version,
     store: { type: values.type, capabilities: { ...values.capabilities } },
     async checkHealth() {

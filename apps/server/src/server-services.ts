@@ -1,6 +1,5 @@
 import type { ComponentsService, SecretsService, ValidationLevel } from "@zs/core";
 import type { AuthService } from "./auth/auth-service.js";
-import type { LoginThrottle } from "./auth/login-throttle.js";
 
 /** What the routes work with. */
 export interface ServerServices {
@@ -10,7 +9,6 @@ export interface ServerServices {
   /** `ZS_SECRET_VALIDATION_LEVEL`: the level a stack validation without `level` uses. */
   secretValidationLevel: ValidationLevel;
   auth: AuthService;
-  loginThrottle: LoginThrottle;
   /** Throws when the database or the values store cannot be reached. */
   checkHealth(): Promise<void>;
   version: string;

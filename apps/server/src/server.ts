@@ -3,8 +3,7 @@ import type { Server } from "node:http";
 import type { ZsConfig } from "@zs/core";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
-import type { LoginThrottleLimits } from "./auth/login-throttle.js";
-import { openServices, type OpenedServices } from "./open-services.js";
+import { openServices, type OpenedServices, type ServiceOptions } from "./open-services.js";
 
 /** How long in-flight requests get to finish after SIGTERM before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -21,16 +20,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions {
+export interface StartOptions extends ServiceOptions {
   config: ZsConfig;
   logger: Logger;
-  version: string;
-  loginLimits?: LoginThrottleLimits;
 }
 
 /** Opens the store, creates the first admin if there are no users, and listens. */
-export async function startServer({ config, logger, version, loginLimits }: StartOptions): Promise<RunningServer> {
-  const services = await openServices(config, logger, { version, loginLimits });
+export async function startServer({ config, logger, ...options }: StartOptions): Promise<RunningServer> {
+  const services = await openServices(config, logger, options);
   let server: Server;
   let bootstrap: RunningServer["bootstrap"];
   try {

@@ -44,9 +44,10 @@ export const apiKeyWireSchema = z.object({
   name: z.string(),
   created: z.iso.datetime(),
   last_used: z.iso.datetime().nullable(),
+  expires: z.iso.datetime().nullable(),
 });
 export function apiKeyToWire(key: ApiKeyInfo): z.infer<typeof apiKeyWireSchema> {
-  return { id: key.id, name: key.name, created: key.created, last_used: key.lastUsed };
+  return { id: key.id, name: key.name, created: key.created, last_used: key.lastUsed, expires: key.expires };
 }
 
 /** A page of a list on the wire. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { DEFAULT_LOGIN_LIMITS } from "../src/auth/login-throttle.js";
 import { ADMIN_PASSWORD, TestServer } from "./support/test-server.js";
 
 describe("authentication", () => {
@@ -6,7 +7,7 @@ describe("authentication", () => {
   let admin: string;
 
   beforeAll(async () => {
-    server = await TestServer.start({ loginLimits: { perUser: 5, perAddress: 1000, windowMs: 60_000 } });
+    server = await TestServer.start({ loginLimits: { ...DEFAULT_LOGIN_LIMITS, perUserAndAddress: 5, perAddress: 1000 } });
     admin = await server.login("admin", ADMIN_PASSWORD);
   });
   afterAll(async () => {
@@ -60,14 +61,14 @@ describe("authentication", () => {
   it("API keys: shown once, listed without the key, usable, deleted → 401", async () => {
     const created = await server.call("POST", "/api/v1/api-keys", { token: admin, body: { name: "ci-deploy" } });
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ id: expect.any(String), name: "ci-deploy", created: expect.any(String), last_used: null, key: expect.stringMatching(/^zsk_/) });
+    expect(created.json).toEqual({ id: expect.any(String), name: "ci-deploy", created: expect.any(String), last_used: null, expires: null, key: expect.stringMatching(/^zsk_/) });
     const key = created.json.key as string;
     expect((await server.call("GET", "/api/v1/current-user", { token: key })).json.name).toBe("admin");
 
     const listed = await server.call("GET", "/api/v1/api-keys", { token: admin });
     expect(listed.status).toBe(200);
     const entry = listed.json.find((item: { id: string }) => item.id === created.json.id);
-    expect(entry).toEqual({ id: created.json.id, name: "ci-deploy", created: created.json.created, last_used: expect.any(String) });
+    expect(entry).toEqual({ id: created.json.id, name: "ci-deploy", created: created.json.created, last_used: expect.any(String), expires: null });
     expect(listed.text).not.toContain(key);
 
     expect((await server.call("DELETE", `/api/v1/api-keys/${created.json.id}`, { token: admin })).status).toBe(204);
@@ -94,7 +95,7 @@ describe("authentication", () => {
     expect((await server.call("GET", "/api/v1/current-user", { token: key })).status).toBe(401);
   });
 
-  it("failed logins are rate-limited per user name: 429 with Retry-After, even with the right password", async () => {
+  it("failed logins are rate-limited per user name and address: 429 with Retry-After, even with the right password", async () => {
     await server.createUser(admin, "dave-limited");
     for (let attempt = 0; attempt < 5; attempt++) {
       expect((await server.call("POST", "/api/v1/login", { body: { username: "dave-limited", password: "wrong-password" } })).status).toBe(401);
@@ -111,7 +112,7 @@ describe("authentication", () => {
 
 describe("login rate limit per client address", () => {
   it("many names failing from one address are limited too", async () => {
-    const server = await TestServer.start({ loginLimits: { perUser: 100, perAddress: 3, windowMs: 60_000 } });
+    const server = await TestServer.start({ loginLimits: { ...DEFAULT_LOGIN_LIMITS, perUserAndAddress: 100, perAddress: 3 } });
     try {
       for (const name of ["a-one", "a-two", "a-three"]) {
         expect((await server.call("POST", "/api/v1/login", { body: { username: name, password: "wrong-password" } })).status).toBe(401);

@@ -32,6 +32,8 @@ export interface CredentialRepository {
   listCredentials(userId: string, kind: CredentialKind): Promise<CredentialRow[]>;
   /** Deletes the user's credential; `false` when they have none with that id. */
   deleteCredential(userId: string, id: string): Promise<boolean>;
+  /** Deletes the user's sessions but `exceptId` (the one a request presents); how many. */
+  deleteSessions(userId: string, exceptId?: string): Promise<number>;
   /** Records a use; callers throttle how often. */
   touchCredential(id: string, when: number): Promise<void>;
   /** Removes credentials whose expiry is at or before `now`; how many. */

@@ -190,6 +190,7 @@ export type {
   StackRow,
 } from "./component-repository.js";
 export type { CredentialKind, CredentialRepository, CredentialRow } from "./credential-repository.js";
+export type { LoginCounterDecision, LoginCounterRepository, LoginCounterState } from "./login-counter-repository.js";
 export {
   DEFAULT_WORKSPACE,
   SecretsService,

@@ -83,6 +83,12 @@ export interface MetadataTransaction extends SecretReader {
   /** Deletes the user and, by cascade, their secrets and credentials. */
   deleteUser(id: string): Promise<void>;
   secretIdsOwnedBy(userId: string): Promise<string[]>;
+  setUserAdmin(id: string, isAdmin: boolean): Promise<void>;
+  /**
+   * The ids of every admin, held against concurrent changes until commit: two admins
+   * demoting or deleting each other at once cannot leave the server without one.
+   */
+  lockAdminIds(): Promise<string[]>;
 }
 
 /**

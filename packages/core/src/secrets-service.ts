@@ -248,8 +248,22 @@ export class SecretsService implements SecretsStore {
           `User '${name}' owns ${owned.length} secret${owned.length === 1 ? "" : "s"}; delete them first or delete the user with cascade.`,
         );
       }
+      if (user.isAdmin) await assertNotLastAdmin(tx, user, "deleted");
       for (const id of owned) await this.backend(() => this.values.deleteValues(id));
       await tx.deleteUser(user.id);
+    });
+  }
+
+  /** Makes a user an admin or not; the last admin cannot be demoted (`LAST_ADMIN`). */
+  async setUserAdmin(caller: Caller, name: string, isAdmin: boolean): Promise<User> {
+    this.assertAdmin(caller, "change users");
+    parseInput(nameSchema, name, "user name");
+    return this.repository.transaction(async (tx) => {
+      const user = await tx.findUser(name);
+      if (!user) throw new ZsError("USER_NOT_FOUND", `No user named '${name}'.`);
+      if (user.isAdmin && !isAdmin) await assertNotLastAdmin(tx, user, "demoted");
+      if (user.isAdmin !== isAdmin) await tx.setUserAdmin(user.id, isAdmin);
+      return { ...user, isAdmin };
     });
   }
 
@@ -378,5 +392,13 @@ export class SecretsService implements SecretsStore {
     if (this.values.type === "none") {
       throw new ZsError("SECRETS_STORE_DISABLED", "Secrets are disabled on this deployment (ZS_SECRETS_STORE_TYPE=none).");
     }
+  }
+}
+
+/** `LAST_ADMIN` when `admin` is the only admin left: a server nobody can administer cannot be repaired over its API. */
+async function assertNotLastAdmin(tx: MetadataTransaction, admin: User, change: "deleted" | "demoted"): Promise<void> {
+  const others = (await tx.lockAdminIds()).filter((id) => id !== admin.id);
+  if (others.length === 0) {
+    throw new ZsError("LAST_ADMIN", `User '${admin.name}' is the last admin and cannot be ${change}; make another user an admin first.`);
   }
 }

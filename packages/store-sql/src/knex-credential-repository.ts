@@ -94,6 +94,11 @@ export class KnexCredentialRepository implements CredentialRepository {
     return (await this.db("credentials").where({ id, user_id: userId }).delete()) > 0;
   }
 
+  async deleteSessions(userId: string, exceptId?: string): Promise<number> {
+    const sessions = this.db("credentials").where({ user_id: userId, kind: "session" });
+    return (exceptId === undefined ? sessions : sessions.whereNot({ id: exceptId })).delete();
+  }
+
   async touchCredential(id: string, when: number): Promise<void> {
     await this.db("credentials").where({ id }).update({ last_used: when });
   }

@@ -214,6 +214,17 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
   async secretIdsOwnedBy(userId: string): Promise<string[]> {
     return (await this.db("secrets").where({ owner_id: userId }).pluck("id")) as string[];
   }
+
+  async setUserAdmin(id: string, isAdmin: boolean): Promise<void> {
+    await this.db("users").where({ id }).update({ is_admin: isAdmin });
+  }
+
+  async lockAdminIds(): Promise<string[]> {
+    const admins = this.db("users").where({ is_admin: true }).orderBy("id");
+    // SQLite has no row locks: a transaction that read and then writes after another one
+    // committed is refused (SQLITE_BUSY) and run again, reading afresh.
+    return (await (this.dialect === "postgres" ? admins.forUpdate() : admins).pluck("id")) as string[];
+  }
 }
 
 /** A lookup prepared twice, without and with the stored values; gives the one `options` ask for. */

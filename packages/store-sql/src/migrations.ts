@@ -217,8 +217,25 @@ const componentsOutliveTheirCreator: Migration = {
   },
 };
 
+/**
+ * Failed-login counters (security.md), shared by every server instance on the database. The
+ * key is a hash of what is counted (a client address, or a user name with an address), so a
+ * password typed into the user name field is never stored.
+ */
+const loginCounters: Migration = {
+  name: "003_login_counters",
+  async up(knex) {
+    await knex.schema.createTable("login_counters", (t) => {
+      t.string("key", 80).primary();
+      t.integer("failures").notNullable();
+      t.bigInteger("last_failure").notNullable();
+      t.bigInteger("blocked_until").notNullable();
+    });
+  },
+};
+
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;

@@ -12,7 +12,9 @@ import {
   type User,
 } from "@zs/core";
 import * as z from "zod";
-import { generatePassword, hashPassword, verifyPassword } from "./passwords.js";
+import type { LoginThrottle } from "./login-throttle.js";
+import { PasswordHashingQueue } from "./password-hashing-queue.js";
+import { DEFAULT_SCRYPT_COST, checkPassword, generatePassword, hashPassword, type ScryptCost } from "./passwords.js";
 import { generateToken, hashToken, looksLikeToken, sameHash } from "./tokens.js";
 
 /** Session tokens live this long (security.md: 24 h by default). */
@@ -25,18 +27,41 @@ export const passwordSchema = z
   .min(8, { error: "must be at least 8 characters" })
   .max(1024, { error: "must be at most 1024 characters" });
 
+const DURATION_UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const MAX_API_KEY_LIFETIME_MS = 3650 * DURATION_UNITS_MS.d;
+
+/** An API key's lifetime: a whole number of minutes, hours or days (`90d`, `12h`, `30m`), at most 10 years; in milliseconds. */
+export const apiKeyLifetimeSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,6}[mhd]$/, { error: "must be a whole number followed by m, h or d, e.g. 90d" })
+  .transform((text) => Number(text.slice(0, -1)) * DURATION_UNITS_MS[text.slice(-1) as keyof typeof DURATION_UNITS_MS])
+  .refine((ms) => ms <= MAX_API_KEY_LIFETIME_MS, { error: "must be at most 3650d" });
+
 /** An API key as listed: never the key itself. */
 export interface ApiKeyInfo {
   id: string;
   name: string;
   created: string;
   lastUsed: string | null;
+  /** `null`: never expires. */
+  expires: string | null;
 }
 
-/** Who a valid token belongs to. */
+/** Who a valid token belongs to, and which kind of credential it is. */
 export interface Authenticated {
   user: User;
   credentialId: string;
+  kind: CredentialKind;
+}
+
+/** How the service hashes passwords. */
+export interface AuthServiceOptions {
+  throttle: LoginThrottle;
+  /** @default a queue sized for this machine */
+  hashing?: PasswordHashingQueue;
+  /** New hashes' cost; stored hashes below it are redone at the next login. @default N=2^17, r=8, p=1 */
+  passwordCost?: ScryptCost;
+  now?: () => number;
 }
 
 const unauthenticated = () => new ZsError("UNAUTHENTICATED", "Missing, invalid, expired or revoked credentials; log in again or use a valid API key.");
@@ -47,28 +72,103 @@ function toApiKeyInfo(row: CredentialRow): ApiKeyInfo {
     name: row.name ?? "",
     created: new Date(row.created).toISOString(),
     lastUsed: row.lastUsed === null ? null : new Date(row.lastUsed).toISOString(),
+    expires: row.expires === null ? null : new Date(row.expires).toISOString(),
   };
 }
 
+/** The server itself, acting with an admin's rights: before any user exists, and in recovery. */
+const SERVER_CALLER: Caller = { userId: "", userName: "zs-server", isAdmin: true, workspace: "default" };
+
+const onlySessions = (action: string) =>
+  new ZsError("FORBIDDEN", `An API key cannot ${action} API keys; log in with a user name and password (zs connect --username) to do it.`);
+
 /**
  * Passwords, sessions and API keys. Tokens are random, stored only as SHA-256 hashes and
- * compared in constant time; passwords are scrypt hashes with a salt per user.
+ * compared in constant time; passwords are scrypt hashes with a salt per user, checked only
+ * after the login throttle has counted the attempt, and hashed in a bounded queue.
  */
 export class AuthService {
+  private readonly throttle: LoginThrottle;
+  readonly hashing: PasswordHashingQueue;
+  private readonly passwordCost: ScryptCost;
+  private readonly now: () => number;
+
   constructor(
     private readonly credentials: CredentialRepository,
     private readonly secrets: SecretsService,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: AuthServiceOptions,
+  ) {
+    this.throttle = options.throttle;
+    this.hashing = options.hashing ?? new PasswordHashingQueue();
+    this.passwordCost = options.passwordCost ?? DEFAULT_SCRYPT_COST;
+    this.now = options.now ?? Date.now;
+  }
 
-  /** A session token for that user name and password; `UNAUTHENTICATED` otherwise, never saying which was wrong. */
-  async login(name: string, password: string): Promise<{ token: string; expiresInSeconds: number }> {
-    const found = await this.credentials.findUserWithPassword(name);
-    // Always hash, so an unknown name takes as long as a wrong password.
-    const valid = await verifyPassword(password, found?.passwordHash);
-    if (!found || !valid) throw new ZsError("UNAUTHENTICATED", "Wrong user name or password.");
-    const { token } = await this.issue(found.user.id, "session", null, this.now() + SESSION_LIFETIME_MS);
+  /**
+   * A session token for that user name and password, tried from `address`; `UNAUTHENTICATED`
+   * otherwise, never saying which was wrong; `RATE_LIMITED` while the throttle delays this
+   * user from this address, or when too many passwords are being checked at once.
+   */
+  async login(name: string, password: string, address: string): Promise<{ token: string; expiresInSeconds: number }> {
+    const user = await this.checkLogin(name, password, address);
+    if (!user) throw new ZsError("UNAUTHENTICATED", "Wrong user name or password.");
+    const { token } = await this.issue(user.id, "session", null, this.now() + SESSION_LIFETIME_MS);
     return { token, expiresInSeconds: SESSION_LIFETIME_MS / 1000 };
+  }
+
+  /**
+   * Changes the caller's own password, given the current one (throttled like a login), and
+   * revokes the caller's other sessions; the one presented stays valid.
+   */
+  async changePassword(authenticated: Authenticated, input: { currentPassword: string; newPassword: string }, address: string): Promise<void> {
+    const newPassword = parseInput(passwordSchema, input.newPassword, "new_password");
+    const user = await this.checkLogin(authenticated.user.name, input.currentPassword, address);
+    if (!user) throw new ZsError("FORBIDDEN", "The current password is wrong.");
+    await this.credentials.setPasswordHash(user.id, await this.hashNow(newPassword));
+    await this.credentials.deleteSessions(user.id, authenticated.credentialId);
+  }
+
+  /** An admin sets another user's password; that user's sessions are revoked (but the one presented). */
+  async resetPassword(caller: Caller, authenticated: Authenticated, name: string, newPassword: string): Promise<void> {
+    if (!caller.isAdmin) throw new ZsError("FORBIDDEN", "Only admins may set other users' passwords.");
+    const password = parseInput(passwordSchema, newPassword, "password");
+    const found = await this.credentials.findUserWithPassword(parseInput(nameSchema, name, "user name"));
+    if (!found) throw new ZsError("USER_NOT_FOUND", `No user named '${name}'.`);
+    await this.credentials.setPasswordHash(found.user.id, await this.hashNow(password));
+    await this.credentials.deleteSessions(found.user.id, authenticated.credentialId);
+  }
+
+  /**
+   * The user whose name and password these are, or `undefined`. The attempt is counted by the
+   * throttle before the password is hashed, and forgiven when it matched; a hash below the
+   * current cost is redone. Takes a place in the hashing queue first, so a flood is refused
+   * before any database work.
+   */
+  private async checkLogin(name: string, password: string, address: string): Promise<User | undefined> {
+    const ticket = this.hashing.take();
+    let found: Awaited<ReturnType<CredentialRepository["findUserWithPassword"]>>;
+    let admitted: Awaited<ReturnType<LoginThrottle["admit"]>>;
+    try {
+      admitted = await this.throttle.admit(name, address);
+      found = await this.credentials.findUserWithPassword(name);
+    } catch (error) {
+      ticket.cancel();
+      throw error;
+    }
+    const matched = await ticket.run(async () => {
+      const check = await checkPassword(password, found?.passwordHash, this.passwordCost);
+      if (!found || !check.matches) return false;
+      if (check.outdated) await this.credentials.setPasswordHash(found.user.id, await hashPassword(password, this.passwordCost));
+      return true;
+    });
+    if (!matched) return undefined;
+    await admitted.forgive();
+    return found!.user;
+  }
+
+  /** Hashes a new password in the queue. */
+  private hashNow(password: string): Promise<string> {
+    return this.hashing.take().run(() => hashPassword(password, this.passwordCost));
   }
 
   /** The user a bearer token belongs to; `UNAUTHENTICATED` for anything else. */
@@ -82,7 +182,7 @@ export class AuthService {
     if (found.credential.lastUsed === null || now - found.credential.lastUsed > TOUCH_INTERVAL_MS) {
       await this.credentials.touchCredential(found.credential.id, now);
     }
-    return { user: found.user, credentialId: found.credential.id };
+    return { user: found.user, credentialId: found.credential.id, kind: found.credential.kind };
   }
 
   /** Revokes the credential a request was made with. */
@@ -93,7 +193,7 @@ export class AuthService {
   /** An admin creates a user with a password. */
   async createUser(caller: Caller, input: { name: string; password: string; isAdmin?: boolean }): Promise<User> {
     const password = parseInput(passwordSchema, input.password, "password");
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hashNow(password);
     const user = await this.secrets.createUser(caller, { name: input.name, isAdmin: input.isAdmin ?? false });
     await this.credentials.setPasswordHash(user.id, passwordHash);
     return user;
@@ -107,11 +207,9 @@ export class AuthService {
   async bootstrapAdmin(name: string, password: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
     if ((await this.credentials.countUsers()) > 0) return { created: false };
     const chosen = password ?? generatePassword();
-    const passwordHash = await hashPassword(parseInput(passwordSchema, chosen, "ZS_ADMIN_PASSWORD"));
-    // The server itself acts, with an admin's rights, before any user exists.
-    const server: Caller = { userId: "", userName: "zs-server", isAdmin: true, workspace: "default" };
+    const passwordHash = await hashPassword(parseInput(passwordSchema, chosen, "ZS_ADMIN_PASSWORD"), this.passwordCost);
     try {
-      const user = await this.secrets.createUser(server, { name: parseInput(nameSchema, name, "ZS_ADMIN_USERNAME"), isAdmin: true });
+      const user = await this.secrets.createUser(SERVER_CALLER, { name: parseInput(nameSchema, name, "ZS_ADMIN_USERNAME"), isAdmin: true });
       await this.credentials.setPasswordHash(user.id, passwordHash);
     } catch (error) {
       // Another instance created the first user meanwhile.
@@ -121,10 +219,30 @@ export class AuthService {
     return password === undefined ? { created: true, generatedPassword: chosen } : { created: true };
   }
 
-  /** A new API key for the caller: the key is returned only here. */
-  async createApiKey(caller: Caller, name: string): Promise<ApiKeyInfo & { key: string }> {
+  /**
+   * Recovery on the server's host (`zs-server reset-admin`), for a server whose admins are
+   * all locked out: makes `name` an admin (created if absent) with a new password — the one
+   * given, else a generated one, returned to be shown once — revokes that user's sessions and
+   * lifts every login delay.
+   */
+  async resetAdmin(name: string, password: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+    const chosen = password ?? generatePassword();
+    const passwordHash = await hashPassword(parseInput(passwordSchema, chosen, "ZS_ADMIN_PASSWORD"), this.passwordCost);
+    const userName = parseInput(nameSchema, name, "user name");
+    const existed = await this.credentials.findUserWithPassword(userName);
+    const user = await this.secrets.ensureUser(userName, { isAdmin: true });
+    if (!user.isAdmin) await this.secrets.setUserAdmin(SERVER_CALLER, userName, true);
+    await this.credentials.setPasswordHash(user.id, passwordHash);
+    await this.credentials.deleteSessions(user.id);
+    await this.throttle.clear();
+    return password === undefined ? { created: !existed, generatedPassword: chosen } : { created: !existed };
+  }
+
+  /** A new API key for the caller, expiring after `lifetimeMs` if given: the key is returned only here. A session must ask. */
+  async createApiKey(caller: Caller, authenticated: Authenticated, name: string, lifetimeMs?: number): Promise<ApiKeyInfo & { key: string }> {
+    if (authenticated.kind !== "session") throw onlySessions("create");
     parseInput(nameSchema, name, "API key name");
-    const { token, row } = await this.issue(caller.userId, "api_key", name, null);
+    const { token, row } = await this.issue(caller.userId, "api_key", name, lifetimeMs === undefined ? null : this.now() + lifetimeMs);
     return { ...toApiKeyInfo(row), key: token };
   }
 
@@ -132,15 +250,17 @@ export class AuthService {
     return (await this.credentials.listCredentials(caller.userId, "api_key")).map(toApiKeyInfo);
   }
 
-  /** Deletes one of the caller's API keys; another user's key does not exist for them. */
-  async deleteApiKey(caller: Caller, id: string): Promise<void> {
+  /** Deletes one of the caller's API keys; another user's key does not exist for them. A session must ask. */
+  async deleteApiKey(caller: Caller, authenticated: Authenticated, id: string): Promise<void> {
+    if (authenticated.kind !== "session") throw onlySessions("delete");
     if (!(await this.credentials.deleteCredential(caller.userId, id))) {
       throw new ZsError("NOT_FOUND", `You have no API key with id '${id}'.`);
     }
   }
 
-  /** Removes expired sessions; returns how many. */
-  purgeExpired(): Promise<number> {
+  /** Removes expired sessions and API keys and login counters that no longer count; returns how many credentials. */
+  async purgeExpired(): Promise<number> {
+    await this.throttle.purgeStale();
     return this.credentials.deleteExpiredCredentials(this.now());
   }
 

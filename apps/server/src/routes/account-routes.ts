@@ -1,13 +1,15 @@
 import { nameSchema, workspaceCreateSchema } from "@zs/core";
 import * as z from "zod";
-import { passwordSchema } from "../auth/auth-service.js";
+import { apiKeyLifetimeSchema, passwordSchema } from "../auth/auth-service.js";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { apiKeyToWire, apiKeyWireSchema, userToWire, userWireSchema, workspaceToWire, workspaceWireSchema } from "../wire.js";
 
 const userCreateSchema = z.strictObject({ name: nameSchema, password: passwordSchema, is_admin: z.boolean().optional() });
 const userDeleteQuerySchema = z.strictObject({ cascade: z.enum(["true", "false"], { error: "must be 'true' or 'false'" }).optional() });
-const nameBodySchema = z.strictObject({ name: nameSchema });
+const userUpdateSchema = z.strictObject({ is_admin: z.boolean() });
+const passwordResetSchema = z.strictObject({ password: passwordSchema });
+const apiKeyCreateSchema = z.strictObject({ name: nameSchema, expires_in: apiKeyLifetimeSchema.optional() });
 
 /** Users (admins only), the caller's API keys, and workspaces. */
 export function accountRoutes({ secrets, auth }: ServerServices) {
@@ -40,21 +42,44 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       summary: "Delete a user; with cascade=true also their secrets (admins only)",
       query: userDeleteQuerySchema,
       responses: { 204: { description: "Deleted" } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "USER_OWNS_SECRETS"],
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "USER_OWNS_SECRETS", "LAST_ADMIN"],
       async handle({ caller, params, query }) {
         await secrets.deleteUser(caller, params.name!, { cascade: query.cascade === "true" });
         return { status: 204 };
       },
     }),
     defineRoute({
+      method: "patch",
+      path: "/api/v1/users/:name",
+      summary: "Make a user an admin or not (admins only); the last admin cannot be demoted",
+      body: userUpdateSchema,
+      responses: { 200: { description: "The user", schema: userWireSchema } },
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "LAST_ADMIN"],
+      async handle({ caller, params, body }) {
+        return { status: 200, body: userToWire(await secrets.setUserAdmin(caller, params.name!, body.is_admin)) };
+      },
+    }),
+    defineRoute({
+      method: "put",
+      path: "/api/v1/users/:name/password",
+      summary: "Set a user's password (admins only); their sessions are revoked",
+      body: passwordResetSchema,
+      responses: { 204: { description: "Set" } },
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "RATE_LIMITED"],
+      async handle({ caller, authenticated, params, body }) {
+        await auth.resetPassword(caller, authenticated, params.name!, body.password);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
       method: "post",
       path: "/api/v1/api-keys",
-      summary: "Create an API key for yourself; the key is shown only in this response",
-      body: nameBodySchema,
+      summary: "Create an API key for yourself, optionally expiring (expires_in: 90d); the key is shown only in this response. Needs a session, not an API key",
+      body: apiKeyCreateSchema,
       responses: { 201: { description: "The new key", schema: apiKeyWireSchema.extend({ key: z.string() }) } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED"],
-      async handle({ caller, body }) {
-        const created = await auth.createApiKey(caller, body.name);
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN"],
+      async handle({ caller, authenticated, body }) {
+        const created = await auth.createApiKey(caller, authenticated, body.name, body.expires_in);
         return { status: 201, body: { ...apiKeyToWire(created), key: created.key }, headers: { "Cache-Control": "no-store" } };
       },
     }),
@@ -71,11 +96,11 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "delete",
       path: "/api/v1/api-keys/:id",
-      summary: "Delete one of your API keys",
+      summary: "Delete one of your API keys. Needs a session, not an API key",
       responses: { 204: { description: "Deleted" } },
-      errors: ["UNAUTHENTICATED", "NOT_FOUND"],
-      async handle({ caller, params }) {
-        await auth.deleteApiKey(caller, params.id!);
+      errors: ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"],
+      async handle({ caller, authenticated, params }) {
+        await auth.deleteApiKey(caller, authenticated, params.id!);
         return { status: 204 };
       },
     }),

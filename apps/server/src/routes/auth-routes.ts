@@ -1,4 +1,6 @@
+import type { Request } from "express";
 import * as z from "zod";
+import { passwordSchema } from "../auth/auth-service.js";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { userToWire, userWireSchema } from "../wire.js";
@@ -7,9 +9,18 @@ const loginSchema = z.strictObject({
   username: z.string().min(1, { error: "is required" }).max(255, { error: "must be at most 255 characters" }),
   password: z.string().min(1, { error: "is required" }).max(1024, { error: "must be at most 1024 characters" }),
 });
+const passwordChangeSchema = z.strictObject({
+  current_password: z.string().min(1, { error: "is required" }).max(1024, { error: "must be at most 1024 characters" }),
+  new_password: passwordSchema,
+});
 const tokenSchema = z.object({ access_token: z.string(), token_type: z.literal("bearer"), expires_in: z.number().int() });
 
-export function authRoutes({ auth, loginThrottle }: ServerServices) {
+/** The address a request came from, as the login throttle counts it. */
+function clientAddress(request: Request): string {
+  return request.socket.remoteAddress ?? "unknown";
+}
+
+export function authRoutes({ auth }: ServerServices) {
   return [
     defineRoute({
       method: "post",
@@ -20,20 +31,12 @@ export function authRoutes({ auth, loginThrottle }: ServerServices) {
       responses: { 200: { description: "A session token", schema: tokenSchema } },
       errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "RATE_LIMITED"],
       async handle({ body, request }) {
-        const address = request.socket.remoteAddress ?? "unknown";
-        loginThrottle.check(body.username, address);
-        try {
-          const session = await auth.login(body.username, body.password);
-          loginThrottle.recordSuccess(body.username);
-          return {
-            status: 200,
-            body: { access_token: session.token, token_type: "bearer", expires_in: session.expiresInSeconds },
-            headers: { "Cache-Control": "no-store" },
-          };
-        } catch (error) {
-          loginThrottle.recordFailure(body.username, address);
-          throw error;
-        }
+        const session = await auth.login(body.username, body.password, clientAddress(request));
+        return {
+          status: 200,
+          body: { access_token: session.token, token_type: "bearer", expires_in: session.expiresInSeconds },
+          headers: { "Cache-Control": "no-store" },
+        };
       },
     }),
     defineRoute({
@@ -55,6 +58,18 @@ export function authRoutes({ auth, loginThrottle }: ServerServices) {
       errors: ["UNAUTHENTICATED"],
       async handle({ authenticated }) {
         return { status: 200, body: userToWire(authenticated.user) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/v1/current-user/password",
+      summary: "Change your password, given the current one; your other sessions are revoked",
+      body: passwordChangeSchema,
+      responses: { 204: { description: "Changed" } },
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED"],
+      async handle({ authenticated, body, request }) {
+        await auth.changePassword(authenticated, { currentPassword: body.current_password, newPassword: body.new_password }, clientAddress(request));
+        return { status: 204 };
       },
     }),
   ];

@@ -3,19 +3,19 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { readConfig } from "@zs/core";
-import { DEFAULT_LOGIN_LIMITS, type LoginThrottleLimits } from "../../src/auth/login-throttle.js";
+import { DEFAULT_LOGIN_LIMITS } from "../../src/auth/login-throttle.js";
 import { createLogger } from "../../src/logger.js";
+import type { ServiceOptions } from "../../src/open-services.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { ADMIN_PASSWORD, ServerUnderTest } from "./server-under-test.js";
 
 export { ADMIN_PASSWORD };
 
-export interface TestServerOptions {
+export interface TestServerOptions extends Omit<ServiceOptions, "version"> {
   /** @default a SQLite file in a temp dir */
   databaseUrl?: string;
   /** Extra `ZS_*` settings. */
   env?: Record<string, string>;
-  loginLimits?: LoginThrottleLimits;
 }
 
 /**
@@ -51,7 +51,14 @@ export class TestServer extends ServerUnderTest {
       },
     });
     const logger = createLogger("debug", capture);
-    const running = await startServer({ config, logger, version: "test", loginLimits: options.loginLimits ?? { ...DEFAULT_LOGIN_LIMITS, perAddress: 10_000 } });
+    const { databaseUrl: _databaseUrl, env: _env, ...serviceOptions } = options;
+    const running = await startServer({
+      config,
+      logger,
+      version: "test",
+      ...serviceOptions,
+      loginLimits: options.loginLimits ?? { ...DEFAULT_LOGIN_LIMITS, perAddress: 10_000 },
+    });
     return new TestServer(running, logLines, dataDir);
   }
 
