@@ -1,13 +1,22 @@
 import { Command, Option } from "commander";
 import { withClient, type CommonOptions } from "./client-session.js";
 import { passwordFrom } from "./connection-commands.js";
+import { UsageError } from "./usage-error.js";
 import { READ_FORMATS, type ReadFormat } from "./formats.js";
 import type { Io } from "./output.js";
 
 const output = () => import("./output.js");
 const outputOption = () => new Option("-o, --output <format>", "output format").choices(READ_FORMATS).default("table");
 
-/** `zs user list|create|delete` (admins, on a server). */
+/** A new password, asked twice (hidden) on the terminal. */
+async function newPasswordFrom(prompt: string): Promise<string> {
+  const first = await passwordFrom(undefined, prompt);
+  const again = await passwordFrom(undefined, "Again:");
+  if (first !== again) throw new UsageError("The two passwords differ; nothing changed.");
+  return first;
+}
+
+/** `zs user list|create|update|password|delete` (on a server). */
 export function userCommand(io: Io): Command {
   const user = new Command("user").description("manage the server's users (admins only)");
   user
@@ -28,6 +37,36 @@ export function userCommand(io: Io): Command {
       const password = await passwordFrom(options.password, `Password for ${name}:`);
       await withClient({}, (client) => client.createUser(name, password, { isAdmin: options.admin ?? false }));
       io.out(`User '${name}' created.\n`);
+    });
+  user
+    .command("update")
+    .description("make a user an admin (--admin) or not (--no-admin); the last admin cannot be demoted")
+    .argument("<name>", "the user's name")
+    .option("--admin", "make the user an admin")
+    .option("--no-admin", "make the user an ordinary user")
+    .action(async (name: string, options: { admin?: boolean }) => {
+      if (options.admin === undefined) throw new UsageError("Give --admin or --no-admin.");
+      await withClient({}, (client) => client.setUserAdmin(name, options.admin!));
+      io.out(`User '${name}' is ${options.admin ? "now an admin" : "no longer an admin"}.\n`);
+    });
+  user
+    .command("password")
+    .description(
+      "change your password (asks the current one, or reads ZS_PASSWORD, then the new one), or as an admin set NAME's; " +
+        "the user's other sessions are revoked",
+    )
+    .argument("[name]", "the user whose password an admin sets (default: your own)")
+    .action(async (name: string | undefined) => {
+      if (name === undefined) {
+        const current = await passwordFrom(process.env.ZS_PASSWORD, "Current password:");
+        const next = await newPasswordFrom("New password:");
+        await withClient({}, (client) => client.changePassword(current, next));
+        io.out("Password changed; your other sessions are logged out.\n");
+        return;
+      }
+      const next = await newPasswordFrom(`New password for ${name}:`);
+      await withClient({}, (client) => client.setUserPassword(name, next));
+      io.out(`Password of '${name}' set; their sessions are logged out.\n`);
     });
   user
     .command("delete")
@@ -51,15 +90,18 @@ export function apiKeyCommand(io: Io): Command {
     .command("create")
     .description("create an API key; it is shown only this once")
     .argument("<name>", "a name to recognise the key by")
+    .option("--expires-in <duration>", "how long the key works: minutes, hours or days, e.g. 30m, 12h, 90d (default: until deleted)")
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json", "yaml"]).default("text"))
-    .action(async (name: string, options: { output: "text" | "json" | "yaml" }) => {
-      const created = await withClient({}, (client) => client.createApiKey(name));
+    .action(async (name: string, options: { output: "text" | "json" | "yaml"; expiresIn?: string }) => {
+      const created = await withClient({}, (client) => client.createApiKey(name, { expiresIn: options.expiresIn }));
       if (options.output !== "text") {
         const { serialize } = await output();
-        io.out(await serialize({ id: created.id, name: created.name, created: created.created, last_used: created.lastUsed, key: created.key }, options.output));
+        const wire = { id: created.id, name: created.name, created: created.created, last_used: created.lastUsed, expires: created.expires, key: created.key };
+        io.out(await serialize(wire, options.output));
         return;
       }
-      io.out(`API key '${name}' created (id ${created.id}). It is shown only this once:\n${created.key}\n`);
+      const lifetime = created.expires ? `, expires ${created.expires}` : "";
+      io.out(`API key '${name}' created (id ${created.id}${lifetime}). It is shown only this once:\n${created.key}\n`);
     });
   apiKey
     .command("list")

@@ -90,7 +90,8 @@ export async function renderUsers(io: Io, users: User[], format: ReadFormat): Pr
 
 /** API keys as the HTTP API lists them: never the key itself. */
 export async function renderApiKeys(io: Io, keys: ApiKey[], format: ReadFormat): Promise<string> {
-  const wire = keys.map((key) => ({ id: key.id, name: key.name, created: key.created, last_used: key.lastUsed }));
+  const wire = keys.map((key) => ({ id: key.id, name: key.name, created: key.created, last_used: key.lastUsed, expires: key.expires }));
   if (format !== "table") return serialize(wire, format);
-  return table(io, ["NAME", "ID", "CREATED", "LAST USED"], keys.map((key) => [key.name, key.id, key.created, key.lastUsed ?? "never"]));
+  const rows = keys.map((key) => [key.name, key.id, key.created, key.lastUsed ?? "never", key.expires ?? "never"]);
+  return table(io, ["NAME", "ID", "CREATED", "LAST USED", "EXPIRES"], rows);
 }

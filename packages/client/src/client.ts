@@ -57,6 +57,8 @@ export interface ApiKey {
   name: string;
   created: string;
   lastUsed: string | null;
+  /** When the key stops working; `null`: never. */
+  expires: string | null;
 }
 
 /** Options of `createSecret`. */
@@ -357,10 +359,31 @@ export class Client {
     await api.deleteUser(caller, name, options);
   }
 
-  /** A new API key for the current user; its `key` is shown only now (remote mode). */
-  async createApiKey(name: string): Promise<ApiKey & { key: string }> {
+  /** Makes a user an admin or not (admins only; remote mode); the last admin cannot be demoted (`LAST_ADMIN`). */
+  async setUserAdmin(name: string, isAdmin: boolean): Promise<User> {
+    return (await this.remote("change users")).api.setUserAdmin(name, isAdmin);
+  }
+
+  /** Changes the current user's password, given the current one; their other sessions are revoked (remote mode). */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const { http } = await this.remote("change passwords");
+    await http.request("POST", "/api/v1/current-user/password", { body: { current_password: currentPassword, new_password: newPassword } });
+  }
+
+  /** Sets another user's password (admins only; remote mode); their sessions are revoked. */
+  async setUserPassword(name: string, password: string): Promise<void> {
+    return (await this.remote("set passwords")).api.setUserPassword(name, password);
+  }
+
+  /**
+   * A new API key for the current user; its `key` is shown only now (remote mode). With
+   * `expiresIn` (`90d`, `12h`, `30m`) it stops working after that long. Needs a session: an
+   * API key cannot create keys.
+   */
+  async createApiKey(name: string, options: { expiresIn?: string } = {}): Promise<ApiKey & { key: string }> {
     const { http } = await this.remote("create API keys");
-    return fromWireApiKey((await http.request("POST", "/api/v1/api-keys", { body: { name } })).body as WireApiKey) as ApiKey & { key: string };
+    const body = { name, ...(options.expiresIn !== undefined ? { expires_in: options.expiresIn } : {}) };
+    return fromWireApiKey((await http.request("POST", "/api/v1/api-keys", { body })).body as WireApiKey) as ApiKey & { key: string };
   }
 
   /** The current user's API keys, never the keys themselves (remote mode). */
@@ -454,9 +477,10 @@ interface WireApiKey {
   name: string;
   created: string;
   last_used: string | null;
+  expires: string | null;
   key?: string;
 }
 
 function fromWireApiKey(key: WireApiKey): ApiKey & { key?: string } {
-  return { id: key.id, name: key.name, created: key.created, lastUsed: key.last_used, ...(key.key ? { key: key.key } : {}) };
+  return { id: key.id, name: key.name, created: key.created, lastUsed: key.last_used, expires: key.expires, ...(key.key ? { key: key.key } : {}) };
 }

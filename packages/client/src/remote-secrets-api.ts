@@ -129,6 +129,15 @@ export class RemoteSecretsApi implements SecretsApi {
     return fromWireUser((await this.http.request("POST", "/api/v1/users", { body: { name, password, is_admin: isAdmin } })).body as WireUser);
   }
 
+  async setUserAdmin(name: string, isAdmin: boolean): Promise<User> {
+    const path = `/api/v1/users/${segment(parseInput(nameSchema, name, "user name"))}`;
+    return fromWireUser((await this.http.request("PATCH", path, { body: { is_admin: isAdmin } })).body as WireUser);
+  }
+
+  async setUserPassword(name: string, password: string): Promise<void> {
+    await this.http.request("PUT", `/api/v1/users/${segment(parseInput(nameSchema, name, "user name"))}/password`, { body: { password } });
+  }
+
   async deleteUser(_caller: Caller, name: string, options: DeleteUserOptions = {}): Promise<void> {
     await this.http.request("DELETE", `/api/v1/users/${segment(parseInput(nameSchema, name, "user name"))}`, {
       query: { cascade: options.cascade ? "true" : undefined },
