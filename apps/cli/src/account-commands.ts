@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { withClient, type CommonOptions } from "./client-session.js";
-import { passwordFrom } from "./connection-commands.js";
+import { passwordFrom, type PasswordOptions } from "./credential-input.js";
 import { READ_FORMATS, type ReadFormat } from "./formats.js";
 import type { Io } from "./output.js";
 
@@ -20,12 +20,13 @@ export function userCommand(io: Io): Command {
     });
   user
     .command("create")
-    .description("create a user with a password (asked, hidden, if not given)")
+    .description("create a user with a password: from --password-stdin, --password or ZS_PASSWORD, else asked, hidden, on a terminal")
     .argument("<name>", "the user's name")
     .option("--admin", "make the user an admin")
-    .option("--password <password>", "the new user's password")
-    .action(async (name: string, options: { admin?: boolean; password?: string }) => {
-      const password = await passwordFrom(options.password, `Password for ${name}:`);
+    .option("--password <password>", "the new user's password (other users of this machine can see it in the process list: prefer --password-stdin)")
+    .option("--password-stdin", "read the new user's password from standard input (one trailing newline is dropped)")
+    .action(async (name: string, options: PasswordOptions & { admin?: boolean }) => {
+      const password = await passwordFrom(options, process.env, `Password for ${name}:`);
       await withClient({}, (client) => client.createUser(name, password, { isAdmin: options.admin ?? false }));
       io.out(`User '${name}' created.\n`);
     });
