@@ -43,14 +43,6 @@ describe("passwords and API keys reach zs connect and zs user create without arg
     return status.mode === "local" ? "local" : status.user;
   }
 
-  /** Creates user NAME on the server (as the admin, with --password) and returns its password. */
-  async function addUser(name: string): Promise<string> {
-    const password = distinctive("user-pw");
-    given.add(password);
-    expect((await zsRun(admin, ["user", "create", name, "--password", password])).code).toBe(0);
-    return password;
-  }
-
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), "zs-cli-credentials-"));
     server = await startServerProcess({ ZS_DATA_DIR: root, ZS_ADMIN_PASSWORD: adminPassword, ZS_LOG_LEVEL: "warn" });
