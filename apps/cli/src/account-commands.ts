@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { withClient, type CommonOptions } from "./client-session.js";
-import { passwordFrom } from "./connection-commands.js";
+import { passwordFrom, readCredentialFromStdin, type PasswordOptions } from "./credential-input.js";
 import { UsageError } from "./usage-error.js";
 import { READ_FORMATS, type ReadFormat } from "./formats.js";
 import type { Io } from "./output.js";
@@ -8,11 +8,19 @@ import type { Io } from "./output.js";
 const output = () => import("./output.js");
 const outputOption = () => new Option("-o, --output <format>", "output format").choices(READ_FORMATS).default("table");
 
-/** A new password, asked twice (hidden) on the terminal. */
-async function newPasswordFrom(prompt: string): Promise<string> {
-  const first = await passwordFrom(undefined, prompt);
-  const again = await passwordFrom(undefined, "Again:");
-  if (first !== again) throw new UsageError("The two passwords differ; nothing changed.");
+/** A hidden answer on the terminal; without one, `missing` says how else to give it. */
+async function askHidden(prompt: string, missing: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new UsageError(missing);
+  const { password } = await import("@inquirer/prompts");
+  return password({ message: prompt });
+}
+
+/** A new password: from standard input with --password-stdin, else asked twice, hidden, on the terminal. */
+async function newPasswordFrom(options: { passwordStdin?: boolean }, prompt: string): Promise<string> {
+  if (options.passwordStdin) return readCredentialFromStdin("--password-stdin");
+  const missing = "No new password given and no terminal to ask for it on: pipe it in with --password-stdin.";
+  const first = await askHidden(prompt, missing);
+  if ((await askHidden("Again:", missing)) !== first) throw new UsageError("The two passwords differ; nothing changed.");
   return first;
 }
 
@@ -29,12 +37,13 @@ export function userCommand(io: Io): Command {
     });
   user
     .command("create")
-    .description("create a user with a password (asked, hidden, if not given)")
+    .description("create a user with a password: from --password-stdin, --password or ZS_PASSWORD, else asked, hidden, on a terminal")
     .argument("<name>", "the user's name")
     .option("--admin", "make the user an admin")
-    .option("--password <password>", "the new user's password")
-    .action(async (name: string, options: { admin?: boolean; password?: string }) => {
-      const password = await passwordFrom(options.password, `Password for ${name}:`);
+    .option("--password <password>", "the new user's password (other users of this machine can see it in the process list: prefer --password-stdin)")
+    .option("--password-stdin", "read the new user's password from standard input (one trailing newline is dropped)")
+    .action(async (name: string, options: PasswordOptions & { admin?: boolean }) => {
+      const password = await passwordFrom(options, process.env, `Password for ${name}:`);
       await withClient({}, (client) => client.createUser(name, password, { isAdmin: options.admin ?? false }));
       io.out(`User '${name}' created.\n`);
     });
@@ -56,15 +65,16 @@ export function userCommand(io: Io): Command {
         "the user's other sessions are revoked",
     )
     .argument("[name]", "the user whose password an admin sets (default: your own)")
-    .action(async (name: string | undefined) => {
+    .option("--password-stdin", "read the new password from standard input (one trailing newline is dropped)")
+    .action(async (name: string | undefined, options: { passwordStdin?: boolean }) => {
       if (name === undefined) {
-        const current = await passwordFrom(process.env.ZS_PASSWORD, "Current password:");
-        const next = await newPasswordFrom("New password:");
+        const current = process.env.ZS_PASSWORD || (await askHidden("Current password:", "No current password given and no terminal to ask for it on: set ZS_PASSWORD."));
+        const next = await newPasswordFrom(options, "New password:");
         await withClient({}, (client) => client.changePassword(current, next));
         io.out("Password changed; your other sessions are logged out.\n");
         return;
       }
-      const next = await newPasswordFrom(`New password for ${name}:`);
+      const next = await newPasswordFrom(options, `New password for ${name}:`);
       await withClient({}, (client) => client.setUserPassword(name, next));
       io.out(`Password of '${name}' set; their sessions are logged out.\n`);
     });

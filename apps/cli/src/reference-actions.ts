@@ -1,5 +1,5 @@
 import { text as readStream } from "node:stream/consumers";
-import { parseEnvAssignments } from "@zs/core";
+import { childEnvironment, parseEnvAssignments } from "@zs/core";
 import { ChildExit } from "./child-exit.js";
 import { withClient, type CommonOptions } from "./client-session.js";
 import type { Io } from "./output.js";
@@ -15,6 +15,8 @@ export interface RunOptions extends CommonOptions {
   secret: string[];
   env: string[];
   level?: string;
+  /** Also give the command zs's own credentials (`ZS_API_KEY`, `ZS_ENCRYPTION_KEY`, …). */
+  passZsCredentials?: boolean;
 }
 
 /** `--env VAR=TEMPLATE` options as a map; a malformed one is a usage error (only the part before `=` is shown). */
@@ -29,8 +31,9 @@ function envTemplates(assignments: readonly string[]): Record<string, string> {
 /**
  * `zs run`: validates every reference at the level asked before anything starts (a failure
  * lists them all and the command never runs), resolves them, then runs the command with the
- * variables added to zs's environment. Resolved values go only into that environment: never
- * to a file, never to zs's output. zs ends with the command's exit status.
+ * variables added to zs's environment, from which zs's own credentials are removed unless
+ * `--pass-zs-credentials`. Resolved values go only into that environment: never to a file,
+ * never to zs's output. zs ends with the command's exit status.
  */
 export async function runWithReferences(commandLine: string[], options: RunOptions): Promise<void> {
   if (commandLine.length === 0) throw new UsageError("Missing the command to run: zs run [--stack S] [--component C] [--secret N] [--env VAR=TEMPLATE] -- CMD [ARGS...].");
@@ -51,7 +54,7 @@ export async function runWithReferences(commandLine: string[], options: RunOptio
       options.level,
     ),
   );
-  const status = await runChild(commandLine, { ...process.env, ...variables });
+  const status = await runChild(commandLine, childEnvironment(process.env, variables, { passZsCredentials: options.passZsCredentials ?? false }));
   if (status !== 0) throw new ChildExit(status);
 }
 

@@ -15,6 +15,10 @@ export function runCommand(): Command {
     .option("--component <name>", "every attribute of this component (repeatable)", collect, [])
     .option("--secret <name>", "every key of this secret (repeatable)", collect, [])
     .option("--env <VAR=TEMPLATE>", "a variable whose value is TEMPLATE with its references resolved (repeatable)", collect, [])
+    .option(
+      "--pass-zs-credentials",
+      "also give the command zs's own credentials, which it never gets otherwise: ZS_URL, ZS_API_KEY, ZS_PASSWORD, ZS_ENCRYPTION_KEY, ZS_ENCRYPTION_KEYS, ZS_ADMIN_PASSWORD, ZS_DATABASE_URL, ZS_SECRETS_STORE_*",
+    )
     .addOption(levelOption())
     .addOption(workspaceOption())
     .passThroughOptions()

@@ -4,7 +4,18 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { HARNESS_FACTORIES, ZS_BIN, expectError, expectUsageError, useZsHarness, type DescribeHarness, type ZsResult } from "./support/zs-process.js";
+import { ZS_CREDENTIAL_PREFIX, ZS_CREDENTIAL_VARIABLES } from "@zs/core";
+import {
+  HARNESS_FACTORIES,
+  ZS_BIN,
+  expectError,
+  expectUsageError,
+  localHarness,
+  remoteHarness,
+  useZsHarness,
+  type DescribeHarness,
+  type ZsResult,
+} from "./support/zs-process.js";
 
 /** A value that cannot turn up anywhere by chance. */
 const distinctive = (label: string) => `run-${label}-${randomBytes(12).toString("hex")}`;
@@ -321,5 +332,91 @@ describe.each(HARNESS_FACTORIES)("zs run writes resolved values nowhere ($mode)"
       const bytes = await readFile(file).catch(() => undefined);
       for (const value of secrets()) expect({ file, found: bytes?.includes(Buffer.from(value)) ?? false }).toEqual({ file, found: false });
     }
+  });
+});
+
+/** The names of the variables `env` printed (one `NAME=value` a line). */
+const variablesPrinted = (result: ZsResult): string[] => {
+  if (result.code !== 0) throw new Error(`zs run exited with ${result.code}: ${result.stderr}`);
+  return result.stdout.split("\n").filter(Boolean).map((line) => line.slice(0, line.indexOf("=")));
+};
+
+describe("zs run keeps zs's credentials from the child (remote, ZS_URL + ZS_API_KEY)", () => {
+  const zs = useZsHarness(remoteHarness);
+  const password = distinctive("password");
+  const zsPassword = distinctive("zs-password");
+  let credentials: { ZS_URL: string; ZS_API_KEY: string; ZS_PASSWORD: string };
+
+  beforeAll(async () => {
+    await writeChildren(zs);
+    await zs.addSecret("db", { password });
+    const { key } = await zs.json<{ key: string }>(["api-key", "create", "ci"]);
+    const { server } = await zs.json<{ server: string }>(["status"]);
+    credentials = { ZS_URL: server, ZS_API_KEY: key, ZS_PASSWORD: zsPassword };
+  }, 60_000);
+
+  it("zs run -- env: the child's environment has the injected values but no ZS_API_KEY, ZS_URL or ZS_PASSWORD", async () => {
+    const result = await zs.run(["run", "--secret", "db", "--", "env"], { env: credentials });
+    const names = variablesPrinted(result);
+    expect(names).toContain("PASSWORD");
+    expect(names).toContain("PATH");
+    for (const name of ["ZS_API_KEY", "ZS_URL", "ZS_PASSWORD"]) expect({ name, passed: names.includes(name) }).toEqual({ name, passed: false });
+    for (const value of Object.values(credentials)) expect(result.stdout.includes(value)).toBe(false);
+    expect(result.stdout).toContain(`PASSWORD=${password}\n`);
+  });
+
+  it("with ZS_URL and ZS_API_KEY the run itself still authenticates with them (the saved connection is not used)", async () => {
+    const seen = json(await zs.run(["run", "--secret", "db", "--", node, "print-env.cjs", "PASSWORD"], { env: { ...credentials, XDG_CONFIG_HOME: path.join(zs.workDir, "no-saved-connection") } }));
+    expect(seen).toEqual({ PASSWORD: password });
+  });
+
+  it("--pass-zs-credentials gives the child ZS_URL, ZS_API_KEY and ZS_PASSWORD as zs got them", async () => {
+    const seen = json(await zs.run(["run", "--pass-zs-credentials", "--secret", "db", "--", node, "print-env.cjs", "ZS_URL", "ZS_API_KEY", "ZS_PASSWORD", "PASSWORD"], { env: credentials }));
+    expect(seen).toEqual({ ...credentials, PASSWORD: password });
+  });
+});
+
+describe("zs run keeps zs's credentials from the child (local, ZS_ENCRYPTION_KEY)", () => {
+  const zs = useZsHarness(localHarness);
+  const password = distinctive("password");
+  let credentials: Record<string, string>;
+  const names = ["ZS_ENCRYPTION_KEY", "ZS_PASSWORD", "ZS_ADMIN_PASSWORD", "ZS_DATABASE_URL"];
+
+  beforeAll(async () => {
+    await writeChildren(zs);
+    credentials = {
+      ZS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      ZS_PASSWORD: distinctive("zs-password"),
+      ZS_ADMIN_PASSWORD: distinctive("admin-password"),
+      ZS_DATABASE_URL: `sqlite:${path.join(zs.home!, "configured.db")}`,
+    };
+    await zs.ok(["secret", "create", "db", `--password=${password}`], { env: credentials });
+  }, 60_000);
+
+  it("the child gets no ZS_ENCRYPTION_KEY (nor ZS_PASSWORD, ZS_ADMIN_PASSWORD, ZS_DATABASE_URL), and the injected values", async () => {
+    const result = await zs.run(["run", "--secret", "db", "--", node, "print-env.cjs", ...names, "PASSWORD", "ZS_HOME"], { env: credentials });
+    expect(json(result)).toEqual({ ZS_ENCRYPTION_KEY: null, ZS_PASSWORD: null, ZS_ADMIN_PASSWORD: null, ZS_DATABASE_URL: null, PASSWORD: password, ZS_HOME: zs.home! });
+  });
+
+  it("zs run -- env: no ZS_ENCRYPTION_KEY in the child's environment, and no credential's value", async () => {
+    const result = await zs.run(["run", "--secret", "db", "--", "env"], { env: credentials });
+    expect(variablesPrinted(result).filter((name) => names.includes(name))).toEqual([]);
+    for (const value of Object.values(credentials)) expect(result.stdout.includes(value)).toBe(false);
+  });
+
+  it("--pass-zs-credentials gives the child zs's credentials as zs got them", async () => {
+    const result = await zs.run(["run", "--pass-zs-credentials", "--secret", "db", "--", node, "print-env.cjs", ...names, "PASSWORD"], { env: credentials });
+    expect(json(result)).toEqual({ ...credentials, PASSWORD: password });
+  });
+
+  it("a secret key named like a credential is still injected: it is a value asked for", async () => {
+    await zs.ok(["secret", "create", "nested", "--zs_password=for-the-child"], { env: credentials });
+    expect(json(await zs.run(["run", "--secret", "nested", "--", node, "print-env.cjs", "ZS_PASSWORD"], { env: credentials }))).toEqual({ ZS_PASSWORD: "for-the-child" });
+  });
+
+  it("zs run --help documents --pass-zs-credentials and names every credential variable it withholds", async () => {
+    const help = (await zs.ok(["run", "--help"])).stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--pass-zs-credentials");
+    for (const name of [...ZS_CREDENTIAL_VARIABLES, `${ZS_CREDENTIAL_PREFIX}*`]) expect(help).toContain(name);
   });
 });

@@ -10,6 +10,9 @@
  *   the bare route's requests/s. Also measured in those rounds, for reference: the bare route
  *   making the two database reads such a GET needs through the bare driver (bare-express.mjs
  *   with BARE_DATABASE_URL), the floor of any server that checks its token in the database.
+ * - `GET /api/v1/secrets/{name}` one at a time while waves of LOGIN_FLOOD concurrent wrong logins
+ *   keep password hashing busy, against the same GETs just before without them. Target: p99 <
+ *   TARGET_FLOOD_P99_MS (issue 12).
  * - the server's resident memory (VmRSS, and its peak VmHWM, from /proc) after the run.
  * zs-server runs as shipped: default settings, its JSON request log (level info) going to a file.
  * The secrets are seeded directly in SQL. PostgreSQL runs when ZS_TEST_POSTGRES_URL (or the
@@ -36,6 +39,9 @@ const ROUNDS = 5;
 const ROUND_SECONDS = 4;
 const TARGET_RATIO = 0.5;
 const TARGET_LIST_P50_MS = 25;
+const LOGIN_FLOOD = 40;
+const FLOOD_GETS = 300;
+const TARGET_FLOOD_P99_MS = 100;
 
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SERVER_BIN = path.join(SERVER_DIR, "dist", "zs-server.js");
@@ -227,6 +233,30 @@ async function sequentialLatencies(url: string, apiKey: string, runs: number, pa
   return samples;
 }
 
+/**
+ * GET latencies one at a time, quiet and then while waves of LOGIN_FLOOD wrong logins (each
+ * wave sent at once, the next when all are answered) keep the password hashing queue full.
+ */
+async function latenciesDuringLoginFlood(url: string, apiKey: string) {
+  const quiet = await sequentialLatencies(url, apiKey, FLOOD_GETS, () => SECRET_PATH);
+  let flooding = true;
+  const statuses = new Map<number, number>();
+  const flood = (async () => {
+    for (let wave = 0; flooding; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: LOGIN_FLOOD }, (_, i) => request(url, "POST", "/api/v1/login", { body: { username: `intruder-${wave}-${i}`, password: "wrong-guess" } })),
+      );
+      for (const answer of answers) statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+    }
+  })();
+  // Let the first wave fill the queue.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const flooded = await sequentialLatencies(url, apiKey, FLOOD_GETS, () => SECRET_PATH);
+  flooding = false;
+  await flood;
+  return { quiet, flooded, statuses };
+}
+
 const listPath = (needle: string) => `/api/v1/secrets?name=${encodeURIComponent(`contains:${needle}`)}&size=50`;
 
 /** One zs-server on `databaseUrl`, its data dir and log in `dir`; true when it met every target. */
@@ -277,8 +307,15 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     console.log(line("bare express + the 2 reads, bare driver", floorRounds, floorRps));
     console.log(`    ratio ${ratio.toFixed(2)} of the bare route; target >= ${TARGET_RATIO}: ${verdict(loadMet)}`);
     console.log(`    (the bare route with the 2 reads: ${(floorRps / bareRps).toFixed(2)} of it; zs-server: ${(zsRps / floorRps).toFixed(2)} of that)`);
+
+    const { quiet, flooded, statuses } = await latenciesDuringLoginFlood(server.url, apiKey);
+    const floodMet = percentile(flooded, 99) < TARGET_FLOOD_P99_MS;
+    const answered = [...statuses].map(([status, count]) => `${count} × ${status}`).join(", ");
+    console.log(`  GET ${SECRET_PATH} one at a time during waves of ${LOGIN_FLOOD} concurrent wrong logins (${answered}):`);
+    console.log(`    p50 ${ms(median(flooded))}  p99 ${ms(percentile(flooded, 99))}  target p99 < ${TARGET_FLOOD_P99_MS} ms: ${verdict(floodMet)}`);
+    console.log(`    baseline, the same GETs just before without logins: p50 ${ms(median(quiet))}  p99 ${ms(percentile(quiet, 99))}`);
     console.log(`  zs-server memory after the run: ${await residentMemory(server.child.pid)}`);
-    return listMet && loadMet;
+    return listMet && loadMet && floodMet;
   } finally {
     await floor?.stop();
     await server.stop();

@@ -118,13 +118,16 @@ export {
 export { ReferenceResolver } from "./reference-resolver.js";
 export {
   buildRunEnvironment,
+  childEnvironment,
   environmentVariableName,
   environmentVariableSchema,
   parseEnvAssignments,
   runRequestSchema,
+  type ChildEnvironmentOptions,
   type RunEnvironmentSources,
   type RunRequest,
 } from "./run-environment.js";
+export { ZS_CREDENTIAL_PREFIX, ZS_CREDENTIAL_VARIABLES, isZsCredentialVariable, withoutZsCredentials } from "./credential-variables.js";
 export { resolveRunEnvironment, type RunSources } from "./run-environment-resolution.js";
 export {
   KeyRing,

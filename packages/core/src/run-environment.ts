@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { withoutZsCredentials } from "./credential-variables.js";
 import { ZsError } from "./errors.js";
 import { nameSchema } from "./names.js";
 import { withoutProtoKey } from "./secret-schema.js";
@@ -75,6 +76,25 @@ export function buildRunEnvironment(sources: RunEnvironmentSources): Record<stri
   }
   const result = Object.fromEntries([...environment].map(([variable, { value }]) => [variable, value]));
   return { ...result, ...sources.env };
+}
+
+/** Options of `childEnvironment`. */
+export interface ChildEnvironmentOptions {
+  /** Let the command see zs's own credentials (`ZS_CREDENTIAL_VARIABLES`) too. @default false */
+  passZsCredentials?: boolean;
+}
+
+/**
+ * The whole environment of the command `zs run` starts: zs's own environment without zs's
+ * credentials (a command meant to see one secret must not get a key to all of them), unless
+ * `passZsCredentials`, then the `added` variables over it.
+ */
+export function childEnvironment(
+  inherited: Readonly<Record<string, string | undefined>>,
+  added: Readonly<Record<string, string>>,
+  options: ChildEnvironmentOptions = {},
+): Record<string, string | undefined> {
+  return { ...(options.passZsCredentials ? inherited : withoutZsCredentials(inherited)), ...added };
 }
 
 /** `VAR=TEMPLATE` options (split on the first `=`) as a map; a bad or repeated variable is a `VALIDATION_ERROR`. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "@jest/globals";
-import { buildRunEnvironment, environmentVariableName, parseEnvAssignments, type RunEnvironmentSources } from "../src/index.js";
+import {
+  ZS_CREDENTIAL_VARIABLES,
+  buildRunEnvironment,
+  childEnvironment,
+  environmentVariableName,
+  isZsCredentialVariable,
+  parseEnvAssignments,
+  type RunEnvironmentSources,
+} from "../src/index.js";
 import { thrown } from "./support/thrown.js";
 
 describe("environmentVariableName", () => {
@@ -80,5 +88,43 @@ describe("parseEnvAssignments", () => {
 
   it("a variable given twice is refused", () => {
     expect(thrown(() => parseEnvAssignments(["A=1", "A=2"])).message).toBe("--env A is given more than once.");
+  });
+});
+
+describe("childEnvironment", () => {
+  const credentials = {
+    ZS_URL: "http://127.0.0.1:8237",
+    ZS_API_KEY: "fixture-api-key",
+    ZS_PASSWORD: "fixture-password",
+    ZS_ENCRYPTION_KEY: "fixture-key",
+    ZS_ENCRYPTION_KEYS: "a:fixture-key",
+    ZS_ADMIN_PASSWORD: "fixture-admin-password",
+    ZS_DATABASE_URL: "postgres://zs:fixture-db-password@db/zs",
+    ZS_SECRETS_STORE_VAULT_TOKEN: "fixture-vault-token",
+    ZS_SECRETS_STORE_TYPE: "vault",
+  };
+  const inherited = { PATH: "/usr/bin", HOME: "/home/u", ZS_WORKSPACE: "team", ZS_HOME: "/home/u/.zs", ...credentials };
+
+  it("the child gets zs's environment without zs's credentials, plus the added variables", () => {
+    expect(childEnvironment(inherited, { PASSWORD: "injected" })).toEqual({ PATH: "/usr/bin", HOME: "/home/u", ZS_WORKSPACE: "team", ZS_HOME: "/home/u/.zs", PASSWORD: "injected" });
+  });
+
+  it("passZsCredentials keeps zs's credentials", () => {
+    expect(childEnvironment(inherited, { PASSWORD: "injected" }, { passZsCredentials: true })).toEqual({ ...inherited, PASSWORD: "injected" });
+  });
+
+  it("a variable the run adds is set even when it has a credential's name: it is a value asked for, not zs's own", () => {
+    expect(childEnvironment(inherited, { ZS_API_KEY: "from-a-secret" }).ZS_API_KEY).toBe("from-a-secret");
+  });
+
+  it("every listed variable and every values-store option is a credential; other ZS_ settings are not", () => {
+    for (const name of [...ZS_CREDENTIAL_VARIABLES, "ZS_SECRETS_STORE_VAULT_TOKEN", "ZS_SECRETS_STORE_SECRET_ACCESS_KEY"]) expect(isZsCredentialVariable(name)).toBe(true);
+    for (const name of ["ZS_HOME", "ZS_WORKSPACE", "ZS_SECRET_VALIDATION_LEVEL", "ZS_DATA_DIR", "PATH", "zs_api_key"]) expect(isZsCredentialVariable(name)).toBe(false);
+  });
+
+  it("the inherited environment is not changed", () => {
+    const before = { ...inherited };
+    childEnvironment(inherited, { A: "b" });
+    expect(inherited).toEqual(before);
   });
 });

@@ -1,0 +1,37 @@
+import { text as readStream } from "node:stream/consumers";
+import { UsageError } from "./usage-error.js";
+
+/** How a command may be given a password: the option, or standard input. */
+export interface PasswordOptions {
+  /** `--password P` (visible in the process list; the stdin and environment ways are not). */
+  password?: string;
+  /** `--password-stdin`: read it from standard input. */
+  passwordStdin?: boolean;
+}
+
+/**
+ * All of standard input, less one trailing newline (what `echo` and a here-string add), for
+ * the option `flag` that asked for it; nothing there is a usage error.
+ */
+export async function readCredentialFromStdin(flag: string): Promise<string> {
+  const input = await readStream(process.stdin);
+  const value = input.endsWith("\r\n") ? input.slice(0, -2) : input.endsWith("\n") ? input.slice(0, -1) : input;
+  if (value === "") throw new UsageError(`${flag} read nothing from standard input; pipe the value in, e.g. printf '%s' "$VALUE" | zs … ${flag}.`);
+  return value;
+}
+
+/**
+ * The password for a command, from the first of: `--password`, `--password-stdin`,
+ * `ZS_PASSWORD` in `env` (empty counts as unset), a hidden prompt showing `prompt` on a
+ * terminal. Without a terminal nothing is asked: a missing password is a usage error naming
+ * the ways to give one. `--password` with `--password-stdin` is a usage error too.
+ */
+export async function passwordFrom(options: PasswordOptions, env: Readonly<Record<string, string | undefined>>, prompt: string): Promise<string> {
+  if (options.password !== undefined && options.passwordStdin) throw new UsageError("Give the password with --password or with --password-stdin, not both.");
+  if (options.password !== undefined) return options.password;
+  if (options.passwordStdin) return readCredentialFromStdin("--password-stdin");
+  if (env.ZS_PASSWORD) return env.ZS_PASSWORD;
+  if (!process.stdin.isTTY) throw new UsageError("No password given and no terminal to ask for it on: pipe it in with --password-stdin, or set ZS_PASSWORD.");
+  const { password } = await import("@inquirer/prompts");
+  return password({ message: prompt });
+}
