@@ -1,4 +1,5 @@
-import { ComponentsService, KeyRing, SecretsService, keyFileRing, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
+import path from "node:path";
+import { ComponentsService, KeyRing, SecretsService, keyFileRing, tightenToOwnerOnly, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
 import { KnexComponentRepository, KnexMetadataRepository, SqlDatabase, sqlStoreDefinition, type SqlDatabaseOptions } from "@zs/store-sql";
 import { createBuiltinStoreRegistry } from "./builtin-stores.js";
 
@@ -18,6 +19,8 @@ export interface ConfiguredStore {
  * both start here.
  */
 export async function openConfiguredStore(config: ZsConfig, logger: Logger, databaseOptions: SqlDatabaseOptions = {}): Promise<ConfiguredStore> {
+  // An older zs left it as the umask made it (0755); new ones are created 0700.
+  if (holdsDatabaseOrKeyFile(config)) await tightenToOwnerOnly(config.dataDir);
   const database = await SqlDatabase.open(config.databaseUrl, databaseOptions);
   try {
     const registry = createBuiltinStoreRegistry({
@@ -36,4 +39,15 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
     await database.close();
     throw error;
   }
+}
+
+/**
+ * True when the data directory holds the SQLite database or the generated key file: then it
+ * is zs's own, and owner-only (security.md). A data directory the configuration does not use
+ * is left alone.
+ */
+function holdsDatabaseOrKeyFile(config: ZsConfig): boolean {
+  const usesKeyFile = config.secretsStore.type === "sql" && config.encryptionKeys === undefined;
+  const sqliteFile = config.databaseUrl.startsWith("sqlite:") ? config.databaseUrl.slice("sqlite:".length) : ":memory:";
+  return usesKeyFile || (sqliteFile !== ":memory:" && path.dirname(path.resolve(sqliteFile)) === path.resolve(config.dataDir));
 }

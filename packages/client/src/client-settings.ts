@@ -1,8 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import * as z from "zod";
-import { ZsError, nameSchema } from "@zs/core";
+import { ZsError, ensureOwnerOnlyDirectory, nameSchema } from "@zs/core";
 
 /** A server `zs connect` saved: its URL and the session token or API key to present. */
 export const savedConnectionSchema = z.object({
@@ -47,9 +47,9 @@ export async function readClientSettings(dir: string): Promise<ClientSettings> {
   return result.data;
 }
 
-/** Replaces the settings file atomically, mode 0600. */
+/** Replaces the settings file atomically, mode 0600, in a directory of mode 0700 (tightened if an older zs left it wider). */
 export async function writeClientSettings(dir: string, settings: ClientSettings): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await ensureOwnerOnlyDirectory(dir);
   const file = path.join(dir, SETTINGS_FILE);
   const draft = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   await writeFile(draft, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });

@@ -138,6 +138,7 @@ export {
   verifyKeySentinel,
   type EncryptionKey,
 } from "./encryption.js";
+export { ensureOwnerOnlyDirectory, ensureOwnerOnlyFile, tightenToOwnerOnly } from "./owner-only-files.js";
 export { KEY_FILE_NAME, KEY_FILE_RECHECK_MS, keyFileRing, loadEncryptionKeys, readKeyFile, writeKeyFile, type KeyRingSource } from "./key-file.js";
 export {
   LOG_LEVELS,

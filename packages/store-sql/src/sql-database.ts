@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { ensureOwnerOnlyFile, tightenToOwnerOnly } from "@zs/core";
 import knexFactory, { type Knex } from "knex";
 import { knexConfigFor, type SqlDialect } from "./database-url.js";
 import { LATEST_MIGRATION } from "./migrations.js";
@@ -51,10 +52,13 @@ export class SqlDatabase {
     private readonly readerFile?: string,
   ) {}
 
-  /** Connects, migrates, and makes sure the deployment id and workspace `default` exist. */
+  /**
+   * Connects, migrates, and makes sure the deployment id and workspace `default` exist. A
+   * SQLite file is owner-only (`prepareSqliteFile`).
+   */
   static async open(databaseUrl: string, options: SqlDatabaseOptions = {}): Promise<SqlDatabase> {
     const { dialect, config, filename } = knexConfigFor(databaseUrl);
-    if (filename && filename !== ":memory:") await mkdir(path.dirname(path.resolve(filename)), { recursive: true });
+    if (filename && filename !== ":memory:") await prepareSqliteFile(path.resolve(filename));
     const knex = knexFactory(config);
     try {
       const deploymentId = (await readyDeploymentId(knex)) ?? (await migrateSchema(knex, dialect));
@@ -156,6 +160,20 @@ export class SqlDatabase {
     }
     return this.sqliteReader;
   }
+}
+
+/**
+ * Before SQLite opens `filename`: missing directories are created 0700 and a missing database
+ * file 0600, since SQLite would create it 0644 (its -wal, -shm and -journal files then take the
+ * database file's mode; SQLite sets it whatever the umask). The file holds every password and
+ * token hash. A database (or one of those files) of ours left wider by an older zs is tightened
+ * to owner-only. An existing directory is not changed here: only zs's data directory is
+ * known to be zs's alone.
+ */
+async function prepareSqliteFile(filename: string): Promise<void> {
+  await mkdir(path.dirname(filename), { recursive: true, mode: 0o700 });
+  await ensureOwnerOnlyFile(filename);
+  for (const suffix of ["-wal", "-shm", "-journal"]) await tightenToOwnerOnly(`${filename}${suffix}`);
 }
 
 /**

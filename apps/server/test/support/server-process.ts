@@ -14,9 +14,18 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** How to start the process besides its environment and arguments. */
+export interface ServerProcessOptions {
+  /** The process's umask, e.g. `"000"`, set by a shell that then becomes the server. @default the test runner's */
+  umask?: string;
+}
+
 /** Starts `zs-server` with `env` (over a clean environment) and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER_BIN, ...args], {
+export async function startServerProcess(env: Record<string, string>, args: string[] = [], options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const argv = [SERVER_BIN, ...args];
+  const [command, commandArgs] =
+    options.umask === undefined ? [process.execPath, argv] : ["/bin/sh", ["-c", `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...argv]];
+  const child = spawn(command, commandArgs, {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ZS_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
