@@ -2,6 +2,7 @@ export { ERROR_CODES, ZsError, hasErrorCode, isZsError, type ErrorCode } from ".
 export { LIMITS } from "./limits.js";
 export { isUuid, isValidKey, isValidName, keySchema, nameSchema } from "./names.js";
 export {
+  ALL_WORKSPACES,
   lookupSchema,
   scopeSchema,
   secretCreateSchema,
@@ -10,6 +11,7 @@ export {
   secretUpdateSchema,
   secretValuesPatchSchema,
   secretValuesSchema,
+  workspaceSelectorSchema,
   type Lookup,
   type Scope,
   type Secret,
