@@ -74,7 +74,8 @@ export {
   type StoredDocument,
   type StoredJsonFormat,
 } from "./stored-document.js";
-export { describeIssues, parseInput } from "./validation.js";
+export { MAX_LISTED_PROBLEMS, describeIssues, parseInput, type DescribeIssuesOptions } from "./validation.js";
+export { inputExcerpt } from "./input-excerpt.js";
 export { findSecret, secretNotFound } from "./lookup.js";
 export {
   assertWellFormedReferences,
