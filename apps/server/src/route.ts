@@ -67,15 +67,19 @@ export interface AuthenticatedLocals {
 export type Authenticator = (request: Request) => Promise<Required<AuthenticatedLocals>>;
 
 /**
- * Registers `route` on `router`: read a JSON body (`parseJson`, only on routes that take one),
- * authenticate, validate the input, run the handler, send its result.
+ * Registers `route` on `router`: authenticate, then read a JSON body (`parseJson`, only on
+ * routes that take one), validate the input, run the handler, send its result.
  */
 export function mountRoute(router: Pick<Router, RouteDefinition["method"]>, route: RouteDefinition, authenticate: Authenticator, parseJson: RequestHandler): void {
-  const handlers: RequestHandler[] = route.body ? [parseJson] : [];
-  router[route.method](route.path, ...handlers, async (request: Request, response: Response) => {
-    if (route.access !== "public") Object.assign(response.locals, await authenticate(request));
-    const body = route.body ? parseInput(route.body, requireJsonBody(request), route.bodyLabel ?? "request body") : undefined;
-    const query = parseInput(route.query ?? EMPTY_QUERY, request.query, route.queryLabel ?? "query", route.queryErrorCode);
+  const isPublic = route.access === "public";
+  // An anonymous client learns nothing back from what it sent: no unknown field is named to it.
+  const describe = { quoteInput: !isPublic };
+  router[route.method](route.path, async (request: Request, response: Response) => {
+    // Authentication comes first: an unauthenticated client's body is never read or parsed (security.md "Input").
+    if (!isPublic) Object.assign(response.locals, await authenticate(request));
+    if (route.body) await readBody(parseJson, request, response);
+    const body = route.body ? parseInput(route.body, requireJsonBody(request), route.bodyLabel ?? "request body", "VALIDATION_ERROR", describe) : undefined;
+    const query = parseInput(route.query ?? EMPTY_QUERY, request.query, route.queryLabel ?? "query", route.queryErrorCode, describe);
     const locals = response.locals as AuthenticatedLocals;
     const result = await route.handle({
       body,
@@ -94,6 +98,13 @@ export function mountRoute(router: Pick<Router, RouteDefinition["method"]>, rout
       response.setHeader("Content-Type", "application/json; charset=utf-8");
       response.end(JSON.stringify(result.body));
     }
+  });
+}
+
+/** Runs the body parser as a step of the handler, so it runs only once the caller is known. */
+function readBody(parseJson: RequestHandler, request: Request, response: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    void parseJson(request, response, (error?: unknown) => (error ? reject(error as Error) : resolve()));
   });
 }
 

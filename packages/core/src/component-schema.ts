@@ -2,6 +2,7 @@ import * as z from "zod";
 import { LIMITS } from "./limits.js";
 import { isValidKey, nameSchema } from "./names.js";
 import { withoutProtoKey } from "./secret-schema.js";
+import { textValueSchema } from "./unicode-text.js";
 
 const LABEL_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const LABEL_RULE = `must be 1-${LIMITS.maxNameLength} characters of A-Z a-z 0-9 . _ -`;
@@ -21,11 +22,11 @@ export const attributeNameSchema = z.string().refine(isValidKey, {
 });
 
 /** A component's configuration: attribute → string, references such as `{{db.password}}` kept verbatim. */
-export const configurationSchema = withoutProtoKey.pipe(z.record(attributeNameSchema, z.string()));
+export const configurationSchema = withoutProtoKey.pipe(z.record(attributeNameSchema, textValueSchema));
 export type Configuration = z.infer<typeof configurationSchema>;
 
 /** A merge patch of a configuration: a string sets an attribute, `null` removes it. */
-export const configurationPatchSchema = withoutProtoKey.pipe(z.record(attributeNameSchema, z.string().nullable()));
+export const configurationPatchSchema = withoutProtoKey.pipe(z.record(attributeNameSchema, textValueSchema.nullable()));
 export type ConfigurationPatch = z.infer<typeof configurationPatchSchema>;
 
 /** A component as stored: its configuration is never resolved here. */

@@ -1,4 +1,5 @@
 import { ZsError } from "./errors.js";
+import { inputExcerpt } from "./input-excerpt.js";
 
 /** Fields a list can filter on (model.md "Listing"). */
 export const STRING_FILTER_FIELDS = ["id", "name", "scope", "workspace", "user"] as const;
@@ -56,6 +57,18 @@ function splitOperator(raw: string): { operator: string | undefined; value: stri
 const DATE_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:\d{2})?$/;
 
+/** The widest UTC offset in use (UTC+14:00, Line Islands); the narrowest is UTC-12:00, allowed to -14:00 for symmetry. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/** Minutes east of UTC of a `±HH:MM` offset; `undefined` when it is no real offset (minutes over 59, beyond ±14:00). */
+function offsetMinutes(zone: string): number | undefined {
+  const hours = Number(zone.slice(1, 3));
+  const minutes = Number(zone.slice(4, 6));
+  const total = hours * 60 + minutes;
+  if (minutes > 59 || total > MAX_OFFSET_MINUTES) return undefined;
+  return zone.startsWith("-") ? -total : total;
+}
+
 /** A moment given at some precision: the period [start, end) it denotes, in epoch ms. */
 export interface DatePeriod {
   start: number;
@@ -64,8 +77,8 @@ export interface DatePeriod {
 
 /**
  * Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.sss]]` or the ISO-8601 `T` form, UTC unless an
- * offset is given. The result is the period the value denotes at its precision, so
- * `equals:2026-01-01` matches the whole day.
+ * offset (within ±14:00) is given. The result is the period the value denotes at its
+ * precision, so `equals:2026-01-01` matches the whole day.
  */
 export function parseDatePeriod(text: string): DatePeriod | undefined {
   const match = DATE_PATTERN.exec(text);
@@ -84,8 +97,9 @@ export function parseDatePeriod(text: string): DatePeriod | undefined {
   if (!valid) return undefined;
   let offsetMs = 0;
   if (zone && zone !== "Z") {
-    const sign = zone.startsWith("-") ? -1 : 1;
-    offsetMs = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+    const minutes = offsetMinutes(zone);
+    if (minutes === undefined) return undefined;
+    offsetMs = minutes * 60_000;
   }
   const precision =
     ms !== undefined ? 10 ** (3 - ms.length) : s !== undefined ? 1000 : mi !== undefined ? 60_000 : 86_400_000;
@@ -137,9 +151,16 @@ export function parseFilter(field: string, raw: string): FilterCondition {
     }
     const period = parseDatePeriod(value);
     if (!period) {
+      const zone = DATE_PATTERN.exec(value)?.[8];
+      if (zone && zone !== "Z" && offsetMinutes(zone) === undefined) {
+        throw new ZsError(
+          "INVALID_FILTER",
+          `'${inputExcerpt(value)}' is not a date for '${field}': its UTC offset '${zone}' must be within -14:00 and +14:00 (minutes 00-59).`,
+        );
+      }
       throw new ZsError(
         "INVALID_FILTER",
-        `'${value}' is not a date for '${field}'; use ISO-8601 or 'YYYY-MM-DD HH:MM:SS' (UTC).`,
+        `'${inputExcerpt(value)}' is not a date for '${field}'; use ISO-8601 or 'YYYY-MM-DD HH:MM:SS' (UTC).`,
       );
     }
     return { kind: "date", field, ...dateBounds(operator as DateOperator, period) };

@@ -2,6 +2,7 @@ export { ERROR_CODES, ZsError, hasErrorCode, isZsError, type ErrorCode } from ".
 export { LIMITS } from "./limits.js";
 export { isUuid, isValidKey, isValidName, keySchema, nameSchema } from "./names.js";
 export {
+  ALL_WORKSPACES,
   lookupSchema,
   scopeSchema,
   secretCreateSchema,
@@ -10,6 +11,7 @@ export {
   secretUpdateSchema,
   secretValuesPatchSchema,
   secretValuesSchema,
+  workspaceSelectorSchema,
   type Lookup,
   type Scope,
   type Secret,
@@ -72,7 +74,9 @@ export {
   type StoredDocument,
   type StoredJsonFormat,
 } from "./stored-document.js";
-export { describeIssues, parseInput } from "./validation.js";
+export { MAX_LISTED_PROBLEMS, describeIssues, parseInput, type DescribeIssuesOptions } from "./validation.js";
+export { inputExcerpt } from "./input-excerpt.js";
+export { isWellFormedText, textValueSchema } from "./unicode-text.js";
 export { findSecret, secretNotFound } from "./lookup.js";
 export {
   assertWellFormedReferences,

@@ -52,13 +52,27 @@ export interface FoundSecret extends SecretMetadata {
   storedValues?: string | null;
 }
 
-/** Reads that lookup needs, available in and outside a transaction. */
+/**
+ * Reads that lookup needs, available in and outside a transaction. A `workspace` of
+ * `undefined` means every workspace; lookup passes the request's workspace otherwise, and a
+ * reader must not return secrets of other workspaces then.
+ */
 export interface SecretReader {
+  /** The visible secret of that id, whatever its workspace (lookup checks the workspace). */
   findSecretById(viewerId: string, id: string, options?: SecretReadOptions): Promise<FoundSecret | undefined>;
-  /** The visible secrets of that exact name in a workspace: at most one per scope. */
-  findSecretsByName(viewerId: string, workspace: string, name: string, options?: SecretReadOptions): Promise<FoundSecret[]>;
-  /** Visible secrets whose id starts with `prefix` (lower-case hex and dashes), at most `limit`. */
-  findSecretsByIdPrefix(viewerId: string, prefix: string, limit: number, options?: SecretReadOptions): Promise<FoundSecret[]>;
+  /** The visible secrets of that exact name in a workspace (at most one per scope), or in all. */
+  findSecretsByName(viewerId: string, workspace: string | undefined, name: string, options?: SecretReadOptions): Promise<FoundSecret[]>;
+  /**
+   * Visible secrets of the workspace (or of all) whose id starts with `prefix` (lower-case hex
+   * and dashes), at most `limit`.
+   */
+  findSecretsByIdPrefix(
+    viewerId: string,
+    workspace: string | undefined,
+    prefix: string,
+    limit: number,
+    options?: SecretReadOptions,
+  ): Promise<FoundSecret[]>;
 }
 
 /** Writes, always inside a transaction. */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { inputExcerpt } from "./input-excerpt.js";
 import { LIMITS } from "./limits.js";
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,5 +32,5 @@ export const nameSchema = z.string().refine(isValidName, { error: NAME_RULE });
 
 /** A key of a secret's values. */
 export const keySchema = z.string().refine(isValidKey, {
-  error: (issue) => `invalid key '${String(issue.input)}': ${KEY_RULE}`,
+  error: (issue) => `invalid key '${inputExcerpt(String(issue.input))}': ${KEY_RULE}`,
 });

@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { keySchema, nameSchema } from "./names.js";
+import { isValidName, keySchema, nameSchema } from "./names.js";
+import { textValueSchema } from "./unicode-text.js";
 
 /** Who may see a secret: everyone in its workspace, or its owner alone. */
 export const scopeSchema = z.enum(["workspace", "user"], {
@@ -12,12 +13,12 @@ export const withoutProtoKey = z.unknown().refine((input) => typeof input !== "o
   error: "invalid key '__proto__': JavaScript objects cannot hold it",
 });
 
-/** A secret's values: key → UTF-8 string (`""` included). */
-export const secretValuesSchema = withoutProtoKey.pipe(z.record(keySchema, z.string()));
+/** A secret's values: key → valid Unicode string (`""` included). */
+export const secretValuesSchema = withoutProtoKey.pipe(z.record(keySchema, textValueSchema));
 export type SecretValues = z.infer<typeof secretValuesSchema>;
 
 /** A merge patch of values: a string sets a key, `null` removes it. */
-export const secretValuesPatchSchema = withoutProtoKey.pipe(z.record(keySchema, z.string().nullable()));
+export const secretValuesPatchSchema = withoutProtoKey.pipe(z.record(keySchema, textValueSchema.nullable()));
 export type SecretValuesPatch = z.infer<typeof secretValuesPatchSchema>;
 
 /** What a list shows of a secret: everything but its values. */
@@ -59,10 +60,21 @@ export const secretUpdateSchema = z.strictObject({
 });
 export type SecretUpdate = z.infer<typeof secretUpdateSchema>;
 
+/** The workspace selector that means every workspace the caller can see. */
+export const ALL_WORKSPACES = "*";
+
+/** A workspace name, or `*` for every workspace the caller can see. */
+export const workspaceSelectorSchema = z.string().refine((value) => value === ALL_WORKSPACES || isValidName(value), {
+  error: "must be a workspace name (1-255 characters of A-Z a-z 0-9 _ -) or '*' for every workspace",
+});
+
 /** Narrows a name-or-id lookup (model.md "Lookup"). */
 export const lookupSchema = z.strictObject({
   scope: scopeSchema.optional(),
-  /** @default the caller's active workspace */
-  workspace: nameSchema.optional(),
+  /**
+   * Where names, ids and id prefixes are looked up; `*` searches every workspace the caller
+   * can see. @default the caller's active workspace
+   */
+  workspace: workspaceSelectorSchema.optional(),
 });
 export type Lookup = z.infer<typeof lookupSchema>;

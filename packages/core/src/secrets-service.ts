@@ -11,7 +11,7 @@ import type { Caller } from "./caller.js";
 import { isZsError, ZsError } from "./errors.js";
 import { findSecret, secretNotFound } from "./lookup.js";
 import { keysOf, mergeValues } from "./merge.js";
-import type { MetadataRepository, MetadataTransaction, SecretRow } from "./metadata-repository.js";
+import type { LockedSecret, MetadataRepository, MetadataTransaction, SecretRow } from "./metadata-repository.js";
 import { nameSchema } from "./names.js";
 import { parseSecretQuery, secretQuerySchema, type Page, type SecretQuery } from "./secret-query.js";
 import {
@@ -297,6 +297,7 @@ export class SecretsService implements SecretsStore {
           const found = await findSecret(tx, caller, nameOrId, lookup);
           const locked = await tx.lockSecret(caller.userId, found.id);
           if (!locked) throw this.notFound(nameOrId, lookup, caller);
+          if (change.scope !== undefined && change.scope !== locked.scope) this.assertMayChangeScope(caller, locked);
           if (expectedVersion !== undefined && locked.version !== expectedVersion) {
             throw new ZsError(
               "VERSION_MISMATCH",
@@ -382,6 +383,18 @@ export class SecretsService implements SecretsStore {
 
   private notFound(nameOrId: string, lookup: Lookup, caller: Caller): ZsError {
     return secretNotFound(nameOrId, lookup.workspace ?? caller.workspace, lookup.scope);
+  }
+
+  /**
+   * Only a secret's creator or an admin may change its scope (security.md): making a shared
+   * secret user-scoped takes it away from everyone else, so no other user may do it.
+   */
+  private assertMayChangeScope(caller: Caller, secret: LockedSecret): void {
+    if (secret.ownerId === caller.userId || caller.isAdmin) return;
+    throw new ZsError(
+      "FORBIDDEN",
+      `Only the creator of secret '${secret.name}' (user '${secret.user}') or an admin may change its scope.`,
+    );
   }
 
   private assertAdmin(caller: Caller, action: string): void {

@@ -142,6 +142,31 @@ describe("filter grammar: date fields", () => {
   );
 });
 
+describe("date offsets are within ±14:00", () => {
+  it.each(["2026-01-01T00:00:00+99:99", "2026-01-01T00:00:00+14:01", "2026-01-01T00:00:00-14:30", "2026-01-01 10:00:00+15:00", "2026-01-01T00:00:00+01:60"])(
+    "'%s' is INVALID_FILTER naming the offset rule",
+    (value) => {
+      for (const field of ["created", "updated"]) {
+        const error = filterError(field, `gte:${value}`);
+        expect(error.code).toBe("INVALID_FILTER");
+        expect(error.message).toContain(`'${field}'`);
+        expect(error.message).toContain("must be within -14:00 and +14:00");
+      }
+      expect(parseDatePeriod(value)).toBeUndefined();
+    },
+  );
+
+  it.each<[string, number]>([
+    ["2026-01-01T00:00:00+14:00", Date.UTC(2025, 11, 31, 10)],
+    ["2026-01-01T00:00:00-14:00", Date.UTC(2026, 0, 1, 14)],
+    ["2026-01-01T00:00:00+05:45", Date.UTC(2025, 11, 31, 18, 15)],
+    ["2026-01-01T00:00:00-00:00", Date.UTC(2026, 0, 1)],
+  ])("'%s' is accepted", (value, start) => {
+    expect(parseDatePeriod(value)?.start).toBe(start);
+    expect(parseFilter("created", value)).toMatchObject({ min: start });
+  });
+});
+
 describe("parseDatePeriod", () => {
   it.each<[string, number, number]>([
     ["2026-01-01", Date.UTC(2026, 0, 1), DAY],

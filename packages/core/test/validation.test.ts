@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { z } from "zod";
 import {
+  MAX_LISTED_PROBLEMS,
   describeIssues,
   isValidKey,
   parseInput,
@@ -123,6 +124,81 @@ describe("describeIssues", () => {
     const text = describeIssues(result.error!.issues);
     expect(text).toContain("bad");
     expect(text).toContain("must start with k");
+  });
+});
+
+describe("validation errors list at most 20 problems", () => {
+  const badKeys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`${i}bad`, "v"]));
+
+  it("thousands of bad keys: 20 problems listed, then '… and N more'", () => {
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "db", values: badKeys(5000) }, "secret"));
+    expect(error.code).toBe("VALIDATION_ERROR");
+    expect(error.message.match(/invalid key '/g)).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(error.message).toContain("values.0bad: invalid key '0bad'");
+    expect(error.message).not.toContain("'20bad'");
+    expect(error.message).toMatch(/; … and 4980 more\.$/);
+    expect(error.message.length).toBeLessThan(5000);
+  });
+
+  it("each unknown field counts as a problem, and a long one is quoted shortened", () => {
+    const fields = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`field${i}`, 1]));
+    const long = "x".repeat(10_000);
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "db", values: {}, [long]: 1, ...fields }, "secret"));
+    expect(error.message).toContain("', 'field0', 'field1', ");
+    expect(error.message).toContain("'field18'");
+    expect(error.message).not.toContain("'field19'");
+    expect(error.message).toMatch(/… and 11 more\.$/);
+    expect(error.message).toContain(`'${"x".repeat(80)}…'`);
+    expect(error.message.length).toBeLessThan(2000);
+  });
+
+  it("exactly 20 problems are all listed, with no '… and' tail", () => {
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "db", values: badKeys(20) }, "secret"));
+    expect(error.message.match(/invalid key '/g)).toHaveLength(20);
+    expect(error.message).not.toContain("… and");
+  });
+
+  it("describing 10,000 problems formats only the first 20", () => {
+    const result = secretCreateSchema.safeParse({ name: "db", values: badKeys(10_000) });
+    let messagesRead = 0;
+    const issues = result.error!.issues.map((issue) => {
+      const nested = "issues" in issue ? issue.issues.map((inner) => countingMessage(inner, () => messagesRead++)) : [];
+      return "issues" in issue ? { ...issue, issues: nested } : issue;
+    }) as z.core.$ZodIssue[];
+    const text = describeIssues(issues);
+    expect(messagesRead).toBe(MAX_LISTED_PROBLEMS);
+    expect(text).toMatch(/… and 9980 more$/);
+  });
+});
+
+/** `issue` whose message getter counts its reads. */
+function countingMessage<T extends { message: string }>(issue: T, onRead: () => void): T {
+  const { message, ...rest } = issue;
+  return Object.defineProperty({ ...rest }, "message", {
+    get() {
+      onRead();
+      return message;
+    },
+    enumerable: true,
+  }) as T;
+}
+
+describe("quoteInput: false (unauthenticated routes)", () => {
+  it("unknown fields are refused without being named", () => {
+    const error = validationError(() =>
+      parseInput(z.strictObject({ username: z.string() }), { username: "u", otp_x9: 1, other_y8: 2 }, "login", "VALIDATION_ERROR", { quoteInput: false }),
+    );
+    expect(error.code).toBe("VALIDATION_ERROR");
+    expect(error.message).toBe("Invalid login: unknown fields are not allowed.");
+  });
+
+  it("an invalid record key is refused without being quoted, known fields are still named", () => {
+    const error = validationError(() =>
+      parseInput(secretCreateSchema, { name: 5, values: { "9zz_key": "v" } }, "secret", "VALIDATION_ERROR", { quoteInput: false }),
+    );
+    expect(error.message).toContain("name: ");
+    expect(error.message).toContain("invalid key");
+    expect(error.message).not.toContain("'9zz_key'");
   });
 });
 

@@ -8,6 +8,7 @@ import { describeVersionChecks } from "./service-suite/version-checks.js";
 import { describeUniqueness } from "./service-suite/uniqueness.js";
 import { describeUserScopedSecretsArePrivate } from "./service-suite/privacy.js";
 import { describeLookupByNameOrId } from "./service-suite/lookup.js";
+import { describeScopeChanges } from "./service-suite/scope-changes.js";
 import { describeListFilters } from "./service-suite/list-filters.js";
 import { describeDateFilters } from "./service-suite/date-filters.js";
 import { describeSortingAndPaging } from "./service-suite/sorting-and-paging.js";
@@ -83,6 +84,7 @@ export function runSecretsServiceConformance(options: SecretsServiceConformanceO
     describeUniqueness(context);
     describeUserScopedSecretsArePrivate(context);
     describeLookupByNameOrId(context);
+    describeScopeChanges(context);
     describeListFilters(context);
     describeDateFilters(context);
     describeSortingAndPaging(context);

@@ -88,6 +88,11 @@ export async function insertUnique(query: Knex.QueryBuilder): Promise<"inserted"
   }
 }
 
+/** Confines a query over `w` (workspaces) to the workspace named `workspace`; `undefined` means all. */
+function inWorkspace(builder: Knex.QueryBuilder, workspace: string | undefined): Knex.QueryBuilder {
+  return workspace === undefined ? builder : builder.where("w.name", workspace);
+}
+
 /** Queries shared by the repository (on the pool) and its transactions. */
 class SecretQueries {
   constructor(
@@ -121,14 +126,23 @@ class SecretQueries {
     return record ? toMetadata(record) : undefined;
   }
 
-  async findSecretsByName(viewerId: string, workspace: string, name: string, options?: SecretReadOptions): Promise<FoundSecret[]> {
-    const records = await this.foundSecrets(viewerId, options).where("w.name", workspace).where("s.name", name);
+  async findSecretsByName(viewerId: string, workspace: string | undefined, name: string, options?: SecretReadOptions): Promise<FoundSecret[]> {
+    const records = await inWorkspace(this.foundSecrets(viewerId, options), workspace).where("s.name", name);
     return records.map(toMetadata);
   }
 
-  async findSecretsByIdPrefix(viewerId: string, prefix: string, limit: number, options?: SecretReadOptions): Promise<FoundSecret[]> {
+  async findSecretsByIdPrefix(
+    viewerId: string,
+    workspace: string | undefined,
+    prefix: string,
+    limit: number,
+    options?: SecretReadOptions,
+  ): Promise<FoundSecret[]> {
     // The prefix is hex and dashes only (checked by lookup), so it needs no LIKE escaping.
-    const records = await this.foundSecrets(viewerId, options).where("s.id", "like", `${prefix}%`).orderBy("s.id").limit(limit);
+    const records = await inWorkspace(this.foundSecrets(viewerId, options), workspace)
+      .where("s.id", "like", `${prefix}%`)
+      .orderBy("s.id")
+      .limit(limit);
     return records.map(toMetadata);
   }
 
@@ -255,7 +269,9 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
     return record ? toMetadata(record) : undefined;
   }
 
-  override async findSecretsByName(viewerId: string, workspace: string, name: string, options?: SecretReadOptions): Promise<FoundSecret[]> {
+  override async findSecretsByName(viewerId: string, workspace: string | undefined, name: string, options?: SecretReadOptions): Promise<FoundSecret[]> {
+    // Every workspace (`*`) is rare enough to go unprepared.
+    if (workspace === undefined) return super.findSecretsByName(viewerId, workspace, name, options);
     return (await this.database.read(this.secretsByName(options), { viewerId, workspace, name })).map(toMetadata);
   }
 

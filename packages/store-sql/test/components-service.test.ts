@@ -119,6 +119,21 @@ describe.each(testDatabases)("components and stacks on %s", (_label, createDatab
       expect(await f.components.getComponent(f.alice, name)).toEqual(updated);
     });
 
+    it("an attribute value with a lone surrogate is VALIDATION_ERROR naming the attribute, on register and update; nothing is stored", async () => {
+      const name = unique("text");
+      const kept = await f.components.registerComponent(f.alice, tracker(name, { a: "1" }));
+      for (const bad of ["\ud800", "x\udc00y"]) {
+        const registered = await rejection(f.components.registerComponent(f.alice, tracker(unique("bad-text"), { uri_attr: bad })));
+        expect(registered.code).toBe("VALIDATION_ERROR");
+        expect(registered.message).toContain("configuration.uri_attr: must be valid Unicode");
+        const updated = await rejection(f.components.updateComponent(f.alice, name, { configuration: { uri_attr: bad } }));
+        expect(updated.code).toBe("VALIDATION_ERROR");
+        expect(updated.message).toContain("configuration.uri_attr");
+      }
+      expect(await f.components.getComponent(f.alice, name)).toEqual(kept);
+      expect((await f.components.listComponents(f.alice)).filter((c) => c.name.startsWith("bad-text"))).toEqual([]);
+    });
+
     it("update refuses nothing to do, malformed references and unknown components", async () => {
       const name = unique("strict");
       await f.components.registerComponent(f.alice, tracker(name, { a: "1" }));

@@ -56,7 +56,7 @@ describe.each(testDatabases)("lookups with the stored values on %s", (_label, cr
     const asked = { withStoredValues: true };
     expect((await repository.findSecretsByName(alice.userId, "default", name, asked))[0]?.storedValues).toBe(ciphertext);
     expect((await repository.findSecretById(alice.userId, created.id, asked))?.storedValues).toBe(ciphertext);
-    expect((await repository.findSecretsByIdPrefix(alice.userId, created.id.slice(0, 8), 2, asked))[0]?.storedValues).toBe(ciphertext);
+    expect((await repository.findSecretsByIdPrefix(alice.userId, "default", created.id.slice(0, 8), 2, asked))[0]?.storedValues).toBe(ciphertext);
     await repository.transaction(async (tx) => {
       expect((await tx.findSecretsByName(alice.userId, "default", name, asked))[0]?.storedValues).toBe(ciphertext);
     });
@@ -64,7 +64,7 @@ describe.each(testDatabases)("lookups with the stored values on %s", (_label, cr
     for (const found of [
       (await repository.findSecretsByName(alice.userId, "default", name))[0],
       await repository.findSecretById(alice.userId, created.id, { withStoredValues: false }),
-      (await repository.findSecretsByIdPrefix(alice.userId, created.id.slice(0, 8), 2))[0],
+      (await repository.findSecretsByIdPrefix(alice.userId, "default", created.id.slice(0, 8), 2))[0],
     ]) {
       expect(found?.id).toBe(created.id);
       expect(found && "storedValues" in found).toBe(false);

@@ -7,6 +7,7 @@ import {
   secretUpdateSchema,
   secretValuesSchema,
   type Secret,
+  type SecretMetadata,
 } from "@zs/core";
 import * as z from "zod";
 import { defineRoute, type RouteResult } from "../route.js";
@@ -22,12 +23,60 @@ function secretResult(status: number, secret: Secret): RouteResult {
   return { status, body: secret, headers: { ETag: `"${secret.version}"`, "Cache-Control": "no-store" } };
 }
 
-/** `If-Match: "<version>"` (or `*`, meaning any) → the version the update expects. */
-function expectedVersionOf(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === "*") return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(ifMatch);
-  if (!match) throw new ZsError("VALIDATION_ERROR", 'If-Match must be a secret version in quotes, e.g. If-Match: "3".');
-  return Number(match[1]);
+/** What an `If-Match` header asks: any current version (`*`), or one of these versions. */
+type IfMatch = { any: true } | { any: false; versions: number[] };
+
+/** One element of an `If-Match` list (RFC 9110 entity-tag), with the list's separator. */
+const ENTITY_TAG = /[\t ]*(?:(W\/)?"([\x21\x23-\x7E\x80-\xFF]*)")?[\t ]*(?:,|$)/y;
+/** The opaque part of an ETag this server sends: a version. */
+const VERSION_TAG = /^[1-9]\d{0,14}$/;
+
+/**
+ * Parses `If-Match` (RFC 9110 §13.1.1): `*`, or a list of entity tags compared strongly, so a
+ * weak tag (`W/"3"`) never matches, and a tag that is not a version this server could send
+ * (`"0"`, `"abc"`, `"03"`) never matches either; neither is an error. Only a header that is not
+ * entity tags at all is `VALIDATION_ERROR`.
+ */
+function parseIfMatch(header: string | undefined): IfMatch | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === "*") return { any: true };
+  const versions: number[] = [];
+  let tags = 0;
+  for (let index = 0; index < header.length; ) {
+    ENTITY_TAG.lastIndex = index;
+    const element = ENTITY_TAG.exec(header);
+    if (!element || element[0].length === 0) {
+      throw new ZsError("VALIDATION_ERROR", 'If-Match must be * or secret versions as entity tags in quotes, e.g. If-Match: "3".');
+    }
+    const [, weak, opaque] = element;
+    if (opaque !== undefined) {
+      tags++;
+      if (weak === undefined && VERSION_TAG.test(opaque)) versions.push(Number(opaque));
+    }
+    index = ENTITY_TAG.lastIndex;
+  }
+  if (tags === 0) throw new ZsError("VALIDATION_ERROR", 'If-Match must be * or secret versions as entity tags in quotes, e.g. If-Match: "3".');
+  return { any: false, versions };
+}
+
+/**
+ * The version an update must find for `If-Match` to hold. A single version goes to the
+ * service's compare-and-set; with none or several, the secret's current version is read
+ * first: none can match (412), or the one that matches is then checked atomically.
+ */
+async function expectedVersionFor(
+  ifMatch: IfMatch | undefined,
+  current: () => Promise<SecretMetadata>,
+): Promise<number | undefined> {
+  if (ifMatch === undefined || ifMatch.any) return undefined;
+  if (ifMatch.versions.length === 1) return ifMatch.versions[0];
+  const secret = await current();
+  if (ifMatch.versions.includes(secret.version)) return secret.version;
+  throw new ZsError(
+    "VERSION_MISMATCH",
+    `Secret '${secret.name}' is at version ${secret.version}, and If-Match does not name it strongly (only "${secret.version}" matches); reload it and try again.`,
+    { version: secret.version },
+  );
 }
 
 export function secretRoutes({ secrets }: ServerServices) {
@@ -80,7 +129,9 @@ export function secretRoutes({ secrets }: ServerServices) {
       responses: { 200: { description: "The updated secret, with its values", schema: secretSchema } },
       errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "VERSION_MISMATCH"],
       async handle({ caller, params, query, body, request }) {
-        const expectedVersion = expectedVersionOf(request.get("If-Match"));
+        const expectedVersion = await expectedVersionFor(parseIfMatch(request.get("If-Match")), () =>
+          secrets.findSecret(caller, params.nameOrId!, query),
+        );
         const update = expectedVersion === undefined ? body : { ...body, expectedVersion };
         return secretResult(200, await secrets.updateSecret(caller, params.nameOrId!, update, query));
       },

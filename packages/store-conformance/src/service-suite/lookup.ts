@@ -141,11 +141,11 @@ export function describeLookupByNameOrId({ describe, test, expect, serviceGroup,
           return [first, second].find((s) => s.id === id);
         },
         async findSecretsByName(_viewer, workspace, name) {
-          return [first, second].filter((s) => s.workspace === workspace && s.name === name);
+          return [first, second].filter((s) => (workspace === undefined || s.workspace === workspace) && s.name === name);
         },
-        async findSecretsByIdPrefix(_viewer, prefix, limit) {
+        async findSecretsByIdPrefix(_viewer, workspace, prefix, limit) {
           prefixQueries.push(prefix);
-          return [first, second].filter((s) => s.id.startsWith(prefix)).slice(0, limit);
+          return [first, second].filter((s) => (workspace === undefined || s.workspace === workspace) && s.id.startsWith(prefix)).slice(0, limit);
         },
       };
       const error = await g.fail(findSecret(reader, g.alice, "0123abcd"), "SECRET_AMBIGUOUS");
@@ -158,6 +158,92 @@ export function describeLookupByNameOrId({ describe, test, expect, serviceGroup,
       prefixQueries.length = 0;
       await g.fail(findSecret(reader, g.alice, "0123abc"), "SECRET_NOT_FOUND");
       expect(prefixQueries).toEqual([]);
+    });
+
+    test("a full id or id prefix of a secret in another workspace is SECRET_NOT_FOUND for get, update, rename, replace and delete, and changes nothing", async () => {
+      const elsewhere = g.name("ws-b");
+      const asked = g.name("ws-a");
+      await g.service.createWorkspace(g.root, { name: elsewhere });
+      await g.service.createWorkspace(g.root, { name: asked });
+      const target = await g.create(g.bob, g.name("confined"), { workspace: elsewhere });
+      for (const caller of [g.alice, g.bob, g.root]) {
+        for (const key of [target.id, target.id.toUpperCase(), target.id.slice(0, 8), target.id.slice(0, 13)]) {
+          for (const lookup of [{}, { workspace: asked }, { workspace: "default", scope: "workspace" as const }]) {
+            const error = await g.fail(g.service.getSecret(caller, key, lookup), "SECRET_NOT_FOUND");
+            expect(error.message).toContain(`in workspace '${lookup.workspace ?? "default"}'`);
+            await g.fail(g.service.findSecret(caller, key, lookup), "SECRET_NOT_FOUND");
+            await g.fail(g.service.updateSecret(caller, key, { values: { k: g.value() } }, lookup), "SECRET_NOT_FOUND");
+            await g.fail(g.service.updateSecret(caller, key, { name: g.name("moved") }, lookup), "SECRET_NOT_FOUND");
+            await g.fail(g.service.updateSecret(caller, key, { scope: "user" }, lookup), "SECRET_NOT_FOUND");
+            await g.fail(g.service.replaceSecretValues(caller, key, { k: g.value() }, lookup), "SECRET_NOT_FOUND");
+            await g.fail(g.service.deleteSecret(caller, key, lookup), "SECRET_NOT_FOUND");
+          }
+        }
+      }
+      expect(await g.service.getSecret(g.bob, target.id, { workspace: elsewhere })).toEqual(target);
+    });
+
+    test("a full id or id prefix finds the secret in the lookup's workspace", async () => {
+      const workspace = g.name("ws-id");
+      await g.service.createWorkspace(g.root, { name: workspace });
+      const there = await g.create(g.alice, g.name("there"), { workspace });
+      expect((await g.service.getSecret(g.alice, there.id, { workspace })).id).toBe(there.id);
+      expect((await g.service.getSecret(g.alice, there.id.slice(0, 8), { workspace })).id).toBe(there.id);
+      expect((await g.service.getSecret(g.inWorkspace(g.alice, workspace), there.id)).id).toBe(there.id);
+      const updated = await g.service.updateSecret(g.alice, there.id.slice(0, 8), { values: { k2: g.value() } }, { workspace });
+      expect(updated.version).toBe(2);
+      await g.service.deleteSecret(g.alice, there.id, { workspace });
+      await g.fail(g.service.getSecret(g.alice, there.id, { workspace: "*" }), "SECRET_NOT_FOUND");
+    });
+
+    test("workspace '*' finds a secret by id, id prefix or name in any workspace the caller can see", async () => {
+      const workspace = g.name("ws-any");
+      await g.service.createWorkspace(g.root, { name: workspace });
+      const there = await g.create(g.alice, g.name("anywhere"), { workspace });
+      const all = { workspace: "*" };
+      expect(await g.service.getSecret(g.bob, there.id, all)).toEqual(there);
+      expect((await g.service.getSecret(g.bob, there.id.slice(0, 8), all)).id).toBe(there.id);
+      expect((await g.service.getSecret(g.bob, there.name, all)).id).toBe(there.id);
+      expect((await g.service.updateSecret(g.bob, there.id, { values: { k3: g.value() } }, all)).version).toBe(2);
+      const hidden = await g.create(g.alice, g.name("private-any"), { workspace, scope: "user" });
+      await g.fail(g.service.getSecret(g.bob, hidden.id, all), "SECRET_NOT_FOUND");
+      const missing = await g.fail(g.service.getSecret(g.bob, hidden.id.slice(0, 8), all), "SECRET_NOT_FOUND");
+      expect(missing.message).toContain("in any workspace");
+    });
+
+    test("workspace '*' with a name in several workspaces is SECRET_AMBIGUOUS listing their ids", async () => {
+      const workspace = g.name("ws-twin");
+      await g.service.createWorkspace(g.root, { name: workspace });
+      const name = g.name("twin");
+      const here = await g.create(g.alice, name);
+      const there = await g.create(g.alice, name, { workspace });
+      const error = await g.fail(g.service.getSecret(g.alice, name, { workspace: "*" }), "SECRET_AMBIGUOUS");
+      expect(error.message).toContain(here.id);
+      expect(error.message).toContain(there.id);
+      await g.fail(g.service.deleteSecret(g.alice, name, { workspace: "*" }), "SECRET_AMBIGUOUS");
+      expect((await g.service.getSecret(g.alice, name)).id).toBe(here.id);
+      expect((await g.service.getSecret(g.alice, name, { workspace })).id).toBe(there.id);
+    });
+
+    test("lookup confines ids to the workspace even over a reader that ignores it (core lookup over an in-test reader)", async () => {
+      const template = await g.create(g.alice, g.name("template"));
+      const other: SecretMetadata = { ...template, id: "4567abcd-1111-4111-8111-111111111111", workspace: "other" };
+      const careless: SecretReader = {
+        async findSecretById() {
+          return other;
+        },
+        async findSecretsByName() {
+          return [other];
+        },
+        async findSecretsByIdPrefix() {
+          return [other];
+        },
+      };
+      await g.fail(findSecret(careless, g.alice, other.id), "SECRET_NOT_FOUND");
+      await g.fail(findSecret(careless, g.alice, "4567abcd"), "SECRET_NOT_FOUND");
+      await g.fail(findSecret(careless, g.alice, template.name), "SECRET_NOT_FOUND");
+      expect((await findSecret(careless, g.alice, other.id, { workspace: "other" })).id).toBe(other.id);
+      expect((await findSecret(careless, g.alice, "4567abcd", { workspace: "*" })).id).toBe(other.id);
     });
 
     leakCheck(g);

@@ -39,7 +39,7 @@ export function describeWorkspaces({ describe, test, expect, serviceGroup, leakC
       await g.service.deleteWorkspace(g.root, workspace);
       for (const secret of inside) {
         const owner = secret.user === "bob" ? g.bob : g.alice;
-        await g.fail(g.service.getSecret(owner, secret.id), "SECRET_NOT_FOUND");
+        await g.fail(g.service.getSecret(owner, secret.id, { workspace: "*" }), "SECRET_NOT_FOUND");
         await g.fail(g.service.getSecret(owner, secret.name, { workspace }), "SECRET_NOT_FOUND");
       }
       expect((await g.service.listWorkspaces(g.root)).map((w) => w.name)).not.toContain(workspace);
@@ -57,7 +57,7 @@ export function describeWorkspaces({ describe, test, expect, serviceGroup, leakC
       await g.service.createWorkspace(g.root, { name: workspace });
       const secret = await g.create(g.alice, g.name("kept"), { workspace });
       await g.fail(g.service.deleteWorkspace(g.alice, workspace), "FORBIDDEN");
-      expect(await g.service.getSecret(g.alice, secret.id)).toEqual(secret);
+      expect(await g.service.getSecret(g.alice, secret.id, { workspace })).toEqual(secret);
     });
 
     test("workspace default cannot be deleted", async () => {
