@@ -3,7 +3,7 @@ import { ZsError } from "@zs/core";
 
 /** How many password hashes run at once, and how many may wait. */
 export interface PasswordHashingLimits {
-  /** @default the cores, at most one fewer than libuv's threads (`passwordHashingConcurrency()`) */
+  /** @default one fewer than the cores, and than libuv's threads (`passwordHashingConcurrency()`) */
   concurrency: number;
   /** Hashes that may wait for a free place; one more is refused with `RATE_LIMITED`. @default 4 × concurrency */
   queueLength: number;
@@ -16,11 +16,12 @@ export function libuvThreads(env: Record<string, string | undefined> = process.e
 }
 
 /**
- * At most as many hashes as there are cores, and never on every thread of libuv's pool: the
- * database driver and file reads need one (security.md).
+ * One hash fewer than there are cores (at least one), so a core is always left for serving
+ * other requests, and never on every thread of libuv's pool: the database driver and file
+ * reads need one (security.md).
  */
 export function passwordHashingConcurrency(env: Record<string, string | undefined> = process.env): number {
-  return Math.max(1, Math.min(availableParallelism(), libuvThreads(env) - 1));
+  return Math.max(1, Math.min(availableParallelism() - 1, libuvThreads(env) - 1));
 }
 
 /** A place in the queue, taken before any other work on a login so that a flood is refused at once. */
