@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { ERROR_CODES, ZsError, type ErrorCode } from "@zs/core";
+import { ERROR_CODES, ZsError, redactUrl, type ErrorCode } from "@zs/core";
 
 /** A query string's parameters; `undefined` ones are left out. */
 export type QueryParameters = Record<string, string | number | undefined>;
@@ -68,7 +68,7 @@ export class RemoteHttp {
       response = await exchange(target, method, headers, options.body === undefined ? undefined : JSON.stringify(options.body));
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      throw new ZsError("BACKEND_UNAVAILABLE", `Cannot reach the zs server at ${this.url}${typeof code === "string" ? ` (${code})` : ""}.`);
+      throw new ZsError("BACKEND_UNAVAILABLE", `Cannot reach the zs server at ${redactUrl(this.url)}${typeof code === "string" ? ` (${code})` : ""}.`);
     }
     const { text } = response;
     let body: unknown;
@@ -82,7 +82,7 @@ export class RemoteHttp {
     if (described && isErrorCode(described.code) && typeof described.message === "string") {
       throw new ZsError(described.code, described.message, { ...described.details, httpStatus: response.status });
     }
-    throw new ZsError("INTERNAL", `The zs server at ${this.url} answered ${method} ${path} with HTTP ${response.status} and no zs error.`, {
+    throw new ZsError("INTERNAL", `The zs server at ${redactUrl(this.url)} answered ${method} ${path} with HTTP ${response.status} and no zs error.`, {
       httpStatus: response.status,
     });
   }

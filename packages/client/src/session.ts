@@ -1,4 +1,4 @@
-import { ZsError, type User } from "@zs/core";
+import { ZsError, redactUrl, type User } from "@zs/core";
 import type { LocalStore } from "./local-store.js";
 import { RemoteHttp } from "./remote-http.js";
 import { RemoteComponentsApi } from "./remote-components-api.js";
@@ -76,7 +76,7 @@ export function normalizeServerUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ZsError("VALIDATION_ERROR", `'${url}' is not a URL; give the server's address, e.g. http://127.0.0.1:8237.`);
+    throw new ZsError("VALIDATION_ERROR", `'${redactUrl(url)}' is not a URL; give the server's address, e.g. http://127.0.0.1:8237.`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new ZsError("VALIDATION_ERROR", `The server URL must start with http:// or https://, not '${parsed.protocol}'.`);

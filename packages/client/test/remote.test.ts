@@ -69,12 +69,14 @@ describe("connect and disconnect", () => {
     ["not a URL", "127.0.0.1:8237", "is not a URL"],
     ["another scheme", "ftp://127.0.0.1:8237", "must start with http:// or https://"],
     ["credentials in the URL", "http://u:p@127.0.0.1:8237", "must not carry credentials"],
-  ])("%s is refused with VALIDATION_ERROR", async (_label, url, message) => {
+    ["credentials in a URL that does not parse", "http://u:pw-in-bad-url@127.0.0.1:port", "is not a URL"],
+  ])("%s is refused with VALIDATION_ERROR, never quoting the credentials", async (_label, url, message) => {
     const client = clientIn("bad-url");
     const error = await failure(client.connect(url, { username: "admin", password: "whatever-1" }));
     expect(isZsError(error) && error.code).toBe("VALIDATION_ERROR");
     expect((error as Error).message).toContain(message);
     expect((error as Error).message).not.toContain("u:p");
+    expect((error as Error).message).not.toContain("pw-in-bad-url");
   });
 
   it("an unreachable server is BACKEND_UNAVAILABLE naming it", async () => {

@@ -76,6 +76,7 @@ export {
 } from "./stored-document.js";
 export { MAX_LISTED_PROBLEMS, describeIssues, parseInput, type DescribeIssuesOptions } from "./validation.js";
 export { inputExcerpt } from "./input-excerpt.js";
+export { redactUrl, redactUrlIn } from "./redact-url.js";
 export { isWellFormedText, textValueSchema } from "./unicode-text.js";
 export { findSecret, secretNotFound } from "./lookup.js";
 export {

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { ZsError } from "@zs/core";
+import { ZsError, isZsError, redactUrl, redactUrlIn } from "@zs/core";
 
 /** The two databases zs runs on. */
 export type SqlDialect = "sqlite" | "postgres";
@@ -41,4 +41,16 @@ export function knexConfigFor(databaseUrl: string): { dialect: SqlDialect; confi
     return { dialect: "postgres", config: { client: "pg", connection: databaseUrl, pool: { min: 0, max: 10 } } };
   }
   throw new ZsError("CONFIGURATION_ERROR", "ZS_DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://…");
+}
+
+/**
+ * A failure to open the PostgreSQL database at `databaseUrl` as the error callers get:
+ * `BACKEND_UNAVAILABLE` naming the database without the URL's user-info, with the driver's
+ * reason (also redacted: drivers may quote their connection string). The driver's error is
+ * not attached, so nothing it holds can reach a log line.
+ */
+export function cannotConnect(databaseUrl: string, error: unknown): ZsError {
+  if (isZsError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ZsError("BACKEND_UNAVAILABLE", `Cannot open the database at ${redactUrl(databaseUrl)}: ${redactUrlIn(reason, databaseUrl)}`);
 }

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { ensureOwnerOnlyFile, tightenToOwnerOnly } from "@zs/core";
 import knexFactory, { type Knex } from "knex";
-import { knexConfigFor, type SqlDialect } from "./database-url.js";
+import { cannotConnect, knexConfigFor, type SqlDialect } from "./database-url.js";
 import { LATEST_MIGRATION } from "./migrations.js";
 import type { PreparedRead } from "./prepared-read.js";
 import { migrateSchema } from "./schema-migrator.js";
@@ -65,7 +65,7 @@ export class SqlDatabase {
       return new SqlDatabase(knex, dialect, deploymentId, options.readConnection && filename !== ":memory:" ? filename : undefined);
     } catch (error) {
       await knex.destroy();
-      throw error;
+      throw dialect === "postgres" ? cannotConnect(databaseUrl, error) : error;
     }
   }
 

@@ -1,4 +1,4 @@
-import { ZsError, callWithRetry, type Logger, type RetryPolicy } from "@zs/core";
+import { ZsError, callWithRetry, redactUrl, type Logger, type RetryPolicy } from "@zs/core";
 import { VaultCallError } from "./vault-kv-client.js";
 
 /** Where a call went, for messages: the mount, the path below it and Vault's address. */
@@ -34,7 +34,8 @@ export function isHandled(error: unknown): boolean {
 
 /** Turns a failed Vault call into the `ZsError` callers get. */
 export function toZsError(error: VaultCallError, target: VaultCallTarget, attempts: number): ZsError {
-  const where = `${target.mountPoint}/data/${target.path} at ${target.address}`;
+  // vault_addr may carry user-info; no message shows it.
+  const where = `${target.mountPoint}/data/${target.path} at ${redactUrl(target.address)}`;
   if (isTransient(error)) {
     return new ZsError("BACKEND_UNAVAILABLE", `vault: ${where} unavailable after ${attempts} attempt(s): ${error.message}.`);
   }

@@ -195,6 +195,22 @@ describe("vault values store against the KV v2 emulator", () => {
       expect((await failure(unreachable.getValues(randomUUID()))).code).toBe("BACKEND_UNAVAILABLE");
     });
 
+    it("a vault_addr with user-info is shown without it in every error message", async () => {
+      const password = `addr-pw-${randomUUID()}`;
+      const withCredentials = (address: string) => address.replace("://", `://zsuser:${password}@`);
+      const gone = await startVaultEmulator();
+      await gone.close();
+      const unreachable = await createVaultStore({ vault_addr: withCredentials(gone.address), vault_token: "t" });
+      const wrongToken = await createVaultStore({ vault_addr: withCredentials(emulator.address), vault_token: "not-the-token" });
+      const errors = [await failure(unreachable.getValues(randomUUID())), await failure(wrongToken.getValues(randomUUID())), await failure(wrongToken.check!())];
+      expect(errors.map((e) => e.code)).toEqual(["BACKEND_UNAVAILABLE", "CONFIGURATION_ERROR", "CONFIGURATION_ERROR"]);
+      for (const error of errors) {
+        expect(error.message).not.toContain(password);
+        expect(error.message).not.toContain("zsuser");
+      }
+      expect(errors[0]!.message).toContain(` at ${gone.address}`);
+    });
+
     it("a bad token is a clear configuration error, not retried", async () => {
       const wrong = await createVaultStore({ vault_addr: emulator.address, vault_token: "not-the-token" });
       let error: { code?: string; message: string } | undefined;
