@@ -1,4 +1,3 @@
-import { text as readStream } from "node:stream/consumers";
 import { UsageError } from "./usage-error.js";
 
 /** How a command may be given a password: the option, or standard input. */
@@ -14,7 +13,9 @@ export interface PasswordOptions {
  * the option `flag` that asked for it; nothing there is a usage error.
  */
 export async function readCredentialFromStdin(flag: string): Promise<string> {
-  const input = await readStream(process.stdin);
+  // Loaded here, not at start: the command modules stay light for `zs --help`.
+  const { text } = await import("node:stream/consumers");
+  const input = await text(process.stdin);
   const value = input.endsWith("\r\n") ? input.slice(0, -2) : input.endsWith("\n") ? input.slice(0, -1) : input;
   if (value === "") throw new UsageError(`${flag} read nothing from standard input; pipe the value in, e.g. printf '%s' "$VALUE" | zs … ${flag}.`);
   return value;
