@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startServerProcess, type ServerProcess } from "../../server/test/support/server-process.js";
-import { expectUsageError, localHarness, type ZsHarness, type ZsResult, type ZsRunOptions } from "./support/zs-process.js";
+import { spawnInPty } from "./support/pty.js";
+import { ZS_BIN, expectUsageError, localHarness, type ZsHarness, type ZsResult, type ZsRunOptions } from "./support/zs-process.js";
 
 /** A value that cannot turn up anywhere by chance. */
 const distinctive = (label: string) => `${label}-${randomBytes(12).toString("hex")}`;
@@ -116,6 +117,21 @@ describe("passwords and API keys reach zs connect and zs user create without arg
     const result = await zsRun(zs, ["connect", server.url, "--username", "admin"]);
     expectUsageError(result, "No password given and no terminal to ask for it on: pipe it in with --password-stdin, or set ZS_PASSWORD.");
     expect(await connectedAs(zs)).toBe("local");
+  });
+
+  it("on a terminal, with no password given (nor ZS_PASSWORD), connect asks for it hidden", async () => {
+    const zs = await fresh();
+    const session = spawnInPty([process.execPath, ZS_BIN, "connect", server.url, "--username", "admin"], { env: { ...zs.env, TERM: "xterm-256color" }, cwd: zs.workDir });
+    try {
+      await session.waitFor("Password of admin:");
+      session.type(`${adminPassword}\r`);
+      expect(await session.exit()).toBe(0);
+      expect(session.text).toContain(`Connected to ${server.url} as 'admin'.`);
+      expect(session.text.includes(adminPassword)).toBe(false);
+    } finally {
+      session.kill();
+    }
+    expect(await connectedAs(zs)).toBe("admin");
   });
 
   it.each([
