@@ -1,19 +1,12 @@
 import { Command, Option } from "commander";
 import { withClient, type CommonOptions } from "./client-session.js";
-import { passwordFrom, readCredentialFromStdin, type PasswordOptions } from "./credential-input.js";
+import { askHidden, passwordFrom, readCredentialFromStdin, type PasswordOptions } from "./credential-input.js";
 import { UsageError } from "./usage-error.js";
 import { READ_FORMATS, type ReadFormat } from "./formats.js";
 import type { Io } from "./output.js";
 
 const output = () => import("./output.js");
 const outputOption = () => new Option("-o, --output <format>", "output format").choices(READ_FORMATS).default("table");
-
-/** A hidden answer on the terminal; without one, `missing` says how else to give it. */
-async function askHidden(prompt: string, missing: string): Promise<string> {
-  if (!process.stdin.isTTY) throw new UsageError(missing);
-  const { password } = await import("@inquirer/prompts");
-  return password({ message: prompt });
-}
 
 /** A new password: from standard input with --password-stdin, else asked twice, hidden, on the terminal. */
 async function newPasswordFrom(options: { passwordStdin?: boolean }, prompt: string): Promise<string> {
@@ -37,13 +30,14 @@ export function userCommand(io: Io): Command {
     });
   user
     .command("create")
-    .description("create a user with a password: from --password-stdin, --password or ZS_PASSWORD, else asked, hidden, on a terminal")
+    .description("create a user with a password: from --password-stdin or --password, else asked, hidden, on a terminal (never ZS_PASSWORD: that is your own)")
     .argument("<name>", "the user's name")
     .option("--admin", "make the user an admin")
     .option("--password <password>", "the new user's password (other users of this machine can see it in the process list: prefer --password-stdin)")
     .option("--password-stdin", "read the new user's password from standard input (one trailing newline is dropped)")
     .action(async (name: string, options: PasswordOptions & { admin?: boolean }) => {
-      const password = await passwordFrom(options, process.env, `Password for ${name}:`);
+      // ZS_PASSWORD is the caller's own password, never a new user's.
+      const password = await passwordFrom(options, undefined, `Password for ${name}:`);
       await withClient({}, (client) => client.createUser(name, password, { isAdmin: options.admin ?? false }));
       io.out(`User '${name}' created.\n`);
     });

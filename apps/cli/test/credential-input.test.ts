@@ -172,19 +172,17 @@ describe("passwords and API keys reach zs connect and zs user create without arg
     expect(await connectedAs(zs)).toBe(name);
   });
 
-  it("user create NAME takes ZS_PASSWORD when --password is not given", async () => {
+  it("user create NAME never takes ZS_PASSWORD (the caller's own password): without another source it is a usage error, no user created", async () => {
     const name = distinctive("env-user").slice(0, 40);
-    const password = distinctive("env-new-pw");
-    given.add(password);
-    expect((await zsRun(admin, ["user", "create", name], { env: { ZS_PASSWORD: password } })).code).toBe(0);
-    const zs = await fresh();
-    expect((await zsRun(zs, ["connect", server.url, "--username", name], { env: { ZS_PASSWORD: password } })).code).toBe(0);
-    expect(await connectedAs(zs)).toBe(name);
+    const result = await zsRun(admin, ["user", "create", name], { env: { ZS_PASSWORD: adminPassword } });
+    expectUsageError(result, "Error: No password given and no terminal to ask for it on: pipe it in with --password-stdin.\n");
+    const users = JSON.parse((await zsRun(admin, ["user", "list", "-o", "json"])).stdout) as { name: string }[];
+    expect(users.map((user) => user.name)).not.toContain(name);
   });
 
   it("user create refuses without a password and without a terminal, and with --password and --password-stdin together (exit 2); no user is created", async () => {
     const name = distinctive("refused").slice(0, 40);
-    expectUsageError(await zsRun(admin, ["user", "create", name]), "Error: No password given and no terminal to ask for it on: pipe it in with --password-stdin, or set ZS_PASSWORD.\n");
+    expectUsageError(await zsRun(admin, ["user", "create", name]), "Error: No password given and no terminal to ask for it on: pipe it in with --password-stdin.\n");
     expectUsageError(await zsRun(admin, ["user", "create", name, "--password", "x", "--password-stdin"], { input: "y\n" }), "Error: Give the password with --password or with --password-stdin, not both.\n");
     expectUsageError(await zsRun(admin, ["user", "create", name, "--password-stdin"]), "Error: --password-stdin read nothing from standard input");
     const users = JSON.parse((await zsRun(admin, ["user", "list", "-o", "json"])).stdout) as { name: string }[];
