@@ -94,14 +94,22 @@ describe("input hardening over HTTP", () => {
   });
 
   describe("validation errors are capped, and public routes do not echo unknown fields", () => {
-    it("a body with 5,000 bad keys gets a short 400 listing 20 problems and '… and 4980 more'; nothing is written", async () => {
-      const values = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`${i}bad`, "v"]));
+    it("a body with 1,500 bad keys gets a short 400 listing 20 problems and '… and 1480 more'; nothing is written", async () => {
+      const values = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`${i}bad`, "v"]));
       const result = await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "many-bad-keys", values } });
       expect(result.status).toBe(400);
       expect(result.json.error.code).toBe("VALIDATION_ERROR");
-      expect(result.json.error.message).toMatch(/… and 4980 more\.$/);
+      expect(result.json.error.message).toMatch(/… and 1480 more\.$/);
       expect(result.text.length).toBeLessThan(10_000);
       expect((await server.call("GET", "/api/v1/secrets/many-bad-keys", { token: admin })).status).toBe(404);
+    });
+
+    it("an 840 KB body of 45,000 keys is 413 SECRET_TOO_LARGE before any key is checked; nothing is written", async () => {
+      const values = Object.fromEntries(Array.from({ length: 45_000 }, (_, i) => [`${i}bad key`, "v"]));
+      const result = await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "huge-bad-keys", values } });
+      expect(result.status).toBe(413);
+      expect(result.json.error).toEqual({ code: "SECRET_TOO_LARGE", message: "A secret holds at most 1000 keys; these values have 45000." });
+      expect((await server.call("GET", "/api/v1/secrets/huge-bad-keys", { token: admin })).status).toBe(404);
     });
 
     it("POST /login with unknown fields or query parameters is 400 without naming them", async () => {

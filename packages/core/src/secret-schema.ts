@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { ZsError } from "./errors.js";
+import { LIMITS } from "./limits.js";
 import { isValidName, keySchema, nameSchema } from "./names.js";
 import { textValueSchema } from "./unicode-text.js";
 
@@ -13,12 +15,28 @@ export const withoutProtoKey = z.unknown().refine((input) => typeof input !== "o
   error: "invalid key '__proto__': JavaScript objects cannot hold it",
 });
 
+/** More entries than any values map or patch can hold: a patch may remove every key and set as many new ones. */
+const MAX_ENTRIES = 2 * LIMITS.maxKeys;
+
+/**
+ * A values map or patch with more entries than any secret can take is `SECRET_TOO_LARGE`
+ * before its keys are checked one by one: tens of thousands of keys in a 1 MiB body would hold
+ * the event loop for half a second. Thrown, not reported as an issue, so the parse stops here.
+ */
+const withinEntryLimit = withoutProtoKey.refine((input) => {
+  const entries = typeof input === "object" && input !== null ? Object.keys(input).length : 0;
+  if (entries > MAX_ENTRIES) {
+    throw new ZsError("SECRET_TOO_LARGE", `A secret holds at most ${LIMITS.maxKeys} keys; these values have ${entries}.`);
+  }
+  return true;
+});
+
 /** A secret's values: key → valid Unicode string (`""` included). */
-export const secretValuesSchema = withoutProtoKey.pipe(z.record(keySchema, textValueSchema));
+export const secretValuesSchema = withinEntryLimit.pipe(z.record(keySchema, textValueSchema));
 export type SecretValues = z.infer<typeof secretValuesSchema>;
 
 /** A merge patch of values: a string sets a key, `null` removes it. */
-export const secretValuesPatchSchema = withoutProtoKey.pipe(z.record(keySchema, textValueSchema.nullable()));
+export const secretValuesPatchSchema = withinEntryLimit.pipe(z.record(keySchema, textValueSchema.nullable()));
 export type SecretValuesPatch = z.infer<typeof secretValuesPatchSchema>;
 
 /** What a list shows of a secret: everything but its values. */

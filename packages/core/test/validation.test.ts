@@ -12,7 +12,6 @@ import {
   userCreateSchema,
 } from "../src/index.js";
 import { thrown } from "./support/thrown.js";
-import {  } from "./support/thrown.js";
 
 const validationError = thrown;
 
@@ -130,14 +129,25 @@ describe("describeIssues", () => {
 describe("validation errors list at most 20 problems", () => {
   const badKeys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`${i}bad`, "v"]));
 
-  it("thousands of bad keys: 20 problems listed, then '… and N more'", () => {
-    const error = validationError(() => parseInput(secretCreateSchema, { name: "db", values: badKeys(5000) }, "secret"));
+  it("1,500 bad keys: 20 problems listed, then '… and N more'", () => {
+    const error = validationError(() => parseInput(secretCreateSchema, { name: "db", values: badKeys(1500) }, "secret"));
     expect(error.code).toBe("VALIDATION_ERROR");
     expect(error.message.match(/invalid key '/g)).toHaveLength(MAX_LISTED_PROBLEMS);
     expect(error.message).toContain("values.0bad: invalid key '0bad'");
     expect(error.message).not.toContain("'20bad'");
-    expect(error.message).toMatch(/; … and 4980 more\.$/);
+    expect(error.message).toMatch(/; … and 1480 more\.$/);
     expect(error.message.length).toBeLessThan(5000);
+  });
+
+  it("more keys than any secret or patch can hold (over 2,000) are SECRET_TOO_LARGE before any key is checked", () => {
+    for (const [schema, input] of [
+      [secretCreateSchema, { name: "db", values: badKeys(45_000) }],
+      [secretUpdateSchema, { values: badKeys(45_000) }],
+    ] as const) {
+      const error = thrown(() => parseInput(schema, input, "secret"));
+      expect({ code: error.code, message: error.message }).toEqual({ code: "SECRET_TOO_LARGE", message: "A secret holds at most 1000 keys; these values have 45000." });
+    }
+    expect(validationError(() => parseInput(secretUpdateSchema, { values: badKeys(2000) }, "update")).code).toBe("VALIDATION_ERROR");
   });
 
   it("each unknown field counts as a problem, and a long one is quoted shortened", () => {
@@ -159,7 +169,8 @@ describe("validation errors list at most 20 problems", () => {
   });
 
   it("describing 10,000 problems formats only the first 20", () => {
-    const result = secretCreateSchema.safeParse({ name: "db", values: badKeys(10_000) });
+    // A record of its own: secrets' values refuse that many keys before checking them.
+    const result = z.object({ values: z.record(z.string().regex(/^[A-Za-z_]/), z.string()) }).safeParse({ values: badKeys(10_000) });
     let messagesRead = 0;
     const issues = result.error!.issues.map((issue) => {
       const nested = "issues" in issue ? issue.issues.map((inner) => countingMessage(inner, () => messagesRead++)) : [];
