@@ -72,8 +72,6 @@ describe("a login flood against the password hashing queue", () => {
     expect(limited).toBe(40 - checked);
     for (const outcome of outcomes.filter((o) => o.status === 429)) expect(Number(outcome.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(server.running.services.auth.hashing.highWater).toBe(1);
-    const refused = await server.call("POST", "/api/v1/login", { body: { username: "x", password: "y" } });
-    expect([401, 429]).toContain(refused.status);
   });
 
   it("the hashing queue's places are given back: after the flood, logins work again", async () => {

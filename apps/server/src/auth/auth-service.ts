@@ -12,7 +12,7 @@ import {
   type User,
 } from "@zs/core";
 import * as z from "zod";
-import type { LoginThrottle } from "./login-throttle.js";
+import type { AdmittedLogin, LoginThrottle } from "./login-throttle.js";
 import { PasswordHashingQueue } from "./password-hashing-queue.js";
 import { DEFAULT_SCRYPT_COST, checkPassword, generatePassword, hashPassword, type ScryptCost } from "./passwords.js";
 import { generateToken, hashToken, looksLikeToken, sameHash } from "./tokens.js";
@@ -146,8 +146,8 @@ export class AuthService {
    */
   private async checkLogin(name: string, password: string, address: string): Promise<User | undefined> {
     const ticket = this.hashing.take();
-    let found: Awaited<ReturnType<CredentialRepository["findUserWithPassword"]>>;
-    let admitted: Awaited<ReturnType<LoginThrottle["admit"]>>;
+    let found: { user: User; passwordHash: string | null } | undefined;
+    let admitted: AdmittedLogin;
     try {
       admitted = await this.throttle.admit(name, address);
       found = await this.credentials.findUserWithPassword(name);
