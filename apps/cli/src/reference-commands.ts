@@ -17,7 +17,7 @@ export function runCommand(): Command {
     .option("--env <VAR=TEMPLATE>", "a variable whose value is TEMPLATE with its references resolved (repeatable)", collect, [])
     .option(
       "--pass-zs-credentials",
-      "also give the command zs's own credentials, which it never gets otherwise: ZS_URL, ZS_API_KEY, ZS_PASSWORD, ZS_ENCRYPTION_KEY, ZS_ENCRYPTION_KEYS, ZS_ADMIN_PASSWORD, ZS_DATABASE_URL, ZS_SECRETS_STORE_*",
+      "also give the command zs's own credentials, which it never gets otherwise: ZS_URL, ZS_API_KEY, ZS_PASSWORD, ZS_ENCRYPTION_KEY, ZS_ENCRYPTION_KEYS, ZS_ADMIN_PASSWORD, ZS_DATABASE_URL, ZS_SECRETS_STORE_*, ZS_BACKUP_SECRETS_STORE_*",
     )
     .addOption(levelOption())
     .addOption(workspaceOption())

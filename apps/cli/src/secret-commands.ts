@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { collect, outputOption, workspaceOption } from "./common-options.js";
-import { EXPORT_FORMATS, READ_FORMATS } from "./formats.js";
+import { EXPORT_FORMATS, READ_FORMATS, type ReadFormat } from "./formats.js";
 import type { Io } from "./output.js";
 import { UsageError } from "./usage-error.js";
 
@@ -19,7 +19,7 @@ const positiveInteger = (name: string) => (text: string) => {
 // The work is loaded only when a command runs, so parsing and `--help` stay light.
 const actions = () => import("./secret-actions.js");
 
-/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key. */
+/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key, backup, restore. */
 export function secretCommand(io: Io): Command {
   const secret = new Command("secret").description("create, read, list, change and delete secrets");
 
@@ -106,6 +106,23 @@ export function secretCommand(io: Io): Command {
     .command("rotate-key")
     .description("re-encrypt every secret under a new key (local store); resumable")
     .action(async () => (await import("./rotate-key.js")).rotateWithProgress(io));
+
+  secret
+    .command("backup")
+    .description("copy every secret's values to the backup store (ZS_BACKUP_SECRETS_STORE_TYPE), each read back and compared")
+    .option("--status", "only show the backup store and how many secrets it still has to receive")
+    .addOption(outputOption())
+    .action(async (options: { status?: boolean; output: ReadFormat }) => {
+      const backups = await import("./backup-actions.js");
+      if (options.status) await backups.showBackupStatus(io, options);
+      else await backups.backupSecrets(io);
+    });
+
+  secret
+    .command("restore")
+    .description("copy values from the backup store into the values store, where it lacks them")
+    .option("--overwrite", "copy every secret's values, also where the values store has them")
+    .action(async (options: { overwrite?: boolean }) => (await import("./backup-actions.js")).restoreSecrets(io, options));
 
   return secret;
 }

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { ZS_CREDENTIAL_PREFIX, ZS_CREDENTIAL_VARIABLES } from "@zs/core";
+import { ZS_CREDENTIAL_PREFIXES, ZS_CREDENTIAL_VARIABLES } from "@zs/core";
 import {
   HARNESS_FACTORIES,
   ZS_BIN,
@@ -417,6 +417,6 @@ describe("zs run keeps zs's credentials from the child (local, ZS_ENCRYPTION_KEY
   it("zs run --help documents --pass-zs-credentials and names every credential variable it withholds", async () => {
     const help = (await zs.ok(["run", "--help"])).stdout.replace(/\s+/g, " ");
     expect(help).toContain("--pass-zs-credentials");
-    for (const name of [...ZS_CREDENTIAL_VARIABLES, `${ZS_CREDENTIAL_PREFIX}*`]) expect(help).toContain(name);
+    for (const name of [...ZS_CREDENTIAL_VARIABLES, ...ZS_CREDENTIAL_PREFIXES.map((prefix) => `${prefix}*`)]) expect(help).toContain(name);
   });
 });

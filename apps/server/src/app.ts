@@ -7,6 +7,7 @@ import { requestLogger } from "./logger.js";
 import { mountRoute, type AuthenticatedLocals, type RouteDefinition } from "./route.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
+import { backupRoutes } from "./routes/backup-routes.js";
 import { componentRoutes } from "./routes/component-routes.js";
 import { referenceRoutes } from "./routes/reference-routes.js";
 import { secretRoutes } from "./routes/secret-routes.js";
@@ -28,6 +29,7 @@ export function serverRoutes(services: ServerServices): RouteDefinition[] {
     ...componentRoutes(services),
     ...stackRoutes(services),
     ...referenceRoutes(services),
+    ...backupRoutes(services),
   ];
   return routes;
 }

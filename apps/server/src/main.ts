@@ -21,6 +21,9 @@ Settings (environment variables win over the --config file, whose keys drop the 
   ZS_ENCRYPTION_KEYS          id1:key1,id2:key2 during a key rotation; the first encrypts
   ZS_SECRETS_STORE_TYPE       sql (default), aws, gcp, azure, vault, none, or a custom store's module
   ZS_SECRETS_STORE_<OPTION>   an option of the values store, e.g. ZS_SECRETS_STORE_REGION=eu-west-1
+  ZS_BACKUP_SECRETS_STORE_TYPE      a second values store every value is copied to (any type above; default: none)
+  ZS_BACKUP_SECRETS_STORE_<OPTION>  an option of the backup store
+  ZS_BACKUP_REPAIR_INTERVAL   how often writes the backup missed are retried, e.g. 60s (default), 5m
   ZS_HOST, ZS_PORT            address to listen on (default: 127.0.0.1, 8237; port 0 picks a free one)
   ZS_ADMIN_USERNAME           the admin created on first start (default: admin)
   ZS_ADMIN_PASSWORD           that admin's password (default: generated and printed once)
@@ -36,7 +39,9 @@ async function start(options: { config?: string }): Promise<void> {
   const config = await readServerConfig(options.config, process.env);
   const logger = createLogger(config.logLevel);
   const server = await startServer({ config, logger, version });
-  const lines = [`zs-server ${version} listening on ${server.url} (values store: ${server.services.secrets.valuesStoreType})`];
+  const backup = server.services.secrets.placement.backup;
+  const stores = `values store: ${server.services.secrets.valuesStoreType}${backup ? `, backup store: ${backup.type}` : ""}`;
+  const lines = [`zs-server ${version} listening on ${server.url} (${stores})`];
   if (server.bootstrap?.generatedPassword) {
     lines.push(
       `Created the admin '${server.bootstrap.adminName}' with the generated password: ${server.bootstrap.generatedPassword}`,

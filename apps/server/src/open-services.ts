@@ -6,6 +6,7 @@ import { AuthService } from "./auth/auth-service.js";
 import { LoginThrottle, type LoginThrottleLimits } from "./auth/login-throttle.js";
 import { PasswordHashingQueue, type PasswordHashingLimits } from "./auth/password-hashing-queue.js";
 import type { ScryptCost } from "./auth/passwords.js";
+import { scheduleBackupRepair } from "./backup-repair-schedule.js";
 import type { ServerServices } from "./server-services.js";
 
 /** The server's services over the configured database and values store, and how to close them. */
@@ -23,7 +24,12 @@ export interface ServiceOptions {
 
 /** Opens the database (migrating it), the values store and the services on top. */
 export async function openServices(config: ZsConfig, logger: Logger, options: ServiceOptions): Promise<OpenedServices> {
-  const { database, values, service: secrets, components } = await openConfiguredStore(config, logger.child({ component: "values-store" }), { readConnection: true });
+  const { database, values, backup, backups, service: secrets, components } = await openConfiguredStore(
+    config,
+    logger.child({ component: "values-store" }),
+    { readConnection: true },
+  );
+  const repairs = backup ? scheduleBackupRepair(backups, config.backupRepairIntervalMs) : undefined;
   return {
     secrets,
     components,
@@ -33,12 +39,16 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
       hashing: new PasswordHashingQueue(options.hashingLimits),
       passwordCost: options.passwordCost,
     }),
+    backups,
     version: options.version,
     store: { type: values.type, capabilities: { ...values.capabilities } },
     async checkHealth() {
       await database.knex.raw("select 1");
       await values.check?.();
     },
-    close: () => secrets.close(),
+    async close() {
+      await repairs?.stop();
+      await secrets.close();
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { ComponentsService, SecretsService, ValidationLevel } from "@zs/core";
+import type { BackupService, ComponentsService, SecretsService, ValidationLevel } from "@zs/core";
 import type { AuthService } from "./auth/auth-service.js";
 
 /** What the routes work with. */
@@ -9,6 +9,8 @@ export interface ServerServices {
   /** `ZS_SECRET_VALIDATION_LEVEL`: the level a stack validation without `level` uses. */
   secretValidationLevel: ValidationLevel;
   auth: AuthService;
+  /** The backup store's status, backup and restore. */
+  backups: BackupService;
   /** Throws when the database or the values store cannot be reached. */
   checkHealth(): Promise<void>;
   version: string;

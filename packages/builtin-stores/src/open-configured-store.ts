@@ -1,13 +1,36 @@
 import path from "node:path";
-import { ComponentsService, KeyRing, SecretsService, keyFileRing, tightenToOwnerOnly, type Logger, type SecretValuesStore, type ZsConfig } from "@zs/core";
-import { KnexComponentRepository, KnexMetadataRepository, SqlDatabase, sqlStoreDefinition, type SqlDatabaseOptions } from "@zs/store-sql";
+import {
+  BackupService,
+  ComponentsService,
+  KeyRing,
+  SecretsService,
+  ZsError,
+  keyFileRing,
+  tightenToOwnerOnly,
+  type Logger,
+  type SecretValuesStore,
+  type StoreSetting,
+  type ZsConfig,
+} from "@zs/core";
+import {
+  KnexComponentRepository,
+  KnexMetadataRepository,
+  KnexReplicationRepository,
+  SqlDatabase,
+  sqlStoreDefinition,
+  type SqlDatabaseOptions,
+} from "@zs/store-sql";
 import { createBuiltinStoreRegistry } from "./builtin-stores.js";
 
 /** The configured store, opened: its database, its values store and the services over both. */
 export interface ConfiguredStore {
   database: SqlDatabase;
   values: SecretValuesStore;
+  /** The backup store, when `ZS_BACKUP_SECRETS_STORE_TYPE` names one. */
+  backup: SecretValuesStore | undefined;
   service: SecretsService;
+  /** Backup status, backup, restore and the repair pass. */
+  backups: BackupService;
   /** Components, stacks and references, over the same database and `service`. */
   components: ComponentsService;
 }
@@ -28,16 +51,42 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
       // the one configured) is followed through rotations.
       sql: async () => sqlStoreDefinition(database, config.encryptionKeys ? new KeyRing(config.encryptionKeys) : keyFileRing(config.dataDir)),
     });
-    const values = await registry.create(config.secretsStore.type, config.secretsStore.options, {
-      deploymentId: database.deploymentId,
-      logger,
-      configDir: config.configDir,
-    });
-    const service = new SecretsService(new KnexMetadataRepository(database), values);
-    return { database, values, service, components: new ComponentsService(new KnexComponentRepository(database), service) };
+    const context = { deploymentId: database.deploymentId, logger, configDir: config.configDir };
+    const values = await registry.create(config.secretsStore.type, config.secretsStore.options, context);
+    let backup: SecretValuesStore | undefined;
+    try {
+      if (config.backupStore) {
+        assertDistinctBackup(config.secretsStore, config.backupStore);
+        backup = await registry.create(config.backupStore.type, config.backupStore.options, context, "ZS_BACKUP_SECRETS_STORE_");
+      }
+    } catch (error) {
+      await values.close?.();
+      throw error;
+    }
+    const service = new SecretsService(new KnexMetadataRepository(database), values, { backup, logger });
+    return {
+      database,
+      values,
+      backup,
+      service,
+      backups: new BackupService(service.placement, new KnexReplicationRepository(database), logger),
+      components: new ComponentsService(new KnexComponentRepository(database), service),
+    };
   } catch (error) {
     await database.close();
     throw error;
+  }
+}
+
+/** A backup in the very place the values already are would lose them with them (sql: the same table). */
+function assertDistinctBackup(primary: StoreSetting, backup: StoreSetting): void {
+  const sameOptions = JSON.stringify(Object.entries(primary.options).sort()) === JSON.stringify(Object.entries(backup.options).sort());
+  if (primary.type === backup.type && (primary.type === "sql" || sameOptions)) {
+    throw new ZsError(
+      "CONFIGURATION_ERROR",
+      `ZS_BACKUP_SECRETS_STORE_TYPE names the values store itself ('${backup.type}'${primary.type === "sql" ? "" : " with the same options"}); ` +
+        "a backup must be a different store.",
+    );
   }
 }
 

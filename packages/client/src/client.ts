@@ -1,6 +1,9 @@
 import {
   removalPatch,
+  type BackupStatus,
   type Caller,
+  type CopyRunOptions,
+  type CopySummary,
   type Component,
   type ComponentLookup,
   type ComponentUpdate,
@@ -397,6 +400,30 @@ export class Client {
     await http.request("DELETE", `/api/v1/api-keys/${encodeURIComponent(id)}`);
   }
 
+  /** The backup store's type (`null`: none configured) and how many secrets it still has to receive or lose (admins only). */
+  async backupStatus(): Promise<BackupStatus> {
+    const session = await this.openSession();
+    if (session.mode === "remote") return (await session.http.request("GET", "/api/v1/admin/backup")).body as BackupStatus;
+    return session.local.backups.status((await this.open()).caller);
+  }
+
+  /** Copies every secret's values to the backup store, each read back and compared (admins only). */
+  async backup(options: CopyRunOptions = {}): Promise<CopySummary> {
+    const session = await this.openSession();
+    if (session.mode === "remote") return fromWireSummary((await session.http.request("POST", "/api/v1/admin/backup", { body: {} })).body as WireCopySummary);
+    return session.local.backups.backup((await this.open()).caller, options);
+  }
+
+  /** Copies values from the backup store into the values store: where it lacks them, or every one with `overwrite` (admins only). */
+  async restore(options: CopyRunOptions & { overwrite?: boolean } = {}): Promise<CopySummary> {
+    const session = await this.openSession();
+    if (session.mode === "remote") {
+      const body = { overwrite: options.overwrite ?? false };
+      return fromWireSummary((await session.http.request("POST", "/api/v1/admin/restore", { body })).body as WireCopySummary);
+    }
+    return session.local.backups.restore((await this.open()).caller, options);
+  }
+
   /**
    * Re-encrypts every stored value under a new key (local mode, `sql` store); resumable.
    * Afterwards the old key is gone from the key file.
@@ -470,6 +497,14 @@ export class Client {
     }
     return session;
   }
+}
+
+interface WireCopySummary extends Omit<CopySummary, "failures"> {
+  failures: { secret_id: string; reason: string }[];
+}
+
+function fromWireSummary({ failures, ...counts }: WireCopySummary): CopySummary {
+  return { ...counts, failures: failures.map((failure) => ({ secretId: failure.secret_id, reason: failure.reason })) };
 }
 
 interface WireApiKey {

@@ -14,6 +14,8 @@ export { LOCAL_USER } from "./local-user.js";
 export {
   ZsError,
   isZsError,
+  type BackupStatus,
+  type CopySummary,
   type Component,
   type ComponentLookup,
   type ComponentUpdate,

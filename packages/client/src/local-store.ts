@@ -1,5 +1,5 @@
 import { openConfiguredStore } from "@zs/builtin-stores";
-import { readConfig, silentLogger, type ComponentsService, type SecretsService, type User, type ZsConfig } from "@zs/core";
+import { readConfig, silentLogger, type BackupService, type ComponentsService, type SecretsService, type User, type ZsConfig } from "@zs/core";
 import type { SqlDatabase } from "@zs/store-sql";
 import { LOCAL_USER } from "./local-user.js";
 
@@ -7,6 +7,8 @@ import { LOCAL_USER } from "./local-user.js";
 export interface LocalStore {
   service: SecretsService;
   components: ComponentsService;
+  /** The backup store's status, backup and restore. */
+  backups: BackupService;
   user: User;
   config: ZsConfig;
   database: SqlDatabase;
@@ -23,12 +25,16 @@ export interface LocalStore {
 export async function openLocalStore(home: string, env: Record<string, string | undefined>): Promise<LocalStore> {
   // ZS_HOME is local mode's data directory; ZS_DATA_DIR belongs to the server.
   const config = readConfig({ env: { ...env, ZS_DATA_DIR: undefined }, defaultDataDir: home });
-  const { database, values, service, components } = await openConfiguredStore(config, silentLogger);
+  const { database, values, backup, backups, service, components } = await openConfiguredStore(config, silentLogger);
   try {
     const user = await service.ensureUser(LOCAL_USER, { isAdmin: true });
+    // Local mode has no background: each command first retries what the backup missed (one
+    // indexed query when nothing did; a backup still down stops the pass at its first failure).
+    if (backup) await backups.repair();
     return {
       service,
       components,
+      backups,
       user,
       config,
       database,

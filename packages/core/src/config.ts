@@ -20,7 +20,11 @@ export interface ZsConfig {
   /** Explicit keys, the encrypting one first; `undefined` means the key file in `dataDir`. */
   encryptionKeys: EncryptionKey[] | undefined;
   /** The values store: a built-in type or a module specifier, and its options. */
-  secretsStore: { type: string; options: Record<string, string> };
+  secretsStore: StoreSetting;
+  /** A second values store every value is copied to (stores.md, "Backup store"); unset: none. */
+  backupStore: StoreSetting | undefined;
+  /** How often the backup repair pass runs, in ms. @default 60000 */
+  backupRepairIntervalMs: number;
   /** @default "127.0.0.1" */
   host: string;
   /** @default 8237 */
@@ -35,6 +39,12 @@ export interface ZsConfig {
   logLevel: LogLevel;
   /** Relative paths (custom store modules) resolve from here. */
   configDir: string;
+}
+
+/** A values store as configured: a built-in type or a module specifier, and its options. */
+export interface StoreSetting {
+  type: string;
+  options: Record<string, string>;
 }
 
 /** Where configuration comes from besides the environment. */
@@ -55,6 +65,8 @@ const SETTINGS = [
   "ENCRYPTION_KEY",
   "ENCRYPTION_KEYS",
   "SECRETS_STORE_TYPE",
+  "BACKUP_SECRETS_STORE_TYPE",
+  "BACKUP_REPAIR_INTERVAL",
   "HOST",
   "PORT",
   "ADMIN_USERNAME",
@@ -63,6 +75,7 @@ const SETTINGS = [
   "LOG_LEVEL",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
+const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
 const OPTION_NAME_PATTERN = /^[A-Z0-9_]+$/;
 
 /** `$XDG_DATA_HOME`, else `~/.local/share`. */
@@ -74,7 +87,9 @@ function collectSettings(sources: ConfigSources, problems: string[]): Map<string
   const settings = new Map<string, string>();
   for (const [key, value] of Object.entries(sources.file ?? {})) {
     const name = key.toUpperCase();
-    const known = (SETTINGS as readonly string[]).includes(name) || (name.startsWith(STORE_OPTION_PREFIX) && OPTION_NAME_PATTERN.test(name));
+    const known =
+      (SETTINGS as readonly string[]).includes(name) ||
+      ((name.startsWith(STORE_OPTION_PREFIX) || name.startsWith(BACKUP_STORE_OPTION_PREFIX)) && OPTION_NAME_PATTERN.test(name));
     if (!known) problems.push(`config file: unknown setting '${key}'`);
     else if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
       problems.push(`config file: '${key}' must be a string, number or boolean`);
@@ -125,11 +140,14 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     problems.push(`ZS_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not '${logLevel}'`);
   }
 
-  const storeOptions: Record<string, string> = {};
-  for (const [name, value] of settings) {
-    if (name.startsWith(STORE_OPTION_PREFIX) && name !== "SECRETS_STORE_TYPE") {
-      storeOptions[name.slice(STORE_OPTION_PREFIX.length).toLowerCase()] = value;
-    }
+  const backupType = settings.get("BACKUP_SECRETS_STORE_TYPE");
+  const backupOptions = storeOptionsOf(settings, BACKUP_STORE_OPTION_PREFIX);
+  if (!backupType && Object.keys(backupOptions).length > 0) {
+    problems.push("ZS_BACKUP_SECRETS_STORE_<OPTION> is set without ZS_BACKUP_SECRETS_STORE_TYPE");
+  }
+  const backupRepairIntervalMs = parseInterval(settings.get("BACKUP_REPAIR_INTERVAL") ?? "60s");
+  if (backupRepairIntervalMs === undefined) {
+    problems.push("ZS_BACKUP_REPAIR_INTERVAL must be a duration such as 30s, 5m or 1h (1s to 24h), or a number of seconds");
   }
 
   if (problems.length > 0) {
@@ -141,7 +159,9 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     dataDir,
     databaseUrl,
     encryptionKeys: keyInput.key || keyInput.keys ? keys : undefined,
-    secretsStore: { type: settings.get("SECRETS_STORE_TYPE") ?? "sql", options: storeOptions },
+    secretsStore: { type: settings.get("SECRETS_STORE_TYPE") ?? "sql", options: storeOptionsOf(settings, STORE_OPTION_PREFIX) },
+    backupStore: backupType ? { type: backupType, options: backupOptions } : undefined,
+    backupRepairIntervalMs: backupRepairIntervalMs ?? 0,
     host: settings.get("HOST") ?? "127.0.0.1",
     port,
     adminUsername,
@@ -150,4 +170,23 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     logLevel: logLevel as LogLevel,
     configDir,
   };
+}
+
+/** The `<prefix><OPTION>` settings as lower-cased option names, the prefix's `TYPE` aside. */
+function storeOptionsOf(settings: Map<string, string>, prefix: string): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const [name, value] of settings) {
+    if (name.startsWith(prefix) && name !== `${prefix}TYPE`) options[name.slice(prefix.length).toLowerCase()] = value;
+  }
+  return options;
+}
+
+const INTERVAL_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `5m`, `1h` or bare seconds, within 1 s to 24 h, in ms; `undefined` otherwise. */
+function parseInterval(text: string): number | undefined {
+  const match = /^(\d{1,6})([smh]?)$/.exec(text.trim());
+  if (!match) return undefined;
+  const ms = Number(match[1]) * INTERVAL_UNITS_MS[match[2] || "s"]!;
+  return ms >= 1000 && ms <= 86_400_000 ? ms : undefined;
 }

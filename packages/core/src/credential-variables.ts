@@ -20,14 +20,15 @@ export const ZS_CREDENTIAL_VARIABLES: readonly string[] = Object.freeze([
 ]);
 
 /**
- * Every variable of this prefix is a zs credential too: the values store's options, which
- * carry its credentials (`ZS_SECRETS_STORE_VAULT_TOKEN`, `…_SECRET_ACCESS_KEY`, `…_CLIENT_SECRET`).
+ * Every variable of these prefixes is a zs credential too: the options of the values store and
+ * of the backup store, which carry their credentials (`ZS_SECRETS_STORE_VAULT_TOKEN`,
+ * `…_SECRET_ACCESS_KEY`, `…_CLIENT_SECRET`).
  */
-export const ZS_CREDENTIAL_PREFIX = "ZS_SECRETS_STORE_";
+export const ZS_CREDENTIAL_PREFIXES: readonly string[] = Object.freeze(["ZS_SECRETS_STORE_", "ZS_BACKUP_SECRETS_STORE_"]);
 
-/** True when `name` is one of zs's credential variables (`ZS_CREDENTIAL_VARIABLES` or `ZS_CREDENTIAL_PREFIX*`). */
+/** True when `name` is one of zs's credential variables (`ZS_CREDENTIAL_VARIABLES` or a `ZS_CREDENTIAL_PREFIXES` one). */
 export function isZsCredentialVariable(name: string): boolean {
-  return ZS_CREDENTIAL_VARIABLES.includes(name) || name.startsWith(ZS_CREDENTIAL_PREFIX);
+  return ZS_CREDENTIAL_VARIABLES.includes(name) || ZS_CREDENTIAL_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
 /** A copy of `env` without zs's credential variables. */

@@ -132,7 +132,7 @@ export {
   type RunEnvironmentSources,
   type RunRequest,
 } from "./run-environment.js";
-export { ZS_CREDENTIAL_PREFIX, ZS_CREDENTIAL_VARIABLES, isZsCredentialVariable, withoutZsCredentials } from "./credential-variables.js";
+export { ZS_CREDENTIAL_PREFIXES, ZS_CREDENTIAL_VARIABLES, isZsCredentialVariable, withoutZsCredentials } from "./credential-variables.js";
 export { resolveRunEnvironment, type RunSources } from "./run-environment-resolution.js";
 export {
   KeyRing,
@@ -153,6 +153,7 @@ export {
   type ConfigSources,
   type LogLevel,
   type ValidationLevel,
+  type StoreSetting,
   type ZsConfig,
 } from "./config.js";
 export {
@@ -207,3 +208,15 @@ export {
   type SecretsStore,
 } from "./secrets-service.js";
 export { ComponentsService } from "./components-service.js";
+export { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
+export type { BackupMarks, ReplicationRepository, SecretVersion } from "./replication/replication-repository.js";
+export {
+  DEFAULT_COPY_CONCURRENCY,
+  copySecretValues,
+  describeCopySummary,
+  type CopyFailure,
+  type CopySummary,
+  type ValuesCopyOptions,
+} from "./replication/values-copy.js";
+export { valuesDigest } from "./replication/values-digest.js";
+export { BackupService, allSecretVersions, type BackupStatus, type CopyRunOptions, type RepairOutcome } from "./replication/backup-service.js";

@@ -1,4 +1,5 @@
 import type { User, Workspace } from "./account-schema.js";
+import type { BackupMarks } from "./replication/replication-repository.js";
 import type { ParsedSecretQuery } from "./secret-query.js";
 import type { Scope, SecretMetadata } from "./secret-schema.js";
 
@@ -76,7 +77,7 @@ export interface SecretReader {
 }
 
 /** Writes, always inside a transaction. */
-export interface MetadataTransaction extends SecretReader {
+export interface MetadataTransaction extends SecretReader, BackupMarks {
   /** Re-reads a visible secret and holds it against concurrent writers until commit. */
   lockSecret(viewerId: string, id: string): Promise<LockedSecret | undefined>;
   /** `exists` when a unique index refuses the name in that scope. */

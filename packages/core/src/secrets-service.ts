@@ -29,6 +29,7 @@ import {
 } from "./secret-schema.js";
 import { assertSecretSize } from "./secret-size.js";
 import { parseInput } from "./validation.js";
+import { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
 import type { GetValuesHint, SecretValuesStore } from "./values-store.js";
 
 /** The workspace every store starts with; it cannot be deleted. */
@@ -65,10 +66,18 @@ export interface DeleteUserOptions {
  * The CLI, the client and the server all call this; none re-implements any of it.
  */
 export class SecretsService implements SecretsStore {
+  /** Where the values are kept: the values store, and the backup store when one is configured. */
+  readonly placement: ValuesPlacement;
+  private readonly values: SecretValuesStore;
+
   constructor(
     private readonly repository: MetadataRepository,
-    private readonly values: SecretValuesStore,
-  ) {}
+    values: SecretValuesStore,
+    options: ValuesPlacementOptions = {},
+  ) {
+    this.values = values;
+    this.placement = new ValuesPlacement(values, options);
+  }
 
   /** The values store's type, e.g. `sql`. */
   get valuesStoreType(): string {
@@ -96,7 +105,7 @@ export class SecretsService implements SecretsStore {
         updated: now,
       };
       if ((await tx.insertSecret(row)) === "exists") throw this.secretExists(request.name, scope, workspaceName);
-      await this.backend(() => this.values.putValues(row.id, request.values, { isNew: true }));
+      await this.placement.put(tx, row.id, request.values, { isNew: true });
       return {
         id: row.id,
         name: row.name,
@@ -171,7 +180,7 @@ export class SecretsService implements SecretsStore {
       const locked = await tx.lockSecret(caller.userId, found.id);
       if (!locked) throw this.notFound(nameOrId, parsedLookup, caller);
       // Values first: a failing backend must never leave values without their row.
-      await this.backend(() => this.values.deleteValues(locked.id));
+      await this.placement.delete(tx, locked.id);
       await tx.deleteSecret(locked.id);
     });
   }
@@ -198,9 +207,7 @@ export class SecretsService implements SecretsStore {
     }
     await this.repository.transaction(async (tx) => {
       const workspace = await this.requireWorkspace(tx, name);
-      for (const id of await tx.secretIdsInWorkspace(workspace.id)) {
-        await this.backend(() => this.values.deleteValues(id));
-      }
+      for (const id of await tx.secretIdsInWorkspace(workspace.id)) await this.placement.delete(tx, id);
       await tx.deleteWorkspace(workspace.id);
     });
   }
@@ -249,7 +256,7 @@ export class SecretsService implements SecretsStore {
         );
       }
       if (user.isAdmin) await assertNotLastAdmin(tx, user, "deleted");
-      for (const id of owned) await this.backend(() => this.values.deleteValues(id));
+      for (const id of owned) await this.placement.delete(tx, id);
       await tx.deleteUser(user.id);
     });
   }
@@ -267,9 +274,9 @@ export class SecretsService implements SecretsStore {
     });
   }
 
-  /** Releases the values store and the database. */
+  /** Releases the values stores and the database. */
   async close(): Promise<void> {
-    await this.values.close?.();
+    await this.placement.close();
     await this.repository.close();
   }
 
@@ -319,7 +326,7 @@ export class SecretsService implements SecretsStore {
           if (outcome === "stale") throw new StaleRow();
           if (outcome === "exists") throw this.secretExists(name, scope, locked.workspace);
           // `values` exist only after readValues found the current ones through the same store.
-          if (values) await this.backend(() => this.values.putValues(locked.id, values, { isNew: false }));
+          if (values) await this.placement.put(tx, locked.id, values, { isNew: false });
           const user = ownerId === caller.userId ? caller.userName : locked.user;
           const { ownerId: _previousOwner, ...metadata } = locked;
           return {
@@ -345,7 +352,7 @@ export class SecretsService implements SecretsStore {
   }
 
   private async readValues(secret: SecretMetadata, hint?: GetValuesHint): Promise<SecretValues> {
-    const values = await this.backend(() => this.values.getValues(secret.id, hint));
+    const values = await this.placement.get(secret.id, hint);
     if (!values) {
       throw new ZsError(
         "BACKEND_UNAVAILABLE",
@@ -353,21 +360,6 @@ export class SecretsService implements SecretsStore {
       );
     }
     return values;
-  }
-
-  /** Runs a values-store call; anything but a `ZsError` becomes `BACKEND_UNAVAILABLE`. */
-  private async backend<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (isZsError(error)) throw error;
-      // The backend's own message may quote its input, so only the error's class is shown.
-      const kind = error instanceof Error ? error.name : typeof error;
-      throw Object.assign(
-        new ZsError("BACKEND_UNAVAILABLE", `The '${this.values.type}' values store failed (${kind}).`),
-        { cause: error },
-      );
-    }
   }
 
   private async requireWorkspace(tx: MetadataTransaction, name: string): Promise<Workspace> {

@@ -54,16 +54,21 @@ export class StoreRegistry {
 
   /**
    * Loads the store, validates `options` against its schema (every problem listed) and
-   * creates it.
+   * creates it. `settingPrefix` names where the options come from, for the messages.
    */
-  async create(type: string, options: Record<string, unknown>, context: StoreContext): Promise<SecretValuesStore> {
+  async create(
+    type: string,
+    options: Record<string, unknown>,
+    context: StoreContext,
+    settingPrefix = "ZS_SECRETS_STORE_",
+  ): Promise<SecretValuesStore> {
     const definition = await this.load(type, context.configDir);
     const parsed = definition.optionsSchema.safeParse(options);
     if (!parsed.success) {
       throw storeError(
         "invalid_options",
         `Invalid options for values store '${type}': ${describeIssues(parsed.error.issues)}. ${allowedOptions(definition)} ` +
-          "Options are set with ZS_SECRETS_STORE_<OPTION>.",
+          `Options are set with ${settingPrefix}<OPTION>.`,
       );
     }
     return definition.create(parsed.data, context);

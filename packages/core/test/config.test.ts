@@ -9,7 +9,7 @@ const configError = (sources: ConfigSources) => thrown(() => readConfig(sources)
 const DATA_DIR = path.join(os.tmpdir(), "zs-config-test-data");
 
 describe("readConfig defaults", () => {
-  it("with nothing set: the XDG data dir, sqlite under it, sql store, 127.0.0.1:8237, admin, SECRET_AND_KEY_EXISTS, info", () => {
+  it("with nothing set: the XDG data dir, sqlite under it, sql store, no backup, 127.0.0.1:8237, admin, SECRET_AND_KEY_EXISTS, info", () => {
     const xdg = path.join(os.tmpdir(), "zs-xdg");
     const config = readConfig({ env: { XDG_DATA_HOME: xdg }, configDir: "/etc/zs" });
     expect(config).toEqual({
@@ -17,6 +17,8 @@ describe("readConfig defaults", () => {
       databaseUrl: `sqlite:${path.join(xdg, "zs", "server", "zs.db")}`,
       encryptionKeys: undefined,
       secretsStore: { type: "sql", options: {} },
+      backupStore: undefined,
+      backupRepairIntervalMs: 60_000,
       host: "127.0.0.1",
       port: 8237,
       adminUsername: "admin",
@@ -233,5 +235,43 @@ describe("readConfig problems", () => {
     expect(error.message).not.toContain("admin-pw-xyz");
     expect(error.message).not.toContain("db-pw-xyz");
     expect(JSON.stringify(error.details)).not.toContain("db-pw-xyz");
+  });
+});
+
+describe("readConfig backup store settings", () => {
+  it("ZS_BACKUP_SECRETS_STORE_TYPE and its options make the backup store, apart from the values store's options", () => {
+    const config = readConfig({
+      env: {
+        ZS_SECRETS_STORE_TYPE: "aws",
+        ZS_SECRETS_STORE_REGION: "eu-west-1",
+        ZS_BACKUP_SECRETS_STORE_TYPE: "vault",
+        ZS_BACKUP_SECRETS_STORE_VAULT_ADDR: "http://127.0.0.1:8200",
+      },
+    });
+    expect(config.secretsStore).toEqual({ type: "aws", options: { region: "eu-west-1" } });
+    expect(config.backupStore).toEqual({ type: "vault", options: { vault_addr: "http://127.0.0.1:8200" } });
+  });
+
+  it("the config file takes backup settings like the environment", () => {
+    const config = readConfig({ env: {}, file: { backup_secrets_store_type: "gcp", backup_secrets_store_project_id: "p1", backup_repair_interval: "5m" } });
+    expect(config.backupStore).toEqual({ type: "gcp", options: { project_id: "p1" } });
+    expect(config.backupRepairIntervalMs).toBe(300_000);
+  });
+
+  it.each([
+    ["30s", 30_000],
+    ["90", 90_000],
+    ["1h", 3_600_000],
+    ["24h", 86_400_000],
+  ])("ZS_BACKUP_REPAIR_INTERVAL=%s is %d ms", (text, ms) => {
+    expect(readConfig({ env: { ZS_BACKUP_REPAIR_INTERVAL: text } }).backupRepairIntervalMs).toBe(ms);
+  });
+
+  it.each(["0", "0s", "25h", "1d", "-5s", "soon", "1.5m"])("ZS_BACKUP_REPAIR_INTERVAL=%s is refused", (text) => {
+    expect(() => readConfig({ env: { ZS_BACKUP_REPAIR_INTERVAL: text } })).toThrow(/ZS_BACKUP_REPAIR_INTERVAL must be a duration/);
+  });
+
+  it("backup options without a backup type are refused", () => {
+    expect(() => readConfig({ env: { ZS_BACKUP_SECRETS_STORE_REGION: "eu-west-1" } })).toThrow(/without ZS_BACKUP_SECRETS_STORE_TYPE/);
   });
 });

@@ -4,6 +4,7 @@ export { KnexMetadataRepository } from "./knex-metadata-repository.js";
 export { KnexComponentRepository } from "./knex-component-repository.js";
 export { KnexCredentialRepository } from "./knex-credential-repository.js";
 export { KnexLoginCounterRepository } from "./knex-login-counter-repository.js";
+export { KnexReplicationRepository } from "./knex-replication-repository.js";
 export { applySecretFilters, escapeLike } from "./secret-filter-compiler.js";
 export { KEY_SENTINEL, SqlValuesStore, type KeySource } from "./sql-values-store.js";
 export { sqlStoreDefinition } from "./sql-store-definition.js";

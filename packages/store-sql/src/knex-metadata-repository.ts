@@ -199,6 +199,14 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
     await this.db("secrets").where({ id }).delete();
   }
 
+  async markBackupPending(secretId: string): Promise<void> {
+    await this.db("secrets").where({ id: secretId }).update({ backup_pending: true });
+  }
+
+  async markBackupDeletePending(secretId: string): Promise<void> {
+    await this.db("backup_pending_deletes").insert({ secret_id: secretId, marked: Date.now() }).onConflict("secret_id").ignore();
+  }
+
   findWorkspace(name: string): Promise<Workspace | undefined> {
     return findWorkspaceByName(this.db, name);
   }

@@ -234,8 +234,46 @@ const loginCounters: Migration = {
   },
 };
 
+/**
+ * The backup store and migrations between values stores (stores.md): which secrets still need
+ * their values copied to the backup (`backup_pending`) or deleted from it, and each migration
+ * with the secrets it has copied and verified so far (the version copied, so a write made
+ * since is copied again).
+ */
+const backupAndMigrations: Migration = {
+  name: "004_backup_and_migrations",
+  async up(knex) {
+    await knex.schema.alterTable("secrets", (t) => {
+      t.boolean("backup_pending").notNullable().defaultTo(false);
+    });
+    await knex.raw("create index secrets_backup_pending on secrets (id) where backup_pending");
+    await knex.schema.createTable("backup_pending_deletes", (t) => {
+      t.string("secret_id", 36).primary();
+      t.bigInteger("marked").notNullable();
+    });
+    await knex.schema.createTable("values_migrations", (t) => {
+      t.string("id", 36).primary();
+      t.string("source_type", 255).notNullable();
+      t.string("target_type", 255).notNullable();
+      // The target's options without its credentials: what a resume must be given again.
+      t.text("target_settings").notNullable();
+      t.string("status", 16).notNullable();
+      t.bigInteger("started").notNullable();
+      t.bigInteger("finished");
+    });
+    // At most one migration runs at a time, whichever process starts it.
+    await knex.raw("create unique index values_migrations_running on values_migrations (status) where status = 'running'");
+    await knex.schema.createTable("values_migration_progress", (t) => {
+      t.string("migration_id", 36).notNullable().references("id").inTable("values_migrations").onDelete("CASCADE");
+      t.string("secret_id", 36).notNullable();
+      t.integer("version").notNullable();
+      t.primary(["migration_id", "secret_id"]);
+    });
+  },
+};
+
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;

@@ -1,0 +1,59 @@
+import type { CopySummary } from "@zs/core";
+import * as z from "zod";
+import { defineRoute } from "../route.js";
+import type { ServerServices } from "../server-services.js";
+
+const backupStatusSchema = z.object({ type: z.string().nullable(), pending: z.number().int() });
+const copySummarySchema = z.object({
+  copied: z.number().int(),
+  verified: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+  failures: z.array(z.object({ secret_id: z.string(), reason: z.string() })),
+});
+const restoreSchema = z.strictObject({ overwrite: z.boolean().optional() });
+
+function summaryToWire(summary: CopySummary): z.infer<typeof copySummarySchema> {
+  const { failures, ...counts } = summary;
+  return { ...counts, failures: failures.map((failure) => ({ secret_id: failure.secretId, reason: failure.reason })) };
+}
+
+const ADMIN_ERRORS = ["UNAUTHENTICATED", "FORBIDDEN"] as const;
+
+/** The backup store (stores.md): status, a full backup, a restore into the primary; admins only. */
+export function backupRoutes({ backups }: ServerServices) {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/v1/admin/backup",
+      summary: "The backup store's type and how many secrets it still has to receive or lose",
+      responses: { 200: { description: "Backup status", schema: backupStatusSchema } },
+      errors: [...ADMIN_ERRORS],
+      async handle({ caller }) {
+        return { status: 200, body: await backups.status(caller) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/v1/admin/backup",
+      summary: "Copies every secret's values to the backup store, each read back and compared",
+      body: z.strictObject({}),
+      responses: { 200: { description: "What was copied", schema: copySummarySchema } },
+      errors: [...ADMIN_ERRORS, "VALIDATION_ERROR"],
+      async handle({ caller }) {
+        return { status: 200, body: summaryToWire(await backups.backup(caller)) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/v1/admin/restore",
+      summary: "Copies values from the backup store into the values store: where it lacks them, or all with overwrite",
+      body: restoreSchema,
+      responses: { 200: { description: "What was copied", schema: copySummarySchema } },
+      errors: [...ADMIN_ERRORS, "VALIDATION_ERROR"],
+      async handle({ caller, body }) {
+        return { status: 200, body: summaryToWire(await backups.restore(caller, { overwrite: body.overwrite ?? false })) };
+      },
+    }),
+  ];
+}

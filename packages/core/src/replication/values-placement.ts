@@ -1,0 +1,99 @@
+import type { SecretValues } from "../secret-schema.js";
+import { silentLogger, type GetValuesHint, type Logger, type PutValuesHint, type SecretValuesStore } from "../values-store.js";
+import type { BackupMarks } from "./replication-repository.js";
+import { callStore, failureKind } from "./store-call.js";
+
+/** The stores a deployment's values live in besides the primary. */
+export interface ValuesPlacementOptions {
+  /** A second store every write is copied to and reads fall back to (stores.md). @default none */
+  backup?: SecretValuesStore | undefined;
+  /** Told of every backup failure and copy-back, never of a value. @default silent */
+  logger?: Logger;
+}
+
+/**
+ * Where a secret's values are kept: the primary values store, and the backup store when one is
+ * configured. Writes go to the primary, then to the backup; a backup that fails never fails
+ * the write, it is marked for the repair pass instead. Reads fall back to the backup when the
+ * primary fails or lacks the values, and copy what they find there back into the primary.
+ */
+export class ValuesPlacement {
+  readonly backup: SecretValuesStore | undefined;
+  private readonly logger: Logger;
+
+  constructor(
+    readonly primary: SecretValuesStore,
+    options: ValuesPlacementOptions = {},
+  ) {
+    this.backup = options.backup;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Writes the primary (its failure fails the write), then the backup (its failure is marked in `marks`). */
+  async put(marks: BackupMarks, secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
+    await callStore(this.primary, () => this.primary.putValues(secretId, values, hint));
+    const backup = this.backup;
+    if (!backup) return;
+    try {
+      await callStore(backup, () => backup.putValues(secretId, values, hint));
+    } catch (error) {
+      this.logger.warn({ secretId, store: backup.type, failure: failureKind(error) }, "backup store write failed; marked for repair");
+      await marks.markBackupPending(secretId);
+    }
+  }
+
+  /** The values from the primary, else from the backup (then copied back into the primary); `undefined` when neither has them. */
+  async get(secretId: string, hint?: GetValuesHint): Promise<SecretValues | undefined> {
+    let primaryFailure: unknown;
+    try {
+      const values = await callStore(this.primary, () => this.primary.getValues(secretId, hint));
+      if (values !== undefined || !this.backup) return values;
+    } catch (error) {
+      if (!this.backup) throw error;
+      primaryFailure = error;
+    }
+    const backup = this.backup;
+    let values: SecretValues | undefined;
+    try {
+      values = await callStore(backup, () => backup.getValues(secretId));
+    } catch (error) {
+      if (primaryFailure !== undefined) throw primaryFailure;
+      throw error;
+    }
+    if (values === undefined) {
+      if (primaryFailure !== undefined) throw primaryFailure;
+      return undefined;
+    }
+    this.logger.warn({ secretId, store: backup.type, primaryFailed: primaryFailure !== undefined }, "values read from the backup store");
+    await this.copyBack(secretId, values);
+    return values;
+  }
+
+  /** Deletes from the primary (its failure fails the delete), then from the backup (its failure is marked in `marks`). */
+  async delete(marks: BackupMarks, secretId: string): Promise<void> {
+    await callStore(this.primary, () => this.primary.deleteValues(secretId));
+    const backup = this.backup;
+    if (!backup) return;
+    try {
+      await callStore(backup, () => backup.deleteValues(secretId));
+    } catch (error) {
+      this.logger.warn({ secretId, store: backup.type, failure: failureKind(error) }, "backup store delete failed; marked for repair");
+      await marks.markBackupDeletePending(secretId);
+    }
+  }
+
+  /** Releases both stores; calling it twice is harmless. */
+  async close(): Promise<void> {
+    await this.primary.close?.();
+    await this.backup?.close?.();
+  }
+
+  private async copyBack(secretId: string, values: SecretValues): Promise<void> {
+    try {
+      await callStore(this.primary, () => this.primary.putValues(secretId, values));
+      this.logger.info({ secretId, store: this.primary.type }, "values copied back from the backup store into the primary");
+    } catch (error) {
+      this.logger.warn({ secretId, store: this.primary.type, failure: failureKind(error) }, "copying values back into the primary failed");
+    }
+  }
+}
