@@ -220,3 +220,14 @@ export {
 } from "./replication/values-copy.js";
 export { valuesDigest } from "./replication/values-digest.js";
 export { BackupService, allSecretVersions, type BackupStatus, type CopyRunOptions, type RepairOutcome } from "./replication/backup-service.js";
+export {
+  assertHoldsValues,
+  parseValuesStoreRecord,
+  recordableSettings,
+  serializeValuesStoreRecord,
+  valuesStoreRecordOf,
+  type ValuesStoreRecord,
+} from "./migration/values-store-record.js";
+export type { MigrationCounts, MigrationRepository, MigrationRow } from "./migration/migration-repository.js";
+export { parseOptionAssignments } from "./migration/option-assignments.js";
+export { ValuesMigrationService, type MigrationOutcome, type MigrationReport, type MigrationRequest, type MigrationRun, type MigrationStatus } from "./migration/values-migration.js";

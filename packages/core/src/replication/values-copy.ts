@@ -34,6 +34,8 @@ export interface ValuesCopyOptions {
   onProgress?(done: number, total: number): void;
   /** Called once a secret's copy has been read back and found equal: record it, clear a mark. */
   onVerified?(secret: SecretVersion, digest: string): Promise<void>;
+  /** Once aborted, no further secret is started; those under way finish. */
+  signal?: AbortSignal;
 }
 
 const MAX_REPORTED_FAILURES = 100;
@@ -70,7 +72,7 @@ export async function copySecretValues(
     await options.onVerified?.(secret, digest);
   };
   const worker = async (): Promise<void> => {
-    while (next < secrets.length) {
+    while (next < secrets.length && !options.signal?.aborted) {
       const secret = secrets[next++]!;
       try {
         await copyOne(secret);
