@@ -68,9 +68,10 @@ export {
   decodeStoredValues,
   encodeStoredDocument,
   encodeStoredValues,
-  isStoredDocument,
+  isLegacyEnvelope,
   isValuesMap,
   type EncodedJson,
+  type LegacyEnvelope,
   type StoredDocument,
   type StoredJsonFormat,
 } from "./stored-document.js";
