@@ -62,25 +62,6 @@ export function encodeStoredValues(values: SecretValues, format: StoredJsonForma
   return encodeWithinLimit(values, format);
 }
 
-/** @deprecated The legacy envelope, still written by the aws and gcp stores until they move to `encodeStoredValues`. */
-export interface StoredDocument {
-  "zs-deployment": string;
-  values: SecretValues;
-}
-
-/** @deprecated Writes the legacy envelope; the aws and gcp stores move to `encodeStoredValues`. */
-export function encodeStoredDocument(document: StoredDocument, format: StoredJsonFormat): Promise<EncodedJson> {
-  assertValuesFit(document.values, format);
-  return encodeJsonWithinLimit(document.values, JSON.stringify(document), format);
-}
-
-/** @deprecated Reads the legacy envelope of `deploymentId` only; the aws and gcp stores move to `decodeStoredValues`. */
-export async function decodeStoredDocument(encoded: EncodedJson, deploymentId: string): Promise<SecretValues | undefined> {
-  const document = await decodeJson(encoded);
-  if (!isLegacyEnvelope(document) || document["zs-deployment"] !== deploymentId) return undefined;
-  return { ...document.values };
-}
-
 /**
  * The values a stored object holds: a bare values map, or one in the legacy envelope the `aws`
  * and `gcp` stores wrote before (see `isLegacyEnvelope`), unwrapped; `undefined` for anything
@@ -95,11 +76,8 @@ export async function decodeStoredValues(encoded: EncodedJson): Promise<SecretVa
 }
 
 async function encodeWithinLimit(values: SecretValues, format: StoredJsonFormat): Promise<EncodedJson> {
-  return encodeJsonWithinLimit(values, JSON.stringify(values), format);
-}
-
-async function encodeJsonWithinLimit(values: SecretValues, text: string, format: StoredJsonFormat): Promise<EncodedJson> {
   const bytes = assertValuesFit(values, format);
+  const text = JSON.stringify(values);
   if (Buffer.byteLength(text) <= format.maxBytes) return { compressed: false, text };
   // JSON escaping can make a value six times longer (a control character becomes \u0001).
   const data = await gzipAsync(Buffer.from(text, "utf8"));
