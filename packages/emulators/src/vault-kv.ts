@@ -17,8 +17,11 @@ export interface VaultEmulatorOptions {
 
 /** Faults applied to the next requests (after the token check), in this order: drop, fail, latency. */
 export interface VaultEmulatorFaults {
-  /** The next `count` requests answer `status` (503 by default) with a Vault error body. */
-  failNext(count: number, status?: number): void;
+  /**
+   * The next `count` requests answer `status` (503 by default) with a Vault error body; with
+   * `operation`, only requests of that operation fail (and count down).
+   */
+  failNext(count: number, status?: number, operation?: VaultKvOperation): void;
   /** The next `count` requests have their connection destroyed without an answer. */
   dropNext(count: number): void;
   /** Every request waits this long before it is handled; 0 turns it off. */
@@ -147,6 +150,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   let calls = zeroCalls();
   let failCount = 0;
   let failStatus = 503;
+  let failOperation: VaultKvOperation | undefined;
   let dropCount = 0;
   let latencyMs = 0;
 
@@ -184,7 +188,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       request.socket.destroy();
       return;
     }
-    if (failCount > 0) {
+    if (failCount > 0 && (failOperation === undefined || failOperation === operation)) {
       failCount -= 1;
       return sendJson(response, failStatus, { errors: [failStatus === 503 ? "Vault is sealed" : "internal error"] });
     }
@@ -279,9 +283,10 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       return calls;
     },
     faults: {
-      failNext(count, status = 503) {
+      failNext(count, status = 503, operation) {
         failCount = count;
         failStatus = status;
+        failOperation = operation;
       },
       dropNext(count) {
         dropCount = count;
@@ -294,6 +299,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       secrets.clear();
       calls = zeroCalls();
       failCount = 0;
+      failOperation = undefined;
       dropCount = 0;
       latencyMs = 0;
     },

@@ -68,6 +68,15 @@ describe("vault KV v2 emulator, through node-vault", () => {
     }
   });
 
+  it("a fault aimed at one operation fails only that operation's requests", async () => {
+    emulator.faults.failNext(1, 503, "writeMetadata");
+    await vault.write("secret/data/aimed", { data: { k: "v" } });
+    expect((await vault.read("secret/data/aimed")).data.data).toEqual({ k: "v" });
+    expect(statusOf(await vault.write("secret/metadata/aimed", { custom_metadata: { owner: "a" } }).catch((e: unknown) => e))).toBe(503);
+    await vault.write("secret/metadata/aimed", { custom_metadata: { owner: "a" } });
+    expect((await vault.read("secret/data/aimed")).data.metadata.custom_metadata).toEqual({ owner: "a" });
+  });
+
   it("refuses a wrong token with 403 permission denied", async () => {
     const other = nodeVault({ endpoint: emulator.address, token: "wrong" });
     const error = await other.read("secret/data/app/db").catch((e: unknown) => e);
