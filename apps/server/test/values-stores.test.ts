@@ -88,8 +88,9 @@ async function vaultBackend(): Promise<CloudBackend> {
     credentials: [emulator.token],
     calls: () => emulator.calls,
     readOperation: "readData",
-    // A check-and-set 0 write only creates; an update needs the current version for its check-and-set.
-    createCalls: { writeData: 1 },
+    // A check-and-set 0 write only creates, then the path is tagged (custom_metadata); an update
+    // needs the current version for its check-and-set, and finds the tag in place.
+    createCalls: { writeData: 1, writeMetadata: 1 },
     updateWriteCalls: { readData: 1, writeData: 1 },
     failEveryCall: () => emulator.faults.failNext(PERSISTENT, 503),
     // A put reads the version it then writes with check-and-set, and every request counts down alike.
