@@ -64,14 +64,12 @@ export { keysOf, mergeValues } from "./merge.js";
 export { removalPatch } from "./key-removal.js";
 export { assertSecretSize, assertValuesFit, secretSizeInBytes, type ValueSizeLimit } from "./secret-size.js";
 export {
-  decodeStoredDocument,
   decodeStoredValues,
-  encodeStoredDocument,
   encodeStoredValues,
-  isStoredDocument,
+  isLegacyEnvelope,
   isValuesMap,
   type EncodedJson,
-  type StoredDocument,
+  type LegacyEnvelope,
   type StoredJsonFormat,
 } from "./stored-document.js";
 export { MAX_LISTED_PROBLEMS, describeIssues, parseInput, type DescribeIssuesOptions } from "./validation.js";

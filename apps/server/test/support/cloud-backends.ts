@@ -76,8 +76,9 @@ async function vaultBackend(): Promise<CloudBackend> {
     credentials: [emulator.token],
     calls: () => emulator.calls,
     readOperation: "readData",
-    // A check-and-set 0 write only creates; an update needs the current version for its check-and-set.
-    createCalls: { writeData: 1 },
+    // A check-and-set 0 write only creates, then the path is tagged (custom_metadata); an update
+    // needs the current version for its check-and-set, and finds the tag in place.
+    createCalls: { writeData: 1, writeMetadata: 1 },
     updateWriteCalls: { readData: 1, writeData: 1 },
     failEveryCall: () => emulator.faults.failNext(PERSISTENT, 503),
     // A put reads the version it then writes with check-and-set, and every request counts down alike.
@@ -97,9 +98,10 @@ async function gcpBackend(): Promise<CloudBackend> {
     credentials: [],
     calls: () => emulator.calls,
     readOperation: "AccessSecretVersion",
-    // Core's read of the current values proved the owner, so an update needs no GetSecret.
+    // CreateSecret labels what it creates; an update checks the labels (the payload names no owner),
+    // adds the new version and destroys the one before it.
     createCalls: { CreateSecret: 1, AddSecretVersion: 1 },
-    updateWriteCalls: { AddSecretVersion: 1, DestroySecretVersion: 1 },
+    updateWriteCalls: { GetSecret: 1, AddSecretVersion: 1, DestroySecretVersion: 1 },
     // UNAVAILABLE (14), what gRPC calls a 503.
     failEveryCall: () => Object.assign(emulator.faults, { unavailableNext: PERSISTENT, methods: undefined }),
     failValueWrites: () => {
@@ -148,7 +150,6 @@ export const CLOUD_BACKENDS: [string, () => Promise<CloudBackend>][] = [
   ["gcp", gcpBackend],
   ["azure", azureBackend],
 ];
-
 
 /** A backend's settings as a store's options (`ZS_SECRETS_STORE_REGION` → `region`). */
 export function storeOptionsOf(env: Record<string, string>): Record<string, string> {
