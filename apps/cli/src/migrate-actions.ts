@@ -1,5 +1,5 @@
 import type { MigrationReport } from "@zs/client";
-import { parseOptionAssignments } from "@zs/core";
+import { copiesLeft, parseOptionAssignments } from "@zs/core";
 import { reportCopy } from "./backup-actions.js";
 import { withClient } from "./client-session.js";
 import type { ReadFormat } from "./formats.js";
@@ -29,7 +29,7 @@ export async function migrateSecrets(io: Io, flags: MigrateFlags): Promise<void>
   if (flags.status) return showMigration(io, await withClient({}, (client) => client.migrationStatus()), flags.output);
   if (flags.abort) {
     const aborted = await withClient({}, (client) => client.abortMigration());
-    io.out(`Abandoned the migration to '${aborted.targetType}'; the '${aborted.sourceType}' store still holds every value.\n`);
+    io.out(`Abandoned the migration to '${aborted.targetType}'; the '${aborted.sourceType}' store still holds every value. ${copiesLeft(aborted.done, aborted.targetType)}\n`);
     return;
   }
   if (!flags.to) throw new UsageError("Give --to TYPE (the store to move the values to), --status or --abort.");

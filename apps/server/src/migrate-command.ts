@@ -1,5 +1,5 @@
 import { openConfiguredStore } from "@zs/builtin-stores";
-import { DEFAULT_WORKSPACE, ZsError, describeCopySummary, parseOptionAssignments, type Caller, type ZsConfig } from "@zs/core";
+import { DEFAULT_WORKSPACE, ZsError, copiesLeft, describeCopySummary, parseOptionAssignments, type Caller, type ZsConfig } from "@zs/core";
 import type { Logger } from "pino";
 
 /** `zs-server migrate`'s flags. */
@@ -32,7 +32,7 @@ export async function migrateCommand(config: ZsConfig, logger: Logger, options: 
   try {
     if (options.abort) {
       const aborted = await store.migrations.abort(OPERATOR);
-      process.stdout.write(`Abandoned the migration to '${aborted.targetType}'; the '${aborted.sourceType}' store still holds every value.\n`);
+      process.stdout.write(`Abandoned the migration to '${aborted.targetType}'; the '${aborted.sourceType}' store still holds every value. ${copiesLeft(aborted.done, aborted.targetType)}\n`);
       return;
     }
     const request = { targetSetting: { type: options.to!, options: targetOptions }, resume: options.resume, deleteSource: options.deleteSource, rewrite: options.rewrite };

@@ -228,4 +228,4 @@ export {
 } from "./migration/values-store-record.js";
 export type { MigrationCounts, MigrationRepository, MigrationRow } from "./migration/migration-repository.js";
 export { parseOptionAssignments } from "./migration/option-assignments.js";
-export { ValuesMigrationService, type MigrationOutcome, type MigrationReport, type MigrationRequest, type MigrationRun, type MigrationStatus } from "./migration/values-migration.js";
+export { ValuesMigrationService, copiesLeft, type MigrationOutcome, type MigrationReport, type MigrationRequest, type MigrationRun, type MigrationStatus } from "./migration/values-migration.js";

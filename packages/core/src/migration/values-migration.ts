@@ -336,3 +336,9 @@ function migrationInProgress(running: MigrationRow): ZsError {
 function assertAdmin(caller: Caller): void {
   if (!caller.isAdmin) throw new ZsError("FORBIDDEN", "Only admins may migrate the values store.");
 }
+
+/** What an aborted migration leaves behind, for the operator. */
+export function copiesLeft(copies: number, targetType: string): string {
+  if (copies === 0) return "";
+  return `The ${copies} cop${copies === 1 ? "y" : "ies"} it made stay in the '${targetType}' store: a later migration there overwrites them; otherwise remove them with that store's own tools.`;
+}
