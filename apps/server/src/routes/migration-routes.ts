@@ -1,5 +1,5 @@
+import { ZsError, type MigrationReport } from "@zs/core";
 import * as z from "zod";
-import type { MigrationReport } from "@zs/core";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 
@@ -21,15 +21,15 @@ const migrationSchema = z.object({
   error: z.string().nullable(),
 });
 
-const startSchema = z.strictObject({
-  to: z.string().min(1),
+const requestSchema = z.strictObject({
+  to: z.string().min(1).optional(),
   options: z.record(z.string(), z.string()).optional(),
   resume: z.boolean().optional(),
   delete_source: z.boolean().optional(),
   rewrite: z.boolean().optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
+  abort: z.literal(true).optional(),
 });
-const abortSchema = z.strictObject({ abort: z.literal(true) });
 
 function migrationToWire(status: MigrationReport): z.infer<typeof migrationSchema> {
   return {
@@ -73,16 +73,21 @@ export function migrationRoutes({ migrations }: ServerServices) {
       summary:
         "Starts (or with resume, goes on with) moving every secret's values to the store `to` with `options`, in the background: " +
         "poll GET for progress. `{abort: true}` abandons the migration in progress instead.",
-      body: z.union([abortSchema, startSchema]),
+      body: requestSchema,
       responses: {
         200: { description: "The migration, aborted", schema: z.object({ migration: migrationSchema }) },
         202: { description: "The migration, under way", schema: z.object({ migration: migrationSchema }) },
       },
       errors: [...ADMIN_ERRORS, "VALIDATION_ERROR", "MIGRATION_IN_PROGRESS", "BACKEND_UNAVAILABLE"],
       async handle({ caller, body }) {
-        if ("abort" in body) return { status: 200, body: { migration: migrationToWire(await migrations.abort(caller)) } };
+        const { abort, to, ...flags } = body;
+        if (abort) {
+          if (to !== undefined || Object.keys(flags).length > 0) throw new ZsError("VALIDATION_ERROR", "'abort' takes no other field: it abandons the migration in progress.");
+          return { status: 200, body: { migration: migrationToWire(await migrations.abort(caller)) } };
+        }
+        if (to === undefined) throw new ZsError("VALIDATION_ERROR", "Give 'to' (the store to move the values to), or 'abort: true'.");
         const status = await migrations.start(caller, {
-          target: { type: body.to, options: body.options ?? {} },
+          target: { type: to, options: body.options ?? {} },
           resume: body.resume ?? false,
           deleteSource: body.delete_source ?? false,
           rewrite: body.rewrite ?? false,
