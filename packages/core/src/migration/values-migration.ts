@@ -179,6 +179,8 @@ export class ValuesMigrationService {
       const copied = await copySecretValues(source, target, stale, {
         mode: "overwrite",
         concurrency: request.concurrency,
+        // A store new to these secrets may try its create-only write first (it falls back where one exists).
+        putHint: sameStore ? undefined : { isNew: true },
         signal: request.signal,
         onProgress: (n) => request.onProgress?.(done + n, done + stale.length),
         onVerified: async (secret) => {

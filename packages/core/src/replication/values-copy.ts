@@ -1,6 +1,6 @@
 import { isZsError } from "../errors.js";
 import type { SecretValues } from "../secret-schema.js";
-import type { SecretValuesStore } from "../values-store.js";
+import type { PutValuesHint, SecretValuesStore } from "../values-store.js";
 import type { SecretVersion } from "./replication-repository.js";
 import { callStore, failureKind } from "./store-call.js";
 import { valuesDigest } from "./values-digest.js";
@@ -34,6 +34,8 @@ export interface ValuesCopyOptions {
   onProgress?(done: number, total: number): void;
   /** Called once a secret's copy has been read back and found equal: record it, clear a mark. */
   onVerified?(secret: SecretVersion, digest: string): Promise<void>;
+  /** Passed to every put into the target (`PutValuesHint`): `{ isNew: true }` when the target is a store new to these secrets. */
+  putHint?: PutValuesHint;
   /** Once aborted, no further secret is started; those under way finish. */
   signal?: AbortSignal;
 }
@@ -61,7 +63,7 @@ export async function copySecretValues(
     }
     const values = await callStore(source, () => source.getValues(secret.id));
     if (values === undefined) throw new CopyRefused(`the '${source.type}' store has no values for it`);
-    await callStore(target, () => target.putValues(secret.id, values));
+    await callStore(target, () => target.putValues(secret.id, values, options.putHint));
     summary.copied++;
     const digest = valuesDigest(values);
     const readBack: SecretValues | undefined = await callStore(target, () => target.getValues(secret.id));
