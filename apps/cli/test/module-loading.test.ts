@@ -280,8 +280,10 @@ describe("the cloud stores in the bundle", () => {
       },
     ],
   ] as const)("with ZS_SECRETS_STORE_TYPE=%s, `zs secret list` loads that store and its SDK, and no other cloud's", async (type, options) => {
-    // Listing reads metadata only: the store is created (its SDK loaded) but never called.
-    const run = await recordedWith({ ZS_SECRETS_STORE_TYPE: type, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...options }, "secret", "list");
+    // Listing reads metadata only: the store is created (its SDK loaded) but never called. A home
+    // of its own: the shared one holds secrets whose values are in the sql store.
+    const home = { ZS_HOME: path.join(root, `home-${type}`) };
+    const run = await recordedWith({ ...home, ZS_SECRETS_STORE_TYPE: type, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...options }, "secret", "list");
     expect(run).toMatchObject({ code: 0, stderr: "" });
     const own = CLOUD_STORES[type];
     expect(ownersIn(run)).toContain(own.store);

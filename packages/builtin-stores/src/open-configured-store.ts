@@ -63,10 +63,11 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
     });
     const context = { deploymentId: database.deploymentId, logger, configDir: config.configDir };
     const migrationRepository = new KnexMigrationRepository(database);
-    const valuesStoreRecord = await holdingRecord(migrationRepository, config.secretsStore);
     const values = await registry.create(config.secretsStore.type, config.secretsStore.options, context);
     let backup: SecretValuesStore | undefined;
+    let valuesStoreRecord: string | undefined;
     try {
+      valuesStoreRecord = await holdingRecord(migrationRepository, config.secretsStore, values);
       if (config.backupStore) {
         assertDistinctBackup(config.secretsStore, config.backupStore);
         backup = await registry.create(config.backupStore.type, config.backupStore.options, context, "ZS_BACKUP_SECRETS_STORE_");
@@ -100,17 +101,17 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
  * secret has no values to lose, so it follows the configuration; `none` holds no values and
  * is never recorded.
  */
-async function holdingRecord(repository: KnexMigrationRepository, configured: StoreSetting): Promise<string | undefined> {
-  if (configured.type === "none") return undefined;
-  const wanted = serializeValuesStoreRecord(valuesStoreRecordOf(configured));
+async function holdingRecord(repository: KnexMigrationRepository, configured: StoreSetting, values: SecretValuesStore): Promise<string | undefined> {
+  if (values.type === "none") return undefined;
+  const wanted = serializeValuesStoreRecord(valuesStoreRecordOf(configured, values));
   const recorded = (await repository.readValuesStoreRecord()) ?? (await repository.adoptValuesStoreRecord(wanted));
   const record = parseValuesStoreRecord(recorded);
-  if (record.type === configured.type) return recorded;
+  if (record.store === values.type) return recorded;
   if ((await repository.secretVersions(undefined, 1)).length === 0 && !(await repository.runningMigration())) {
     await repository.replaceValuesStoreRecord(wanted);
     return wanted;
   }
-  assertHoldsValues(record, configured.type);
+  assertHoldsValues(record, values);
   return recorded;
 }
 

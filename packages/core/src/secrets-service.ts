@@ -375,7 +375,7 @@ export class SecretsService implements SecretsStore {
     if (expected === undefined) return;
     const current = await tx.lockValuesStoreRecord();
     if (current === undefined || current === expected) return;
-    assertHoldsValues(parseValuesStoreRecord(current), this.placement.primary.type);
+    assertHoldsValues(parseValuesStoreRecord(current), this.placement.primary);
     throw new ZsError(
       "CONFIGURATION_ERROR",
       `A migration moved this deployment's values to other '${this.placement.primary.type}' options; restart zs with the new ZS_SECRETS_STORE_* settings.`,

@@ -170,7 +170,7 @@ export class ValuesMigrationService {
     const source = this.placement.primary;
     const summary: MigrationOutcome = { migrationId: row.id, status: "running", copied: 0, verified: 0, skipped: 0, failed: 0, failures: [], deletedFromSource: 0 };
     // A rewrite keeps the record as it is: the store stays the same, so no writer must stop.
-    const record = sameStore ? undefined : serializeValuesStoreRecord(valuesStoreRecordOf(request.targetSetting, new Date().toISOString()));
+    const record = sameStore ? undefined : serializeValuesStoreRecord(valuesStoreRecordOf(request.targetSetting, target, new Date().toISOString()));
     const copy = async (stale: SecretVersion[]): Promise<boolean> => {
       const done = summary.copied + summary.skipped;
       // Progress is recorded in batches: one write per batch, and a crash copies at most a batch again.

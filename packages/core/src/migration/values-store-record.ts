@@ -1,5 +1,6 @@
 import { ZsError } from "../errors.js";
 import type { StoreSetting } from "../config.js";
+import type { SecretValuesStore } from "../values-store.js";
 
 /**
  * What the database records of the values store that holds the deployment's values (stores.md):
@@ -7,7 +8,10 @@ import type { StoreSetting } from "../config.js";
  * configured with another type refuses to start.
  */
 export interface ValuesStoreRecord {
+  /** `ZS_SECRETS_STORE_TYPE` as it was set: a built-in type or a custom store's module. */
   type: string;
+  /** The store's own type (`SecretValuesStore.type`): what is compared, whatever names its module. */
+  store: string;
   /** The store's options without credentials: enough to say what to set, never a secret. */
   settings: Record<string, string>;
   /** When a migration made this the values store (ISO 8601); absent for the store the deployment started with. */
@@ -22,9 +26,9 @@ export function recordableSettings(options: Record<string, string>): Record<stri
   return Object.fromEntries(Object.entries(options).filter(([name]) => !CREDENTIAL_OPTION.test(name)).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The record of a configured store. */
-export function valuesStoreRecordOf(setting: StoreSetting, since?: string): ValuesStoreRecord {
-  return { type: setting.type, settings: recordableSettings(setting.options), ...(since ? { since } : {}) };
+/** The record of a configured store, created as `store`. */
+export function valuesStoreRecordOf(setting: StoreSetting, store: SecretValuesStore, since?: string): ValuesStoreRecord {
+  return { type: setting.type, store: store.type, settings: recordableSettings(setting.options), ...(since ? { since } : {}) };
 }
 
 /** The record as the database keeps it (JSON); its text is also what a writer compares. */
@@ -34,15 +38,16 @@ export function serializeValuesStoreRecord(record: ValuesStoreRecord): string {
 
 export function parseValuesStoreRecord(text: string): ValuesStoreRecord {
   const parsed = JSON.parse(text) as ValuesStoreRecord;
-  return { type: String(parsed.type), settings: { ...parsed.settings }, ...(parsed.since ? { since: parsed.since } : {}) };
+  return { type: String(parsed.type), store: String(parsed.store ?? parsed.type), settings: { ...parsed.settings }, ...(parsed.since ? { since: parsed.since } : {}) };
 }
 
 /**
- * `CONFIGURATION_ERROR` unless the configured values store is the one the database says holds
- * the values; the message says what to set.
+ * `CONFIGURATION_ERROR` unless the configured values store (`configured`, as created) is of the
+ * type the database says holds the values; the message says what to set.
  */
-export function assertHoldsValues(record: ValuesStoreRecord, configuredType: string): void {
-  if (record.type === configuredType) return;
+export function assertHoldsValues(record: ValuesStoreRecord, configured: SecretValuesStore): void {
+  if (record.store === configured.type) return;
+  const configuredType = configured.type;
   const options = Object.entries(record.settings).map(([name, value]) => `ZS_SECRETS_STORE_${name.toUpperCase()}=${value}`);
   throw new ZsError(
     "CONFIGURATION_ERROR",
