@@ -220,3 +220,25 @@ export {
 } from "./replication/values-copy.js";
 export { valuesDigest } from "./replication/values-digest.js";
 export { BackupService, allSecretVersions, type BackupStatus, type CopyRunOptions, type RepairOutcome } from "./replication/backup-service.js";
+export {
+  CREATED_BY_ZS,
+  defineImportSource,
+  openImportSource,
+  type ExternalEntry,
+  type ExternalValue,
+  type ImportSource,
+  type ImportSourceContext,
+  type ImportSourceDefinition,
+} from "./import/import-source.js";
+export { secretNameFor, type NameMapping } from "./import/external-names.js";
+export { PLAIN_VALUE_KEY, secretValuesOf, type ValuesConversion } from "./import/external-values.js";
+export { planImport, type ImportPlanOptions, type PlannedImport } from "./import/import-plan.js";
+export {
+  DEFAULT_IMPORT_CONCURRENCY,
+  describeImportSummary,
+  importSecrets,
+  type ImportOutcome,
+  type ImportRunOptions,
+  type ImportSummary,
+} from "./import/import-run.js";
+export { documentImportSource, documentSecrets, type DocumentSecrets, type DocumentValues } from "./import/document-source.js";

@@ -1,4 +1,5 @@
 import { isZsError } from "../errors.js";
+import { forEachConcurrently } from "../run-concurrently.js";
 import type { SecretValues } from "../secret-schema.js";
 import type { SecretValuesStore } from "../values-store.js";
 import type { SecretVersion } from "./replication-repository.js";
@@ -50,7 +51,6 @@ export async function copySecretValues(
   options: ValuesCopyOptions,
 ): Promise<CopySummary> {
   const summary: CopySummary = { copied: 0, verified: 0, skipped: 0, failed: 0, failures: [] };
-  let next = 0;
   let done = 0;
   const copyOne = async (secret: SecretVersion): Promise<void> => {
     if (options.mode === "missing" && (await callStore(target, () => target.getValues(secret.id))) !== undefined) {
@@ -69,20 +69,15 @@ export async function copySecretValues(
     summary.verified++;
     await options.onVerified?.(secret, digest);
   };
-  const worker = async (): Promise<void> => {
-    while (next < secrets.length) {
-      const secret = secrets[next++]!;
-      try {
-        await copyOne(secret);
-      } catch (error) {
-        summary.failed++;
-        if (summary.failures.length < MAX_REPORTED_FAILURES) summary.failures.push({ secretId: secret.id, reason: describeFailure(error) });
-      }
-      options.onProgress?.(++done, secrets.length);
+  await forEachConcurrently(secrets, options.concurrency ?? DEFAULT_COPY_CONCURRENCY, async (secret) => {
+    try {
+      await copyOne(secret);
+    } catch (error) {
+      summary.failed++;
+      if (summary.failures.length < MAX_REPORTED_FAILURES) summary.failures.push({ secretId: secret.id, reason: describeFailure(error) });
     }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_COPY_CONCURRENCY, secrets.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+    options.onProgress?.(++done, secrets.length);
+  });
   return summary;
 }
 
