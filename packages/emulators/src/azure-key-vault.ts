@@ -9,6 +9,7 @@ import { issueServerCertificate, type PemCertificate } from "./tls-certificate.j
 export type AzureKeyVaultOperation =
   | "SetSecret"
   | "GetSecret"
+  | "ListSecrets"
   | "DeleteSecret"
   | "GetDeletedSecret"
   | "PurgeDeletedSecret"
@@ -17,6 +18,7 @@ export type AzureKeyVaultOperation =
 const OPERATIONS: readonly AzureKeyVaultOperation[] = [
   "SetSecret",
   "GetSecret",
+  "ListSecrets",
   "DeleteSecret",
   "GetDeletedSecret",
   "PurgeDeletedSecret",
@@ -30,6 +32,8 @@ const MAX_VALUE_CHARACTERS = 25600;
 const MAX_TAGS = 15;
 const RECOVERABLE_DAYS = 90;
 const NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
+/** Key Vault's largest (and default) page of a list. */
+const MAX_LIST_RESULTS = 25;
 
 /** Faults the next calls meet; each counter is consumed one call at a time. Only authenticated calls meet them. */
 export interface AzureKeyVaultFaults {
@@ -146,6 +150,7 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 function route(method: string, pathname: string): { op: AzureKeyVaultOperation; name: string; version?: string } | undefined {
   const parts = pathname.split("/").slice(1).map(decodeURIComponent);
   const [collection, name = "", third, fourth] = parts;
+  if (collection === "secrets" && !name && third === undefined && method === "GET") return { op: "ListSecrets", name: "" };
   if (!name) return undefined;
   if (collection === "secrets") {
     if (method === "PUT" && third === undefined) return { op: "SetSecret", name };
@@ -166,7 +171,8 @@ function route(method: string, pathname: string): { op: AzureKeyVaultOperation; 
  * with a certificate generated at start for `127.0.0.1` and `localhost`. It speaks the REST
  * API the real SDK uses: the bearer challenge on an unauthenticated request, a token checked
  * on every call, soft-delete with purge and recovery, case-insensitive names, Key Vault's
- * JSON error shape, 429 with `Retry-After`, call counts and fault injection.
+ * JSON error shape, listing in pages linked by `nextLink`, 429 with `Retry-After`, call
+ * counts and fault injection.
  */
 export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorOptions = {}): Promise<AzureKeyVaultEmulator> {
   const tenantId = options.tenantId ?? randomUUID();
@@ -269,8 +275,35 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
     return bundle(entry, version, true);
   }
 
-  function handle(op: AzureKeyVaultOperation, name: string, version: string | undefined, body: Record<string, unknown>): JsonAnswer {
+  /**
+   * GetSecrets: the active secrets (no values), oldest first, `maxresults` a page, each page
+   * but the last with a `nextLink` the client follows as it is.
+   */
+  function listSecrets(query: URLSearchParams): JsonAnswer {
+    const maxResults = Number(query.get("maxresults") ?? MAX_LIST_RESULTS);
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_RESULTS) {
+      throw new KeyVaultError(400, "BadParameter", `maxresults must be between 1 and ${MAX_LIST_RESULTS}.`);
+    }
+    const skip = query.get("$skiptoken");
+    const offset = skip === null ? 0 : Number(/^offset:(\d+)$/.exec(Buffer.from(skip, "base64url").toString("utf8"))?.[1] ?? NaN);
+    if (!Number.isInteger(offset)) throw new KeyVaultError(400, "BadParameter", "The $skiptoken is invalid.");
+    const active = [...secrets.values()].filter((entry) => state(entryOf(entry.name)) === "active");
+    const page = active.slice(offset, offset + maxResults);
+    const next = offset + page.length;
+    const nextLink =
+      next < active.length
+        ? `${origin}/secrets?api-version=${query.get("api-version")}&$skiptoken=${Buffer.from(`offset:${next}`).toString("base64url")}&maxresults=${maxResults}`
+        : null;
+    const item = (entry: SecretEntry) => {
+      const { id: _versionedId, ...rest } = bundle(entry, latest(entry), false);
+      return { id: `${origin}/secrets/${entry.name}`, ...rest };
+    };
+    return { status: 200, body: { value: page.map(item), nextLink } };
+  }
+
+  function handle(op: AzureKeyVaultOperation, name: string, version: string | undefined, body: Record<string, unknown>, query: URLSearchParams): JsonAnswer {
     if (op === "SetSecret") return { status: 200, body: setSecret(name, body) };
+    if (op === "ListSecrets") return listSecrets(query);
     const entry = entryOf(name);
     const current = state(entry);
     switch (op) {
@@ -378,7 +411,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
     }
     try {
       if (!url.searchParams.get("api-version")) throw new KeyVaultError(400, "BadParameter", "The 'api-version' query parameter is missing.");
-      if (!NAME_PATTERN.test(target.name)) {
+      if (target.op !== "ListSecrets" && !NAME_PATTERN.test(target.name)) {
         throw new KeyVaultError(400, "BadParameter", "The request URI contains an invalid name: secret names are 1-127 characters of letters, digits and dashes.");
       }
       let body: Record<string, unknown> = {};
@@ -389,7 +422,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
           throw new KeyVaultError(400, "BadParameter", "The request body is not valid JSON.");
         }
       }
-      send(res, handle(target.op, target.name, target.version, body));
+      send(res, handle(target.op, target.name, target.version, body, url.searchParams));
     } catch (error) {
       send(res, vaultError(error instanceof KeyVaultError ? error : new KeyVaultError(500, "InternalServerError", String(error))));
     }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /** The KV v2 operations the emulator answers, as counted in `calls`. */
-export type VaultKvOperation = "readData" | "writeData" | "deleteData" | "readMetadata" | "deleteMetadata" | "health" | "other";
+export type VaultKvOperation = "readData" | "writeData" | "deleteData" | "readMetadata" | "listMetadata" | "deleteMetadata" | "health" | "other";
 
 /** Options of `startVaultEmulator`. */
 export interface VaultEmulatorOptions {
@@ -49,7 +49,7 @@ interface StoredSecret {
   versions: Map<number, StoredVersion>;
 }
 
-const OPERATIONS: VaultKvOperation[] = ["readData", "writeData", "deleteData", "readMetadata", "deleteMetadata", "health", "other"];
+const OPERATIONS: VaultKvOperation[] = ["readData", "writeData", "deleteData", "readMetadata", "listMetadata", "deleteMetadata", "health", "other"];
 
 function zeroCalls(): Record<VaultKvOperation, number> {
   return Object.fromEntries(OPERATIONS.map((operation) => [operation, 0])) as Record<VaultKvOperation, number>;
@@ -90,9 +90,9 @@ function envelope(data: unknown): Record<string, unknown> {
 
 /**
  * Starts a local server speaking HashiCorp Vault's KV v2 HTTP API, enough for `@zs/store-vault`:
- * token check, read / check-and-set write / soft delete of `/v1/<mount>/data/<path>`, read and
- * delete-all-versions of `/v1/<mount>/metadata/<path>`, and `/v1/sys/health`; with call counts
- * and fault injection.
+ * token check, read / check-and-set write / soft delete of `/v1/<mount>/data/<path>`, read,
+ * list (`GET …?list=true`) and delete-all-versions of `/v1/<mount>/metadata/<path>`, and
+ * `/v1/sys/health`; with call counts and fault injection.
  */
 export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Promise<VaultEmulator> {
   const token = options.token ?? randomUUID();
@@ -104,7 +104,20 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   let dropCount = 0;
   let latencyMs = 0;
 
-  function classify(method: string, segments: string[]): VaultKvOperation {
+  /** The keys right under `dir` (`""` or ending in `/`) of a mount: names, and sub-directories ending in `/`, sorted. */
+  function keysUnder(mount: string, dir: string): string[] {
+    const keys = new Set<string>();
+    for (const key of secrets.keys()) {
+      const path = key.slice(mount.length + 1);
+      if (!key.startsWith(`${mount}/`) || !path.startsWith(dir)) continue;
+      const rest = path.slice(dir.length);
+      const slash = rest.indexOf("/");
+      keys.add(slash === -1 ? rest : rest.slice(0, slash + 1));
+    }
+    return [...keys].sort();
+  }
+
+  function classify(method: string, segments: string[], listing: boolean): VaultKvOperation {
     if (segments[0] === "sys" && segments[1] === "health") return "health";
     const kind = segments[1];
     if (kind === "data") {
@@ -113,6 +126,8 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       if (method === "DELETE") return "deleteData";
     }
     if (kind === "metadata") {
+      // Node's HTTP parser knows no LIST method: clients send GET with list=true, as Vault also accepts.
+      if (method === "GET" && listing) return "listMetadata";
       if (method === "GET") return "readMetadata";
       if (method === "DELETE") return "deleteMetadata";
     }
@@ -124,7 +139,8 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     const method = request.method ?? "GET";
     if (!url.pathname.startsWith("/v1/")) return sendJson(response, 404, { errors: [] });
     const segments = url.pathname.slice("/v1/".length).split("/").map(decodeURIComponent);
-    const operation = classify(method, segments);
+    const listing = ["true", "1"].includes(url.searchParams.get("list") ?? "");
+    const operation = classify(method, segments, listing);
     calls[operation] += 1;
 
     if (operation === "health") {
@@ -145,7 +161,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
 
     const [mount, kind, ...rest] = segments;
     const path = rest.join("/");
-    if (!mount || !mounts.has(mount) || (kind !== "data" && kind !== "metadata") || path === "") {
+    if (!mount || !mounts.has(mount) || (kind !== "data" && kind !== "metadata") || (path === "" && operation !== "listMetadata")) {
       return sendJson(response, 404, { errors: [`no handler for route "${segments.join("/")}". route entry not found.`] });
     }
     const key = `${mount}/${path}`;
@@ -191,6 +207,12 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         if (!stored) return sendJson(response, 404, { errors: [] });
         const versions = Object.fromEntries([...stored.versions].map(([number, version]) => [String(number), versionMetadata(number, version)]));
         return sendJson(response, 200, envelope({ current_version: stored.currentVersion, oldest_version: 0, versions, custom_metadata: null }));
+      }
+      case "listMetadata": {
+        const dir = path === "" || path.endsWith("/") ? path : `${path}/`;
+        const keys = keysUnder(mount, dir);
+        if (keys.length === 0) return sendJson(response, 404, { errors: [] });
+        return sendJson(response, 200, envelope({ keys }));
       }
       case "deleteMetadata": {
         // Vault answers 204 whether or not the path existed.

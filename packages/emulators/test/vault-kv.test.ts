@@ -37,6 +37,16 @@ describe("vault KV v2 emulator, through node-vault", () => {
     expect((await vault.read("secret/data/cas")).data.metadata.version).toBe(2);
   });
 
+  it("lists the keys under a metadata path (GET ?list=true): names, and sub-directories ending in /", async () => {
+    for (const path of ["tree/a", "tree/b/c", "tree/b/d/e", "treetop"]) await vault.write(`secret/data/${path}`, { data: { k: "v" } });
+    const list = nodeVault({ endpoint: emulator.address, token: emulator.token, noCustomHTTPVerbs: true });
+    expect((await list.list("secret/metadata/tree")).data.keys).toEqual(["a", "b/"]);
+    expect((await list.list("secret/metadata/tree/b/")).data.keys).toEqual(["c", "d/"]);
+    expect((await list.list("secret/metadata")).data.keys).toEqual(expect.arrayContaining(["tree/", "treetop"]));
+    expect(statusOf(await list.list("secret/metadata/nothing-here").catch((e: unknown) => e))).toBe(404);
+    expect(emulator.calls.listMetadata).toBeGreaterThanOrEqual(4);
+  });
+
   it("refuses a wrong token with 403 permission denied", async () => {
     const other = nodeVault({ endpoint: emulator.address, token: "wrong" });
     const error = await other.read("secret/data/app/db").catch((e: unknown) => e);
