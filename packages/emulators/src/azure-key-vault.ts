@@ -112,6 +112,8 @@ interface SecretVersion {
   value: string;
   contentType?: string;
   tags?: Record<string, string>;
+  /** `attributes.enabled` as set; a disabled version cannot be read. */
+  enabled: boolean;
   created: number;
 }
 
@@ -208,8 +210,8 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
     return entry.deleted.visibleAt > Date.now() ? "deleting" : "deleted";
   }
 
-  function attributes(created: number, updated: number) {
-    return { enabled: true, created: seconds(created), updated: seconds(updated), recoveryLevel: "Recoverable+Purgeable", recoverableDays: RECOVERABLE_DAYS };
+  function attributes(enabled: boolean, created: number, updated: number) {
+    return { enabled, created: seconds(created), updated: seconds(updated), recoveryLevel: "Recoverable+Purgeable", recoverableDays: RECOVERABLE_DAYS };
   }
 
   function bundle(entry: SecretEntry, version: SecretVersion, withValue: boolean): Record<string, unknown> {
@@ -218,7 +220,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
       ...(withValue ? { value: version.value } : {}),
       id: `${origin}/secrets/${entry.name}/${version.version}`,
       ...(version.contentType !== undefined ? { contentType: version.contentType } : {}),
-      attributes: attributes(first.created, version.created),
+      attributes: attributes(version.enabled, first.created, version.created),
       ...(version.tags ? { tags: version.tags } : {}),
     };
   }
@@ -269,6 +271,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
       value: body.value,
       ...(typeof body.contentType === "string" ? { contentType: body.contentType } : {}),
       ...(tags ? { tags: tags as Record<string, string> } : {}),
+      enabled: (body.attributes as { enabled?: unknown } | undefined)?.enabled !== false,
       created: Date.now(),
     };
     entry.versions.push(version);
@@ -311,6 +314,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
         if (current !== "active" || !entry) throw notFound(name);
         const found = version ? entry.versions.find((v) => v.version === version) : latest(entry);
         if (!found) throw notFound(`${name}/${version}`);
+        if (!found.enabled) throw new KeyVaultError(403, "Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled");
         return { status: 200, body: bundle(entry, found, true) };
       }
       case "DeleteSecret": {

@@ -114,6 +114,14 @@ describe("Azure Key Vault emulator, through @azure/keyvault-secrets and ClientSe
     expect((await pages.next()).value).toHaveLength(10);
   });
 
+  it("a secret set disabled is listed as such, and reading it is 403 Forbidden (SecretDisabled)", async () => {
+    await client.setSecret("off", "x", { enabled: false });
+    const listed = [];
+    for await (const properties of client.listPropertiesOfSecrets()) listed.push(properties);
+    expect(listed).toEqual([expect.objectContaining({ name: "off", enabled: false })]);
+    expect(await failure(client.getSecret("off"))).toMatchObject({ statusCode: 403, code: "Forbidden" });
+  });
+
   it("names are case-insensitive and keep the case they were created with", async () => {
     const id = randomUUID();
     await client.setSecret(`zs-${id}`, "first");
