@@ -46,7 +46,8 @@ interface NodeVaultError {
   response?: { statusCode?: number; body?: unknown };
 }
 
-function toCallError(error: unknown): VaultCallError {
+/** A node-vault failure as a `VaultCallError`. */
+export function toCallError(error: unknown): VaultCallError {
   const failure = (error ?? {}) as NodeVaultError;
   const status = failure.response?.statusCode;
   if (status === undefined) return new VaultCallError(undefined, failure.code ?? "connection failed");
@@ -55,7 +56,8 @@ function toCallError(error: unknown): VaultCallError {
   return new VaultCallError(status, reason);
 }
 
-function encodePath(path: string): string {
+/** A path for a request URL: each segment percent-encoded, the slashes kept. */
+export function encodePath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
 }
 
