@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { collect, outputOption, workspaceOption } from "./common-options.js";
 import { EXPORT_FORMATS, READ_FORMATS, type ReadFormat } from "./formats.js";
+import { importCommand } from "./import-command.js";
 import type { Io } from "./output.js";
 import { UsageError } from "./usage-error.js";
 
@@ -19,7 +20,7 @@ const positiveInteger = (name: string) => (text: string) => {
 // The work is loaded only when a command runs, so parsing and `--help` stay light.
 const actions = () => import("./secret-actions.js");
 
-/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key, backup, restore. */
+/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key, backup, restore, import. */
 export function secretCommand(io: Io): Command {
   const secret = new Command("secret").description("create, read, list, change and delete secrets");
 
@@ -123,6 +124,8 @@ export function secretCommand(io: Io): Command {
     .description("copy values from the backup store into the values store, where it lacks them")
     .option("--overwrite", "copy every secret's values, also where the values store has them")
     .action(async (options: { overwrite?: boolean }) => (await import("./backup-actions.js")).restoreSecrets(io, options));
+
+  secret.addCommand(importCommand(io));
 
   return secret;
 }
