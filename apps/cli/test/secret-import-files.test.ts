@@ -1,16 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
+import { distinctive, expectNoLeak } from "./support/import-fixtures.js";
 import { expectError, expectUsageError, remoteHarness, uniqueName, useZsHarness, type WirePage, type WireSecret, type ZsResult } from "./support/zs-process.js";
 
 // `zs secret import -f FILE` and the command's usage, against the local store (and once a server).
-
-/** A value that cannot turn up anywhere by chance. */
-const distinctive = (label: string) => `imp-${label}-${randomBytes(8).toString("hex")}`;
-
-/** Asserts that none of `values` appears in any output of `results`. */
-function expectNoLeak(results: readonly ZsResult[], values: readonly string[]): void {
-  for (const result of results) for (const value of values) expect(`${result.stdout}${result.stderr}`).not.toContain(value);
-}
 
 describe("zs secret import -f", () => {
   const zs = useZsHarness();
