@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { collect, outputOption, workspaceOption } from "./common-options.js";
+import type { MigrateFlags } from "./migrate-actions.js";
 import { EXPORT_FORMATS, READ_FORMATS, type ReadFormat } from "./formats.js";
 import { importCommand } from "./import-command.js";
 import type { Io } from "./output.js";
@@ -20,7 +21,7 @@ const positiveInteger = (name: string) => (text: string) => {
 // The work is loaded only when a command runs, so parsing and `--help` stay light.
 const actions = () => import("./secret-actions.js");
 
-/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key, backup, restore, import. */
+/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key, backup, restore, migrate, import. */
 export function secretCommand(io: Io): Command {
   const secret = new Command("secret").description("create, read, list, change and delete secrets");
 
@@ -124,6 +125,23 @@ export function secretCommand(io: Io): Command {
     .description("copy values from the backup store into the values store, where it lacks them")
     .option("--overwrite", "copy every secret's values, also where the values store has them")
     .action(async (options: { overwrite?: boolean }) => (await import("./backup-actions.js")).restoreSecrets(io, options));
+
+  secret
+    .command("migrate")
+    .description(
+      "move every secret's values to another values store, online: copy, read back and compare, record progress, then switch " +
+        "the store the database says holds the values (admins). Interrupted: --resume; abandoned: --abort (the old store keeps everything)",
+    )
+    .option("--to <type>", "the store to move the values to: sql, aws, gcp, azure, vault or a custom store's module")
+    .option("--to-option <name=value>", "an option of that store (repeatable), e.g. --to-option region=eu-west-1", collect, [])
+    .option("--resume", "go on with the migration in progress")
+    .option("--abort", "abandon the migration in progress")
+    .option("--status", "only show the migration in progress, else the latest")
+    .option("--delete-source", "after the switch, delete every secret's values from the old store")
+    .option("--rewrite", "rewrite every object of the current store in the current format (--to its own type)")
+    .option("--concurrency <n>", "secrets copied at once (default 8)")
+    .addOption(outputOption())
+    .action(async (flags: MigrateFlags) => (await import("./migrate-actions.js")).migrateSecrets(io, flags));
 
   secret.addCommand(importCommand(io));
 

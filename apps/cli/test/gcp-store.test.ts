@@ -79,9 +79,8 @@ describe("zs with ZS_SECRETS_STORE_TYPE=gcp, against the Secret Manager gRPC emu
     expect(got.calls).toEqual({ AccessSecretVersion: 1 });
 
     const stored = await gcpSecret(secret.id);
-    expect(stored).toMatchObject({ labels: { "zs-secret-id": secret.id }, payload: { values: { user: "admin", password } } });
-    const { labels, payload } = stored as { labels: Record<string, string>; payload: Record<string, unknown> };
-    expect(labels["zs-deployment"]).toBe(payload["zs-deployment"]);
+    // The payload is exactly the values; the deployment is a label.
+    expect(stored).toEqual({ labels: { "zs-secret-id": secret.id, "zs-deployment": expect.stringMatching(/^[0-9a-f-]{36}$/) }, payload: { user: "admin", password } });
     expect(await readFile(path.join(zs.home!, "zs.db"))).not.toContain(Buffer.from(password));
 
     const listed = await gcpRun(["secret", "list", "-o", "json"]);

@@ -28,11 +28,12 @@ describe("zs with ZS_SECRETS_STORE_TYPE=vault, against the Vault KV v2 emulator"
     return withCallCounts(() => emulator.calls, () => zs.run(args, { env: { ...vaultEnv, ...extraEnv } }));
   }
 
-  /** A secret's KV v2 data as Vault holds it, or the HTTP status when there is none. */
-  async function vaultData(secretId: string): Promise<Record<string, unknown> | number> {
+  /** A secret's KV v2 data and custom_metadata as Vault holds them, or the HTTP status when there are none. */
+  async function vaultData(secretId: string): Promise<{ data: Record<string, unknown>; customMetadata: Record<string, string> | null } | number> {
     const response = await fetch(`${emulator.address}/v1/secret/data/zs/${secretId}`, { headers: { "X-Vault-Token": emulator.token } });
     if (!response.ok) return response.status;
-    return ((await response.json()) as { data: { data: Record<string, unknown> } }).data.data;
+    const { data } = (await response.json()) as { data: { data: Record<string, unknown>; metadata: { custom_metadata: Record<string, string> | null } } };
+    return { data: data.data, customMetadata: data.metadata.custom_metadata };
   }
 
   it("create, get, list and delete work end to end; the values live in Vault, not in the local database", async () => {
@@ -42,8 +43,8 @@ describe("zs with ZS_SECRETS_STORE_TYPE=vault, against the Vault KV v2 emulator"
     const created = await vaultRun(["secret", "create", name, "--user=admin", `--password=${password}`]);
     expect(created.result).toMatchObject({ code: 0, stderr: "" });
     expect(created.result.stdout).toContain(`Secret '${name}' created.`);
-    // zs hints a create as new: a check-and-set 0 write straight away, no read first.
-    expect(created.calls).toEqual({ writeData: 1 });
+    // zs hints a create as new: a check-and-set 0 write straight away, no read first, then the tag.
+    expect(created.calls).toEqual({ writeData: 1, writeMetadata: 1 });
 
     const got = await vaultRun(["secret", "get", name, "-o", "json"]);
     expect(got.result).toMatchObject({ code: 0, stderr: "" });
@@ -52,8 +53,11 @@ describe("zs with ZS_SECRETS_STORE_TYPE=vault, against the Vault KV v2 emulator"
     expect(got.calls).toEqual({ readData: 1 });
 
     const stored = await vaultData(secret.id);
-    expect(stored).toMatchObject({ values: JSON.stringify({ user: "admin", password }) });
-    expect(typeof (stored as Record<string, unknown>)["zs-deployment"]).toBe("string");
+    // One field per key; the deployment is custom_metadata.
+    expect(stored).toEqual({
+      data: { user: "admin", password },
+      customMetadata: { "zs-deployment": expect.stringMatching(/^[0-9a-f-]{36}$/), "zs-secret-id": secret.id },
+    });
     expect(await readFile(path.join(zs.home!, "zs.db"))).not.toContain(Buffer.from(password));
 
     const listed = await vaultRun(["secret", "list", "-o", "json"]);

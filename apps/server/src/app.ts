@@ -9,6 +9,7 @@ import { accountRoutes } from "./routes/account-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { backupRoutes } from "./routes/backup-routes.js";
 import { componentRoutes } from "./routes/component-routes.js";
+import { migrationRoutes } from "./routes/migration-routes.js";
 import { referenceRoutes } from "./routes/reference-routes.js";
 import { secretRoutes } from "./routes/secret-routes.js";
 import { stackRoutes } from "./routes/stack-routes.js";
@@ -30,6 +31,7 @@ export function serverRoutes(services: ServerServices): RouteDefinition[] {
     ...stackRoutes(services),
     ...referenceRoutes(services),
     ...backupRoutes(services),
+    ...migrationRoutes(services),
   ];
   return routes;
 }

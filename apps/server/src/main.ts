@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Command } from "commander";
 import { ZsError, isZsError } from "@zs/core";
 import { createLogger } from "./logger.js";
+import type { MigrateCommandOptions } from "./migrate-command.js";
 import { openServices } from "./open-services.js";
 import { readServerConfig } from "./server-config.js";
 import { startServer } from "./server.js";
@@ -129,5 +130,27 @@ program
   .option("-c, --config <file>", "a YAML file of settings")
   .option("--username <name>", "the admin to reset (default: ZS_ADMIN_USERNAME, else admin)")
   .action((options: { config?: string; username?: string }) => resetAdmin(options));
+
+program
+  .command("migrate")
+  .description(
+    "move every secret's values to another values store: copy, read back and compare, record progress in the database, then " +
+      "switch the store the database says holds the values. Resumable (--resume) or abandoned (--abort: the old store keeps " +
+      "everything). Servers running elsewhere keep serving reads; after the switch they refuse writes until restarted with the " +
+      "new ZS_SECRETS_STORE_* settings — POST /api/v1/admin/migrations migrates inside a running server instead.",
+  )
+  .option("-c, --config <file>", "a YAML file of settings")
+  .option("--to <type>", "the store to move the values to: sql, aws, gcp, azure, vault or a custom store's module")
+  .option("--to-option <name=value>", "an option of that store (repeatable), e.g. --to-option region=eu-west-1", (value: string, all: string[]) => [...all, value], [])
+  .option("--resume", "go on with the migration in progress")
+  .option("--abort", "abandon the migration in progress")
+  .option("--delete-source", "after the switch, delete every secret's values from the old store")
+  .option("--rewrite", "rewrite every object of the current store in the current format (--to its own type)")
+  .option("--concurrency <n>", "secrets copied at once", "8")
+  .action(async (options: MigrateCommandOptions & { config?: string }) => {
+    const config = await readServerConfig(options.config, process.env);
+    const { migrateCommand } = await import("./migrate-command.js");
+    await migrateCommand(config, createLogger(config.logLevel), options);
+  });
 
 await program.parseAsync(process.argv).catch(fail);

@@ -7,6 +7,7 @@ import { LoginThrottle, type LoginThrottleLimits } from "./auth/login-throttle.j
 import { PasswordHashingQueue, type PasswordHashingLimits } from "./auth/password-hashing-queue.js";
 import type { ScryptCost } from "./auth/passwords.js";
 import { scheduleBackupRepair } from "./backup-repair-schedule.js";
+import { MigrationJobs } from "./migration-jobs.js";
 import type { ServerServices } from "./server-services.js";
 
 /** The server's services over the configured database and values store, and how to close them. */
@@ -24,12 +25,13 @@ export interface ServiceOptions {
 
 /** Opens the database (migrating it), the values store and the services on top. */
 export async function openServices(config: ZsConfig, logger: Logger, options: ServiceOptions): Promise<OpenedServices> {
-  const { database, values, backup, backups, service: secrets, components } = await openConfiguredStore(
+  const { database, backup, backups, migrations, openMigrationTarget, service: secrets, components } = await openConfiguredStore(
     config,
     logger.child({ component: "values-store" }),
     { readConnection: true },
   );
   const repairs = backup ? scheduleBackupRepair(backups, config.backupRepairIntervalMs) : undefined;
+  const migrationJobs = new MigrationJobs(migrations, openMigrationTarget);
   return {
     secrets,
     components,
@@ -40,13 +42,18 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
       passwordCost: options.passwordCost,
     }),
     backups,
+    migrations: migrationJobs,
     version: options.version,
-    store: { type: values.type, capabilities: { ...values.capabilities } },
+    get store() {
+      const values = secrets.placement.primary;
+      return { type: values.type, capabilities: { ...values.capabilities } };
+    },
     async checkHealth() {
       await database.knex.raw("select 1");
-      await values.check?.();
+      await secrets.placement.primary.check?.();
     },
     async close() {
+      await migrationJobs.stop();
       await repairs?.stop();
       await secrets.close();
     },

@@ -1,5 +1,6 @@
 import type { BackupService, ComponentsService, SecretsService, ValidationLevel } from "@zs/core";
 import type { AuthService } from "./auth/auth-service.js";
+import type { MigrationJobs } from "./migration-jobs.js";
 
 /** What the routes work with. */
 export interface ServerServices {
@@ -11,9 +12,11 @@ export interface ServerServices {
   auth: AuthService;
   /** The backup store's status, backup and restore. */
   backups: BackupService;
+  /** Migrations of the values to another store, run in this server's background. */
+  migrations: MigrationJobs;
   /** Throws when the database or the values store cannot be reached. */
   checkHealth(): Promise<void>;
   version: string;
-  /** The values store's type and declared capabilities. */
+  /** The values store's type and declared capabilities (a migration may change them). */
   store: { type: string; capabilities: Record<string, unknown> };
 }

@@ -12,15 +12,17 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 const api = { describe, it, expect, beforeAll, afterAll };
+// Every store a suite creates is the same deployment's, as a restarted zs would open it.
+const DEPLOYMENT = "5b2e9c14-7d3a-4f86-a1e0-c4d8b6f2a937";
 
 runValuesStoreConformance({
   name: "file (default size limit)",
   api,
-  createStore: () => createFileStore({ directory: "default-limit" }, root),
+  createStore: () => createFileStore({ directory: "default-limit" }, root, DEPLOYMENT),
 });
 
 runValuesStoreConformance({
   name: "file (max_value_bytes=1000)",
   api,
-  createStore: () => createFileStore({ directory: "small-limit", max_value_bytes: "1000" }, root),
+  createStore: () => createFileStore({ directory: "small-limit", max_value_bytes: "1000" }, root, DEPLOYMENT),
 });

@@ -4,9 +4,14 @@ import {
   ComponentsService,
   KeyRing,
   SecretsService,
+  ValuesMigrationService,
   ZsError,
+  assertHoldsValues,
   keyFileRing,
+  parseValuesStoreRecord,
+  serializeValuesStoreRecord,
   tightenToOwnerOnly,
+  valuesStoreRecordOf,
   type Logger,
   type SecretValuesStore,
   type StoreSetting,
@@ -15,11 +20,12 @@ import {
 import {
   KnexComponentRepository,
   KnexMetadataRepository,
-  KnexReplicationRepository,
+  KnexMigrationRepository,
   SqlDatabase,
   sqlStoreDefinition,
   type SqlDatabaseOptions,
 } from "@zs/store-sql";
+import { openMigrationTarget, type MigrationTarget } from "./migration-target.js";
 import { createBuiltinStoreRegistry } from "./builtin-stores.js";
 
 /** The configured store, opened: its database, its values store and the services over both. */
@@ -31,6 +37,10 @@ export interface ConfiguredStore {
   service: SecretsService;
   /** Backup status, backup, restore and the repair pass. */
   backups: BackupService;
+  /** Migrations of the values to another store. */
+  migrations: ValuesMigrationService;
+  /** Creates and checks a migration's target store; `settingPrefix` names its options in messages. */
+  openMigrationTarget(requested: StoreSetting, settingPrefix: string): Promise<MigrationTarget>;
   /** Components, stacks and references, over the same database and `service`. */
   components: ComponentsService;
 }
@@ -52,6 +62,8 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
       sql: async () => sqlStoreDefinition(database, config.encryptionKeys ? new KeyRing(config.encryptionKeys) : keyFileRing(config.dataDir)),
     });
     const context = { deploymentId: database.deploymentId, logger, configDir: config.configDir };
+    const migrationRepository = new KnexMigrationRepository(database);
+    const valuesStoreRecord = await holdingRecord(migrationRepository, config.secretsStore);
     const values = await registry.create(config.secretsStore.type, config.secretsStore.options, context);
     let backup: SecretValuesStore | undefined;
     try {
@@ -63,19 +75,43 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
       await values.close?.();
       throw error;
     }
-    const service = new SecretsService(new KnexMetadataRepository(database), values, { backup, logger });
+    const service = new SecretsService(new KnexMetadataRepository(database), values, { backup, logger, valuesStoreRecord });
+    const migrations = new ValuesMigrationService(service.placement, migrationRepository, config.secretsStore, logger);
     return {
       database,
       values,
       backup,
       service,
-      backups: new BackupService(service.placement, new KnexReplicationRepository(database), logger),
+      backups: new BackupService(service.placement, migrationRepository, logger),
+      migrations,
+      openMigrationTarget: (requested, settingPrefix) =>
+        openMigrationTarget((setting, prefix) => registry.create(setting.type, setting.options, context, prefix), migrations.currentSetting, requested, settingPrefix),
       components: new ComponentsService(new KnexComponentRepository(database), service),
     };
   } catch (error) {
     await database.close();
     throw error;
   }
+}
+
+/**
+ * The database's record of which store holds the values, checked against the configured one
+ * (stores.md): a database without one adopts the configured store. A database without a
+ * secret has no values to lose, so it follows the configuration; `none` holds no values and
+ * is never recorded.
+ */
+async function holdingRecord(repository: KnexMigrationRepository, configured: StoreSetting): Promise<string | undefined> {
+  if (configured.type === "none") return undefined;
+  const wanted = serializeValuesStoreRecord(valuesStoreRecordOf(configured));
+  const recorded = (await repository.readValuesStoreRecord()) ?? (await repository.adoptValuesStoreRecord(wanted));
+  const record = parseValuesStoreRecord(recorded);
+  if (record.type === configured.type) return recorded;
+  if ((await repository.secretVersions(undefined, 1)).length === 0 && !(await repository.runningMigration())) {
+    await repository.replaceValuesStoreRecord(wanted);
+    return wanted;
+  }
+  assertHoldsValues(record, configured.type);
+  return recorded;
 }
 
 /** A backup in the very place the values already are would lose them with them (sql: the same table). */

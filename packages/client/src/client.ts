@@ -12,6 +12,7 @@ import {
   type RunRequest,
   type Stack,
   type Lookup,
+  type MigrationReport,
   type Page,
   type Scope,
   type Secret,
@@ -28,6 +29,15 @@ import {
   nameSchema,
 } from "@zs/core";
 import type { RotationProgress } from "@zs/store-sql";
+import {
+  abortLocalMigration,
+  abortRemoteMigration,
+  localMigrationStatus,
+  migrateLocally,
+  migrateRemotely,
+  remoteMigrationStatus,
+  type MigrationOptions,
+} from "./migrations.js";
 import { readClientSettings, writeClientSettings, type ClientSettings, type SavedConnection } from "./client-settings.js";
 import { RemoteHttp } from "./remote-http.js";
 import { currentUser, normalizeServerUrl, openLocalSession, openRemoteSession, type Connection, type Session, type StoreInfo } from "./session.js";
@@ -422,6 +432,31 @@ export class Client {
       return fromWireSummary((await session.http.request("POST", "/api/v1/admin/restore", { body })).body as WireCopySummary);
     }
     return session.local.backups.restore((await this.open()).caller, options);
+  }
+
+  /**
+   * Moves every secret's values to another values store (admins only): in this process in local
+   * mode; on a server, started there and followed until its run stops. A report with `failed`
+   * secrets or an `error` leaves the migration in progress, to resume or abort.
+   */
+  async migrate(options: MigrationOptions): Promise<MigrationReport> {
+    const session = await this.openSession();
+    if (session.mode === "remote") return migrateRemotely(session.http, options);
+    return migrateLocally(session.local, (await this.open()).caller, options);
+  }
+
+  /** The migration in progress, else the latest one; `undefined` when there never was one (admins only). */
+  async migrationStatus(): Promise<MigrationReport | undefined> {
+    const session = await this.openSession();
+    if (session.mode === "remote") return remoteMigrationStatus(session.http);
+    return localMigrationStatus(session.local, (await this.open()).caller);
+  }
+
+  /** Abandons the migration in progress: the old store still holds every value (admins only). */
+  async abortMigration(): Promise<MigrationReport> {
+    const session = await this.openSession();
+    if (session.mode === "remote") return abortRemoteMigration(session.http);
+    return abortLocalMigration(session.local, (await this.open()).caller);
   }
 
   /**

@@ -10,6 +10,7 @@ export {
   type GetComponentOptions,
 } from "./client.js";
 export { zsConfigDir, zsHome } from "./zs-paths.js";
+export type { MigrationOptions } from "./migrations.js";
 export { LOCAL_USER } from "./local-user.js";
 export {
   ZsError,
@@ -20,6 +21,7 @@ export {
   type ComponentLookup,
   type ComponentUpdate,
   type Lookup,
+  type MigrationReport,
   type MissingReference,
   type Page,
   type ReferenceValidation,

@@ -1,4 +1,4 @@
-import { openConfiguredStore } from "@zs/builtin-stores";
+import { openConfiguredStore, type ConfiguredStore } from "@zs/builtin-stores";
 import { readConfig, silentLogger, type BackupService, type ComponentsService, type SecretsService, type User, type ZsConfig } from "@zs/core";
 import type { SqlDatabase } from "@zs/store-sql";
 import { LOCAL_USER } from "./local-user.js";
@@ -9,6 +9,9 @@ export interface LocalStore {
   components: ComponentsService;
   /** The backup store's status, backup and restore. */
   backups: BackupService;
+  /** Migrations of the values to another store, and how their target is opened. */
+  migrations: ConfiguredStore["migrations"];
+  openMigrationTarget: ConfiguredStore["openMigrationTarget"];
   user: User;
   config: ZsConfig;
   database: SqlDatabase;
@@ -25,7 +28,7 @@ export interface LocalStore {
 export async function openLocalStore(home: string, env: Record<string, string | undefined>): Promise<LocalStore> {
   // ZS_HOME is local mode's data directory; ZS_DATA_DIR belongs to the server.
   const config = readConfig({ env: { ...env, ZS_DATA_DIR: undefined }, defaultDataDir: home });
-  const { database, values, backup, backups, service, components } = await openConfiguredStore(config, silentLogger);
+  const { database, values, backup, backups, migrations, openMigrationTarget, service, components } = await openConfiguredStore(config, silentLogger);
   try {
     const user = await service.ensureUser(LOCAL_USER, { isAdmin: true });
     // Local mode has no background: each command first retries what the backup missed (one
@@ -35,6 +38,8 @@ export async function openLocalStore(home: string, env: Record<string, string | 
       service,
       components,
       backups,
+      migrations,
+      openMigrationTarget,
       user,
       config,
       database,

@@ -64,14 +64,12 @@ export { keysOf, mergeValues } from "./merge.js";
 export { removalPatch } from "./key-removal.js";
 export { assertSecretSize, assertValuesFit, secretSizeInBytes, type ValueSizeLimit } from "./secret-size.js";
 export {
-  decodeStoredDocument,
   decodeStoredValues,
-  encodeStoredDocument,
   encodeStoredValues,
-  isStoredDocument,
+  isLegacyEnvelope,
   isValuesMap,
   type EncodedJson,
-  type StoredDocument,
+  type LegacyEnvelope,
   type StoredJsonFormat,
 } from "./stored-document.js";
 export { MAX_LISTED_PROBLEMS, describeIssues, parseInput, type DescribeIssuesOptions } from "./validation.js";
@@ -220,6 +218,17 @@ export {
 } from "./replication/values-copy.js";
 export { valuesDigest } from "./replication/values-digest.js";
 export { BackupService, allSecretVersions, type BackupStatus, type CopyRunOptions, type RepairOutcome } from "./replication/backup-service.js";
+export {
+  assertHoldsValues,
+  parseValuesStoreRecord,
+  recordableSettings,
+  serializeValuesStoreRecord,
+  valuesStoreRecordOf,
+  type ValuesStoreRecord,
+} from "./migration/values-store-record.js";
+export type { MigrationCounts, MigrationRepository, MigrationRow } from "./migration/migration-repository.js";
+export { parseOptionAssignments } from "./migration/option-assignments.js";
+export { ValuesMigrationService, copiesLeft, type MigrationOutcome, type MigrationReport, type MigrationRequest, type MigrationRun, type MigrationStatus } from "./migration/values-migration.js";
 export {
   CREATED_BY_ZS,
   defineImportSource,

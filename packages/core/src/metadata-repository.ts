@@ -104,6 +104,11 @@ export interface MetadataTransaction extends SecretReader, BackupMarks {
    * demoting or deleting each other at once cannot leave the server without one.
    */
   lockAdminIds(): Promise<string[]>;
+  /**
+   * The values store record's text (which store holds the values), held against a migration's
+   * switch until commit; `undefined` when the database has none.
+   */
+  lockValuesStoreRecord(): Promise<string | undefined>;
 }
 
 /**

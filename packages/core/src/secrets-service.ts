@@ -29,6 +29,7 @@ import {
 } from "./secret-schema.js";
 import { assertSecretSize } from "./secret-size.js";
 import { parseInput } from "./validation.js";
+import { assertHoldsValues, parseValuesStoreRecord } from "./migration/values-store-record.js";
 import { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
 import type { GetValuesHint, SecretValuesStore } from "./values-store.js";
 
@@ -68,20 +69,18 @@ export interface DeleteUserOptions {
 export class SecretsService implements SecretsStore {
   /** Where the values are kept: the values store, and the backup store when one is configured. */
   readonly placement: ValuesPlacement;
-  private readonly values: SecretValuesStore;
 
   constructor(
     private readonly repository: MetadataRepository,
     values: SecretValuesStore,
     options: ValuesPlacementOptions = {},
   ) {
-    this.values = values;
     this.placement = new ValuesPlacement(values, options);
   }
 
   /** The values store's type, e.g. `sql`. */
   get valuesStoreType(): string {
-    return this.values.type;
+    return this.placement.primary.type;
   }
 
   async createSecret(caller: Caller, input: SecretCreate): Promise<Secret> {
@@ -91,6 +90,7 @@ export class SecretsService implements SecretsStore {
     const scope = request.scope ?? "workspace";
     const workspaceName = request.workspace ?? caller.workspace;
     return this.repository.transaction(async (tx) => {
+      await this.assertValuesStoreUnmoved(tx);
       const workspace = await this.requireWorkspace(tx, workspaceName);
       const now = Date.now();
       const row: SecretRow = {
@@ -124,7 +124,7 @@ export class SecretsService implements SecretsStore {
   async getSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<Secret> {
     this.assertEnabled();
     // A values store in the metadata database is read in the lookup's own query.
-    const withStoredValues = this.values.capabilities.storedWithMetadata === true;
+    const withStoredValues = this.placement.primary.capabilities.storedWithMetadata === true;
     const { storedValues, ...metadata } = await findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"), {
       withStoredValues,
     });
@@ -176,6 +176,7 @@ export class SecretsService implements SecretsStore {
     this.assertEnabled();
     const parsedLookup = parseInput(lookupSchema, lookup, "lookup");
     await this.repository.transaction(async (tx) => {
+      await this.assertValuesStoreUnmoved(tx);
       const found = await findSecret(tx, caller, nameOrId, parsedLookup);
       const locked = await tx.lockSecret(caller.userId, found.id);
       if (!locked) throw this.notFound(nameOrId, parsedLookup, caller);
@@ -206,6 +207,7 @@ export class SecretsService implements SecretsStore {
       throw new ZsError("VALIDATION_ERROR", `Workspace '${DEFAULT_WORKSPACE}' cannot be deleted.`);
     }
     await this.repository.transaction(async (tx) => {
+      await this.assertValuesStoreUnmoved(tx);
       const workspace = await this.requireWorkspace(tx, name);
       for (const id of await tx.secretIdsInWorkspace(workspace.id)) await this.placement.delete(tx, id);
       await tx.deleteWorkspace(workspace.id);
@@ -246,6 +248,7 @@ export class SecretsService implements SecretsStore {
     this.assertAdmin(caller, "delete users");
     parseInput(nameSchema, name, "user name");
     await this.repository.transaction(async (tx) => {
+      await this.assertValuesStoreUnmoved(tx);
       const user = await tx.findUser(name);
       if (!user) throw new ZsError("USER_NOT_FOUND", `No user named '${name}'.`);
       const owned = await tx.secretIdsOwnedBy(user.id);
@@ -301,6 +304,7 @@ export class SecretsService implements SecretsStore {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.repository.transaction(async (tx) => {
+          await this.assertValuesStoreUnmoved(tx);
           const found = await findSecret(tx, caller, nameOrId, lookup);
           const locked = await tx.lockSecret(caller.userId, found.id);
           if (!locked) throw this.notFound(nameOrId, lookup, caller);
@@ -356,10 +360,27 @@ export class SecretsService implements SecretsStore {
     if (!values) {
       throw new ZsError(
         "BACKEND_UNAVAILABLE",
-        `The values of secret '${secret.name}' (${secret.id}) are missing from the '${this.values.type}' values store.`,
+        `The values of secret '${secret.name}' (${secret.id}) are missing from the '${this.placement.primary.type}' values store.`,
       );
     }
     return values;
+  }
+
+  /**
+   * Refuses a write once a migration (in another process) has moved the values to another store:
+   * this process would write them where nobody reads them any more.
+   */
+  private async assertValuesStoreUnmoved(tx: MetadataTransaction): Promise<void> {
+    const expected = this.placement.valuesStoreRecord;
+    if (expected === undefined) return;
+    const current = await tx.lockValuesStoreRecord();
+    if (current === undefined || current === expected) return;
+    assertHoldsValues(parseValuesStoreRecord(current), this.placement.primary.type);
+    throw new ZsError(
+      "CONFIGURATION_ERROR",
+      `A migration moved this deployment's values to other '${this.placement.primary.type}' options; restart zs with the new ZS_SECRETS_STORE_* settings.`,
+      { reason: "values_store_moved" },
+    );
   }
 
   private async requireWorkspace(tx: MetadataTransaction, name: string): Promise<Workspace> {
@@ -394,7 +415,7 @@ export class SecretsService implements SecretsStore {
   }
 
   private assertEnabled(): void {
-    if (this.values.type === "none") {
+    if (this.placement.primary.type === "none") {
       throw new ZsError("SECRETS_STORE_DISABLED", "Secrets are disabled on this deployment (ZS_SECRETS_STORE_TYPE=none).");
     }
   }

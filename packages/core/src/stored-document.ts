@@ -7,16 +7,6 @@ import { assertValuesFit, type ValueSizeLimit } from "./secret-size.js";
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/**
- * What a cloud store keeps in one backend object: the values map plus the deployment that
- * owns it, so a single read both fetches the values and checks ownership (tags or labels
- * would take a second call). Written as JSON: `{"zs-deployment":"<id>","values":{…}}`.
- */
-export interface StoredDocument {
-  "zs-deployment": string;
-  values: SecretValues;
-}
-
 /** How a backend holds the JSON a store writes: its size limit, and what compressed data travels as. */
 export interface StoredJsonFormat extends ValueSizeLimit {
   /**
@@ -38,45 +28,56 @@ export function isValuesMap(value: unknown): value is SecretValues {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
-/** A `StoredDocument`, as parsed from JSON someone (zs or not) wrote. */
-export function isStoredDocument(value: unknown): value is StoredDocument {
-  if (typeof value !== "object" || value === null) return false;
+/**
+ * How the `aws` and `gcp` stores wrapped a secret's values before they stored the bare values
+ * map: `{"zs-deployment":"<deployment id>","values":{…}}` (gzipped when too large, as the values
+ * map is today). Only read, never written: an object in it is rewritten as a bare values map on
+ * its next write.
+ */
+export interface LegacyEnvelope {
+  "zs-deployment": string;
+  values: SecretValues;
+}
+
+/**
+ * Parsed JSON in the legacy envelope: exactly the keys `zs-deployment` (a string) and `values`
+ * (an object of strings). No values map has that shape, whatever its keys: every value of a
+ * values map is a string, and the envelope's `values` is an object. So a secret whose keys are
+ * `zs-deployment` and `values` is never taken for an envelope.
+ */
+export function isLegacyEnvelope(value: unknown): value is LegacyEnvelope {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const candidate = value as Record<string, unknown>;
-  return typeof candidate["zs-deployment"] === "string" && isValuesMap(candidate.values);
+  const keys = Object.keys(candidate);
+  return keys.length === 2 && typeof candidate["zs-deployment"] === "string" && isValuesMap(candidate.values);
 }
 
 /**
- * The stored document as the backend will hold it, refusing with `SECRET_TOO_LARGE` values
- * over the limit and JSON that does not fit even compressed; it makes no backend call.
+ * A values map as a cloud store keeps it: the bare map as JSON, exactly the secret's values, so
+ * other tools read it directly (the owning deployment is kept beside it, in tags or metadata).
+ * Refused with `SECRET_TOO_LARGE` when the values exceed the limit, or their JSON does not fit
+ * even compressed; it makes no backend call.
  */
-export function encodeStoredDocument(document: StoredDocument, format: StoredJsonFormat): Promise<EncodedJson> {
-  return encodeWithinLimit(document.values, document, format);
-}
-
-/** A bare values map (ownership kept elsewhere, e.g. in tags) as the backend will hold it, refused as `encodeStoredDocument` refuses. */
 export function encodeStoredValues(values: SecretValues, format: StoredJsonFormat): Promise<EncodedJson> {
-  return encodeWithinLimit(values, values, format);
+  return encodeWithinLimit(values, format);
 }
 
 /**
- * The values of a stored document written by `deploymentId`; `undefined` for another
- * deployment's document, and for anything zs did not write (not JSON, not gzip, another shape).
+ * The values a stored object holds: a bare values map, or one in the legacy envelope the `aws`
+ * and `gcp` stores wrote before (see `isLegacyEnvelope`), unwrapped; `undefined` for anything
+ * zs did not write (not JSON, not gzip, another shape). Ownership is not looked at: stores
+ * check it before writes and deletes, where a mistake would destroy another deployment's data.
  */
-export async function decodeStoredDocument(encoded: EncodedJson, deploymentId: string): Promise<SecretValues | undefined> {
-  const document = await decodeJson(encoded);
-  if (!isStoredDocument(document) || document["zs-deployment"] !== deploymentId) return undefined;
-  return { ...document.values };
-}
-
-/** The bare values map stored; `undefined` for anything zs did not write. */
 export async function decodeStoredValues(encoded: EncodedJson): Promise<SecretValues | undefined> {
-  const values = await decodeJson(encoded);
-  return isValuesMap(values) ? { ...values } : undefined;
+  const parsed = await decodeJson(encoded);
+  if (isValuesMap(parsed)) return { ...parsed };
+  if (isLegacyEnvelope(parsed)) return { ...parsed.values };
+  return undefined;
 }
 
-async function encodeWithinLimit(values: SecretValues, payload: unknown, format: StoredJsonFormat): Promise<EncodedJson> {
+async function encodeWithinLimit(values: SecretValues, format: StoredJsonFormat): Promise<EncodedJson> {
   const bytes = assertValuesFit(values, format);
-  const text = JSON.stringify(payload);
+  const text = JSON.stringify(values);
   if (Buffer.byteLength(text) <= format.maxBytes) return { compressed: false, text };
   // JSON escaping can make a value six times longer (a control character becomes \u0001).
   const data = await gzipAsync(Buffer.from(text, "utf8"));

@@ -43,9 +43,10 @@ export interface PutValuesHint {
    *
    * `false`: the caller read this id's values with this same store's `getValues` earlier in
    * the same operation and got a values map, so the object existed then and, as far as that
-   * `getValues` checks (a deployment id in the stored document, the object's tags), it is this
-   * deployment's; the store may skip checking that again. It must still cope with the object
-   * having been deleted since (or never written, when the promise is broken that way).
+   * `getValues` checks ownership (if it does; the built-in cloud stores' reads do not, so they
+   * check before every write), it is this deployment's; the store may skip checking that
+   * again. It must still cope with the object having been deleted since (or never written,
+   * when the promise is broken that way).
    * Do not pass `false` without that read: give no hint instead.
    */
   isNew: boolean;

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
 import { gunzipSync, gzipSync } from "node:zlib";
 import {
-  decodeStoredDocument,
   decodeStoredValues,
-  encodeStoredDocument,
   encodeStoredValues,
-  isStoredDocument,
+  isLegacyEnvelope,
   isValuesMap,
   type EncodedJson,
   type SecretValues,
@@ -14,7 +12,6 @@ import {
 import { rejection } from "./support/thrown.js";
 
 const DEPLOYMENT = "5d0c8e2a-7b14-4f39-9a6e-2c8f1b3d7e40";
-const OTHER_DEPLOYMENT = "e81f4b27-0c93-4d5a-b6e2-9f7a3c1d5b08";
 const binary: StoredJsonFormat = { store: "test", holder: "one test object", maxBytes: 1000, compressedAs: "bytes" };
 const text: StoredJsonFormat = { ...binary, compressedAs: "base64" };
 
@@ -29,23 +26,25 @@ function noise(length: number): string {
 
 const jsonOf = (encoded: EncodedJson) => (encoded.compressed ? gunzipSync(encoded.data).toString("utf8") : encoded.text);
 
-describe("stored document", () => {
-  it("a document that fits is its JSON text: zs-deployment first, then the values", async () => {
-    const encoded = await encodeStoredDocument({ "zs-deployment": DEPLOYMENT, values: { user: "admin", empty: "" } }, binary);
-    expect(encoded).toEqual({ compressed: false, text: `{"zs-deployment":"${DEPLOYMENT}","values":{"user":"admin","empty":""}}` });
-  });
+/** The legacy envelope exactly as the aws and gcp stores wrote it: JSON text, gzipped when too large. */
+function legacyEnvelope(values: SecretValues, compressed = false): EncodedJson {
+  const text = JSON.stringify({ "zs-deployment": DEPLOYMENT, values });
+  return compressed ? { compressed: true, data: gzipSync(text) } : { compressed: false, text };
+}
 
-  it("a bare values map that fits is its JSON text", async () => {
+describe("stored document", () => {
+  it("a values map that fits is its JSON text, exactly the values", async () => {
+    expect(await encodeStoredValues({ user: "admin", empty: "" }, binary)).toEqual({ compressed: false, text: '{"user":"admin","empty":""}' });
     expect(await encodeStoredValues({ k: "v" }, text)).toEqual({ compressed: false, text: '{"k":"v"}' });
   });
 
   it("JSON that escaping pushes past the limit is gzipped, as bytes or as text, and reads back", async () => {
     const values = { control: "\u0001".repeat(900) };
     for (const format of [binary, text]) {
-      const encoded = await encodeStoredDocument({ "zs-deployment": DEPLOYMENT, values }, format);
+      const encoded = await encodeStoredValues(values, format);
       expect(encoded.compressed).toBe(true);
-      expect(jsonOf(encoded)).toBe(JSON.stringify({ "zs-deployment": DEPLOYMENT, values }));
-      expect(await decodeStoredDocument(encoded, DEPLOYMENT)).toEqual(values);
+      expect(jsonOf(encoded)).toBe(JSON.stringify(values));
+      expect(await decodeStoredValues(encoded)).toEqual(values);
     }
   });
 
@@ -56,7 +55,7 @@ describe("stored document", () => {
   });
 
   it("values over the limit are SECRET_TOO_LARGE, naming the store, the holder and the sizes, never a value", async () => {
-    const error = await rejection(encodeStoredDocument({ "zs-deployment": DEPLOYMENT, values: { k1: "the-value".repeat(111) } }, binary));
+    const error = await rejection(encodeStoredValues({ k1: "the-value".repeat(111) }, binary));
     expect(error.code).toBe("SECRET_TOO_LARGE");
     expect(error.message).toBe("test: the values are 1001 bytes (keys and values, UTF-8); one test object holds at most 1000.");
     expect(error.message).not.toContain("the-value");
@@ -71,34 +70,52 @@ describe("stored document", () => {
     expect(error.message).toBe("test: the values (1000 bytes) do not fit one test object (1000 bytes) even compressed.");
   });
 
-  it("another deployment's document reads as absent", async () => {
-    const encoded = await encodeStoredDocument({ "zs-deployment": OTHER_DEPLOYMENT, values: { k: "v" } }, binary);
-    expect(await decodeStoredDocument(encoded, DEPLOYMENT)).toBeUndefined();
-    expect(await decodeStoredDocument(encoded, OTHER_DEPLOYMENT)).toEqual({ k: "v" });
+  it("the legacy envelope, as text or gzipped, reads as the values it wraps, whichever deployment it names", async () => {
+    const values = { user: "admin", empty: "" };
+    expect(await decodeStoredValues(legacyEnvelope(values))).toEqual(values);
+    expect(await decodeStoredValues(legacyEnvelope(values, true))).toEqual(values);
+    const foreign = JSON.stringify({ "zs-deployment": "e81f4b27-0c93-4d5a-b6e2-9f7a3c1d5b08", values });
+    expect(await decodeStoredValues({ compressed: false, text: foreign })).toEqual(values);
+  });
+
+  it("a values map whose keys are the envelope's reads as itself: its 'values' is a string, never an object", async () => {
+    const lookalikes: SecretValues[] = [
+      { "zs-deployment": DEPLOYMENT, values: '{"user":"admin"}' },
+      { "zs-deployment": DEPLOYMENT, values: "{}" },
+      { "zs-deployment": DEPLOYMENT, values: '{"user":"admin"}', extra: "x" },
+      { values: '{"user":"admin"}' },
+    ];
+    for (const values of lookalikes) {
+      expect(await decodeStoredValues(await encodeStoredValues(values, binary))).toEqual(values);
+      expect(isLegacyEnvelope(values)).toBe(false);
+    }
   });
 
   it("what zs did not write reads as absent: not JSON, not gzip, another shape, a value that is not a string", async () => {
     const unreadable: EncodedJson[] = [
       { compressed: false, text: "" },
       { compressed: false, text: "not json" },
+      { compressed: false, text: '"a string"' },
+      { compressed: false, text: "[]" },
+      { compressed: false, text: '{"k":null}' },
       { compressed: true, data: new Uint8Array([1, 2, 3]) },
       { compressed: false, text: JSON.stringify({ values: { k: "v" } }) },
       { compressed: false, text: JSON.stringify({ "zs-deployment": DEPLOYMENT, values: { k: 1 } }) },
       { compressed: false, text: JSON.stringify({ "zs-deployment": DEPLOYMENT, values: ["v"] }) },
+      { compressed: false, text: JSON.stringify({ "zs-deployment": DEPLOYMENT, values: { k: "v" }, extra: "x" }) },
       { compressed: false, text: JSON.stringify([DEPLOYMENT]) },
     ];
-    for (const encoded of unreadable) expect(await decodeStoredDocument(encoded, DEPLOYMENT)).toBeUndefined();
-    expect(await decodeStoredValues({ compressed: false, text: "[]" })).toBeUndefined();
-    expect(await decodeStoredValues({ compressed: false, text: '{"k":null}' })).toBeUndefined();
+    for (const encoded of unreadable) expect(await decodeStoredValues(encoded)).toBeUndefined();
     expect(await decodeStoredValues({ compressed: true, data: gzipSync('{"k":"v"}') })).toEqual({ k: "v" });
   });
 
-  it("a values map is an object of strings; a stored document names its deployment", () => {
+  it("a values map is an object of strings; the legacy envelope is exactly a deployment string and a values map", () => {
     const maps: [unknown, boolean][] = [[{}, true], [{ a: "" }, true], [{ a: 1 }, false], [[], false], [null, false], ["{}", false]];
     for (const [value, expected] of maps) expect(isValuesMap(value)).toBe(expected);
     const values: SecretValues = { a: "b" };
-    expect(isStoredDocument({ "zs-deployment": DEPLOYMENT, values })).toBe(true);
-    expect(isStoredDocument({ "zs-deployment": 7, values })).toBe(false);
-    expect(isStoredDocument({ "zs-deployment": DEPLOYMENT })).toBe(false);
+    expect(isLegacyEnvelope({ "zs-deployment": DEPLOYMENT, values })).toBe(true);
+    expect(isLegacyEnvelope({ "zs-deployment": 7, values })).toBe(false);
+    expect(isLegacyEnvelope({ "zs-deployment": DEPLOYMENT })).toBe(false);
+    expect(isLegacyEnvelope({ "zs-deployment": DEPLOYMENT, values, other: "x" })).toBe(false);
   });
 });

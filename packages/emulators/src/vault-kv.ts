@@ -3,7 +3,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /** The KV v2 operations the emulator answers, as counted in `calls`. */
-export type VaultKvOperation = "readData" | "writeData" | "deleteData" | "readMetadata" | "listMetadata" | "deleteMetadata" | "health" | "other";
+export type VaultKvOperation =
+  | "readData"
+  | "writeData"
+  | "deleteData"
+  | "readMetadata"
+  | "listMetadata"
+  | "writeMetadata"
+  | "deleteMetadata"
+  | "health"
+  | "other";
 
 /** Options of `startVaultEmulator`. */
 export interface VaultEmulatorOptions {
@@ -17,8 +26,11 @@ export interface VaultEmulatorOptions {
 
 /** Faults applied to the next requests (after the token check), in this order: drop, fail, latency. */
 export interface VaultEmulatorFaults {
-  /** The next `count` requests answer `status` (503 by default) with a Vault error body. */
-  failNext(count: number, status?: number): void;
+  /**
+   * The next `count` requests answer `status` (503 by default) with a Vault error body; with
+   * `operation`, only requests of that operation fail (and count down).
+   */
+  failNext(count: number, status?: number, operation?: VaultKvOperation): void;
   /** The next `count` requests have their connection destroyed without an answer. */
   dropNext(count: number): void;
   /** Every request waits this long before it is handled; 0 turns it off. */
@@ -44,12 +56,21 @@ interface StoredVersion {
   deletionTime: string;
 }
 
+/** A key's metadata: its versions and custom metadata. A metadata write alone creates it with no versions, as in Vault. */
 interface StoredSecret {
   currentVersion: number;
   versions: Map<number, StoredVersion>;
+  /** `null` until a metadata write sets it (Vault answers a nil map as `null`). */
+  customMetadata: Record<string, string> | null;
 }
 
-const OPERATIONS: VaultKvOperation[] = ["readData", "writeData", "deleteData", "readMetadata", "listMetadata", "deleteMetadata", "health", "other"];
+const OPERATIONS: VaultKvOperation[] = ["readData", "writeData", "deleteData", "readMetadata", "listMetadata", "writeMetadata", "deleteMetadata", "health", "other"];
+
+/** Vault's limits on `custom_metadata` (vault-plugin-secrets-kv, path_metadata.go). */
+const MAX_CUSTOM_METADATA_KEYS = 64;
+const MAX_CUSTOM_METADATA_KEY_LENGTH = 128;
+const MAX_CUSTOM_METADATA_VALUE_LENGTH = 512;
+const CUSTOM_METADATA_ERROR = "custom_metadata validation failed";
 
 function zeroCalls(): Record<VaultKvOperation, number> {
   return Object.fromEntries(OPERATIONS.map((operation) => [operation, 0])) as Record<VaultKvOperation, number>;
@@ -64,6 +85,15 @@ function sendJson(response: ServerResponse, status: number, body?: unknown): voi
   response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
 }
 
+/** The parsed JSON body (an empty body is `{}`), or `undefined` when it is not JSON. */
+async function readJsonBody<T>(request: IncomingMessage): Promise<T | undefined> {
+  try {
+    return JSON.parse((await readBody(request)) || "{}") as T;
+  } catch {
+    return undefined;
+  }
+}
+
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -73,14 +103,42 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function versionMetadata(version: number, stored: StoredVersion): Record<string, unknown> {
+/** A version's metadata as the data routes answer it: the key's custom metadata comes with it. */
+function versionMetadata(version: number, stored: StoredVersion, customMetadata: Record<string, string> | null): Record<string, unknown> {
   return {
     created_time: stored.createdTime,
-    custom_metadata: null,
+    custom_metadata: customMetadata,
     deletion_time: stored.deletionTime,
     destroyed: false,
     version,
   };
+}
+
+/**
+ * `custom_metadata` as Vault stores it (a map of strings, scalars converted), or the error
+ * message Vault answers: at most 64 keys, keys of 1 to 128 and values of 1 to 512 characters,
+ * all printable.
+ */
+function parseCustomMetadata(raw: unknown): Record<string, string> | string {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return `${CUSTOM_METADATA_ERROR}: expected a map`;
+  const entries = Object.entries(raw as Record<string, unknown>);
+  if (entries.length > MAX_CUSTOM_METADATA_KEYS) {
+    return `${CUSTOM_METADATA_ERROR}: payload must contain at most ${MAX_CUSTOM_METADATA_KEYS} keys, provided ${entries.length}`;
+  }
+  const parsed: Record<string, string> = {};
+  const printable = (text: string) => !/[\p{Cc}\p{Cf}]/u.test(text);
+  for (const [key, value] of entries) {
+    if (typeof value === "object" && value !== null) return `${CUSTOM_METADATA_ERROR}: value for key "${key}" is not a string`;
+    const text = value === null ? "" : String(value);
+    if (key.length === 0 || key.length > MAX_CUSTOM_METADATA_KEY_LENGTH || !printable(key)) {
+      return `${CUSTOM_METADATA_ERROR}: key "${key}" must be 1 to ${MAX_CUSTOM_METADATA_KEY_LENGTH} printable characters`;
+    }
+    if (text.length === 0 || text.length > MAX_CUSTOM_METADATA_VALUE_LENGTH || !printable(text)) {
+      return `${CUSTOM_METADATA_ERROR}: value for key "${key}" must be 1 to ${MAX_CUSTOM_METADATA_VALUE_LENGTH} printable characters`;
+    }
+    parsed[key] = text;
+  }
+  return parsed;
 }
 
 /** Vault's envelope around a response's `data`. */
@@ -90,9 +148,10 @@ function envelope(data: unknown): Record<string, unknown> {
 
 /**
  * Starts a local server speaking HashiCorp Vault's KV v2 HTTP API, enough for `@zs/store-vault`:
- * token check, read / check-and-set write / soft delete of `/v1/<mount>/data/<path>`, read,
- * list (`GET …?list=true`) and delete-all-versions of `/v1/<mount>/metadata/<path>`, and
- * `/v1/sys/health`; with call counts and fault injection.
+ * token check, read / check-and-set write / soft delete of `/v1/<mount>/data/<path>` (reads
+ * carry the key's `custom_metadata`), read, list (`GET …?list=true`), write (`custom_metadata`)
+ * and delete-all-versions of `/v1/<mount>/metadata/<path>`, and `/v1/sys/health`; with call
+ * counts and fault injection.
  */
 export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Promise<VaultEmulator> {
   const token = options.token ?? randomUUID();
@@ -101,6 +160,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   let calls = zeroCalls();
   let failCount = 0;
   let failStatus = 503;
+  let failOperation: VaultKvOperation | undefined;
   let dropCount = 0;
   let latencyMs = 0;
 
@@ -129,6 +189,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       // Node's HTTP parser knows no LIST method: clients send GET with list=true, as Vault also accepts.
       if (method === "GET" && listing) return "listMetadata";
       if (method === "GET") return "readMetadata";
+      if (method === "POST" || method === "PUT") return "writeMetadata";
       if (method === "DELETE") return "deleteMetadata";
     }
     return "other";
@@ -153,7 +214,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       request.socket.destroy();
       return;
     }
-    if (failCount > 0) {
+    if (failCount > 0 && (failOperation === undefined || failOperation === operation)) {
       failCount -= 1;
       return sendJson(response, failStatus, { errors: [failStatus === 503 ? "Vault is sealed" : "internal error"] });
     }
@@ -173,16 +234,13 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         const version = stored?.versions.get(requested);
         if (!stored || !version) return sendJson(response, 404, { errors: [] });
         // Vault answers a soft-deleted version with 404 and its metadata, but no data.
-        if (version.deletionTime !== "") return sendJson(response, 404, envelope({ data: null, metadata: versionMetadata(requested, version) }));
-        return sendJson(response, 200, envelope({ data: version.data, metadata: versionMetadata(requested, version) }));
+        const metadata = versionMetadata(requested, version, stored.customMetadata);
+        if (version.deletionTime !== "") return sendJson(response, 404, envelope({ data: null, metadata }));
+        return sendJson(response, 200, envelope({ data: version.data, metadata }));
       }
       case "writeData": {
-        let body: { data?: unknown; options?: { cas?: unknown } };
-        try {
-          body = JSON.parse((await readBody(request)) || "{}") as typeof body;
-        } catch {
-          return sendJson(response, 400, { errors: ["failed to parse JSON input"] });
-        }
+        const body = await readJsonBody<{ data?: unknown; options?: { cas?: unknown } }>(request);
+        if (body === undefined) return sendJson(response, 400, { errors: ["failed to parse JSON input"] });
         if (typeof body.data !== "object" || body.data === null || Array.isArray(body.data)) {
           return sendJson(response, 400, { errors: ["no data provided"] });
         }
@@ -191,12 +249,12 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         if (cas !== undefined && Number(cas) !== currentVersion) {
           return sendJson(response, 400, { errors: ["check-and-set parameter did not match the current version"] });
         }
-        const next: StoredSecret = stored ?? { currentVersion: 0, versions: new Map() };
+        const next: StoredSecret = stored ?? { currentVersion: 0, versions: new Map(), customMetadata: null };
         next.currentVersion += 1;
         const version: StoredVersion = { data: body.data as Record<string, unknown>, createdTime: new Date().toISOString(), deletionTime: "" };
         next.versions.set(next.currentVersion, version);
         secrets.set(key, next);
-        return sendJson(response, 200, envelope(versionMetadata(next.currentVersion, version)));
+        return sendJson(response, 200, envelope(versionMetadata(next.currentVersion, version, next.customMetadata)));
       }
       case "deleteData": {
         const version = stored?.versions.get(stored.currentVersion);
@@ -205,8 +263,23 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       }
       case "readMetadata": {
         if (!stored) return sendJson(response, 404, { errors: [] });
-        const versions = Object.fromEntries([...stored.versions].map(([number, version]) => [String(number), versionMetadata(number, version)]));
-        return sendJson(response, 200, envelope({ current_version: stored.currentVersion, oldest_version: 0, versions, custom_metadata: null }));
+        const versions = Object.fromEntries(
+          [...stored.versions].map(([number, version]) => [String(number), { created_time: version.createdTime, deletion_time: version.deletionTime, destroyed: false }]),
+        );
+        return sendJson(response, 200, envelope({ current_version: stored.currentVersion, oldest_version: 0, versions, custom_metadata: stored.customMetadata }));
+      }
+      case "writeMetadata": {
+        const body = await readJsonBody<{ custom_metadata?: unknown }>(request);
+        if (body === undefined) return sendJson(response, 400, { errors: ["failed to parse JSON input"] });
+        // Like Vault: a write without custom_metadata leaves it as it was; one with it replaces the map
+        // whole; a key without versions gets metadata all the same (and reads of its data stay 404).
+        if (body.custom_metadata === undefined) return sendJson(response, 204);
+        const customMetadata = parseCustomMetadata(body.custom_metadata);
+        if (typeof customMetadata === "string") return sendJson(response, 400, { errors: [customMetadata] });
+        const next: StoredSecret = stored ?? { currentVersion: 0, versions: new Map(), customMetadata: null };
+        next.customMetadata = customMetadata;
+        secrets.set(key, next);
+        return sendJson(response, 204);
       }
       case "listMetadata": {
         const dir = path === "" || path.endsWith("/") ? path : `${path}/`;
@@ -242,9 +315,10 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       return calls;
     },
     faults: {
-      failNext(count, status = 503) {
+      failNext(count, status = 503, operation) {
         failCount = count;
         failStatus = status;
+        failOperation = operation;
       },
       dropNext(count) {
         dropCount = count;
@@ -257,6 +331,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       secrets.clear();
       calls = zeroCalls();
       failCount = 0;
+      failOperation = undefined;
       dropCount = 0;
       latencyMs = 0;
     },

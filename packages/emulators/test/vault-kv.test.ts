@@ -47,6 +47,46 @@ describe("vault KV v2 emulator, through node-vault", () => {
     expect(emulator.calls.listMetadata).toBeGreaterThanOrEqual(4);
   });
 
+  it("a metadata write sets custom_metadata, which reads of the data and of the metadata carry", async () => {
+    await vault.write("secret/data/tagged", { data: { k: "v" } });
+    expect((await vault.read("secret/data/tagged")).data.metadata.custom_metadata).toBeNull();
+    await vault.write("secret/metadata/tagged", { custom_metadata: { owner: "team-a", count: 3 } });
+    expect((await vault.read("secret/data/tagged")).data).toMatchObject({
+      data: { k: "v" },
+      metadata: { version: 1, custom_metadata: { owner: "team-a", count: "3" } },
+    });
+    expect((await vault.read("secret/metadata/tagged")).data).toMatchObject({ current_version: 1, custom_metadata: { owner: "team-a", count: "3" } });
+    // The map is replaced whole; a write without custom_metadata leaves it as it was.
+    await vault.write("secret/metadata/tagged", { custom_metadata: { owner: "team-b" } });
+    await vault.write("secret/metadata/tagged", { max_versions: 5 });
+    expect((await vault.read("secret/data/tagged")).data.metadata.custom_metadata).toEqual({ owner: "team-b" });
+    expect(emulator.calls.writeMetadata).toBeGreaterThanOrEqual(3);
+  });
+
+  it("a metadata write on a new path creates the key without versions: its data reads 404 and check-and-set 0 still creates", async () => {
+    await vault.write("secret/metadata/metadata-first", { custom_metadata: { owner: "team-a" } });
+    expect(statusOf(await vault.read("secret/data/metadata-first").catch((e: unknown) => e))).toBe(404);
+    await vault.write("secret/data/metadata-first", { data: { k: "v" }, options: { cas: 0 } });
+    expect((await vault.read("secret/data/metadata-first")).data.metadata).toMatchObject({ version: 1, custom_metadata: { owner: "team-a" } });
+  });
+
+  it("refuses custom_metadata Vault refuses: an empty value, a nested map", async () => {
+    for (const custom_metadata of [{ owner: "" }, { owner: { nested: "x" } }]) {
+      const error = await vault.write("secret/metadata/refused", { custom_metadata }).catch((e: unknown) => e);
+      expect(statusOf(error)).toBe(400);
+      expect((error as Error).message).toMatch(/^custom_metadata validation failed/);
+    }
+  });
+
+  it("a fault aimed at one operation fails only that operation's requests", async () => {
+    emulator.faults.failNext(1, 503, "writeMetadata");
+    await vault.write("secret/data/aimed", { data: { k: "v" } });
+    expect((await vault.read("secret/data/aimed")).data.data).toEqual({ k: "v" });
+    expect(statusOf(await vault.write("secret/metadata/aimed", { custom_metadata: { owner: "a" } }).catch((e: unknown) => e))).toBe(503);
+    await vault.write("secret/metadata/aimed", { custom_metadata: { owner: "a" } });
+    expect((await vault.read("secret/data/aimed")).data.metadata.custom_metadata).toEqual({ owner: "a" });
+  });
+
   it("refuses a wrong token with 403 permission denied", async () => {
     const other = nodeVault({ endpoint: emulator.address, token: "wrong" });
     const error = await other.read("secret/data/app/db").catch((e: unknown) => e);

@@ -1,8 +1,8 @@
 import {
   ZsError,
   backendCaller,
-  decodeStoredDocument,
-  encodeStoredDocument,
+  decodeStoredValues,
+  encodeStoredValues,
   isZsError,
   runHealthCheck,
   type BackendCaller,
@@ -17,11 +17,7 @@ import {
 import type { AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
 import { awsErrors, isAbsent, toZsError } from "./backend-errors.js";
 
-/**
- * Secrets Manager's limit on one SecretString or SecretBinary. The stored document carries the
- * owning deployment, so a single GetSecretValue both reads and checks ownership (tags need a
- * DescribeSecret); compressed, it goes in SecretBinary.
- */
+/** Secrets Manager's limit on one SecretString or SecretBinary; compressed JSON goes in SecretBinary. */
 const AWS_FORMAT: StoredJsonFormat = { store: "aws", maxBytes: 65536, holder: "one Secrets Manager secret", compressedAs: "bytes" };
 /** The tag naming the zs deployment that owns a secret. */
 export const DEPLOYMENT_TAG = "zs-deployment";
@@ -37,9 +33,14 @@ export interface AwsValuesStoreSettings {
 
 /**
  * Values in AWS Secrets Manager: secret `<prefix><secret id>` tagged with the deployment and
- * the secret id, holding one JSON object. Calls per operation: get 1 (GetSecretValue); put 2
- * (DescribeSecret, then PutSecretValue or CreateSecret), or 1 when hinted new (CreateSecret,
- * which fails on an existing name: then the 2 follow); delete 2 (DescribeSecret,
+ * the secret id, whose SecretString is exactly the values map as JSON (`aws secretsmanager
+ * get-secret-value` and External Secrets read it directly). An object still in the legacy
+ * envelope is read as well, and rewritten as the bare map by the next put.
+ *
+ * Reads do not look at the tags; every write and delete checks them first and refuses another
+ * deployment's secret. Calls per operation: get 1 (GetSecretValue); put 2 (DescribeSecret, then
+ * PutSecretValue or CreateSecret), or 1 when hinted new (CreateSecret, which tags the secret it
+ * creates and fails on an existing name: then the 2 follow); delete 2 (DescribeSecret,
  * DeleteSecret) — plus retries.
  */
 export class AwsValuesStore implements SecretValuesStore {
@@ -62,7 +63,7 @@ export class AwsValuesStore implements SecretValuesStore {
   }
 
   async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
-    const value = toSecretValue(await encodeStoredDocument({ "zs-deployment": this.context.deploymentId, values }, AWS_FORMAT));
+    const value = toSecretValue(await encodeStoredValues(values, AWS_FORMAT));
     const name = this.secretName(secretId);
     // CreateSecret never touches an existing secret, so a new id needs no DescribeSecret first;
     // a name taken after all (a retried put, another deployment's secret) is the checked path's.
@@ -82,7 +83,7 @@ export class AwsValuesStore implements SecretValuesStore {
         if (tags === undefined) {
           await this.createSecret(secretId, name, value);
         } else {
-          this.assertOwned(name, tags);
+          this.assertOwned(name, tags, "overwrite");
           await this.call("PutSecretValue", name, () => this.client.putSecretValue(name, value));
         }
         return;
@@ -102,14 +103,16 @@ export class AwsValuesStore implements SecretValuesStore {
       if (isAbsent(error)) return undefined;
       throw error;
     }
-    // Another deployment's secret, or one zs did not write, reads as absent.
-    return decodeStoredDocument(fromSecretValue(stored), this.context.deploymentId);
+    // One call: the name comes from a random id, so only a cloned database could point at
+    // another deployment's secret, and reading it destroys nothing. A value zs did not write reads as absent.
+    return decodeStoredValues(fromSecretValue(stored));
   }
 
   async deleteValues(secretId: string): Promise<boolean> {
     const name = this.secretName(secretId);
     const tags = await this.describeTags(name);
-    if (tags === undefined || !this.isOwned(tags)) return false;
+    if (tags === undefined) return false;
+    this.assertOwned(name, tags, "delete");
     try {
       await this.call("DeleteSecret", name, () => this.client.deleteSecret(name));
       return true;
@@ -148,17 +151,13 @@ export class AwsValuesStore implements SecretValuesStore {
     }
   }
 
-  private isOwned(tags: AwsTag[]): boolean {
-    return tags.some((tag) => tag.key === DEPLOYMENT_TAG && tag.value === this.context.deploymentId);
-  }
-
-  private assertOwned(name: string, tags: AwsTag[]): void {
-    if (this.isOwned(tags)) return;
+  private assertOwned(name: string, tags: AwsTag[], action: "overwrite" | "delete"): void {
     const owner = tags.find((tag) => tag.key === DEPLOYMENT_TAG)?.value;
+    if (owner === this.context.deploymentId) return;
     throw new ZsError(
       "CONFIGURATION_ERROR",
-      `aws: secret '${name}' already exists and belongs to ${owner ? `zs deployment ${owner}` : "something other than zs"}, ` +
-        `not this deployment (${this.context.deploymentId}); refusing to overwrite it. Give this deployment its own prefix.`,
+      `aws: secret '${name}' belongs to ${owner ? `zs deployment ${owner}` : "something other than zs"}, ` +
+        `not this deployment (${this.context.deploymentId}); refusing to ${action} it. Give this deployment its own prefix.`,
       { reason: "aws_foreign_secret" },
     );
   }

@@ -2,7 +2,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { randomUUID } from "node:crypto";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { gzipSync } from "node:zlib";
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { StoreRegistry, isZsError, silentLogger, type SecretValuesStore } from "@zs/core";
 import type { AwsSecretsManagerEmulator } from "@zs/emulators";
 import awsStore, { awsStore as namedAwsStore } from "../src/index.js";
@@ -14,6 +15,8 @@ const OTHER_DEPLOYMENT = "c3d9f1a0-2b4e-4d6f-a8c7-1e5b9f3d2a70";
 let emulator: AwsSecretsManagerEmulator;
 let store: SecretValuesStore;
 let other: SecretValuesStore;
+/** The real SDK, to look at and plant secrets as any other caller would. */
+let sdk: SecretsManagerClient;
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -34,13 +37,41 @@ beforeAll(async () => {
   emulator = await startEmulator();
   store = await createStore(emulator, DEPLOYMENT);
   other = await createStore(emulator, OTHER_DEPLOYMENT);
+  sdk = new SecretsManagerClient({ endpoint: emulator.endpoint, region: "eu-west-1", credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: "x" } });
 });
 
 afterAll(async () => {
   await store?.close?.();
   await other?.close?.();
+  sdk?.destroy();
   await emulator?.close();
 });
+
+/** What GetSecretValue answers for `name`, as `aws secretsmanager get-secret-value` shows it. */
+async function rawValue(name: string): Promise<{ SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined }> {
+  const { SecretString, SecretBinary } = await sdk.send(new GetSecretValueCommand({ SecretId: name }));
+  return { SecretString, SecretBinary };
+}
+
+async function rawTags(name: string): Promise<Record<string, string>> {
+  const { Tags = [] } = await sdk.send(new DescribeSecretCommand({ SecretId: name }));
+  return Object.fromEntries(Tags.map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
+}
+
+/** A secret exactly as the store wrote it before the bare values map: the envelope, tagged. */
+async function plantLegacy(secretId: string, values: Record<string, string>, compressed = false): Promise<void> {
+  const text = JSON.stringify({ "zs-deployment": DEPLOYMENT, values });
+  await sdk.send(
+    new CreateSecretCommand({
+      Name: `zs/${secretId}`,
+      ...(compressed ? { SecretBinary: gzipSync(text) } : { SecretString: text }),
+      Tags: [
+        { Key: "zs-deployment", Value: DEPLOYMENT },
+        { Key: "zs-secret-id", Value: secretId },
+      ],
+    }),
+  );
+}
 
 beforeEach(() => emulator.reset());
 
@@ -69,19 +100,54 @@ describe("aws store definition", () => {
 });
 
 describe("aws store against the emulator", () => {
-  it("a secret is named <prefix><id>, tagged with the deployment and the secret id, and holds one JSON object", async () => {
+  it("a secret is named <prefix><id>, tagged with the deployment and the secret id, and its SecretString is exactly the values as JSON", async () => {
     const prefixed = await createStore(emulator, DEPLOYMENT, { prefix: "team-a/zs/" });
     const secretId = randomUUID();
-    await prefixed.putValues(secretId, { user: "admin" });
+    await prefixed.putValues(secretId, { user: "admin", password: "pa55word" });
     await prefixed.close?.();
-    const sdk = new SecretsManagerClient({
-      endpoint: emulator.endpoint,
-      region: "eu-west-1",
-      credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: "x" },
-    });
-    const output = await sdk.send(new GetSecretValueCommand({ SecretId: `team-a/zs/${secretId}` }));
-    sdk.destroy();
-    expect(JSON.parse(output.SecretString ?? "")).toEqual({ "zs-deployment": DEPLOYMENT, values: { user: "admin" } });
+    expect(await rawValue(`team-a/zs/${secretId}`)).toEqual({ SecretString: '{"user":"admin","password":"pa55word"}', SecretBinary: undefined });
+    expect(await rawTags(`team-a/zs/${secretId}`)).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
+  });
+
+  it("an update keeps the SecretString the bare values map and the tags as they were", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { user: "admin" }, { isNew: true });
+    await store.putValues(secretId, { user: "root" }, { isNew: false });
+    expect(await rawValue(`zs/${secretId}`)).toMatchObject({ SecretString: '{"user":"root"}' });
+    expect(await rawTags(`zs/${secretId}`)).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
+  });
+
+  it("a secret in the legacy envelope is read in one call, and the next put rewrites it as the bare values map", async () => {
+    const secretId = randomUUID();
+    await plantLegacy(secretId, { user: "admin", password: "old" });
+    expect(await callsOf(async () => expect(await store.getValues(secretId)).toEqual({ user: "admin", password: "old" }))).toEqual({ ...none, GetSecretValue: 1 });
+    await store.putValues(secretId, { user: "admin", password: "new" });
+    expect(await rawValue(`zs/${secretId}`)).toEqual({ SecretString: '{"user":"admin","password":"new"}', SecretBinary: undefined });
+    expect(await rawTags(`zs/${secretId}`)).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
+    expect(await store.getValues(secretId)).toEqual({ user: "admin", password: "new" });
+  });
+
+  it("a secret in the gzipped legacy envelope (SecretBinary) is read, and rewritten as a plain SecretString", async () => {
+    const secretId = randomUUID();
+    const values = { control: "\u0001".repeat(20000), text: "x".repeat(40000) };
+    await plantLegacy(secretId, values, true);
+    expect(await store.getValues(secretId)).toEqual(values);
+    await store.putValues(secretId, { small: "v" });
+    expect(await rawValue(`zs/${secretId}`)).toEqual({ SecretString: '{"small":"v"}', SecretBinary: undefined });
+  });
+
+  it("values whose keys are the legacy envelope's round-trip as they are, and are stored as they are", async () => {
+    const lookalikes: Record<string, string>[] = [
+      { "zs-deployment": DEPLOYMENT, values: '{"user":"admin"}' },
+      { "zs-deployment": OTHER_DEPLOYMENT, values: "{}" },
+      { values: '{"k":"v"}', other: "x" },
+    ];
+    for (const values of lookalikes) {
+      const secretId = randomUUID();
+      await store.putValues(secretId, values);
+      expect(await store.getValues(secretId)).toEqual(values);
+      expect(JSON.parse((await rawValue(`zs/${secretId}`)).SecretString ?? "")).toEqual(values);
+    }
   });
 
   it("get makes one call, put two (DescribeSecret then CreateSecret or PutSecretValue), delete two", async () => {
@@ -167,15 +233,31 @@ describe("aws store against the emulator", () => {
     expect((error as Error).message).toMatch(/ThrottlingException/);
   });
 
-  it("another deployment's object is absent: get is undefined, delete is false and leaves it, put is refused", async () => {
+  it("another deployment's secret: a get reads it in one call without looking at the tags; a put or delete is refused and changes nothing", async () => {
     const secretId = randomUUID();
     await other.putValues(secretId, { owner: "other" });
-    expect(await store.getValues(secretId)).toBeUndefined();
-    expect(await store.deleteValues(secretId)).toBe(false);
-    const error = await failure(store.putValues(secretId, { owner: "me" }));
-    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
-    expect((error as Error).message).toMatch(/belongs to zs deployment c3d9f1a0-.*refusing to overwrite/);
-    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+    const before = await rawValue(`zs/${secretId}`);
+    expect(await callsOf(async () => expect(await store.getValues(secretId)).toEqual({ owner: "other" }))).toEqual({ ...none, GetSecretValue: 1 });
+    const putError = await failure(store.putValues(secretId, { owner: "me" }));
+    expect(isZsError(putError) && putError.code).toBe("CONFIGURATION_ERROR");
+    expect((putError as Error).message).toMatch(/belongs to zs deployment c3d9f1a0-.*refusing to overwrite it/);
+    const deleteError = await failure(store.deleteValues(secretId));
+    expect(isZsError(deleteError) && deleteError.code).toBe("CONFIGURATION_ERROR");
+    expect((deleteError as Error).message).toMatch(/belongs to zs deployment c3d9f1a0-.*refusing to delete it/);
+    expect(emulator.calls).toMatchObject({ PutSecretValue: 0, DeleteSecret: 0 });
+    expect(await rawValue(`zs/${secretId}`)).toEqual(before);
+    expect(await rawTags(`zs/${secretId}`)).toEqual({ "zs-deployment": OTHER_DEPLOYMENT, "zs-secret-id": secretId });
+  });
+
+  it("a secret under the prefix without zs's tags is neither overwritten nor deleted", async () => {
+    const secretId = randomUUID();
+    await sdk.send(new CreateSecretCommand({ Name: `zs/${secretId}`, SecretString: '{"owner":"someone else"}' }));
+    for (const attempt of [() => store.putValues(secretId, { owner: "me" }), () => store.deleteValues(secretId)]) {
+      const error = await failure(attempt());
+      expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+      expect((error as Error).message).toMatch(/belongs to something other than zs/);
+    }
+    expect(await rawValue(`zs/${secretId}`)).toMatchObject({ SecretString: '{"owner":"someone else"}' });
   });
 
 
@@ -217,6 +299,7 @@ describe("aws store against the emulator", () => {
     const messages: string[] = [];
     for (const attempt of [
       () => store.putValues(secretId, { password: secretValue }),
+      () => store.deleteValues(secretId),
       () => {
         emulator.faults.failNext = 100;
         return store.putValues(randomUUID(), { password: secretValue });

@@ -38,8 +38,13 @@ export interface AzureValuesStoreSettings {
 
 /**
  * Values in Azure Key Vault: secret `zs-<secret id>` tagged with the deployment and the
- * secret id, holding the values map as JSON (gzipped when escaping pushes it past 25 KB).
+ * secret id, whose value is exactly the values map as JSON (gzipped when escaping pushes it
+ * past 25 KB), so `az keyvault secret show` and External Secrets read it directly.
  * Key Vault names are case-insensitive; ids are UUIDs, so names never collide by case.
+ *
+ * Reads do not look at the tags (they come with the value, but a read destroys nothing, and
+ * every cloud store reads alike); every write and delete checks them first and refuses
+ * another deployment's secret.
  *
  * Calls per operation, plus retries: get 1 (GetSecret, which returns the tags too); put 2
  * (GetSecret for ownership, then SetSecret); delete 4 with `purgeOnDelete` (GetSecret,
@@ -72,7 +77,7 @@ export class AzureValuesStore implements SecretValuesStore {
     const encoded = await encodeValues(values, AZURE_FORMAT);
     const name = this.secretName(secretId);
     const existing = await this.readSecret(name);
-    if (existing) this.assertOwned(name, existing.tags, "already exists");
+    if (existing) this.assertOwned(name, existing.tags, "overwrite");
     const tags = { [DEPLOYMENT_TAG]: this.context.deploymentId, [SECRET_ID_TAG]: secretId };
     const set = () => this.call("SetSecret", name, () => this.client.setSecret(name, encoded.value, encoded.contentType, tags), isDeletedButRecoverable);
     try {
@@ -91,9 +96,8 @@ export class AzureValuesStore implements SecretValuesStore {
 
   async getValues(secretId: string): Promise<SecretValues | undefined> {
     const secret = await this.readSecret(this.secretName(secretId));
-    // Another deployment's secret, or one zs did not write, is not ours to read.
-    if (!secret || !this.isOwned(secret.tags)) return undefined;
-    return decodeValues(secret);
+    // A value zs did not write reads as absent.
+    return secret ? decodeValues(secret) : undefined;
   }
 
   async deleteValues(secretId: string): Promise<boolean> {
@@ -103,7 +107,7 @@ export class AzureValuesStore implements SecretValuesStore {
       if (this.settings.purgeOnDelete) await this.purgeOwnDeleted(name);
       return false;
     }
-    if (!this.isOwned(secret.tags)) return false;
+    this.assertOwned(name, secret.tags, "delete");
     try {
       await this.call("DeleteSecret", name, () => this.client.deleteSecret(name));
     } catch (error) {
@@ -163,7 +167,7 @@ export class AzureValuesStore implements SecretValuesStore {
     const tags = await this.readDeletedTags(name);
     // Purged or recovered meanwhile: the next SetSecret will tell.
     if (!tags) return;
-    this.assertOwned(name, tags, "is soft-deleted but still exists");
+    this.assertOwned(name, tags, "overwrite", "is soft-deleted but still exists and ");
     if (this.settings.purgeOnDelete) {
       await this.purge(name);
     } else {
@@ -175,13 +179,13 @@ export class AzureValuesStore implements SecretValuesStore {
     return tags[DEPLOYMENT_TAG] === this.context.deploymentId;
   }
 
-  private assertOwned(name: string, tags: Record<string, string>, state: string): void {
+  private assertOwned(name: string, tags: Record<string, string>, action: "overwrite" | "delete", state = ""): void {
     if (this.isOwned(tags)) return;
     const owner = tags[DEPLOYMENT_TAG];
     throw new ZsError(
       "CONFIGURATION_ERROR",
-      `azure: secret '${name}' ${state} and belongs to ${owner ? `zs deployment ${owner}` : "something other than zs"}, ` +
-        `not this deployment (${this.context.deploymentId}); refusing to overwrite it. Give this deployment its own vault.`,
+      `azure: secret '${name}' ${state}belongs to ${owner ? `zs deployment ${owner}` : "something other than zs"}, ` +
+        `not this deployment (${this.context.deploymentId}); refusing to ${action} it. Give this deployment its own vault.`,
       { reason: "azure_foreign_secret" },
     );
   }

@@ -116,13 +116,28 @@ describe("azure store definition", () => {
 });
 
 describe("azure store against the emulator", () => {
-  it("a secret is named zs-<id>, tagged with the deployment and the secret id, and holds the values as JSON", async () => {
+  it("a secret is named zs-<id>, tagged with the deployment and the secret id, and its value is exactly the values as JSON", async () => {
     const secretId = randomUUID();
-    await store.putValues(secretId, { user: "admin" });
+    await store.putValues(secretId, { user: "admin", password: "pa55word" });
+    await store.putValues(secretId, { user: "admin", password: "changed" });
     const secret = await sdk.getSecret(`zs-${secretId}`);
     expect(secret.properties.tags).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
     expect(secret.properties.contentType).toBe(JSON_CONTENT_TYPE);
-    expect(JSON.parse(secret.value ?? "")).toEqual({ user: "admin" });
+    expect(secret.value).toBe('{"user":"admin","password":"changed"}');
+  });
+
+  it("values whose keys are the legacy envelope's of the other cloud stores round-trip as they are, and are stored as they are", async () => {
+    const lookalikes: Record<string, string>[] = [
+      { "zs-deployment": DEPLOYMENT, values: '{"user":"admin"}' },
+      { "zs-deployment": OTHER_DEPLOYMENT, values: "{}" },
+      { values: '{"k":"v"}', other: "x" },
+    ];
+    for (const values of lookalikes) {
+      const secretId = randomUUID();
+      await store.putValues(secretId, values);
+      expect(await store.getValues(secretId)).toEqual(values);
+      expect(JSON.parse((await sdk.getSecret(`zs-${secretId}`)).value ?? "")).toEqual(values);
+    }
   });
 
   it("get makes one call, put two (GetSecret then SetSecret), delete four (GetSecret, DeleteSecret, GetDeletedSecret, PurgeDeletedSecret)", async () => {
@@ -298,22 +313,32 @@ describe("azure store against the emulator", () => {
     expect(emulator.calls.GetSecret).toBe(0);
   });
 
-  it("another deployment's object is absent: get is undefined, delete is false and leaves it, put is refused", async () => {
+  it("another deployment's secret: a get reads it in one call; a put or delete is refused and changes nothing", async () => {
     const secretId = randomUUID();
     await other.putValues(secretId, { owner: "other" });
-    expect(await store.getValues(secretId)).toBeUndefined();
-    expect(await store.deleteValues(secretId)).toBe(false);
-    const error = await failure(store.putValues(secretId, { owner: "me" }));
-    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
-    expect((error as Error).message).toMatch(/already exists and belongs to zs deployment e7f1a3c5-.*refusing to overwrite/);
-    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+    const before = await sdk.getSecret(`zs-${secretId}`);
+    expect(await callsOf(async () => expect(await store.getValues(secretId)).toEqual({ owner: "other" }))).toEqual({ ...none, GetSecret: 1 });
+    for (const [attempt, action] of [
+      [() => store.putValues(secretId, { owner: "me" }), "overwrite"],
+      [() => store.deleteValues(secretId), "delete"],
+    ] as const) {
+      const error = await failure(attempt());
+      expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+      expect((error as Error).message).toMatch(new RegExp(`belongs to zs deployment e7f1a3c5-.*refusing to ${action} it`));
+    }
+    expect(emulator.calls).toMatchObject({ SetSecret: 1, DeleteSecret: 0, PurgeDeletedSecret: 0 });
+    const after = await sdk.getSecret(`zs-${secretId}`);
+    expect([after.value, after.properties.version, after.properties.tags]).toEqual([before.value, before.properties.version, before.properties.tags]);
   });
 
-  it("a secret zs did not write (no tags) is absent too", async () => {
+  it("a secret without zs's tags is read like any other, but never overwritten or deleted", async () => {
     const secretId = randomUUID();
     await sdk.setSecret(`zs-${secretId}`, '{"k":"v"}');
-    expect(await store.getValues(secretId)).toBeUndefined();
-    expect((await failure(store.putValues(secretId, { k: "w" })) as Error).message).toMatch(/belongs to something other than zs/);
+    expect(await store.getValues(secretId)).toEqual({ k: "v" });
+    for (const attempt of [() => store.putValues(secretId, { k: "w" }), () => store.deleteValues(secretId)]) {
+      expect(((await failure(attempt())) as Error).message).toMatch(/belongs to something other than zs/);
+    }
+    expect((await sdk.getSecret(`zs-${secretId}`)).value).toBe('{"k":"v"}');
   });
 
 
@@ -391,6 +416,7 @@ describe("azure store against the emulator", () => {
     const messages: string[] = [];
     for (const attempt of [
       () => logging.putValues(secretId, { password: secretValue }),
+      () => logging.deleteValues(secretId),
       () => {
         emulator.faults.failNext = 100;
         return logging.putValues(randomUUID(), { password: secretValue });
@@ -402,7 +428,7 @@ describe("azure store against the emulator", () => {
     }
     emulator.faults.failNext = 0;
     await logging.close?.();
-    expect(messages).toHaveLength(6);
+    expect(messages).toHaveLength(8);
     expect(logged.length).toBeGreaterThan(0);
     expect([...messages, ...logged].join("\n")).not.toContain(secretValue);
   });

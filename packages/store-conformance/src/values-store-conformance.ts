@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LIMITS, isZsError, type SecretValues, type SecretValuesStore } from "@zs/core";
 import type { TestApi } from "./test-api.js";
+import { describeBackupOrMigrationTarget } from "./values-suite/migration-target.js";
 
 /** What a suite may start for its stores and must close: an emulator, a local server. */
 export interface ClosableBackend {
@@ -17,7 +18,11 @@ export interface ValuesStoreConformanceOptions<Backend = undefined> {
    * store is created; closed after `cleanup`. @default none
    */
   backend?(): Promise<Backend & ClosableBackend>;
-  /** Creates a store under test, given the backend when there is one; called twice (the second store checks `close`). */
+  /**
+   * Creates a store under test, given the backend when there is one; called more than once
+   * (later stores check `close`, and that a second instance reads what the first wrote), so
+   * each call must open the same deployment's store on the same data, as a restarted zs would.
+   */
   createStore(backend: Backend): Promise<SecretValuesStore>;
   /** Called once after the suite, after `close()` and before the backend closes. */
   cleanup?(store: SecretValuesStore): Promise<void>;
@@ -41,7 +46,8 @@ function valuesOfSize(bytes: number): SecretValues {
  * secret id, put hints (`PutValuesHint`) tolerated when right and when wrong, absent and
  * already deleted ids, empty and unicode values, a value at the
  * declared size limit and one past it, isolation between ids, concurrent writes, a health
- * check if declared, and an idempotent close.
+ * check if declared, and an idempotent close; and, in the group "as a backup or migration
+ * target", what copying every secret into the store relies on.
  */
 export function runValuesStoreConformance<Backend = undefined>(options: ValuesStoreConformanceOptions<Backend>): void {
   const { api, timeout = 30000 } = options;
@@ -237,6 +243,14 @@ export function runValuesStoreConformance<Backend = undefined>(options: ValuesSt
       const outcome = store.check ? await store.check().then(() => "healthy", (e: unknown) => e) : "healthy";
       expect(outcome).toBe("healthy");
     }, timeout);
+
+    describeBackupOrMigrationTarget({
+      describe,
+      test: (title, body) => it(title, body, timeout),
+      expect,
+      store: () => store,
+      createStore,
+    });
 
     it("close can be called twice", async () => {
       const extra = await createStore();

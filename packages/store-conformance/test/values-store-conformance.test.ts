@@ -17,14 +17,18 @@ function recordingApi(): { api: TestApi; beforeAll: Body[]; afterAll: Body[]; te
   return { api, ...recorded };
 }
 
-/** A values store in a Map, logging its close to `events`. */
-function memoryStore(name: string, events: string[]): SecretValuesStore {
-  const values = new Map<string, SecretValues>();
+/** A values store in a Map, logging its close to `events`; `put` decides what an overwrite keeps. */
+function memoryStore(
+  name: string,
+  events: string[],
+  values = new Map<string, SecretValues>(),
+  put: (before: SecretValues | undefined, map: SecretValues) => SecretValues = (_, map) => ({ ...map }),
+): SecretValuesStore {
   return {
     type: "memory",
     capabilities: { maxValueBytes: 1024 },
     async putValues(id, map) {
-      values.set(id, { ...map });
+      values.set(id, put(values.get(id), map));
     },
     async getValues(id) {
       return values.get(id);
@@ -98,5 +102,52 @@ describe("runValuesStoreConformance's backend", () => {
     });
     await expect(failing.beforeAll[0]!()).rejects.toThrow("no free port");
     await expect(failing.afterAll[0]!()).resolves.toBeUndefined();
+  });
+});
+
+/** Records the suite with the `describe` titles each test sits in. */
+function groupedRecording(): { api: TestApi; beforeAll: Body[]; afterAll: Body[]; tests: { path: string[]; name: string; body: Body }[] } {
+  const recorded = { beforeAll: [] as Body[], afterAll: [] as Body[], tests: [] as { path: string[]; name: string; body: Body }[] };
+  const path: string[] = [];
+  const api: TestApi = {
+    describe: (name, body) => {
+      path.push(name);
+      body();
+      path.pop();
+    },
+    it: (name, body) => void recorded.tests.push({ path: [...path], name, body }),
+    expect,
+    beforeAll: (body) => void recorded.beforeAll.push(body),
+    afterAll: (body) => void recorded.afterAll.push(body),
+  };
+  return { api, ...recorded };
+}
+
+/** Runs the group "as a backup or migration target" on the store `create` makes: the titles of the cases that failed. */
+async function failedMigrationCases(create: () => SecretValuesStore): Promise<string[]> {
+  const recorded = groupedRecording();
+  runValuesStoreConformance({ name: "memory", api: recorded.api, createStore: async () => create() });
+  const group = recorded.tests.filter((test) => test.path.includes("as a backup or migration target"));
+  expect(group.length).toBeGreaterThan(5);
+  const failed: string[] = [];
+  for (const hook of recorded.beforeAll) await hook();
+  for (const test of group) await Promise.resolve(test.body()).catch(() => failed.push(test.name));
+  for (const hook of recorded.afterAll) await hook();
+  return failed;
+}
+
+describe("runValuesStoreConformance as a backup or migration target", () => {
+  it("a store that keeps every values map as it was given passes every case, a second instance on the same data included", async () => {
+    const shared = new Map<string, SecretValues>();
+    expect(await failedMigrationCases(() => memoryStore("faithful", [], shared))).toEqual([]);
+  });
+
+  it("a store that merges an overwrite into the values before fails 'an overwrite replaces every key'", async () => {
+    const merging = memoryStore("merging", [], new Map(), (before, map) => ({ ...before, ...map }));
+    expect(await failedMigrationCases(() => merging)).toEqual(["an overwrite replaces every key: keys left out are gone, none is merged back"]);
+  });
+
+  it("a store whose instances do not share what they hold fails 'another store instance on the same backend reads what this one wrote'", async () => {
+    expect(await failedMigrationCases(() => memoryStore("isolated", []))).toEqual(["another store instance on the same backend reads what this one wrote"]);
   });
 });

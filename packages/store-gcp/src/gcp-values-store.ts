@@ -1,8 +1,8 @@
 import {
   ZsError,
   backendCaller,
-  decodeStoredDocument,
-  encodeStoredDocument,
+  decodeStoredValues,
+  encodeStoredValues,
   isZsError,
   runHealthCheck,
   type BackendCaller,
@@ -26,11 +26,7 @@ import {
   versionResourceName,
 } from "./resource-names.js";
 
-/**
- * Secret Manager's limit on one version's payload. The stored document carries the owning
- * deployment, so a single AccessSecretVersion both reads and checks ownership (labels need a
- * GetSecret); compressed, the payload is the gzip data.
- */
+/** Secret Manager's limit on one version's payload; compressed JSON is stored as the gzip data. */
 const GCP_FORMAT: StoredJsonFormat = { store: "gcp", maxBytes: 65536, holder: "one Secret Manager version", compressedAs: "bytes" };
 /** The first bytes of gzip data; JSON text never starts with them. */
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -44,18 +40,20 @@ export interface GcpValuesStoreSettings {
 
 /**
  * Values in Google Cloud Secret Manager: secret `zs-<secret id>` in the project, labelled
- * with the deployment and the secret id; its latest version holds one JSON object. An update
- * adds a version and destroys the one before it, so a secret keeps one live version.
+ * with the deployment and the secret id; its latest version's payload is exactly the values
+ * map as JSON (`gcloud secrets versions access latest` and External Secrets read it directly).
+ * An update adds a version and destroys the one before it, so a secret keeps one live version.
+ * A payload still in the legacy envelope is read as well, and rewritten by the next put.
  *
- * Calls per operation, plus retries: get 1 (AccessSecretVersion of `latest`); delete 2
- * (GetSecret, DeleteSecret); put 2 with a hint (`PutValuesHint`), 3 without —
- * - hinted new (core's create): CreateSecret with this deployment's labels + AddSecretVersion;
- *   when the name is taken after all (ALREADY_EXISTS), the unhinted put follows.
- * - hinted existing (core's update, which has just read the values, so the stored document
- *   proved the owner): AddSecretVersion + DestroySecretVersion of the previous version; when
- *   the secret is gone (NOT_FOUND), the unhinted put follows and creates it.
- * - unhinted: GetSecret (ownership), then CreateSecret + AddSecretVersion for a new secret, or
+ * Reads do not look at the labels; every write and delete checks them first and refuses
+ * another deployment's secret. Calls per operation, plus retries: get 1 (AccessSecretVersion
+ * of `latest`); delete 2 (GetSecret, DeleteSecret); put 3 —
+ * - hinted new (core's create): 2, CreateSecret with this deployment's labels +
+ *   AddSecretVersion; when the name is taken after all (ALREADY_EXISTS), the checked put follows.
+ * - otherwise: GetSecret (ownership), then CreateSecret + AddSecretVersion for a new secret, or
  *   AddSecretVersion + DestroySecretVersion of the previous version for an existing one.
+ *   A hint that the secret exists saves nothing: the payload no longer names its owner, so the
+ *   read core made before an update proved nothing about ownership.
  * A put whose AddSecretVersion had to be retried adds a ListSecretVersions, since a lost answer
  * may have left an extra version to destroy.
  */
@@ -79,10 +77,9 @@ export class GcpValuesStore implements SecretValuesStore {
   }
 
   async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
-    const data = toPayload(await encodeStoredDocument({ "zs-deployment": this.context.deploymentId, values }, GCP_FORMAT));
+    const data = toPayload(await encodeStoredValues(values, GCP_FORMAT));
     const name = this.secretName(secretId);
     if (hint?.isNew === true && (await this.putNew(secretId, name, data))) return;
-    if (hint?.isNew === false && (await this.putExisting(name, data))) return;
     await this.putChecked(secretId, name, data);
   }
 
@@ -96,14 +93,16 @@ export class GcpValuesStore implements SecretValuesStore {
       if (isAbsentOrNotEnabled(error)) return undefined;
       throw error;
     }
-    // Another deployment's secret, or one zs did not write, reads as absent.
-    return decodeStoredDocument(fromPayload(data), this.context.deploymentId);
+    // One call: the name comes from a random id, so only a cloned database could point at
+    // another deployment's secret, and reading it destroys nothing. A payload zs did not write reads as absent.
+    return decodeStoredValues(fromPayload(data));
   }
 
   async deleteValues(secretId: string): Promise<boolean> {
     const name = this.secretName(secretId);
     const labels = await this.readLabels(name);
-    if (labels === undefined || !this.isOwned(labels)) return false;
+    if (labels === undefined) return false;
+    this.assertOwned(name, labels, "delete");
     let attempts = 0;
     try {
       await this.call("DeleteSecret", name, () => {
@@ -145,22 +144,7 @@ export class GcpValuesStore implements SecretValuesStore {
     }
   }
 
-  /**
-   * The put of a secret whose values the caller has just read through `getValues`, which
-   * checked the owner in the stored document: a new version, the previous one destroyed.
-   * `false` (nothing written) when the secret is gone: the checked put creates it.
-   */
-  private async putExisting(name: string, data: Uint8Array): Promise<boolean> {
-    try {
-      await this.addVersion(name, data);
-      return true;
-    } catch (error) {
-      if (isAbsent(error)) return false;
-      throw error;
-    }
-  }
-
-  /** The put that knows nothing: GetSecret for the owner, then create it or add a version. */
+  /** The checked put: GetSecret for the owner, then create it or add a version. */
   private async putChecked(secretId: string, name: string, data: Uint8Array): Promise<void> {
     // A concurrent put or delete of the same id can slip between the calls: look again once.
     for (let round = 0; ; round++) {
@@ -171,7 +155,7 @@ export class GcpValuesStore implements SecretValuesStore {
         if (labels === undefined) {
           await this.createSecret(secretId, name);
         } else {
-          this.assertOwned(name, labels);
+          this.assertOwned(name, labels, "overwrite");
         }
         operation = "AddSecretVersion";
         await this.addVersion(name, data);
@@ -249,17 +233,13 @@ export class GcpValuesStore implements SecretValuesStore {
     }
   }
 
-  private isOwned(labels: Record<string, string>): boolean {
-    return labels[DEPLOYMENT_LABEL] === toLabelValue(this.context.deploymentId);
-  }
-
-  private assertOwned(name: string, labels: Record<string, string>): void {
-    if (this.isOwned(labels)) return;
+  private assertOwned(name: string, labels: Record<string, string>, action: "overwrite" | "delete"): void {
     const owner = labels[DEPLOYMENT_LABEL];
+    if (owner === toLabelValue(this.context.deploymentId)) return;
     throw new ZsError(
       "CONFIGURATION_ERROR",
-      `gcp: secret '${name}' already exists and belongs to ${owner ? `zs deployment ${owner}` : "something other than zs"}, ` +
-        `not this deployment (${this.context.deploymentId}); refusing to overwrite it. Give this deployment its own project.`,
+      `gcp: secret '${name}' belongs to ${owner ? `zs deployment ${owner}` : "something other than zs"}, ` +
+        `not this deployment (${this.context.deploymentId}); refusing to ${action} it. Give this deployment its own project.`,
       { reason: "gcp_foreign_secret" },
     );
   }

@@ -14,8 +14,8 @@ const MAX_LABEL_VALUE = 63;
 /**
  * A label value GCP accepts: lower-cased, every character outside `a-z 0-9 _ -` replaced by
  * `_`, at most 63 characters. Deployment and secret ids are UUIDs (36 characters, case-
- * insensitive by definition), which this keeps intact apart from case. Labels are for people
- * and filters; the secret's name and the deployment id inside its value are authoritative.
+ * insensitive by definition), which this keeps intact apart from case, so the `zs-deployment`
+ * label names the owner exactly: writes and deletes compare it with this deployment's.
  */
 export function toLabelValue(text: string): string {
   return text

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { StoreRegistry, isZsError, silentLogger, type SecretValuesStore } from "@zs/core";
 import type { GcpSecretManagerEmulator, GcpSecretManagerOperation } from "@zs/emulators";
@@ -30,6 +31,31 @@ async function callsOf(operation: () => Promise<unknown>): Promise<Partial<Recor
       .map(([method, n]) => [method, n - before[method as GcpSecretManagerOperation]])
       .filter(([, n]) => n !== 0),
   );
+}
+
+/** The latest version's payload as text, as `gcloud secrets versions access latest` prints it. */
+async function latestPayload(secretId: string): Promise<string> {
+  const [latest] = await sdk.accessSecretVersion({ name: `projects/${PROJECT_ID}/secrets/zs-${secretId}/versions/latest` });
+  return Buffer.from(latest.payload?.data as Uint8Array).toString("utf8");
+}
+
+async function labelsOf(secretId: string): Promise<Record<string, string>> {
+  const [secret] = await sdk.getSecret({ name: `projects/${PROJECT_ID}/secrets/zs-${secretId}` });
+  return { ...(secret.labels ?? {}) };
+}
+
+/** A secret exactly as the store wrote it before the bare values map: labelled, its version the envelope. */
+async function plantLegacy(secretId: string, values: Record<string, string>, compressed = false): Promise<void> {
+  const text = JSON.stringify({ "zs-deployment": DEPLOYMENT, values });
+  await sdk.createSecret({
+    parent: `projects/${PROJECT_ID}`,
+    secretId: `zs-${secretId}`,
+    secret: { replication: { automatic: {} }, labels: { "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId } },
+  });
+  await sdk.addSecretVersion({
+    parent: `projects/${PROJECT_ID}/secrets/zs-${secretId}`,
+    payload: { data: compressed ? gzipSync(text) : Buffer.from(text, "utf8") },
+  });
 }
 
 async function versionStates(secretId: string): Promise<string[]> {
@@ -110,21 +136,51 @@ describe("gcp store definition", () => {
 });
 
 describe("gcp store against the emulator", () => {
-  it("a secret is zs-<id> in project_id, labelled (lower-case) with the deployment and secret id, its latest version one JSON object", async () => {
+  it("a secret is zs-<id> in project_id, labelled (lower-case) with the deployment and secret id, its latest payload exactly the values as JSON", async () => {
     const upperCaseDeployment = DEPLOYMENT.toUpperCase();
     const upper = await createStore(emulator, upperCaseDeployment);
     const secretId = randomUUID().toUpperCase();
-    await upper.putValues(secretId, { user: "admin" });
-    expect(await upper.getValues(secretId)).toEqual({ user: "admin" });
+    await upper.putValues(secretId, { user: "admin", password: "pa55word" });
+    expect(await upper.getValues(secretId)).toEqual({ user: "admin", password: "pa55word" });
+    // The labels name the owner whatever the case of its id: the upper-case deployment may write again.
+    await upper.putValues(secretId, { user: "admin", password: "changed" });
     await upper.close?.();
-    const name = `projects/${PROJECT_ID}/secrets/zs-${secretId}`;
-    const [secret] = await sdk.getSecret({ name });
-    expect(secret.labels).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId.toLowerCase() });
-    const [latest] = await sdk.accessSecretVersion({ name: `${name}/versions/latest` });
-    expect(JSON.parse(Buffer.from(latest.payload?.data as Uint8Array).toString("utf8"))).toEqual({
-      "zs-deployment": upperCaseDeployment,
-      values: { user: "admin" },
-    });
+    expect(await labelsOf(secretId)).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId.toLowerCase() });
+    expect(await latestPayload(secretId)).toBe('{"user":"admin","password":"changed"}');
+  });
+
+  it("a secret in the legacy envelope is read in one call, and the next put rewrites it as the bare values map", async () => {
+    const secretId = randomUUID();
+    await plantLegacy(secretId, { user: "admin", password: "old" });
+    expect(await callsOf(async () => expect(await store.getValues(secretId)).toEqual({ user: "admin", password: "old" }))).toEqual({ AccessSecretVersion: 1 });
+    await store.putValues(secretId, { user: "admin", password: "new" }, { isNew: false });
+    expect(await latestPayload(secretId)).toBe('{"user":"admin","password":"new"}');
+    expect(await labelsOf(secretId)).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
+    expect(await versionStates(secretId)).toEqual(["2:ENABLED", "1:DESTROYED"]);
+    expect(await store.getValues(secretId)).toEqual({ user: "admin", password: "new" });
+  });
+
+  it("a secret in the gzipped legacy envelope is read, and rewritten as plain JSON", async () => {
+    const secretId = randomUUID();
+    const values = { control: "\u0001".repeat(20000), text: "x".repeat(40000) };
+    await plantLegacy(secretId, values, true);
+    expect(await store.getValues(secretId)).toEqual(values);
+    await store.putValues(secretId, { small: "v" });
+    expect(await latestPayload(secretId)).toBe('{"small":"v"}');
+  });
+
+  it("values whose keys are the legacy envelope's round-trip as they are, and are stored as they are", async () => {
+    const lookalikes: Record<string, string>[] = [
+      { "zs-deployment": DEPLOYMENT, values: '{"user":"admin"}' },
+      { "zs-deployment": OTHER_DEPLOYMENT, values: "{}" },
+      { values: '{"k":"v"}', other: "x" },
+    ];
+    for (const values of lookalikes) {
+      const secretId = randomUUID();
+      await store.putValues(secretId, values);
+      expect(await store.getValues(secretId)).toEqual(values);
+      expect(JSON.parse(await latestPayload(secretId))).toEqual(values);
+    }
   });
 
   it("the service answers with the project number: updates still find the previous version, and project_id may be the number", async () => {
@@ -152,11 +208,12 @@ describe("gcp store against the emulator", () => {
     expect(await callsOf(() => store.deleteValues(secretId))).toEqual({ GetSecret: 1 });
   });
 
-  it("a put hinted new makes two calls (CreateSecret, AddSecretVersion); one hinted existing two (AddSecretVersion, DestroySecretVersion of the previous)", async () => {
+  it("a put hinted new makes two calls (CreateSecret, AddSecretVersion); one hinted existing checks the labels first, as an unhinted one", async () => {
     const secretId = randomUUID();
+    const update = { GetSecret: 1, AddSecretVersion: 1, DestroySecretVersion: 1 };
     expect(await callsOf(() => store.putValues(secretId, { k: "v1" }, { isNew: true }))).toEqual({ CreateSecret: 1, AddSecretVersion: 1 });
-    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }, { isNew: false }))).toEqual({ AddSecretVersion: 1, DestroySecretVersion: 1 });
-    expect(await callsOf(() => store.putValues(secretId, { k: "v3" }, { isNew: false }))).toEqual({ AddSecretVersion: 1, DestroySecretVersion: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }, { isNew: false }))).toEqual(update);
+    expect(await callsOf(() => store.putValues(secretId, { k: "v3" }, { isNew: false }))).toEqual(update);
     expect(await store.getValues(secretId)).toEqual({ k: "v3" });
     expect(await versionStates(secretId)).toEqual(["3:ENABLED", "2:DESTROYED", "1:DESTROYED"]);
     const [secret] = await sdk.getSecret({ name: `projects/${PROJECT_ID}/secrets/zs-${secretId}` });
@@ -187,9 +244,9 @@ describe("gcp store against the emulator", () => {
     expect(await versionStates(secretId)).toEqual(["1:ENABLED"]);
   });
 
-  it("a put hinted existing on an id never written falls back on NOT_FOUND and creates the secret with this deployment's labels", async () => {
+  it("a put hinted existing on an id never written creates the secret with this deployment's labels", async () => {
     const secretId = randomUUID();
-    expect(await callsOf(() => store.putValues(secretId, { k: "v" }, { isNew: false }))).toEqual({ AddSecretVersion: 2, GetSecret: 1, CreateSecret: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v" }, { isNew: false }))).toEqual({ GetSecret: 1, CreateSecret: 1, AddSecretVersion: 1 });
     expect(await store.getValues(secretId)).toEqual({ k: "v" });
     const [secret] = await sdk.getSecret({ name: `projects/${PROJECT_ID}/secrets/zs-${secretId}` });
     expect(secret.labels).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
@@ -231,7 +288,12 @@ describe("gcp store against the emulator", () => {
     await store.putValues(secretId, { k: "v1" }, { isNew: true });
     emulator.faults.methods = ["AddSecretVersion"];
     emulator.faults.dropNext = 1;
-    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }, { isNew: false }))).toEqual({ AddSecretVersion: 2, ListSecretVersions: 1, DestroySecretVersion: 2 });
+    expect(await callsOf(() => store.putValues(secretId, { k: "v2" }, { isNew: false }))).toEqual({
+      GetSecret: 1,
+      AddSecretVersion: 2,
+      ListSecretVersions: 1,
+      DestroySecretVersion: 2,
+    });
     expect(await versionStates(secretId)).toEqual(["3:ENABLED", "2:DESTROYED", "1:DESTROYED"]);
     expect(await store.getValues(secretId)).toEqual({ k: "v2" });
   });
@@ -355,26 +417,35 @@ describe("gcp store against the emulator", () => {
     await logged.close?.();
   });
 
-  it("another deployment's secret is absent: get is undefined, delete is false and leaves it, put is refused", async () => {
+  it("another deployment's secret: a get reads it in one call without looking at the labels; a put, hinted or not, or a delete is refused and changes nothing", async () => {
     const secretId = randomUUID();
     await other.putValues(secretId, { owner: "other" });
-    expect(await store.getValues(secretId)).toBeUndefined();
-    expect(await store.deleteValues(secretId)).toBe(false);
-    const error = await failure(store.putValues(secretId, { owner: "me" }));
-    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
-    expect((error as Error).message).toMatch(/belongs to zs deployment c3d9f1a0-.*refusing to overwrite/);
-    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+    expect(await callsOf(async () => expect(await store.getValues(secretId)).toEqual({ owner: "other" }))).toEqual({ AccessSecretVersion: 1 });
+    for (const [attempt, action] of [
+      [() => store.putValues(secretId, { owner: "me" }), "overwrite"],
+      [() => store.putValues(secretId, { owner: "me" }, { isNew: false }), "overwrite"],
+      [() => store.deleteValues(secretId), "delete"],
+    ] as const) {
+      const error = await failure(attempt());
+      expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+      expect((error as Error).message).toMatch(new RegExp(`belongs to zs deployment c3d9f1a0-.*refusing to ${action} it`));
+    }
+    expect(emulator.calls).toMatchObject({ AddSecretVersion: 1, DestroySecretVersion: 0, DeleteSecret: 0 });
+    expect(await latestPayload(secretId)).toBe('{"owner":"other"}');
+    expect(await labelsOf(secretId)).toEqual({ "zs-deployment": OTHER_DEPLOYMENT, "zs-secret-id": secretId });
+    expect(await versionStates(secretId)).toEqual(["1:ENABLED"]);
   });
 
-  it("a zs-<id> secret zs did not write is absent too, and never overwritten", async () => {
+  it("a zs-<id> secret zs did not write reads as absent when its payload is not a values map, and is never overwritten or deleted", async () => {
     const secretId = randomUUID();
     const name = `projects/${PROJECT_ID}/secrets/zs-${secretId}`;
     await sdk.createSecret({ parent: `projects/${PROJECT_ID}`, secretId: `zs-${secretId}`, secret: { replication: { automatic: {} } } });
     await sdk.addSecretVersion({ parent: name, payload: { data: Buffer.from("not json") } });
     expect(await store.getValues(secretId)).toBeUndefined();
-    expect(await store.deleteValues(secretId)).toBe(false);
-    const error = await failure(store.putValues(secretId, { k: "v" }));
-    expect((error as Error).message).toMatch(/belongs to something other than zs/);
+    for (const attempt of [() => store.putValues(secretId, { k: "v" }), () => store.deleteValues(secretId)]) {
+      expect(((await failure(attempt())) as Error).message).toMatch(/belongs to something other than zs/);
+    }
+    expect(await latestPayload(secretId)).toBe("not json");
   });
 
   it("a secret whose latest version was destroyed behind zs's back reads as absent", async () => {
@@ -431,6 +502,7 @@ describe("gcp store against the emulator", () => {
     const messages: string[] = [];
     for (const attempt of [
       () => logged.putValues(secretId, { password: secretValue }),
+      () => logged.deleteValues(secretId),
       () => {
         emulator.faults.failNext = 100;
         return logged.putValues(randomUUID(), { password: secretValue });
@@ -442,7 +514,7 @@ describe("gcp store against the emulator", () => {
     }
     emulator.faults.failNext = 0;
     await logged.close?.();
-    expect(messages).toHaveLength(6);
+    expect(messages).toHaveLength(8);
     expect(messages.join("\n") + JSON.stringify(logger.entries)).not.toContain(secretValue);
   });
 });

@@ -152,6 +152,9 @@ class SecretQueries {
   }
 }
 
+/** The `zs_meta` key of the values store record (which store holds the values). */
+export const VALUES_STORE_RECORD = "values_store";
+
 class KnexMetadataTransaction extends SecretQueries implements MetadataTransaction {
   async lockSecret(viewerId: string, id: string): Promise<LockedSecret | undefined> {
     const query = this.visibleSecrets(viewerId).where("s.id", id).first(SECRET_SELECT);
@@ -197,6 +200,13 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
 
   async deleteSecret(id: string): Promise<void> {
     await this.db("secrets").where({ id }).delete();
+  }
+
+  async lockValuesStoreRecord(): Promise<string | undefined> {
+    const query = this.db("zs_meta").where({ key: VALUES_STORE_RECORD }).first("value");
+    // A shared lock: writers go on side by side, and a migration's switch waits for them (SQLite: one writer at a time anyway).
+    const row = await (this.dialect === "postgres" ? query.forShare() : query);
+    return row ? String(row.value) : undefined;
   }
 
   async markBackupPending(secretId: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { SqlDatabase } from "./sql-database.js";
 
 /** The knex `ReplicationRepository`: what the backup repair and the copy commands read and clear. */
 export class KnexReplicationRepository implements ReplicationRepository {
-  constructor(private readonly database: SqlDatabase) {}
+  constructor(protected readonly database: SqlDatabase) {}
 
   async secretVersions(afterId: string | undefined, limit: number): Promise<SecretVersion[]> {
     const query = this.database.executor("secrets").orderBy("id").limit(limit).select("id", "version");

@@ -260,6 +260,7 @@ const backupAndMigrations: Migration = {
       t.string("status", 16).notNullable();
       t.bigInteger("started").notNullable();
       t.bigInteger("finished");
+      t.integer("secrets");
     });
     // At most one migration runs at a time, whichever process starts it.
     await knex.raw("create unique index values_migrations_running on values_migrations (status) where status = 'running'");

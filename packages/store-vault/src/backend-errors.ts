@@ -43,7 +43,7 @@ export function toZsError(error: VaultCallError, target: VaultCallTarget, attemp
     return new ZsError(
       "CONFIGURATION_ERROR",
       `vault: permission denied on ${where}. Check vault_token (ZS_SECRETS_STORE_VAULT_TOKEN), vault_namespace, and that the token's ` +
-        `policy grants create/read/update on "${target.mountPoint}/data/zs/*" and delete on "${target.mountPoint}/metadata/zs/*".`,
+        `policy grants create/read/update on "${target.mountPoint}/data/zs/*" and create/update/delete on "${target.mountPoint}/metadata/zs/*".`,
     );
   }
   if (error.status === 404) {

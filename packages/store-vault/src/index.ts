@@ -1,5 +1,6 @@
 export { vaultStore as default, vaultStore, vaultStoreOptionsSchema, type VaultStoreOptions } from "./vault-store.js";
-export { VaultValuesStore, DEPLOYMENT_TAG, VALUES_FIELD, type VaultValuesStoreSettings } from "./vault-values-store.js";
+export { VaultValuesStore, type VaultValuesStoreSettings } from "./vault-values-store.js";
+export { DEPLOYMENT_TAG, SECRET_ID_TAG } from "./object-format.js";
 export {
   VaultCallError,
   createNodeVaultClient,

@@ -13,7 +13,7 @@ import type nodeVault from "node-vault";
 import { isTransient } from "./backend-errors.js";
 import { VaultCallError, encodePath, toCallError } from "./vault-kv-client.js";
 import type { VaultStoreOptions } from "./vault-store.js";
-import { DEPLOYMENT_TAG } from "./vault-values-store.js";
+import { DEPLOYMENT_TAG } from "./object-format.js";
 
 /** Per-request timeout, as the store's. */
 const REQUEST_TIMEOUT_MS = 10000;

@@ -1,7 +1,12 @@
-/** One version of a KV v2 secret as read: its data (`null` when that version is soft-deleted) and number. */
+/**
+ * One version of a KV v2 secret as read: its data (`null` when that version is soft-deleted),
+ * its number, and the key's `custom_metadata`, which Vault answers with every data read
+ * (`null` when never set).
+ */
 export interface VaultKvDocument {
   data: Record<string, unknown> | null;
   version: number;
+  customMetadata: Record<string, string> | null;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface VaultKvClient {
   readData(mount: string, path: string): Promise<VaultKvDocument | undefined>;
   /** Writes a new version with check-and-set: `cas` 0 = only if absent, N = only if the current version is N. */
   writeData(mount: string, path: string, data: Record<string, unknown>, cas: number): Promise<void>;
+  /** Sets the key's `custom_metadata` (the whole map; it creates the key's metadata when there is none). */
+  writeMetadata(mount: string, path: string, customMetadata: Record<string, string>): Promise<void>;
   /** Deletes every version and the metadata of the path. */
   deleteMetadata(mount: string, path: string): Promise<void>;
 }
@@ -56,6 +63,13 @@ export function toCallError(error: unknown): VaultCallError {
   return new VaultCallError(status, reason);
 }
 
+/** `custom_metadata` as answered: a map of strings, or `null`. */
+function customMetadataOf(metadata: { custom_metadata?: unknown } | undefined): Record<string, string> | null {
+  const raw = metadata?.custom_metadata;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  return Object.fromEntries(Object.entries(raw).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
 /** A path for a request URL: each segment percent-encoded, the slashes kept. */
 export function encodePath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
@@ -74,16 +88,17 @@ export async function createNodeVaultClient(options: NodeVaultClientOptions): Pr
     async readData(mount, path) {
       try {
         const body = (await vault.read(`${encodePath(mount)}/data/${encodePath(path)}`)) as {
-          data?: { data?: Record<string, unknown> | null; metadata?: { version?: number } };
+          data?: { data?: Record<string, unknown> | null; metadata?: { version?: number; custom_metadata?: unknown } };
         };
-        return { data: body.data?.data ?? null, version: body.data?.metadata?.version ?? 0 };
+        const metadata = body.data?.metadata;
+        return { data: body.data?.data ?? null, version: metadata?.version ?? 0, customMetadata: customMetadataOf(metadata) };
       } catch (error) {
         const failure = error as NodeVaultError;
         if (failure.response?.statusCode === 404) {
-          const body = failure.response.body as { errors?: unknown[]; data?: { metadata?: { version?: number } } } | undefined;
+          const body = failure.response.body as { errors?: unknown[]; data?: { metadata?: { version?: number; custom_metadata?: unknown } } } | undefined;
           // A soft-deleted current version: 404, but with its metadata (the version for check-and-set).
-          const version = body?.data?.metadata?.version;
-          if (typeof version === "number") return { data: null, version };
+          const metadata = body?.data?.metadata;
+          if (typeof metadata?.version === "number") return { data: null, version: metadata.version, customMetadata: customMetadataOf(metadata) };
           // A plain 404 has no error text; "no handler for route" means the mount is missing.
           if (!body?.errors || body.errors.length === 0) return undefined;
         }
@@ -93,6 +108,13 @@ export async function createNodeVaultClient(options: NodeVaultClientOptions): Pr
     async writeData(mount, path, data, cas) {
       try {
         await vault.write(`${encodePath(mount)}/data/${encodePath(path)}`, { data, options: { cas } });
+      } catch (error) {
+        throw toCallError(error);
+      }
+    },
+    async writeMetadata(mount, path, customMetadata) {
+      try {
+        await vault.write(`${encodePath(mount)}/metadata/${encodePath(path)}`, { custom_metadata: customMetadata });
       } catch (error) {
         throw toCallError(error);
       }

@@ -2,7 +2,7 @@ import {
   DEFAULT_RETRY_POLICY,
   ZsError,
   assertValuesFit,
-  isValuesMap,
+  isZsError,
   silentLogger,
   type Logger,
   type PutValuesHint,
@@ -13,12 +13,9 @@ import {
   type ValuesStoreCapabilities,
 } from "@zs/core";
 import { callVault, isCasMismatch } from "./backend-errors.js";
+import { DEPLOYMENT_TAG, ownerOf, ownerTags, valuesOf } from "./object-format.js";
 import type { VaultKvClient, VaultKvDocument } from "./vault-kv-client.js";
 
-/** The KV data key holding the deployment tag. */
-export const DEPLOYMENT_TAG = "zs-deployment";
-/** The KV data key holding the values map, as one JSON string. */
-export const VALUES_FIELD = "values";
 /** zs's own limit (model.md's), as KV v2 takes far more. */
 const VAULT_LIMIT: ValueSizeLimit = { store: "vault", maxBytes: 65536, holder: "the vault store" };
 
@@ -39,12 +36,22 @@ export interface VaultValuesStoreSettings {
 }
 
 /**
- * Values kept in HashiCorp Vault's KV v2 engine: one secret per id at
- * `<mount>/data/zs/<id>`, whose data is `{ values: "<JSON of the map>", "zs-deployment": <id> }`.
- * Writes are check-and-set against the version just read; an object tagged with another
- * deployment is treated as absent and never overwritten. Calls: get 1 (readData); put 2
- * (readData, writeData), or 1 when hinted new (writeData with check-and-set 0, which only
- * creates: on a conflict the 2 follow); delete 2 (readData, deleteMetadata).
+ * Values kept in HashiCorp Vault's KV v2 engine: one secret per id at `<mount>/data/zs/<id>`,
+ * whose data is exactly the values map, one field per key, and whose `custom_metadata` names
+ * the owning deployment (`zs-deployment`) and the secret id (`zs-secret-id`). A path still in
+ * the legacy envelope is read as well, and rewritten by the next put (see `object-format.ts`).
+ *
+ * Reads do not look at the owner (the path comes from a random id: only a cloned database
+ * could point at another deployment's). Writes and deletes do, from the same read that gives
+ * the version for check-and-set, and refuse another deployment's path. Writes are
+ * check-and-set against that version; the tag is written after the data, since Vault cannot
+ * write both in one call: a path whose data landed but whose tag did not names no owner, and
+ * the next write adopts and tags it.
+ *
+ * Calls: get 1 (readData); put 2 (readData, writeData), plus writeMetadata when the path is
+ * not tagged yet (a new or legacy path); hinted new 2 (writeData with check-and-set 0, which
+ * only creates, then writeMetadata; on a conflict the checked put follows); delete 2
+ * (readData, deleteMetadata).
  */
 export class VaultValuesStore implements SecretValuesStore {
   readonly type = "vault";
@@ -72,12 +79,13 @@ export class VaultValuesStore implements SecretValuesStore {
     this.assertOpen();
     assertValuesFit(values, VAULT_LIMIT);
     const path = this.pathOf(secretId);
-    const data = { [VALUES_FIELD]: JSON.stringify(values), [DEPLOYMENT_TAG]: this.deploymentId };
+    const data = { ...values };
     // Check-and-set 0 writes only where no secret is, so a new id needs no read first; a path
     // taken after all (a retried write, another deployment's object) is the checked rounds'.
     if (hint?.isNew === true) {
       try {
         await this.call("writeData", path, () => this.client.writeData(this.mountPoint, path, data, 0));
+        await this.tag(path, secretId, null);
         return;
       } catch (error) {
         if (!isCasMismatch(error)) throw error;
@@ -85,20 +93,16 @@ export class VaultValuesStore implements SecretValuesStore {
     }
     for (let round = 1; round <= this.casAttempts; round++) {
       const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
-      if (current?.data && !this.isOurs(current)) {
-        throw new ZsError(
-          "CONFIGURATION_ERROR",
-          `vault: ${this.mountPoint}/data/${path} belongs to another zs deployment (its '${DEPLOYMENT_TAG}' is not ${this.deploymentId}); ` +
-            "refusing to overwrite it. Two deployments share this mount and a secret id; give one of them another mount_point.",
-        );
-      }
+      if (current) this.assertOwned(path, current, "overwrite");
       try {
         await this.call("writeData", path, () => this.client.writeData(this.mountPoint, path, data, current?.version ?? 0));
-        return;
       } catch (error) {
         // Someone wrote between our read and our write (or a retried write already landed): read again.
         if (!isCasMismatch(error)) throw error;
+        continue;
       }
+      if (current?.customMetadata?.[DEPLOYMENT_TAG] !== this.deploymentId) await this.tag(path, secretId, current?.customMetadata ?? null);
+      return;
     }
     throw new ZsError(
       "BACKEND_UNAVAILABLE",
@@ -110,15 +114,16 @@ export class VaultValuesStore implements SecretValuesStore {
     this.assertOpen();
     const path = this.pathOf(secretId);
     const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
-    if (!current?.data || !this.isOurs(current)) return undefined;
-    return this.parseValues(current.data, path);
+    return current ? valuesOf(current) : undefined;
   }
 
   async deleteValues(secretId: string): Promise<boolean> {
     this.assertOpen();
     const path = this.pathOf(secretId);
     const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
-    if (!current?.data || !this.isOurs(current)) return false;
+    // Nothing to read there (no path, or its current version soft-deleted): no values to delete.
+    if (!current?.data) return false;
+    this.assertOwned(path, current, "delete");
     await this.call("deleteMetadata", path, () => this.client.deleteMetadata(this.mountPoint, path));
     return true;
   }
@@ -139,22 +144,29 @@ export class VaultValuesStore implements SecretValuesStore {
     return `zs/${secretId}`;
   }
 
-  private isOurs(document: VaultKvDocument): boolean {
-    return document.data?.[DEPLOYMENT_TAG] === this.deploymentId;
+  /** Refuses a path another deployment owns; one that names no owner is this deployment's to take. */
+  private assertOwned(path: string, current: VaultKvDocument, action: "overwrite" | "delete"): void {
+    const owner = ownerOf(current);
+    if (owner === undefined || owner === this.deploymentId) return;
+    throw new ZsError(
+      "CONFIGURATION_ERROR",
+      `vault: ${this.mountPoint}/data/${path} belongs to another zs deployment (its '${DEPLOYMENT_TAG}' is ${owner}, not ${this.deploymentId}); ` +
+        `refusing to ${action} it. Two deployments share this mount and a secret id; give one of them another mount_point.`,
+    );
   }
 
-  private parseValues(data: Record<string, unknown>, path: string): SecretValues {
-    const raw = data[VALUES_FIELD];
-    let parsed: unknown;
+  /**
+   * Tags the path for this deployment, after its data was written. The values are in place by
+   * then, so a backend failure is logged, not thrown: the path names no owner until the next
+   * write tags it. A refusal (permissions) is thrown, since every write would leave it untagged.
+   */
+  private async tag(path: string, secretId: string, existing: Record<string, string> | null): Promise<void> {
     try {
-      parsed = typeof raw === "string" ? JSON.parse(raw) : undefined;
-    } catch {
-      parsed = undefined;
+      await this.call("writeMetadata", path, () => this.client.writeMetadata(this.mountPoint, path, ownerTags(existing, this.deploymentId, secretId)));
+    } catch (error) {
+      if (!isZsError(error) || error.code !== "BACKEND_UNAVAILABLE") throw error;
+      this.logger.warn({ store: "vault", operation: "writeMetadata", objectName: `${this.mountPoint}/metadata/${path}` }, "values written, deployment tag not");
     }
-    if (!isValuesMap(parsed)) {
-      throw new ZsError("INTERNAL", `vault: ${this.mountPoint}/data/${path} carries this deployment's tag but its '${VALUES_FIELD}' is not a JSON object of strings.`);
-    }
-    return parsed;
   }
 
   private assertOpen(): void {

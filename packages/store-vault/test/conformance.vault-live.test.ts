@@ -4,9 +4,10 @@ import { StoreRegistry, silentLogger } from "@zs/core";
 import { runValuesStoreConformance } from "@zs/store-conformance";
 
 // Against a real Vault (or OpenBao), only when asked: ZS_TEST_VAULT=1 with VAULT_ADDR and
-// VAULT_TOKEN (a token allowed to write `<mount>/data/zs/*` and delete its metadata), and
-// ZS_TEST_VAULT_MOUNT (default `secret`). Each run uses its own deployment id.
+// VAULT_TOKEN (a token allowed to write `<mount>/data/zs/*` and to write and delete its
+// metadata), and ZS_TEST_VAULT_MOUNT (default `secret`). Each run uses its own deployment id.
 const address = process.env.ZS_TEST_VAULT === "1" ? process.env.VAULT_ADDR : undefined;
+const run = randomUUID();
 
 if (address) {
   runValuesStoreConformance({
@@ -16,7 +17,7 @@ if (address) {
       new StoreRegistry({ vault: async () => (await import("../src/index.js")).default }).create(
         "vault",
         { vault_addr: address, vault_token: process.env.VAULT_TOKEN ?? "", mount_point: process.env.ZS_TEST_VAULT_MOUNT ?? "secret" },
-        { deploymentId: randomUUID(), logger: silentLogger, configDir: process.cwd() },
+        { deploymentId: run, logger: silentLogger, configDir: process.cwd() },
       ),
     timeout: 60000,
   });

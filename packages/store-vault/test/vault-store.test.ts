@@ -31,6 +31,18 @@ describe("vault values store against the KV v2 emulator", () => {
     return made;
   }
 
+  /** `GET /v1/secret/data/zs/<id>` over plain HTTP, as `vault kv get` or any other client reads it. */
+  async function rawRead(id: string): Promise<{ status: number; data?: Record<string, unknown> | null; metadata?: { version: number; custom_metadata: Record<string, string> | null } }> {
+    const response = await fetch(`${emulator.address}/v1/secret/data/zs/${id}`, { headers: { "X-Vault-Token": emulator.token } });
+    const body = (await response.json()) as { data?: { data: Record<string, unknown> | null; metadata: { version: number; custom_metadata: Record<string, string> | null } } };
+    return { status: response.status, ...body.data };
+  }
+
+  /** A path exactly as the store wrote it before one field per key: the envelope as data, no custom_metadata. */
+  async function plantLegacy(id: string, values: Record<string, string>, owner = deploymentId): Promise<void> {
+    await raw.write(`secret/data/zs/${id}`, { data: { values: JSON.stringify(values), "zs-deployment": owner } });
+  }
+
   beforeAll(async () => {
     emulator = await startVaultEmulator();
     store = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token }, deploymentId);
@@ -70,11 +82,88 @@ describe("vault values store against the KV v2 emulator", () => {
   });
 
   describe("layout", () => {
-    it("keeps the values as one JSON string tagged with the deployment at secret/data/zs/<id>", async () => {
+    it("the data at secret/data/zs/<id> is exactly the values, one field per key; custom_metadata names the deployment and the secret id", async () => {
+      for (const hint of [undefined, { isNew: true }]) {
+        const id = randomUUID();
+        await store.putValues(id, { user: "admin", password: "pw" }, hint);
+        const read = await rawRead(id);
+        expect(read).toMatchObject({ status: 200, data: { user: "admin", password: "pw" }, metadata: { version: 1 } });
+        expect(read.metadata?.custom_metadata).toEqual({ "zs-deployment": deploymentId, "zs-secret-id": id });
+        // What `vault kv get -field=password secret/zs/<id>` prints.
+        expect((await raw.read(`secret/data/zs/${id}`)).data.data.password).toBe("pw");
+      }
+    });
+
+    it("an update writes the new values as fields and keeps the tags", async () => {
       const id = randomUUID();
-      await store.putValues(id, { user: "admin", password: "pw" });
-      const read = await raw.read(`secret/data/zs/${id}`);
-      expect(read.data.data).toEqual({ values: JSON.stringify({ user: "admin", password: "pw" }), "zs-deployment": deploymentId });
+      await store.putValues(id, { user: "admin", password: "pw" }, { isNew: true });
+      await store.putValues(id, { user: "root" }, { isNew: false });
+      expect(await rawRead(id)).toMatchObject({
+        data: { user: "root" },
+        metadata: { version: 2, custom_metadata: { "zs-deployment": deploymentId, "zs-secret-id": id } },
+      });
+    });
+
+    it("a path in the legacy envelope is read in one call; the next put rewrites it as fields and tags it", async () => {
+      const id = randomUUID();
+      await plantLegacy(id, { user: "admin", password: "old" });
+      expect(await callsDuring(async () => expect(await store.getValues(id)).toEqual({ user: "admin", password: "old" }))).toEqual({ readData: 1 });
+      expect(await callsDuring(() => store.putValues(id, { user: "admin", password: "new" }))).toEqual({ readData: 1, writeData: 1, writeMetadata: 1 });
+      expect(await rawRead(id)).toMatchObject({
+        data: { user: "admin", password: "new" },
+        metadata: { version: 2, custom_metadata: { "zs-deployment": deploymentId, "zs-secret-id": id } },
+      });
+      expect(await store.getValues(id)).toEqual({ user: "admin", password: "new" });
+    });
+
+    it("tagging a legacy path keeps custom_metadata someone else put there", async () => {
+      const id = randomUUID();
+      await plantLegacy(id, { k: "old" });
+      await raw.write(`secret/metadata/zs/${id}`, { custom_metadata: { team: "payments" } });
+      expect(await store.getValues(id)).toEqual({ k: "old" });
+      await store.putValues(id, { k: "new" });
+      expect((await rawRead(id)).metadata?.custom_metadata).toEqual({ team: "payments", "zs-deployment": deploymentId, "zs-secret-id": id });
+    });
+
+    it("values whose keys are exactly the legacy envelope's round-trip as they are, since the path is tagged", async () => {
+      const lookalikes: Record<string, string>[] = [
+        { values: JSON.stringify({ user: "admin" }), "zs-deployment": deploymentId },
+        { values: "{}", "zs-deployment": randomUUID() },
+        { values: JSON.stringify({ user: "admin" }), "zs-deployment": deploymentId, extra: "x" },
+      ];
+      for (const [n, values] of lookalikes.entries()) {
+        const id = randomUUID();
+        await store.putValues(id, values, n === 0 ? { isNew: true } : undefined);
+        expect(await store.getValues(id)).toEqual(values);
+        expect((await rawRead(id)).data).toEqual(values);
+        await store.putValues(id, values, { isNew: false });
+        expect(await store.getValues(id)).toEqual(values);
+      }
+    });
+
+    it("a path with fields but no tag (written by hand, or a put whose tag was lost) reads as its fields and is adopted by the next put", async () => {
+      const id = randomUUID();
+      await raw.write(`secret/data/zs/${id}`, { data: { k: "by hand" } });
+      expect(await store.getValues(id)).toEqual({ k: "by hand" });
+      await store.putValues(id, { k: "zs" });
+      expect(await rawRead(id)).toMatchObject({ data: { k: "zs" }, metadata: { custom_metadata: { "zs-deployment": deploymentId } } });
+    });
+
+    it("when the tag cannot be written after the data, the put stands, a warning says so without the value, and the next put tags the path", async () => {
+      const value = `sekrit-${randomUUID()}`;
+      const logged: { level: string; object: Record<string, unknown>; message?: string | undefined }[] = [];
+      const entry = (level: string) => (object: Record<string, unknown>, message?: string) => void logged.push({ level, object, message });
+      const logger = { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") };
+      const logging = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token }, deploymentId, logger);
+      const id = randomUUID();
+      emulator.faults.failNext(100, 503, "writeMetadata");
+      await logging.putValues(id, { password: value }, { isNew: true });
+      emulator.faults.failNext(0);
+      expect(await rawRead(id)).toMatchObject({ data: { password: value }, metadata: { custom_metadata: null } });
+      expect(logged.filter((l) => l.level === "warn").map((l) => [l.message, l.object.operation])).toEqual([["values written, deployment tag not", "writeMetadata"]]);
+      expect(JSON.stringify(logged)).not.toContain(value);
+      await logging.putValues(id, { password: "next" });
+      expect((await rawRead(id)).metadata?.custom_metadata).toEqual({ "zs-deployment": deploymentId, "zs-secret-id": id });
     });
 
     it("each put writes a new version with check-and-set", async () => {
@@ -107,15 +196,15 @@ describe("vault values store against the KV v2 emulator", () => {
       expect(await callsDuring(() => store.getValues(id))).toEqual({ readData: 1 });
     });
 
-    it("put makes at most two calls: read the version, write with check-and-set", async () => {
+    it("put reads the version and writes with check-and-set; a path not tagged yet is tagged after its data", async () => {
       const id = randomUUID();
-      expect(await callsDuring(() => store.putValues(id, { k: "new" }))).toEqual({ readData: 1, writeData: 1 });
+      expect(await callsDuring(() => store.putValues(id, { k: "new" }))).toEqual({ readData: 1, writeData: 1, writeMetadata: 1 });
       expect(await callsDuring(() => store.putValues(id, { k: "again" }))).toEqual({ readData: 1, writeData: 1 });
     });
 
-    it("a put hinted new makes one call, a write with check-and-set 0; one hinted existing the same two as an unhinted put", async () => {
+    it("a put hinted new makes two calls, a write with check-and-set 0 and the tag; one hinted existing the same two as an unhinted put", async () => {
       const id = randomUUID();
-      expect(await callsDuring(() => store.putValues(id, { k: "new" }, { isNew: true }))).toEqual({ writeData: 1 });
+      expect(await callsDuring(() => store.putValues(id, { k: "new" }, { isNew: true }))).toEqual({ writeData: 1, writeMetadata: 1 });
       expect(await callsDuring(() => store.putValues(id, { k: "again" }, { isNew: false }))).toEqual({ readData: 1, writeData: 1 });
       expect(await store.getValues(id)).toEqual({ k: "again" });
     });
@@ -225,26 +314,49 @@ describe("vault values store against the KV v2 emulator", () => {
   });
 
   describe("deployments", () => {
-    it("another deployment's object is absent: get undefined, delete false, put refused and the object kept", async () => {
+    it("another deployment's path: a get reads it in one call; a put, hinted or not, or a delete is refused and changes nothing", async () => {
       const id = randomUUID();
-      const other = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token });
+      const otherDeployment = randomUUID();
+      const other = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token }, otherDeployment);
       await other.putValues(id, { owner: "other" });
-      expect(await store.getValues(id)).toBeUndefined();
-      expect(await store.deleteValues(id)).toBe(false);
-      const error = await failure(store.putValues(id, { owner: "me" }));
-      expect(error.code).toBe("CONFIGURATION_ERROR");
-      expect(error.message).toContain("another zs deployment");
-      expect(await other.getValues(id)).toEqual({ owner: "other" });
+      const before = await rawRead(id);
+      expect(await callsDuring(async () => expect(await store.getValues(id)).toEqual({ owner: "other" }))).toEqual({ readData: 1 });
+      const refusals = await callsDuring(async () => {
+        for (const [attempt, action] of [
+          [() => store.putValues(id, { owner: "me" }), "overwrite"],
+          [() => store.putValues(id, { owner: "me" }, { isNew: false }), "overwrite"],
+          [() => store.deleteValues(id), "delete"],
+        ] as const) {
+          const error = await failure(attempt());
+          expect(error.code).toBe("CONFIGURATION_ERROR");
+          expect(error.message).toContain(`belongs to another zs deployment (its 'zs-deployment' is ${otherDeployment}, not ${deploymentId}); refusing to ${action} it`);
+        }
+      });
+      expect(refusals).toEqual({ readData: 3 });
+      expect(await rawRead(id)).toEqual(before);
+    });
+
+    it("another deployment's path in the legacy envelope: a put or delete is refused and changes nothing", async () => {
+      const id = randomUUID();
+      const otherDeployment = randomUUID();
+      await plantLegacy(id, { owner: "other" }, otherDeployment);
+      const before = await rawRead(id);
+      expect(await store.getValues(id)).toEqual({ owner: "other" });
+      for (const attempt of [() => store.putValues(id, { owner: "me" }), () => store.deleteValues(id)]) {
+        expect((await failure(attempt())).message).toContain(`its 'zs-deployment' is ${otherDeployment}`);
+      }
+      expect(await rawRead(id)).toEqual(before);
     });
 
     it("a put hinted new on another deployment's object is refused as an unhinted one is, and the object kept", async () => {
       const id = randomUUID();
       const other = await createVaultStore({ vault_addr: emulator.address, vault_token: emulator.token });
       await other.putValues(id, { owner: "other" });
+      const before = await rawRead(id);
       const error = await failure(store.putValues(id, { owner: "me" }, { isNew: true }));
       expect(error.code).toBe("CONFIGURATION_ERROR");
       expect(error.message).toContain("another zs deployment");
-      expect(await other.getValues(id)).toEqual({ owner: "other" });
+      expect(await rawRead(id)).toEqual(before);
     });
   });
 });

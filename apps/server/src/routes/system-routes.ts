@@ -11,7 +11,7 @@ const serverInfoSchema = z.object({
 });
 
 /** Health, the server's own description and the API's; only server-info needs a token. */
-export function systemRoutes({ checkHealth, version, store }: ServerServices, allRoutes: () => RouteDefinition[]) {
+export function systemRoutes(services: ServerServices, allRoutes: () => RouteDefinition[]) {
   let document: Record<string, unknown> | undefined;
   return [
     defineRoute({
@@ -22,10 +22,10 @@ export function systemRoutes({ checkHealth, version, store }: ServerServices, al
       responses: { 200: { description: "Healthy", schema: healthSchema }, 503: { description: "A dependency is unreachable", schema: healthSchema } },
       async handle() {
         try {
-          await checkHealth();
-          return { status: 200, body: { status: "ok", version } };
+          await services.checkHealth();
+          return { status: 200, body: { status: "ok", version: services.version } };
         } catch {
-          return { status: 503, body: { status: "unavailable", version } };
+          return { status: 503, body: { status: "unavailable", version: services.version } };
         }
       },
     }),
@@ -36,7 +36,7 @@ export function systemRoutes({ checkHealth, version, store }: ServerServices, al
       responses: { 200: { description: "About this server", schema: serverInfoSchema } },
       errors: ["UNAUTHENTICATED"],
       async handle() {
-        return { status: 200, body: { version, store } };
+        return { status: 200, body: { version: services.version, store: services.store } };
       },
     }),
     defineRoute({
@@ -46,7 +46,7 @@ export function systemRoutes({ checkHealth, version, store }: ServerServices, al
       access: "public",
       responses: { 200: { description: "The OpenAPI document" } },
       async handle() {
-        document ??= buildOpenApiDocument(allRoutes(), version);
+        document ??= buildOpenApiDocument(allRoutes(), services.version);
         return { status: 200, body: document };
       },
     }),

@@ -35,6 +35,8 @@ export interface ValuesCopyOptions {
   onProgress?(done: number, total: number): void;
   /** Called once a secret's copy has been read back and found equal: record it, clear a mark. */
   onVerified?(secret: SecretVersion, digest: string): Promise<void>;
+  /** Once aborted, no further secret is started; those under way finish. */
+  signal?: AbortSignal;
 }
 
 const MAX_REPORTED_FAILURES = 100;
@@ -69,7 +71,7 @@ export async function copySecretValues(
     summary.verified++;
     await options.onVerified?.(secret, digest);
   };
-  await forEachConcurrently(secrets, options.concurrency ?? DEFAULT_COPY_CONCURRENCY, async (secret) => {
+  const copyCounted = async (secret: SecretVersion): Promise<void> => {
     try {
       await copyOne(secret);
     } catch (error) {
@@ -77,7 +79,8 @@ export async function copySecretValues(
       if (summary.failures.length < MAX_REPORTED_FAILURES) summary.failures.push({ secretId: secret.id, reason: describeFailure(error) });
     }
     options.onProgress?.(++done, secrets.length);
-  });
+  };
+  await forEachConcurrently(secrets, options.concurrency ?? DEFAULT_COPY_CONCURRENCY, copyCounted, options.signal);
   return summary;
 }
 

@@ -9,6 +9,12 @@ export interface ValuesPlacementOptions {
   backup?: SecretValuesStore | undefined;
   /** Told of every backup failure and copy-back, never of a value. @default silent */
   logger?: Logger;
+  /**
+   * The database's values store record as this process found it when it opened (the text):
+   * every write first checks it is still so, and refuses once a migration moved the values
+   * elsewhere. @default no check
+   */
+  valuesStoreRecord?: string | undefined;
 }
 
 /**
@@ -19,19 +25,38 @@ export interface ValuesPlacementOptions {
  */
 export class ValuesPlacement {
   readonly backup: SecretValuesStore | undefined;
+  /**
+   * The store a migration in this process is copying to: writes go there too (a failure there
+   * only means the migration copies that secret again). @default none
+   */
+  mirror: SecretValuesStore | undefined;
+  /** The values store record this process writes under (`ValuesPlacementOptions.valuesStoreRecord`). */
+  valuesStoreRecord: string | undefined;
+  private current: SecretValuesStore;
   private readonly logger: Logger;
 
-  constructor(
-    readonly primary: SecretValuesStore,
-    options: ValuesPlacementOptions = {},
-  ) {
+  constructor(primary: SecretValuesStore, options: ValuesPlacementOptions = {}) {
+    this.current = primary;
     this.backup = options.backup;
+    this.valuesStoreRecord = options.valuesStoreRecord;
     this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The values store: where values are read and written first. */
+  get primary(): SecretValuesStore {
+    return this.current;
+  }
+
+  /** Makes `store` the values store, under `record`: a migration's switch, in the process that made it. */
+  switchPrimary(store: SecretValuesStore, record: string | undefined): void {
+    this.current = store;
+    this.valuesStoreRecord = record;
   }
 
   /** Writes the primary (its failure fails the write), then the backup (its failure is marked in `marks`). */
   async put(marks: BackupMarks, secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
     await callStore(this.primary, () => this.primary.putValues(secretId, values, hint));
+    await this.toMirror("write", (mirror) => mirror.putValues(secretId, values));
     const backup = this.backup;
     if (!backup) return;
     try {
@@ -72,6 +97,7 @@ export class ValuesPlacement {
   /** Deletes from the primary (its failure fails the delete), then from the backup (its failure is marked in `marks`). */
   async delete(marks: BackupMarks, secretId: string): Promise<void> {
     await callStore(this.primary, () => this.primary.deleteValues(secretId));
+    await this.toMirror("delete", (mirror) => mirror.deleteValues(secretId));
     const backup = this.backup;
     if (!backup) return;
     try {
@@ -86,6 +112,16 @@ export class ValuesPlacement {
   async close(): Promise<void> {
     await this.primary.close?.();
     await this.backup?.close?.();
+  }
+
+  private async toMirror(action: string, call: (mirror: SecretValuesStore) => Promise<unknown>): Promise<void> {
+    const mirror = this.mirror;
+    if (!mirror) return;
+    try {
+      await callStore(mirror, () => call(mirror));
+    } catch (error) {
+      this.logger.warn({ store: mirror.type, failure: failureKind(error) }, `migration target ${action} failed; the migration copies the secret again`);
+    }
   }
 
   private async copyBack(secretId: string, values: SecretValues): Promise<void> {
