@@ -56,6 +56,17 @@ describe("vaultImportSource", () => {
     expect(await source.read("apps/web/db")).toEqual({ kind: "map", map: { user: "web", password: "pw" } });
   });
 
+  it("a path elsewhere whose custom_metadata names a zs deployment, or holding zs's legacy envelope, is zs's own: skipped on reading", async () => {
+    await raw.write("secret/data/moved/tagged", { data: { password: "pw" } });
+    await raw.write("secret/metadata/moved/tagged", { custom_metadata: { "zs-deployment": "c3d9f1a0-2b4e-4d6f-a8c7-1e5b9f3d2a70" } });
+    await raw.write("secret/data/moved/envelope", { data: { values: '{"k":"v"}', "zs-deployment": "c3d9f1a0-2b4e-4d6f-a8c7-1e5b9f3d2a70" } });
+    await raw.write("secret/metadata/moved/other-tags", { custom_metadata: { team: "a" } });
+    await raw.write("secret/data/moved/other-tags", { data: { k: "v" } });
+    expect(await source.read("moved/tagged")).toEqual({ kind: "skip", reason: "created by zs" });
+    expect(await source.read("moved/envelope")).toEqual({ kind: "skip", reason: "created by zs" });
+    expect(await source.read("moved/other-tags")).toEqual({ kind: "map", map: { k: "v" } });
+  });
+
   it("a path whose current version is deleted is a NOT_FOUND naming it", async () => {
     await raw.write("secret/data/deleted", { data: { k: "v" } });
     await raw.delete("secret/data/deleted");
