@@ -4,6 +4,7 @@ import {
   describeImportSummary,
   importSecrets as runImport,
   isValidName,
+  parseOptionAssignments,
   planImport,
   silentLogger,
   type ImportSource,
@@ -82,17 +83,11 @@ async function openSource(options: ImportOptions): Promise<ImportSource> {
   return openBuiltinImportSource(type, await sourceOptions(options.option), { logger: silentLogger, configDir: process.cwd() });
 }
 
-/** `--option KEY=VALUE`s as options; a VALUE `@file` is the file's contents. A malformed one is never echoed: it may be a token. */
-async function sourceOptions(pairs: readonly string[]): Promise<Record<string, string>> {
-  const options = new Map<string, string>();
-  for (const pair of pairs) {
-    const equals = pair.indexOf("=");
-    if (equals <= 0) throw new UsageError("--option takes KEY=VALUE, e.g. --option region=eu-west-1.");
-    const key = pair.slice(0, equals);
-    if (options.has(key)) throw new UsageError(`--option ${key} is given twice.`);
-    options.set(key, await resolveValue(pair.slice(equals + 1)));
-  }
-  return Object.fromEntries(options);
+/** `--option NAME=VALUE`s as options (as `--to-option`'s), a VALUE `@file` being the file's contents. */
+async function sourceOptions(assignments: readonly string[]): Promise<Record<string, string>> {
+  const options = parseOptionAssignments(assignments, "--option");
+  for (const [name, value] of Object.entries(options)) options[name] = await resolveValue(value);
+  return options;
 }
 
 /** The workspace the import goes to, which must exist (listing an unknown one finds nothing rather than failing). */

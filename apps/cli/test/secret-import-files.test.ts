@@ -127,7 +127,11 @@ describe("zs secret import -f", () => {
           expect(r.stderr).toMatch(/^Error: Invalid options for import from 'azure': vault_url: must be an https:\/\/ URL; .*Allowed options: vault_url, /);
         },
       ],
-      ["an --option without =", ["--from", "vault", "--option", F.token], (r) => expectUsageError(r, "Error: --option takes KEY=VALUE, e.g. --option region=eu-west-1.")],
+      [
+        "an --option without =",
+        ["--from", "vault", "--option", F.token],
+        (r) => expectError(r, "--option takes NAME=VALUE, e.g. --option region=eu-west-1 (the value given is not shown: it may be a credential)."),
+      ],
       ["--option with a file", ["-f", "x.json", "--option", "region=x"], (r) => expectUsageError(r, "Error: --option configures a --from source; a file takes none.")],
       ["a .env file without --name", ["-f", "app.env"], (r) => expectUsageError(r, "Error: A .env file holds one secret: name it with --name.")],
       ["a file that is not there", ["-f", "missing.json"], (r) => expectError(r, "Cannot read 'missing.json': no such file.")],
