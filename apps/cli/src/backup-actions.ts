@@ -4,6 +4,7 @@ import { withClient } from "./client-session.js";
 import type { ReadFormat } from "./formats.js";
 import { keyValueTable, serialize, type Io } from "./output.js";
 import { withProgressBar } from "./progress-bar.js";
+import { reportSummary } from "./summary-report.js";
 
 /** `zs secret backup --status`: the backup store and how many secrets it still owes. */
 export async function showBackupStatus(io: Io, options: { output: ReadFormat }): Promise<void> {
@@ -31,8 +32,6 @@ export async function restoreSecrets(io: Io, options: { overwrite?: boolean }): 
 
 /** Each failure on stderr, the summary line on stdout; exit 1 when any secret failed. */
 export function reportCopy(io: Io, summary: CopySummary): void {
-  for (const failure of summary.failures) io.err(`failed: secret ${failure.secretId}: ${failure.reason}\n`);
-  if (summary.failed > summary.failures.length) io.err(`… and ${summary.failed - summary.failures.length} more failures\n`);
-  io.out(`${describeCopySummary(summary)}\n`);
-  if (summary.failed > 0) throw new Error(`${summary.failed} secret${summary.failed === 1 ? "" : "s"} failed; nothing else was changed for them.`);
+  const failures = summary.failures.map((failure) => ({ subject: `secret ${failure.secretId}`, reason: failure.reason }));
+  reportSummary(io, describeCopySummary(summary), failures, summary.failed);
 }

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { collect, outputOption, workspaceOption } from "./common-options.js";
 import type { MigrateFlags } from "./migrate-actions.js";
 import { EXPORT_FORMATS, READ_FORMATS, type ReadFormat } from "./formats.js";
+import { importCommand } from "./import-command.js";
 import type { Io } from "./output.js";
 import { UsageError } from "./usage-error.js";
 
@@ -20,7 +21,7 @@ const positiveInteger = (name: string) => (text: string) => {
 // The work is loaded only when a command runs, so parsing and `--help` stay light.
 const actions = () => import("./secret-actions.js");
 
-/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key, backup, restore, migrate. */
+/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key, backup, restore, migrate, import. */
 export function secretCommand(io: Io): Command {
   const secret = new Command("secret").description("create, read, list, change and delete secrets");
 
@@ -141,6 +142,8 @@ export function secretCommand(io: Io): Command {
     .option("--concurrency <n>", "secrets copied at once (default 8)")
     .addOption(outputOption())
     .action(async (flags: MigrateFlags) => (await import("./migrate-actions.js")).migrateSecrets(io, flags));
+
+  secret.addCommand(importCommand(io));
 
   return secret;
 }

@@ -6,7 +6,7 @@ import { StoreRegistry, type StoreLoader } from "@zs/core";
  * configure it never loads its SDK.
  *
  * THE place a cloud store joins zs: one line here, plus its package in this package's
- * `dependencies`.
+ * `dependencies` (and, when it has an import source, one line in `builtin-import-sources.ts`).
  */
 export const CLOUD_STORE_LOADERS: Readonly<Record<string, StoreLoader>> = Object.freeze({
   aws: async () => (await import("@zs/store-aws")).default,

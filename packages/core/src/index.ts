@@ -229,3 +229,25 @@ export {
 export type { MigrationCounts, MigrationRepository, MigrationRow } from "./migration/migration-repository.js";
 export { parseOptionAssignments } from "./migration/option-assignments.js";
 export { ValuesMigrationService, copiesLeft, type MigrationOutcome, type MigrationReport, type MigrationRequest, type MigrationRun, type MigrationStatus } from "./migration/values-migration.js";
+export {
+  CREATED_BY_ZS,
+  defineImportSource,
+  openImportSource,
+  type ExternalEntry,
+  type ExternalValue,
+  type ImportSource,
+  type ImportSourceContext,
+  type ImportSourceDefinition,
+} from "./import/import-source.js";
+export { secretNameFor, type NameMapping } from "./import/external-names.js";
+export { PLAIN_VALUE_KEY, secretValuesOf, type ValuesConversion } from "./import/external-values.js";
+export { planImport, type ImportPlanOptions, type PlannedImport } from "./import/import-plan.js";
+export {
+  DEFAULT_IMPORT_CONCURRENCY,
+  describeImportSummary,
+  importSecrets,
+  type ImportOutcome,
+  type ImportRunOptions,
+  type ImportSummary,
+} from "./import/import-run.js";
+export { documentImportSource, documentSecrets, type DocumentSecrets, type DocumentValues } from "./import/document-source.js";

@@ -8,7 +8,8 @@ export type AwsSecretsManagerOperation =
   | "PutSecretValue"
   | "GetSecretValue"
   | "DescribeSecret"
-  | "DeleteSecret";
+  | "DeleteSecret"
+  | "ListSecrets";
 
 const OPERATIONS: readonly AwsSecretsManagerOperation[] = [
   "CreateSecret",
@@ -16,10 +17,15 @@ const OPERATIONS: readonly AwsSecretsManagerOperation[] = [
   "GetSecretValue",
   "DescribeSecret",
   "DeleteSecret",
+  "ListSecrets",
 ];
 
 /** Secrets Manager's limit on SecretString and SecretBinary, in bytes. */
 const MAX_SECRET_BYTES = 65536;
+/** Secrets Manager's largest (and default) ListSecrets page. */
+const MAX_LIST_RESULTS = 100;
+/** The ListSecrets filter keys the emulator understands (the service's are prefix matches, case-sensitive). */
+const LIST_FILTER_KEYS = ["name", "tag-key"] as const;
 
 /** Faults the next calls meet; each counter is consumed one call at a time. */
 export interface AwsSecretsManagerFaults {
@@ -84,8 +90,9 @@ function noFaults(): AwsSecretsManagerFaults {
 
 /**
  * Starts a local AWS Secrets Manager speaking the JSON 1.1 protocol (`POST /`,
- * `X-Amz-Target: secretsmanager.<Op>`) for the operations zs uses, with the service's error
- * shapes, call counts and fault injection. Signatures are not verified, only the access key id.
+ * `X-Amz-Target: secretsmanager.<Op>`) for the operations zs uses (ListSecrets with the
+ * `name` and `tag-key` filters and `NextToken` pages), with the service's error shapes, call
+ * counts and fault injection. Signatures are not verified, only the access key id.
  */
 export async function startAwsSecretsManagerEmulator(
   options: AwsSecretsManagerEmulatorOptions = {},
@@ -112,6 +119,47 @@ export async function startAwsSecretsManagerEmulator(
       throw new AwsError("ValidationException", `1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SECRET_BYTES}`);
     }
     return { secretString, secretBinary };
+  }
+
+  /** True when `secret` passes one `{ Key, Values }` filter: any value matches (a leading `!` negates it). */
+  function matchesFilter(secret: StoredSecret, filter: { Key?: unknown; Values?: unknown }): boolean {
+    if (!LIST_FILTER_KEYS.includes(filter.Key as (typeof LIST_FILTER_KEYS)[number])) {
+      throw new AwsError("ValidationException", `The emulator understands only the filter keys ${LIST_FILTER_KEYS.join(", ")}, not '${String(filter.Key)}'.`);
+    }
+    const values = Array.isArray(filter.Values) ? filter.Values.map(String) : [];
+    const candidates = filter.Key === "name" ? [secret.name] : secret.tags.map((tag) => tag.Key);
+    return values.some((value) =>
+      value.startsWith("!") ? !candidates.some((c) => c.startsWith(value.slice(1))) : candidates.some((c) => c.startsWith(value)),
+    );
+  }
+
+  /** ListSecrets: oldest first, every filter applied (and), pages of `MaxResults` with an opaque `NextToken`. */
+  function listSecrets(body: Record<string, unknown>): unknown {
+    const maxResults = body.MaxResults === undefined ? MAX_LIST_RESULTS : Number(body.MaxResults);
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_RESULTS) {
+      throw new AwsError("ValidationException", `1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${MAX_LIST_RESULTS}`);
+    }
+    let offset = 0;
+    if (body.NextToken !== undefined) {
+      const token = /^offset:(\d+)$/.exec(Buffer.from(String(body.NextToken), "base64url").toString("utf8"));
+      if (!token) throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid.");
+      offset = Number(token[1]);
+    }
+    const filters = Array.isArray(body.Filters) ? (body.Filters as { Key?: unknown; Values?: unknown }[]) : [];
+    // The map keeps creation order.
+    const matching = [...secrets.values()].filter((secret) => filters.every((filter) => matchesFilter(secret, filter)));
+    const page = matching.slice(offset, offset + maxResults);
+    const next = offset + page.length;
+    return {
+      SecretList: page.map((secret) => ({
+        ARN: secret.arn,
+        Name: secret.name,
+        ...(secret.tags.length > 0 ? { Tags: secret.tags } : {}),
+        CreatedDate: secret.created,
+        SecretVersionsToStages: { [secret.versionId]: ["AWSCURRENT"] },
+      })),
+      ...(next < matching.length ? { NextToken: Buffer.from(`offset:${next}`).toString("base64url") } : {}),
+    };
   }
 
   function handle(op: AwsSecretsManagerOperation, body: Record<string, unknown>): unknown {
@@ -148,6 +196,8 @@ export async function startAwsSecretsManagerEmulator(
         const secret = find(body.SecretId);
         return { ARN: secret.arn, Name: secret.name, Tags: secret.tags, CreatedDate: secret.created };
       }
+      case "ListSecrets":
+        return listSecrets(body);
       case "DeleteSecret": {
         const secret = find(body.SecretId);
         // Only immediate deletion is emulated; a recovery window would keep the name reserved.

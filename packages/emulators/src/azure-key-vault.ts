@@ -9,6 +9,7 @@ import { issueServerCertificate, type PemCertificate } from "./tls-certificate.j
 export type AzureKeyVaultOperation =
   | "SetSecret"
   | "GetSecret"
+  | "ListSecrets"
   | "DeleteSecret"
   | "GetDeletedSecret"
   | "PurgeDeletedSecret"
@@ -17,6 +18,7 @@ export type AzureKeyVaultOperation =
 const OPERATIONS: readonly AzureKeyVaultOperation[] = [
   "SetSecret",
   "GetSecret",
+  "ListSecrets",
   "DeleteSecret",
   "GetDeletedSecret",
   "PurgeDeletedSecret",
@@ -30,6 +32,8 @@ const MAX_VALUE_CHARACTERS = 25600;
 const MAX_TAGS = 15;
 const RECOVERABLE_DAYS = 90;
 const NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
+/** Key Vault's largest (and default) page of a list. */
+const MAX_LIST_RESULTS = 25;
 
 /** Faults the next calls meet; each counter is consumed one call at a time. Only authenticated calls meet them. */
 export interface AzureKeyVaultFaults {
@@ -108,6 +112,8 @@ interface SecretVersion {
   value: string;
   contentType?: string;
   tags?: Record<string, string>;
+  /** `attributes.enabled` as set; a disabled version cannot be read. */
+  enabled: boolean;
   created: number;
 }
 
@@ -146,6 +152,7 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 function route(method: string, pathname: string): { op: AzureKeyVaultOperation; name: string; version?: string } | undefined {
   const parts = pathname.split("/").slice(1).map(decodeURIComponent);
   const [collection, name = "", third, fourth] = parts;
+  if (collection === "secrets" && !name && third === undefined && method === "GET") return { op: "ListSecrets", name: "" };
   if (!name) return undefined;
   if (collection === "secrets") {
     if (method === "PUT" && third === undefined) return { op: "SetSecret", name };
@@ -166,7 +173,8 @@ function route(method: string, pathname: string): { op: AzureKeyVaultOperation; 
  * with a certificate generated at start for `127.0.0.1` and `localhost`. It speaks the REST
  * API the real SDK uses: the bearer challenge on an unauthenticated request, a token checked
  * on every call, soft-delete with purge and recovery, case-insensitive names, Key Vault's
- * JSON error shape, 429 with `Retry-After`, call counts and fault injection.
+ * JSON error shape, listing in pages linked by `nextLink`, 429 with `Retry-After`, call
+ * counts and fault injection.
  */
 export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorOptions = {}): Promise<AzureKeyVaultEmulator> {
   const tenantId = options.tenantId ?? randomUUID();
@@ -202,8 +210,8 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
     return entry.deleted.visibleAt > Date.now() ? "deleting" : "deleted";
   }
 
-  function attributes(created: number, updated: number) {
-    return { enabled: true, created: seconds(created), updated: seconds(updated), recoveryLevel: "Recoverable+Purgeable", recoverableDays: RECOVERABLE_DAYS };
+  function attributes(enabled: boolean, created: number, updated: number) {
+    return { enabled, created: seconds(created), updated: seconds(updated), recoveryLevel: "Recoverable+Purgeable", recoverableDays: RECOVERABLE_DAYS };
   }
 
   function bundle(entry: SecretEntry, version: SecretVersion, withValue: boolean): Record<string, unknown> {
@@ -212,7 +220,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
       ...(withValue ? { value: version.value } : {}),
       id: `${origin}/secrets/${entry.name}/${version.version}`,
       ...(version.contentType !== undefined ? { contentType: version.contentType } : {}),
-      attributes: attributes(first.created, version.created),
+      attributes: attributes(version.enabled, first.created, version.created),
       ...(version.tags ? { tags: version.tags } : {}),
     };
   }
@@ -263,14 +271,42 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
       value: body.value,
       ...(typeof body.contentType === "string" ? { contentType: body.contentType } : {}),
       ...(tags ? { tags: tags as Record<string, string> } : {}),
+      enabled: (body.attributes as { enabled?: unknown } | undefined)?.enabled !== false,
       created: Date.now(),
     };
     entry.versions.push(version);
     return bundle(entry, version, true);
   }
 
-  function handle(op: AzureKeyVaultOperation, name: string, version: string | undefined, body: Record<string, unknown>): JsonAnswer {
+  /**
+   * GetSecrets: the active secrets (no values), oldest first, `maxresults` a page, each page
+   * but the last with a `nextLink` the client follows as it is.
+   */
+  function listSecrets(query: URLSearchParams): JsonAnswer {
+    const maxResults = Number(query.get("maxresults") ?? MAX_LIST_RESULTS);
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_RESULTS) {
+      throw new KeyVaultError(400, "BadParameter", `maxresults must be between 1 and ${MAX_LIST_RESULTS}.`);
+    }
+    const skip = query.get("$skiptoken");
+    const offset = skip === null ? 0 : Number(/^offset:(\d+)$/.exec(Buffer.from(skip, "base64url").toString("utf8"))?.[1] ?? NaN);
+    if (!Number.isInteger(offset)) throw new KeyVaultError(400, "BadParameter", "The $skiptoken is invalid.");
+    const active = [...secrets.values()].filter((entry) => state(entryOf(entry.name)) === "active");
+    const page = active.slice(offset, offset + maxResults);
+    const next = offset + page.length;
+    const nextLink =
+      next < active.length
+        ? `${origin}/secrets?api-version=${query.get("api-version")}&$skiptoken=${Buffer.from(`offset:${next}`).toString("base64url")}&maxresults=${maxResults}`
+        : null;
+    const item = (entry: SecretEntry) => {
+      const { id: _versionedId, ...rest } = bundle(entry, latest(entry), false);
+      return { id: `${origin}/secrets/${entry.name}`, ...rest };
+    };
+    return { status: 200, body: { value: page.map(item), nextLink } };
+  }
+
+  function handle(op: AzureKeyVaultOperation, name: string, version: string | undefined, body: Record<string, unknown>, query: URLSearchParams): JsonAnswer {
     if (op === "SetSecret") return { status: 200, body: setSecret(name, body) };
+    if (op === "ListSecrets") return listSecrets(query);
     const entry = entryOf(name);
     const current = state(entry);
     switch (op) {
@@ -278,6 +314,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
         if (current !== "active" || !entry) throw notFound(name);
         const found = version ? entry.versions.find((v) => v.version === version) : latest(entry);
         if (!found) throw notFound(`${name}/${version}`);
+        if (!found.enabled) throw new KeyVaultError(403, "Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled");
         return { status: 200, body: bundle(entry, found, true) };
       }
       case "DeleteSecret": {
@@ -378,7 +415,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
     }
     try {
       if (!url.searchParams.get("api-version")) throw new KeyVaultError(400, "BadParameter", "The 'api-version' query parameter is missing.");
-      if (!NAME_PATTERN.test(target.name)) {
+      if (target.op !== "ListSecrets" && !NAME_PATTERN.test(target.name)) {
         throw new KeyVaultError(400, "BadParameter", "The request URI contains an invalid name: secret names are 1-127 characters of letters, digits and dashes.");
       }
       let body: Record<string, unknown> = {};
@@ -389,7 +426,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
           throw new KeyVaultError(400, "BadParameter", "The request body is not valid JSON.");
         }
       }
-      send(res, handle(target.op, target.name, target.version, body));
+      send(res, handle(target.op, target.name, target.version, body, url.searchParams));
     } catch (error) {
       send(res, vaultError(error instanceof KeyVaultError ? error : new KeyVaultError(500, "InternalServerError", String(error))));
     }

@@ -10,6 +10,7 @@ import * as protoLoader from "@grpc/proto-loader";
 export type GcpSecretManagerOperation =
   | "CreateSecret"
   | "GetSecret"
+  | "ListSecrets"
   | "DeleteSecret"
   | "AddSecretVersion"
   | "AccessSecretVersion"
@@ -19,6 +20,7 @@ export type GcpSecretManagerOperation =
 const OPERATIONS: readonly GcpSecretManagerOperation[] = [
   "CreateSecret",
   "GetSecret",
+  "ListSecrets",
   "DeleteSecret",
   "AddSecretVersion",
   "AccessSecretVersion",
@@ -28,6 +30,8 @@ const OPERATIONS: readonly GcpSecretManagerOperation[] = [
 
 /** Secret Manager's limit on one version's payload, in bytes. */
 const MAX_PAYLOAD_BYTES = 65536;
+/** The largest page of a List call. */
+const MAX_PAGE_SIZE = 25000;
 
 /** Faults the next calls meet; each counter is consumed one call at a time. */
 export interface GcpSecretManagerFaults {
@@ -257,6 +261,15 @@ export async function startGcpSecretManagerEmulator(
     return Object.fromEntries(entries);
   }
 
+  /** One page of a List call's answer: `pageSize` items (at most 25000) from the `pageToken` offset on. */
+  function page<T>(matching: T[], request: Message, toMessage: (item: T) => Message, field: string): Message {
+    const offset = request.pageToken ? Number.parseInt(String(request.pageToken), 10) || 0 : 0;
+    const pageSize = Math.min(Number(request.pageSize) || MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    const items = matching.slice(offset, offset + pageSize);
+    const nextOffset = offset + items.length;
+    return { [field]: items.map(toMessage), nextPageToken: nextOffset < matching.length ? String(nextOffset) : "", totalSize: matching.length };
+  }
+
   const handlers: Record<GcpSecretManagerOperation, (request: Message) => Message> = {
     CreateSecret(request) {
       const parent = String(request.parent ?? "");
@@ -281,6 +294,16 @@ export async function startGcpSecretManagerEmulator(
     },
     GetSecret(request) {
       return secretMessage(findSecret(parseSecretName(request.name, "secretmanager.secrets.get")));
+    },
+    ListSecrets(request) {
+      const parent = String(request.parent ?? "");
+      const match = /^projects\/([^/]+)$/.exec(parent);
+      if (!match) throw new RpcError(grpc.status.INVALID_ARGUMENT, `Invalid resource field value in the request: '${parent}'.`);
+      const projectNumber = project(match[1]!, "secretmanager.secrets.list", parent);
+      const filter = String(request.filter ?? "").trim();
+      if (filter) throw new RpcError(grpc.status.INVALID_ARGUMENT, `The emulator understands no ListSecrets filter, not '${filter}'.`);
+      const matching = [...secrets.values()].filter((secret) => secret.projectNumber === projectNumber);
+      return page(matching, request, secretMessage, "secrets");
     },
     DeleteSecret(request) {
       const secret = findSecret(parseSecretName(request.name, "secretmanager.secrets.delete"));
@@ -312,15 +335,7 @@ export async function startGcpSecretManagerEmulator(
       if (filter && !stateFilter) throw new RpcError(grpc.status.INVALID_ARGUMENT, `The emulator understands only state:<STATE> filters, not '${filter}'.`);
       // Newest first, as the service lists them.
       const matching = [...secret.versions].reverse().filter((v) => !stateFilter || v.state === stateFilter);
-      const offset = request.pageToken ? Number.parseInt(String(request.pageToken), 10) || 0 : 0;
-      const pageSize = Math.min(Number(request.pageSize) || 25000, 25000);
-      const page = matching.slice(offset, offset + pageSize);
-      const nextOffset = offset + page.length;
-      return {
-        versions: page.map((v) => versionMessage(secret, v)),
-        nextPageToken: nextOffset < matching.length ? String(nextOffset) : "",
-        totalSize: matching.length,
-      };
+      return page(matching, request, (v) => versionMessage(secret, v), "versions");
     },
     DestroySecretVersion(request) {
       const ref = parseVersionName(request.name, "secretmanager.versions.destroy");

@@ -3,7 +3,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /** The KV v2 operations the emulator answers, as counted in `calls`. */
-export type VaultKvOperation = "readData" | "writeData" | "deleteData" | "readMetadata" | "writeMetadata" | "deleteMetadata" | "health" | "other";
+export type VaultKvOperation =
+  | "readData"
+  | "writeData"
+  | "deleteData"
+  | "readMetadata"
+  | "listMetadata"
+  | "writeMetadata"
+  | "deleteMetadata"
+  | "health"
+  | "other";
 
 /** Options of `startVaultEmulator`. */
 export interface VaultEmulatorOptions {
@@ -55,7 +64,7 @@ interface StoredSecret {
   customMetadata: Record<string, string> | null;
 }
 
-const OPERATIONS: VaultKvOperation[] = ["readData", "writeData", "deleteData", "readMetadata", "writeMetadata", "deleteMetadata", "health", "other"];
+const OPERATIONS: VaultKvOperation[] = ["readData", "writeData", "deleteData", "readMetadata", "listMetadata", "writeMetadata", "deleteMetadata", "health", "other"];
 
 /** Vault's limits on `custom_metadata` (vault-plugin-secrets-kv, path_metadata.go). */
 const MAX_CUSTOM_METADATA_KEYS = 64;
@@ -140,8 +149,9 @@ function envelope(data: unknown): Record<string, unknown> {
 /**
  * Starts a local server speaking HashiCorp Vault's KV v2 HTTP API, enough for `@zs/store-vault`:
  * token check, read / check-and-set write / soft delete of `/v1/<mount>/data/<path>` (reads
- * carry the key's `custom_metadata`), read, write (`custom_metadata`) and delete-all-versions of
- * `/v1/<mount>/metadata/<path>`, and `/v1/sys/health`; with call counts and fault injection.
+ * carry the key's `custom_metadata`), read, list (`GET …?list=true`), write (`custom_metadata`)
+ * and delete-all-versions of `/v1/<mount>/metadata/<path>`, and `/v1/sys/health`; with call
+ * counts and fault injection.
  */
 export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Promise<VaultEmulator> {
   const token = options.token ?? randomUUID();
@@ -154,7 +164,20 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
   let dropCount = 0;
   let latencyMs = 0;
 
-  function classify(method: string, segments: string[]): VaultKvOperation {
+  /** The keys right under `dir` (`""` or ending in `/`) of a mount: names, and sub-directories ending in `/`, sorted. */
+  function keysUnder(mount: string, dir: string): string[] {
+    const keys = new Set<string>();
+    for (const key of secrets.keys()) {
+      const path = key.slice(mount.length + 1);
+      if (!key.startsWith(`${mount}/`) || !path.startsWith(dir)) continue;
+      const rest = path.slice(dir.length);
+      const slash = rest.indexOf("/");
+      keys.add(slash === -1 ? rest : rest.slice(0, slash + 1));
+    }
+    return [...keys].sort();
+  }
+
+  function classify(method: string, segments: string[], listing: boolean): VaultKvOperation {
     if (segments[0] === "sys" && segments[1] === "health") return "health";
     const kind = segments[1];
     if (kind === "data") {
@@ -163,6 +186,8 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       if (method === "DELETE") return "deleteData";
     }
     if (kind === "metadata") {
+      // Node's HTTP parser knows no LIST method: clients send GET with list=true, as Vault also accepts.
+      if (method === "GET" && listing) return "listMetadata";
       if (method === "GET") return "readMetadata";
       if (method === "POST" || method === "PUT") return "writeMetadata";
       if (method === "DELETE") return "deleteMetadata";
@@ -175,7 +200,8 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     const method = request.method ?? "GET";
     if (!url.pathname.startsWith("/v1/")) return sendJson(response, 404, { errors: [] });
     const segments = url.pathname.slice("/v1/".length).split("/").map(decodeURIComponent);
-    const operation = classify(method, segments);
+    const listing = ["true", "1"].includes(url.searchParams.get("list") ?? "");
+    const operation = classify(method, segments, listing);
     calls[operation] += 1;
 
     if (operation === "health") {
@@ -196,7 +222,7 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
 
     const [mount, kind, ...rest] = segments;
     const path = rest.join("/");
-    if (!mount || !mounts.has(mount) || (kind !== "data" && kind !== "metadata") || path === "") {
+    if (!mount || !mounts.has(mount) || (kind !== "data" && kind !== "metadata") || (path === "" && operation !== "listMetadata")) {
       return sendJson(response, 404, { errors: [`no handler for route "${segments.join("/")}". route entry not found.`] });
     }
     const key = `${mount}/${path}`;
@@ -254,6 +280,12 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         next.customMetadata = customMetadata;
         secrets.set(key, next);
         return sendJson(response, 204);
+      }
+      case "listMetadata": {
+        const dir = path === "" || path.endsWith("/") ? path : `${path}/`;
+        const keys = keysUnder(mount, dir);
+        if (keys.length === 0) return sendJson(response, 404, { errors: [] });
+        return sendJson(response, 200, envelope({ keys }));
       }
       case "deleteMetadata": {
         // Vault answers 204 whether or not the path existed.

@@ -7,8 +7,10 @@ import {
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  paginateListSecrets,
 } from "@aws-sdk/client-secrets-manager";
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from "../src/index.js";
 
@@ -41,7 +43,38 @@ describe("AWS Secrets Manager emulator", () => {
     await client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
     const missing = await client.send(new GetSecretValueCommand({ SecretId: name })).catch((e: Error) => e);
     expect((missing as Error).name).toBe("ResourceNotFoundException");
-    expect(emulator.calls).toEqual({ CreateSecret: 1, PutSecretValue: 1, GetSecretValue: 2, DescribeSecret: 1, DeleteSecret: 1 });
+    expect(emulator.calls).toEqual({ CreateSecret: 1, PutSecretValue: 1, GetSecretValue: 2, DescribeSecret: 1, DeleteSecret: 1, ListSecrets: 0 });
+  });
+
+  it("ListSecrets pages through every secret, oldest first, with NextToken; the SDK's paginator follows it", async () => {
+    emulator.reset();
+    const names = Array.from({ length: 230 }, (_, i) => `list/${String(i).padStart(3, "0")}`);
+    for (const name of names) await client.send(new CreateSecretCommand({ Name: name, SecretString: "v" }));
+    const first = await client.send(new ListSecretsCommand({}));
+    expect(first.SecretList).toHaveLength(100);
+    expect(first.SecretList?.[0]).toMatchObject({ Name: "list/000", ARN: expect.stringContaining(":secret:list/000-") });
+    expect(first.SecretList?.[0]).not.toHaveProperty("SecretString");
+    const listed: string[] = [];
+    for await (const page of paginateListSecrets({ client }, { MaxResults: 50 })) listed.push(...(page.SecretList ?? []).map((s) => s.Name ?? ""));
+    expect(listed).toEqual(names);
+    expect(emulator.calls.ListSecrets).toBe(6);
+    const invalid = await client.send(new ListSecretsCommand({ NextToken: "bogus" })).catch((e: Error) => e);
+    expect((invalid as Error).name).toBe("InvalidNextTokenException");
+  });
+
+  it("ListSecrets filters: name and tag-key are case-sensitive prefix matches, '!' negates, filters combine with and", async () => {
+    emulator.reset();
+    await client.send(new CreateSecretCommand({ Name: "prod/db", SecretString: "v", Tags: [{ Key: "zs-deployment", Value: "d" }] }));
+    await client.send(new CreateSecretCommand({ Name: "prod/api", SecretString: "v", Tags: [{ Key: "team", Value: "x" }] }));
+    await client.send(new CreateSecretCommand({ Name: "Prod/other", SecretString: "v" }));
+    const names = async (Filters: { Key: "name" | "tag-key"; Values: string[] }[]) =>
+      ((await client.send(new ListSecretsCommand({ Filters }))).SecretList ?? []).map((s) => s.Name);
+    expect(await names([{ Key: "name", Values: ["prod/"] }])).toEqual(["prod/db", "prod/api"]);
+    expect(await names([{ Key: "tag-key", Values: ["zs-"] }])).toEqual(["prod/db"]);
+    expect(await names([{ Key: "name", Values: ["prod/"] }, { Key: "tag-key", Values: ["!zs-"] }])).toEqual(["prod/api"]);
+    expect((await client.send(new ListSecretsCommand({ Filters: [{ Key: "name", Values: ["prod/db"] }] }))).SecretList?.[0]?.Tags).toEqual([
+      { Key: "zs-deployment", Value: "d" },
+    ]);
   });
 
   it("a second create of the same name fails with ResourceExistsException", async () => {

@@ -86,7 +86,7 @@ describe("Azure Key Vault emulator, through @azure/keyvault-secrets and ClientSe
     expect((await fresh.getDeletedSecret(name)).properties.tags).toEqual({ "zs-deployment": "d1" });
     await fresh.purgeDeletedSecret(name);
     expect((await failure(fresh.getDeletedSecret(name))).statusCode).toBe(404);
-    expect(emulator.calls).toEqual({ SetSecret: 1, GetSecret: 1, DeleteSecret: 1, GetDeletedSecret: 3, PurgeDeletedSecret: 1, RecoverDeletedSecret: 0 });
+    expect(emulator.calls).toEqual({ SetSecret: 1, GetSecret: 1, ListSecrets: 0, DeleteSecret: 1, GetDeletedSecret: 3, PurgeDeletedSecret: 1, RecoverDeletedSecret: 0 });
     expect({ ...emulator.authCalls }).toEqual({ challenge: 1, rejectedToken: 0, openIdConfiguration: 1, token: 1 });
   });
 
@@ -98,6 +98,28 @@ describe("Azure Key Vault emulator, through @azure/keyvault-secrets and ClientSe
     const answer = await raw("GET", `${emulator.vaultUrl}/secrets/zs-absent/?api-version=2025-07-01`, { headers: { authorization: `Bearer ${token.token}` } });
     expect(answer.status).toBe(404);
     expect(JSON.parse(answer.body)).toEqual({ error: { code: "SecretNotFound", message: expect.stringContaining("zs-absent") } });
+  });
+
+  it("listing gives each active secret's properties and tags, never a value, in pages of 25 the SDK follows by nextLink", async () => {
+    for (let i = 0; i < 30; i++) await client.setSecret(`list-${String(i).padStart(2, "0")}`, `value-${i}`, i === 0 ? { tags: { "zs-deployment": "d" } } : {});
+    await client.setSecret("gone", "x");
+    await (await client.beginDeleteSecret("gone")).pollUntilDone();
+    const listed = [];
+    for await (const properties of client.listPropertiesOfSecrets()) listed.push(properties);
+    expect(listed.map((p) => p.name)).toEqual(Array.from({ length: 30 }, (_, i) => `list-${String(i).padStart(2, "0")}`));
+    expect(listed[0]).toMatchObject({ name: "list-00", enabled: true, tags: { "zs-deployment": "d" }, vaultUrl: emulator.vaultUrl });
+    expect(JSON.stringify(listed)).not.toContain("value-");
+    expect(emulator.calls.ListSecrets).toBe(2);
+    const pages = client.listPropertiesOfSecrets().byPage({ maxPageSize: 10 });
+    expect((await pages.next()).value).toHaveLength(10);
+  });
+
+  it("a secret set disabled is listed as such, and reading it is 403 Forbidden (SecretDisabled)", async () => {
+    await client.setSecret("off", "x", { enabled: false });
+    const listed = [];
+    for await (const properties of client.listPropertiesOfSecrets()) listed.push(properties);
+    expect(listed).toEqual([expect.objectContaining({ name: "off", enabled: false })]);
+    expect(await failure(client.getSecret("off"))).toMatchObject({ statusCode: 403, code: "Forbidden" });
   });
 
   it("names are case-insensitive and keep the case they were created with", async () => {

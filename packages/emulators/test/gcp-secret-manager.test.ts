@@ -66,12 +66,27 @@ describe("GCP Secret Manager emulator", () => {
     expect(emulator.calls).toEqual({
       CreateSecret: 1,
       GetSecret: 2,
+      ListSecrets: 0,
       DeleteSecret: 1,
       AddSecretVersion: 2,
       AccessSecretVersion: 1,
       ListSecretVersions: 2,
       DestroySecretVersion: 1,
     });
+  });
+
+  it("ListSecrets lists a project's secrets with their labels, in pages linked by nextPageToken", async () => {
+    for (let i = 0; i < 5; i++) await createSecret(`list-${i}`, i === 0 ? { "zs-deployment": "d" } : {});
+    await client.createSecret({ parent: "projects/zs-other-project", secretId: "elsewhere", secret: { replication: { automatic: {} } } }, NO_RETRY);
+    const number = emulator.projectNumber(PROJECT);
+    const [first, , response] = await client.listSecrets({ parent: `projects/${PROJECT}`, pageSize: 2 }, { ...NO_RETRY, autoPaginate: false });
+    expect(first.map((s) => s.name)).toEqual([`projects/${number}/secrets/list-0`, `projects/${number}/secrets/list-1`]);
+    expect(first[0]?.labels).toEqual({ "zs-deployment": "d" });
+    expect(response?.nextPageToken).toBeTruthy();
+    const all: string[] = [];
+    for await (const secret of client.listSecretsAsync({ parent: `projects/${PROJECT}`, pageSize: 2 }, NO_RETRY)) all.push(secret.name?.split("/").pop() ?? "");
+    expect(all).toEqual(["list-0", "list-1", "list-2", "list-3", "list-4"]);
+    expect(emulator.calls.ListSecrets).toBe(4);
   });
 
   it("answers with the project number in resource names and accepts either the id or the number", async () => {
@@ -159,7 +174,7 @@ describe("GCP Secret Manager emulator", () => {
       expect(denied.details).toMatch(/secretmanager\.secrets\.get.*or it may not exist/);
       const known = await failure(strictClient.getSecret({ name: "projects/123456789012/secrets/zs-x" }, NO_RETRY));
       expect(known.code).toBe(grpc.status.NOT_FOUND);
-      const unimplemented = await failure(strictClient.listSecrets({ parent: "projects/zs-known" }, { ...NO_RETRY, autoPaginate: false }));
+      const unimplemented = await failure(strictClient.getSecretVersion({ name: "projects/zs-known/secrets/zs-x/versions/1" }, NO_RETRY));
       expect(unimplemented.code).toBe(grpc.status.UNIMPLEMENTED);
     } finally {
       await strictClient.close();

@@ -37,6 +37,16 @@ describe("vault KV v2 emulator, through node-vault", () => {
     expect((await vault.read("secret/data/cas")).data.metadata.version).toBe(2);
   });
 
+  it("lists the keys under a metadata path (GET ?list=true): names, and sub-directories ending in /", async () => {
+    for (const path of ["tree/a", "tree/b/c", "tree/b/d/e", "treetop"]) await vault.write(`secret/data/${path}`, { data: { k: "v" } });
+    const list = nodeVault({ endpoint: emulator.address, token: emulator.token, noCustomHTTPVerbs: true });
+    expect((await list.list("secret/metadata/tree")).data.keys).toEqual(["a", "b/"]);
+    expect((await list.list("secret/metadata/tree/b/")).data.keys).toEqual(["c", "d/"]);
+    expect((await list.list("secret/metadata")).data.keys).toEqual(expect.arrayContaining(["tree/", "treetop"]));
+    expect(statusOf(await list.list("secret/metadata/nothing-here").catch((e: unknown) => e))).toBe(404);
+    expect(emulator.calls.listMetadata).toBeGreaterThanOrEqual(4);
+  });
+
   it("a metadata write sets custom_metadata, which reads of the data and of the metadata carry", async () => {
     await vault.write("secret/data/tagged", { data: { k: "v" } });
     expect((await vault.read("secret/data/tagged")).data.metadata.custom_metadata).toBeNull();

@@ -26,7 +26,26 @@ export interface AwsSecretsClient {
   describeSecretTags(name: string): Promise<AwsTag[]>;
   /** `DeleteSecret` with `ForceDeleteWithoutRecovery`. */
   deleteSecret(name: string): Promise<void>;
+  /** `ListSecrets`, one page (for `zs secret import`): names and tags, never values. */
+  listSecrets(page: AwsListPage): Promise<AwsSecretList>;
   close(): void;
+}
+
+/** Which page of `ListSecrets` to get. */
+export interface AwsListPage {
+  /** Only secrets whose names start with it (the `name` filter: case-sensitive prefix match). @default every secret */
+  namePrefix?: string | undefined;
+  /** The previous page's `nextToken`. @default the first page */
+  nextToken?: string | undefined;
+  /** At most this many (Secrets Manager allows 1-100). */
+  maxResults: number;
+}
+
+/** One page of `ListSecrets`. */
+export interface AwsSecretList {
+  secrets: { name: string; tags: AwsTag[] }[];
+  /** Set when there are more pages. */
+  nextToken?: string | undefined;
 }
 
 /** Where and as whom the SDK client talks. */
@@ -52,6 +71,8 @@ export async function createSdkSecretsClient(settings: AwsClientSettings): Promi
     maxAttempts: 1,
     requestHandler: { requestTimeout: settings.requestTimeoutMs, connectionTimeout: settings.requestTimeoutMs },
   });
+  const fromSdkTags = (tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): AwsTag[] =>
+    (tags ?? []).map((t) => ({ key: t.Key ?? "", value: t.Value ?? "" }));
   const toSdkValue = (value: AwsSecretValue) =>
     value.secretBinary !== undefined ? { SecretBinary: value.secretBinary } : { SecretString: value.secretString ?? "" };
 
@@ -70,10 +91,21 @@ export async function createSdkSecretsClient(settings: AwsClientSettings): Promi
     },
     async describeSecretTags(name) {
       const output = await client.send(new sdk.DescribeSecretCommand({ SecretId: name }));
-      return (output.Tags ?? []).map((t) => ({ key: t.Key ?? "", value: t.Value ?? "" }));
+      return fromSdkTags(output.Tags);
     },
     async deleteSecret(name) {
       await client.send(new sdk.DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
+    },
+    async listSecrets({ namePrefix, nextToken, maxResults }) {
+      const output = await client.send(
+        new sdk.ListSecretsCommand({
+          MaxResults: maxResults,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+          ...(namePrefix ? { Filters: [{ Key: "name", Values: [namePrefix] }] } : {}),
+        }),
+      );
+      const secrets = (output.SecretList ?? []).map((entry) => ({ name: entry.Name ?? "", tags: fromSdkTags(entry.Tags) }));
+      return output.NextToken ? { secrets, nextToken: output.NextToken } : { secrets };
     },
     close() {
       client.destroy();

@@ -3,8 +3,9 @@ import * as z from "zod";
 import { createSdkSecretsClient, type AwsSecretsClient } from "./aws-secrets-client.js";
 import { AwsValuesStore } from "./aws-values-store.js";
 
-export type { AwsClientSettings, AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
+export type { AwsClientSettings, AwsListPage, AwsSecretList, AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
 export { AwsValuesStore, DEPLOYMENT_TAG, SECRET_ID_TAG, type AwsValuesStoreSettings } from "./aws-values-store.js";
+export { awsImportSource } from "./aws-import-source.js";
 
 /** Per-request timeout of the SDK client, so a hung connection becomes a retry, not a hang. */
 const REQUEST_TIMEOUT_MS = 10000;

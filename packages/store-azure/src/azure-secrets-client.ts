@@ -32,7 +32,20 @@ export interface AzureSecretsClient {
   purgeDeletedSecret(name: string): Promise<void>;
   /** `RecoverDeletedSecret`, then waits, boundedly, until the secret is readable again. */
   recoverDeletedSecret(name: string): Promise<void>;
+  /**
+   * `GetSecrets`, every page (for `zs secret import`): names, tags and whether enabled, never
+   * values. The SDK follows the pages' `nextLink`s and does not hand them out, so a retry lists
+   * again from the start.
+   */
+  listSecrets(): Promise<AzureListedSecret[]>;
   close(): void;
+}
+
+/** A secret as `GetSecrets` lists it. */
+export interface AzureListedSecret {
+  name: string;
+  enabled: boolean;
+  tags: Record<string, string>;
 }
 
 /** Client-credentials sign-in (an app registration's secret). */
@@ -110,6 +123,13 @@ export async function createSdkSecretsClient(settings: AzureClientSettings): Pro
     },
     async recoverDeletedSecret(name) {
       await waitBriefly(await client.beginRecoverDeletedSecret(name, polling()));
+    },
+    async listSecrets() {
+      const listed: AzureListedSecret[] = [];
+      for await (const properties of client.listPropertiesOfSecrets(timeout())) {
+        listed.push({ name: properties.name, enabled: properties.enabled !== false, tags: properties.tags ?? {} });
+      }
+      return listed;
     },
     close() {
       // The SDK keeps no connections beyond its HTTP agent's idle sockets, which do not hold the process open.

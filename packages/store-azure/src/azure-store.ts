@@ -1,6 +1,6 @@
 import { defineStore, type RetryPolicy, type StoreContext } from "@zs/core";
 import * as z from "zod";
-import { createSdkSecretsClient, type AzureSecretsClient } from "./azure-secrets-client.js";
+import { createSdkSecretsClient, type AzureClientSettings, type AzureSecretsClient } from "./azure-secrets-client.js";
 import { AzureValuesStore } from "./azure-values-store.js";
 
 /** Per-request timeout of the SDK client, so a hung connection becomes a retry, not a hang. */
@@ -47,27 +47,30 @@ export interface AzureStoreOverrides {
   retry?: RetryPolicy;
 }
 
+/** Where and as whom the SDK client of an `azure` store (or import source) talks, from the options. */
+export function azureClientSettings(options: AzureStoreOptions): AzureClientSettings {
+  return {
+    vaultUrl: options.vault_url.replace(/\/+$/, ""),
+    clientSecret:
+      options.tenant_id && options.client_id && options.client_secret
+        ? { tenantId: options.tenant_id, clientId: options.client_id, clientSecret: options.client_secret }
+        : undefined,
+    authorityHost: options.authority_host?.replace(/\/+$/, ""),
+    disableInstanceDiscovery: options.disable_instance_discovery,
+    disableChallengeResourceVerification: options.disable_challenge_resource_verification,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    pollIntervalMs: POLL_INTERVAL_MS,
+    maxPollMs: MAX_POLL_MS,
+  };
+}
+
 /** Creates an `azure` store; the SDK is imported here, not when this module loads. */
 export async function createAzureValuesStore(
   options: AzureStoreOptions,
   context: StoreContext,
   overrides: AzureStoreOverrides = {},
 ): Promise<AzureValuesStore> {
-  const client =
-    overrides.client ??
-    (await createSdkSecretsClient({
-      vaultUrl: options.vault_url.replace(/\/+$/, ""),
-      clientSecret:
-        options.tenant_id && options.client_id && options.client_secret
-          ? { tenantId: options.tenant_id, clientId: options.client_id, clientSecret: options.client_secret }
-          : undefined,
-      authorityHost: options.authority_host?.replace(/\/+$/, ""),
-      disableInstanceDiscovery: options.disable_instance_discovery,
-      disableChallengeResourceVerification: options.disable_challenge_resource_verification,
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
-      pollIntervalMs: POLL_INTERVAL_MS,
-      maxPollMs: MAX_POLL_MS,
-    }));
+  const client = overrides.client ?? (await createSdkSecretsClient(azureClientSettings(options)));
   return new AzureValuesStore(client, context, {
     purgeOnDelete: options.purge_on_delete,
     ...(overrides.retry ? { retry: overrides.retry } : {}),

@@ -14,6 +14,8 @@ export {
   type AzureClientSettings,
   type AzureDeletedSecret,
   type AzureSecret,
+  type AzureListedSecret,
   type AzureSecretsClient,
 } from "./azure-secrets-client.js";
 export { GZIP_CONTENT_TYPE, JSON_CONTENT_TYPE } from "./value-codec.js";
+export { azureImportSource } from "./azure-import-source.js";

@@ -26,6 +26,7 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 const none: Record<AzureKeyVaultOperation, number> = {
   SetSecret: 0,
   GetSecret: 0,
+  ListSecrets: 0,
   DeleteSecret: 0,
   GetDeletedSecret: 0,
   PurgeDeletedSecret: 0,

@@ -18,7 +18,27 @@ export interface GcpSecretsClient {
   destroySecretVersion(versionName: string): Promise<void>;
   /** `DeleteSecret`, every version with it. */
   deleteSecret(secretName: string): Promise<void>;
+  /** `ListSecrets` of a project, one page (for `zs secret import`): secret ids and labels, never payloads. */
+  listSecrets(page: GcpListPage): Promise<GcpSecretList>;
   close(): Promise<void>;
+}
+
+/** Which page of `ListSecrets` to get. */
+export interface GcpListPage {
+  /** The project, by id or number. */
+  project: string;
+  /** The previous page's `nextPageToken`. @default the first page */
+  pageToken?: string | undefined;
+  /** At most this many (Secret Manager allows up to 25000). */
+  pageSize: number;
+}
+
+/** One page of `ListSecrets`. */
+export interface GcpSecretList {
+  /** Each secret's id (the last segment of its resource name) and labels. */
+  secrets: { secretId: string; labels: Record<string, string> }[];
+  /** Set when there are more pages. */
+  nextPageToken?: string | undefined;
 }
 
 /** Where and as whom the SDK client talks. */
@@ -119,6 +139,15 @@ export async function createSdkSecretsClient(settings: GcpClientSettings): Promi
     async deleteSecret(secretName) {
       await ready();
       await client.deleteSecret({ name: secretName }, callOptions);
+    },
+    async listSecrets({ project, pageToken, pageSize }) {
+      await ready();
+      const [secrets, , response] = await client.listSecrets(
+        { parent: `projects/${project}`, pageSize, ...(pageToken ? { pageToken } : {}) },
+        { ...callOptions, autoPaginate: false },
+      );
+      const listed = secrets.map((secret) => ({ secretId: (secret.name ?? "").split("/").pop() ?? "", labels: { ...(secret.labels ?? {}) } }));
+      return response?.nextPageToken ? { secrets: listed, nextPageToken: response.nextPageToken } : { secrets: listed };
     },
     async close() {
       // A client whose channel never came up (no credentials found) rejects here with that

@@ -8,4 +8,5 @@ export {
 } from "./gcp-store.js";
 export { GcpValuesStore, type GcpValuesStoreSettings } from "./gcp-values-store.js";
 export { DEPLOYMENT_LABEL, SECRET_ID_LABEL, toLabelValue } from "./resource-names.js";
-export type { GcpClientSettings, GcpSecretsClient } from "./gcp-secrets-client.js";
+export type { GcpClientSettings, GcpListPage, GcpSecretList, GcpSecretsClient } from "./gcp-secrets-client.js";
+export { gcpImportSource } from "./gcp-import-source.js";

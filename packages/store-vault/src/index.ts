@@ -8,3 +8,4 @@ export {
   type VaultKvClient,
   type VaultKvDocument,
 } from "./vault-kv-client.js";
+export { vaultImportSource } from "./vault-import-source.js";

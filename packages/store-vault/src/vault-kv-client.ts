@@ -36,6 +36,11 @@ export interface VaultKvClient {
   writeMetadata(mount: string, path: string, customMetadata: Record<string, string>): Promise<void>;
   /** Deletes every version and the metadata of the path. */
   deleteMetadata(mount: string, path: string): Promise<void>;
+  /**
+   * `LIST` of the metadata under `directory` (`""` or ending in `/`), for `zs secret import`:
+   * the names right under it, sub-directories ending in `/`; none when nothing is there.
+   */
+  listKeys(mount: string, directory: string): Promise<string[]>;
 }
 
 /** Connection settings of `createNodeVaultClient`. */
@@ -81,6 +86,9 @@ export async function createNodeVaultClient(options: NodeVaultClientOptions): Pr
     token: options.token,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     requestOptions: { timeout: options.timeoutMs },
+    // LIST goes as GET with list=true: the same request to Vault, and one that HTTP stacks
+    // knowing no LIST method (Node's own parser, some proxies) pass on.
+    noCustomHTTPVerbs: true,
   });
   return {
     async readData(mount, path) {
@@ -121,6 +129,19 @@ export async function createNodeVaultClient(options: NodeVaultClientOptions): Pr
       try {
         await vault.delete(`${encodePath(mount)}/metadata/${encodePath(path)}`);
       } catch (error) {
+        throw toCallError(error);
+      }
+    },
+    async listKeys(mount, directory) {
+      try {
+        const body = (await vault.list(`${encodePath(mount)}/metadata/${encodePath(directory)}`)) as { data?: { keys?: unknown } };
+        const keys = body.data?.keys;
+        return Array.isArray(keys) ? keys.filter((key): key is string => typeof key === "string") : [];
+      } catch (error) {
+        const failure = error as NodeVaultError;
+        // Nothing there is a plain 404; one with an error text ("no handler for route") means the mount is missing.
+        const errors = (failure.response?.body as { errors?: unknown[] } | undefined)?.errors;
+        if (failure.response?.statusCode === 404 && (!errors || errors.length === 0)) return [];
         throw toCallError(error);
       }
     },

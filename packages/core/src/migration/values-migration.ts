@@ -7,6 +7,7 @@ import type { ReplicationRepository, SecretVersion } from "../replication/replic
 import { callStore, failureKind } from "../replication/store-call.js";
 import { DEFAULT_COPY_CONCURRENCY, copySecretValues, type CopyFailure, type CopySummary } from "../replication/values-copy.js";
 import type { ValuesPlacement } from "../replication/values-placement.js";
+import { forEachConcurrently } from "../run-concurrently.js";
 import { silentLogger, type Logger, type SecretValuesStore } from "../values-store.js";
 import type { MigrationCounts, MigrationRepository, MigrationRow } from "./migration-repository.js";
 import { recordableSettings, serializeValuesStoreRecord, valuesStoreRecordOf } from "./values-store-record.js";
@@ -301,19 +302,14 @@ export class ValuesMigrationService {
 
   private async deleteFromSource(source: SecretValuesStore, concurrency = DEFAULT_COPY_CONCURRENCY): Promise<number> {
     const secrets = await allSecretVersions(this.repository);
-    let next = 0;
     let deleted = 0;
-    const worker = async (): Promise<void> => {
-      while (next < secrets.length) {
-        const secretId = secrets[next++]!.id;
-        try {
-          if (await callStore(source, () => source.deleteValues(secretId))) deleted++;
-        } catch (error) {
-          this.logger.warn({ secretId, store: source.type, failure: failureKind(error) }, "deleting from the old values store failed");
-        }
+    await forEachConcurrently(secrets, concurrency, async ({ id: secretId }) => {
+      try {
+        if (await callStore(source, () => source.deleteValues(secretId))) deleted++;
+      } catch (error) {
+        this.logger.warn({ secretId, store: source.type, failure: failureKind(error) }, "deleting from the old values store failed");
       }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    });
     return deleted;
   }
 

@@ -1,4 +1,5 @@
 import { isZsError } from "../errors.js";
+import { forEachConcurrently } from "../run-concurrently.js";
 import type { SecretValues } from "../secret-schema.js";
 import type { PutValuesHint, SecretValuesStore } from "../values-store.js";
 import type { SecretVersion } from "./replication-repository.js";
@@ -54,7 +55,6 @@ export async function copySecretValues(
   options: ValuesCopyOptions,
 ): Promise<CopySummary> {
   const summary: CopySummary = { copied: 0, verified: 0, skipped: 0, failed: 0, failures: [] };
-  let next = 0;
   let done = 0;
   const copyOne = async (secret: SecretVersion): Promise<void> => {
     if (options.mode === "missing" && (await callStore(target, () => target.getValues(secret.id))) !== undefined) {
@@ -73,20 +73,16 @@ export async function copySecretValues(
     summary.verified++;
     await options.onVerified?.(secret, digest);
   };
-  const worker = async (): Promise<void> => {
-    while (next < secrets.length && !options.signal?.aborted) {
-      const secret = secrets[next++]!;
-      try {
-        await copyOne(secret);
-      } catch (error) {
-        summary.failed++;
-        if (summary.failures.length < MAX_REPORTED_FAILURES) summary.failures.push({ secretId: secret.id, reason: describeFailure(error) });
-      }
-      options.onProgress?.(++done, secrets.length);
+  const copyCounted = async (secret: SecretVersion): Promise<void> => {
+    try {
+      await copyOne(secret);
+    } catch (error) {
+      summary.failed++;
+      if (summary.failures.length < MAX_REPORTED_FAILURES) summary.failures.push({ secretId: secret.id, reason: describeFailure(error) });
     }
+    options.onProgress?.(++done, secrets.length);
   };
-  const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_COPY_CONCURRENCY, secrets.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  await forEachConcurrently(secrets, options.concurrency ?? DEFAULT_COPY_CONCURRENCY, copyCounted, options.signal);
   return summary;
 }
 
