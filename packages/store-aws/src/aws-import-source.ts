@@ -9,13 +9,11 @@ import {
   type ImportSource,
   type ImportSourceContext,
 } from "@zs/core";
-import { createSdkSecretsClient, type AwsSecretValue, type AwsSecretsClient } from "./aws-secrets-client.js";
+import { clientSettingsOf, createSdkSecretsClient, type AwsSecretValue, type AwsSecretsClient } from "./aws-secrets-client.js";
 import { DEPLOYMENT_TAG } from "./aws-values-store.js";
 import { awsErrors, isAbsent } from "./backend-errors.js";
 import type { AwsStoreOptions } from "./index.js";
 
-/** Per-request timeout of the SDK client, as the store's. */
-const REQUEST_TIMEOUT_MS = 10000;
 /** Secrets Manager's largest ListSecrets page. */
 const LIST_PAGE_SIZE = 100;
 /** What the `name` filter takes (a leading `!` would negate it); any other prefix is filtered by the import alone. */
@@ -71,13 +69,7 @@ export const awsImportSource = defineImportSource<AwsStoreOptions>({
   type: "aws",
   optionNames: ["region", "endpoint", "access_key_id", "secret_access_key"],
   async open(options, context) {
-    const client = await createSdkSecretsClient({
-      region: options.region,
-      endpoint: options.endpoint,
-      credentials:
-        options.access_key_id && options.secret_access_key ? { accessKeyId: options.access_key_id, secretAccessKey: options.secret_access_key } : undefined,
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    });
+    const client = await createSdkSecretsClient(clientSettingsOf(options));
     return new AwsImportSource(client, context);
   },
 });

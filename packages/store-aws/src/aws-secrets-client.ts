@@ -1,3 +1,5 @@
+import { WriteRateLimit } from "./write-rate-limit.js";
+
 /** A secret's tag, as Secrets Manager keeps it. */
 export interface AwsTag {
   key: string;
@@ -55,6 +57,28 @@ export interface AwsClientSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
   /** Per-request timeout in ms. */
   requestTimeoutMs: number;
+  /** Write calls (create, put, delete) a second, at most. */
+  maxWritesPerSecond: number;
+}
+
+/** Per-request timeout of the SDK client, so a hung connection becomes a retry, not a hang. */
+const REQUEST_TIMEOUT_MS = 10000;
+
+/** The client settings of the `aws` store's options (the store's and the import source's). */
+export function clientSettingsOf(options: {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  access_key_id?: string | undefined;
+  secret_access_key?: string | undefined;
+  max_writes_per_second: number;
+}): AwsClientSettings {
+  return {
+    region: options.region,
+    endpoint: options.endpoint,
+    credentials: options.access_key_id && options.secret_access_key ? { accessKeyId: options.access_key_id, secretAccessKey: options.secret_access_key } : undefined,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    maxWritesPerSecond: options.max_writes_per_second,
+  };
 }
 
 /**
@@ -76,13 +100,17 @@ export async function createSdkSecretsClient(settings: AwsClientSettings): Promi
   const toSdkValue = (value: AwsSecretValue) =>
     value.secretBinary !== undefined ? { SecretBinary: value.secretBinary } : { SecretString: value.secretString ?? "" };
 
+  const writes = new WriteRateLimit(settings.maxWritesPerSecond);
+
   return {
     async createSecret(name, value, tags) {
+      await writes.acquire();
       await client.send(
         new sdk.CreateSecretCommand({ Name: name, ...toSdkValue(value), Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) }),
       );
     },
     async putSecretValue(name, value) {
+      await writes.acquire();
       await client.send(new sdk.PutSecretValueCommand({ SecretId: name, ...toSdkValue(value) }));
     },
     async getSecretValue(name) {
@@ -94,6 +122,7 @@ export async function createSdkSecretsClient(settings: AwsClientSettings): Promi
       return fromSdkTags(output.Tags);
     },
     async deleteSecret(name) {
+      await writes.acquire();
       await client.send(new sdk.DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
     },
     async listSecrets({ namePrefix, nextToken, maxResults }) {

@@ -1,14 +1,11 @@
 import { defineStore, type RetryPolicy, type StoreContext } from "@zs/core";
 import * as z from "zod";
-import { createSdkSecretsClient, type AwsSecretsClient } from "./aws-secrets-client.js";
+import { clientSettingsOf, createSdkSecretsClient, type AwsSecretsClient } from "./aws-secrets-client.js";
 import { AwsValuesStore } from "./aws-values-store.js";
 
 export type { AwsClientSettings, AwsListPage, AwsSecretList, AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
 export { AwsValuesStore, DEPLOYMENT_TAG, SECRET_ID_TAG, type AwsValuesStoreSettings } from "./aws-values-store.js";
 export { awsImportSource } from "./aws-import-source.js";
-
-/** Per-request timeout of the SDK client, so a hung connection becomes a retry, not a hang. */
-const REQUEST_TIMEOUT_MS = 10000;
 
 /** Options of the `aws` store, each set with `ZS_SECRETS_STORE_<OPTION>`. */
 export const awsStoreOptionsSchema = z
@@ -27,6 +24,16 @@ export const awsStoreOptionsSchema = z
     access_key_id: z.string().min(1).optional(),
     /** Secret access key, paired with `access_key_id`. */
     secret_access_key: z.string().min(1).optional(),
+    /**
+     * Write calls (CreateSecret, PutSecretValue, DeleteSecret) a second, at most: under the
+     * service's quota of 50 for a region and account, with room for other clients. Raise it for
+     * an emulator or a raised quota. @default 40
+     */
+    max_writes_per_second: z
+      .string()
+      .regex(/^[1-9][0-9]{0,5}$/, "must be a whole number of calls a second, 1 or more")
+      .transform(Number)
+      .default(40),
   })
   .refine((o) => (o.access_key_id === undefined) === (o.secret_access_key === undefined), {
     message: "access_key_id and secret_access_key must be set together",
@@ -48,17 +55,7 @@ export async function createAwsValuesStore(
   context: StoreContext,
   overrides: AwsStoreOverrides = {},
 ): Promise<AwsValuesStore> {
-  const client =
-    overrides.client ??
-    (await createSdkSecretsClient({
-      region: options.region,
-      endpoint: options.endpoint,
-      credentials:
-        options.access_key_id && options.secret_access_key
-          ? { accessKeyId: options.access_key_id, secretAccessKey: options.secret_access_key }
-          : undefined,
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    }));
+  const client = overrides.client ?? (await createSdkSecretsClient(clientSettingsOf(options)));
   return new AwsValuesStore(client, context, { prefix: options.prefix, ...(overrides.retry ? { retry: overrides.retry } : {}) });
 }
 

@@ -82,8 +82,8 @@ describe("aws store definition", () => {
     expect(awsStore.apiVersion).toBe(1);
   });
 
-  it("prefix defaults to zs/", () => {
-    expect(awsStore.optionsSchema.parse({})).toEqual({ prefix: "zs/" });
+  it("prefix defaults to zs/, writes to 40 a second", () => {
+    expect(awsStore.optionsSchema.parse({})).toEqual({ prefix: "zs/", max_writes_per_second: 40 });
   });
 
   it("an unknown option is refused naming the allowed ones", async () => {
