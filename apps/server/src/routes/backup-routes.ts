@@ -1,24 +1,10 @@
-import type { CopySummary } from "@zs/core";
 import * as z from "zod";
 import { defineRoute } from "../route.js";
+import { ADMIN_ERRORS, copySummarySchema, summaryToWire } from "./copy-summary-wire.js";
 import type { ServerServices } from "../server-services.js";
 
 const backupStatusSchema = z.object({ type: z.string().nullable(), pending: z.number().int() });
-const copySummarySchema = z.object({
-  copied: z.number().int(),
-  verified: z.number().int(),
-  skipped: z.number().int(),
-  failed: z.number().int(),
-  failures: z.array(z.object({ secret_id: z.string(), reason: z.string() })),
-});
 const restoreSchema = z.strictObject({ overwrite: z.boolean().optional() });
-
-function summaryToWire(summary: CopySummary): z.infer<typeof copySummarySchema> {
-  const { failures, ...counts } = summary;
-  return { ...counts, failures: failures.map((failure) => ({ secret_id: failure.secretId, reason: failure.reason })) };
-}
-
-const ADMIN_ERRORS = ["UNAUTHENTICATED", "FORBIDDEN"] as const;
 
 /** The backup store (stores.md): status, a full backup, a restore into the primary; admins only. */
 export function backupRoutes({ backups }: ServerServices) {

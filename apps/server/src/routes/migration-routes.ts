@@ -1,9 +1,10 @@
 import { ZsError, type MigrationReport } from "@zs/core";
 import * as z from "zod";
 import { defineRoute } from "../route.js";
+import { ADMIN_ERRORS, copySummarySchema, summaryToWire } from "./copy-summary-wire.js";
 import type { ServerServices } from "../server-services.js";
 
-const migrationSchema = z.object({
+const migrationSchema = copySummarySchema.extend({
   id: z.string(),
   source_type: z.string(),
   target_type: z.string(),
@@ -13,11 +14,6 @@ const migrationSchema = z.object({
   total: z.number().int(),
   done: z.number().int(),
   active: z.boolean(),
-  copied: z.number().int(),
-  verified: z.number().int(),
-  skipped: z.number().int(),
-  failed: z.number().int(),
-  failures: z.array(z.object({ secret_id: z.string(), reason: z.string() })),
   error: z.string().nullable(),
 });
 
@@ -33,6 +29,7 @@ const requestSchema = z.strictObject({
 
 function migrationToWire(status: MigrationReport): z.infer<typeof migrationSchema> {
   return {
+    ...summaryToWire(status),
     id: status.id,
     source_type: status.sourceType,
     target_type: status.targetType,
@@ -42,16 +39,9 @@ function migrationToWire(status: MigrationReport): z.infer<typeof migrationSchem
     total: status.total,
     done: status.done,
     active: status.active,
-    copied: status.copied,
-    verified: status.verified,
-    skipped: status.skipped,
-    failed: status.failed,
-    failures: status.failures.map((failure) => ({ secret_id: failure.secretId, reason: failure.reason })),
     error: status.error,
   };
 }
-
-const ADMIN_ERRORS = ["UNAUTHENTICATED", "FORBIDDEN"] as const;
 
 /** Migrations of the values to another store (stores.md); admins only. */
 export function migrationRoutes({ migrations }: ServerServices) {
