@@ -6,8 +6,12 @@ import { WriteRateLimit } from "../src/write-rate-limit.js";
 // writes out to `max_writes_per_second` (default 40), on a clock the test moves by hand.
 
 describe("the aws store's write rate limit", () => {
-  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it("lets the first call through at once and each next one a 1/rate second later, in order", async () => {
     const limit = new WriteRateLimit(10);
