@@ -83,10 +83,10 @@ describe.each(testDatabases)("migrating the values of a running server on %s", (
         const values = fixture(`${name}-w${round}`);
         const answer = await server.call("PATCH", `/api/v1/secrets/${name}`, { token: admin, body: { values } });
         if (answer.status === 200) expected.set(name, (answer.json as { values: SecretValues }).values);
-        else problems.push(`PATCH ${name}: ${answer.status}`);
+        else problems.push(`PATCH ${name}: ${answer.status} ${answer.text}`);
         const extra = `during-${phase}-${round}`;
         const created = await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: extra, values: fixture(extra) } });
-        if (created.status !== 201) problems.push(`POST ${extra}: ${created.status}`);
+        if (created.status !== 201) problems.push(`POST ${extra}: ${created.status} ${created.text}`);
         else if (round % 2 === 0) {
           const deleted = await server.call("DELETE", `/api/v1/secrets/${extra}`, { token: admin });
           if (deleted.status !== 204) problems.push(`DELETE ${extra}: ${deleted.status}`);

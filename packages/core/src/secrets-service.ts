@@ -371,9 +371,10 @@ export class SecretsService implements SecretsStore {
    * this process would write them where nobody reads them any more.
    */
   private async assertValuesStoreUnmoved(tx: MetadataTransaction): Promise<void> {
-    const expected = this.placement.valuesStoreRecord;
-    if (expected === undefined) return;
+    if (this.placement.valuesStoreRecord === undefined) return;
     const current = await tx.lockValuesStoreRecord();
+    // Read once the lock is held: a migration of this process that held it switched the placement meanwhile.
+    const expected = this.placement.valuesStoreRecord;
     if (current === undefined || current === expected) return;
     assertHoldsValues(parseValuesStoreRecord(current), this.placement.primary);
     throw new ZsError(

@@ -216,6 +216,8 @@ export class ValuesMigrationService {
           continue;
         }
         // The last few, copied while no writer can change one: then the switch, in the same hold.
+        // This process's writers waiting on the hold must find the new store in place when it ends.
+        const before = { primary: this.placement.primary, record: this.placement.valuesStoreRecord };
         const last = await this.repository.holdingWriters(async () => {
           if (!(await this.repository.isRunning(row.id))) return "aborted";
           await forgetRemoved();
@@ -224,7 +226,11 @@ export class ValuesMigrationService {
           if (!(await copy(remaining))) return "failed";
           if ((await this.allStale(row.id)).length > 0) return "again";
           await this.repository.completeMigration(row.id, record ?? (await this.repository.readValuesStoreRecord()) ?? "", Date.now());
+          if (!sameStore) this.placement.switchPrimary(target, record);
           return "switched";
+        }).catch((error: unknown) => {
+          if (this.placement.primary !== before.primary) this.placement.switchPrimary(before.primary, before.record);
+          throw error;
         });
         if (last === "aborted") throw new ZsError("VALIDATION_ERROR", "The migration was aborted while it ran; the old values store still holds everything.");
         if (last === "failed") return summary;
@@ -242,7 +248,6 @@ export class ValuesMigrationService {
     }
     this.logger.info({ migrationId: row.id, from: source.type, to: target.type, copied: summary.copied }, "values store switched");
     if (!sameStore) {
-      this.placement.switchPrimary(target, record);
       this.sourceSetting = request.targetSetting;
       if (request.deleteSource) summary.deletedFromSource = await this.deleteFromSource(source, request.concurrency);
       await source.close?.();

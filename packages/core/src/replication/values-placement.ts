@@ -49,6 +49,7 @@ export class ValuesPlacement {
 
   /** Makes `store` the values store, under `record`: a migration's switch, in the process that made it. */
   switchPrimary(store: SecretValuesStore, record: string | undefined): void {
+    if (this.mirror === store) this.mirror = undefined;
     this.current = store;
     this.valuesStoreRecord = record;
   }
