@@ -1,6 +1,6 @@
 import os from "node:os";
 import path from "node:path";
-import { parseEncryptionKeys, type EncryptionKey } from "./encryption.js";
+import { parseEncryptionKeys, type EncryptionKey } from "./encryption/encryption.js";
 import { ZsError } from "./errors.js";
 import { isValidName } from "./names.js";
 

@@ -20,7 +20,7 @@ export {
   type SecretUpdate,
   type SecretValues,
   type SecretValuesPatch,
-} from "./secret-schema.js";
+} from "./secrets/secret-schema.js";
 export {
   userCreateSchema,
   userSchema,
@@ -30,8 +30,8 @@ export {
   type UserCreate,
   type Workspace,
   type WorkspaceCreate,
-} from "./account-schema.js";
-export type { Caller } from "./caller.js";
+} from "./accounts/account-schema.js";
+export type { Caller } from "./accounts/caller.js";
 export {
   DATE_FILTER_FIELDS,
   DATE_OPERATORS,
@@ -48,7 +48,7 @@ export {
   type StringCondition,
   type StringFilterField,
   type StringOperator,
-} from "./filter-grammar.js";
+} from "./secrets/filter-grammar.js";
 export {
   SORT_FIELDS,
   parseSecretQuery,
@@ -59,10 +59,10 @@ export {
   type SecretQuery,
   type SortDirection,
   type SortField,
-} from "./secret-query.js";
-export { keysOf, mergeValues } from "./merge.js";
-export { removalPatch } from "./key-removal.js";
-export { assertSecretSize, assertValuesFit, secretSizeInBytes, type ValueSizeLimit } from "./secret-size.js";
+} from "./secrets/secret-query.js";
+export { keysOf, mergeValues } from "./secrets/merge.js";
+export { removalPatch } from "./secrets/key-removal.js";
+export { assertSecretSize, assertValuesFit, secretSizeInBytes, type ValueSizeLimit } from "./secrets/secret-size.js";
 export {
   decodeStoredValues,
   encodeStoredValues,
@@ -71,12 +71,12 @@ export {
   type EncodedJson,
   type LegacyEnvelope,
   type StoredJsonFormat,
-} from "./stored-document.js";
+} from "./stores/stored-document.js";
 export { MAX_LISTED_PROBLEMS, describeIssues, parseInput, type DescribeIssuesOptions } from "./validation.js";
 export { inputExcerpt } from "./input-excerpt.js";
 export { redactUrl, redactUrlIn } from "./redact-url.js";
 export { isWellFormedText, textValueSchema } from "./unicode-text.js";
-export { findSecret, secretNotFound } from "./lookup.js";
+export { findSecret, secretNotFound } from "./secrets/lookup.js";
 export {
   assertWellFormedReferences,
   findMalformedReferences,
@@ -87,7 +87,7 @@ export {
   renderTemplate,
   type SecretReference,
   type TemplateSegment,
-} from "./reference-parser.js";
+} from "./references/reference-parser.js";
 export {
   attributeNameSchema,
   componentCreateSchema,
@@ -103,9 +103,9 @@ export {
   type ComponentUpdate,
   type Configuration,
   type ConfigurationPatch,
-} from "./component-schema.js";
-export { stackCreateSchema, stackSchema, type Stack, type StackCreate } from "./stack-schema.js";
-export { findReferencedSecret, type ReferenceSecrets } from "./reference-lookup.js";
+} from "./components/component-schema.js";
+export { stackCreateSchema, stackSchema, type Stack, type StackCreate } from "./components/stack-schema.js";
+export { findReferencedSecret, type ReferenceSecrets } from "./references/reference-lookup.js";
 export {
   componentSites,
   describeMissingReferences,
@@ -117,8 +117,8 @@ export {
   type MissingReference,
   type ReferenceSite,
   type ReferenceValidation,
-} from "./reference-validation.js";
-export { ReferenceResolver } from "./reference-resolver.js";
+} from "./references/reference-validation.js";
+export { ReferenceResolver } from "./references/reference-resolver.js";
 export {
   buildRunEnvironment,
   childEnvironment,
@@ -129,9 +129,9 @@ export {
   type ChildEnvironmentOptions,
   type RunEnvironmentSources,
   type RunRequest,
-} from "./run-environment.js";
-export { ZS_CREDENTIAL_PREFIXES, ZS_CREDENTIAL_VARIABLES, isZsCredentialVariable, withoutZsCredentials } from "./credential-variables.js";
-export { resolveRunEnvironment, type RunSources } from "./run-environment-resolution.js";
+} from "./references/run-environment.js";
+export { ZS_CREDENTIAL_PREFIXES, ZS_CREDENTIAL_VARIABLES, isZsCredentialVariable, withoutZsCredentials } from "./accounts/credential-variables.js";
+export { resolveRunEnvironment, type RunSources } from "./references/run-environment-resolution.js";
 export {
   KeyRing,
   createKeySentinel,
@@ -140,9 +140,9 @@ export {
   parseEncryptionKeys,
   verifyKeySentinel,
   type EncryptionKey,
-} from "./encryption.js";
+} from "./encryption/encryption.js";
 export { ensureOwnerOnlyDirectory, ensureOwnerOnlyFile, tightenToOwnerOnly } from "./owner-only-files.js";
-export { KEY_FILE_NAME, KEY_FILE_RECHECK_MS, keyFileRing, loadEncryptionKeys, readKeyFile, writeKeyFile, type KeyRingSource } from "./key-file.js";
+export { KEY_FILE_NAME, KEY_FILE_RECHECK_MS, keyFileRing, loadEncryptionKeys, readKeyFile, writeKeyFile, type KeyRingSource } from "./encryption/key-file.js";
 export {
   LOG_LEVELS,
   VALIDATION_LEVELS,
@@ -165,8 +165,8 @@ export {
   type StoreContext,
   type StoreDefinition,
   type ValuesStoreCapabilities,
-} from "./values-store.js";
-export { noneStore } from "./none-store.js";
+} from "./stores/values-store.js";
+export { noneStore } from "./stores/none-store.js";
 export {
   DEFAULT_RETRY_POLICY,
   backendCaller,
@@ -176,9 +176,9 @@ export {
   type BackendCaller,
   type BackendErrorClassifier,
   type RetryPolicy,
-} from "./backend-retry.js";
-export { runHealthCheck } from "./health-check.js";
-export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./store-registry.js";
+} from "./stores/backend-retry.js";
+export { runHealthCheck } from "./stores/health-check.js";
+export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./stores/store-registry.js";
 export type {
   FoundSecret,
   LockedSecret,
@@ -188,7 +188,7 @@ export type {
   SecretReader,
   SecretRow,
   SecretRowChanges,
-} from "./metadata-repository.js";
+} from "./secrets/metadata-repository.js";
 export type {
   ComponentReader,
   ComponentRepository,
@@ -196,16 +196,16 @@ export type {
   ComponentRowChanges,
   ComponentTransaction,
   StackRow,
-} from "./component-repository.js";
-export type { CredentialKind, CredentialRepository, CredentialRow } from "./credential-repository.js";
-export type { LoginCounterDecision, LoginCounterRepository, LoginCounterState } from "./login-counter-repository.js";
+} from "./components/component-repository.js";
+export type { CredentialKind, CredentialRepository, CredentialRow } from "./accounts/credential-repository.js";
+export type { LoginCounterDecision, LoginCounterRepository, LoginCounterState } from "./accounts/login-counter-repository.js";
 export {
   DEFAULT_WORKSPACE,
   SecretsService,
   type DeleteUserOptions,
   type SecretsStore,
-} from "./secrets-service.js";
-export { ComponentsService } from "./components-service.js";
+} from "./secrets/secrets-service.js";
+export { ComponentsService } from "./components/components-service.js";
 export { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
 export type { BackupMarks, ReplicationRepository, SecretVersion } from "./replication/replication-repository.js";
 export {

@@ -1,6 +1,6 @@
 import { inputExcerpt } from "../input-excerpt.js";
 import { isValidKey } from "../names.js";
-import type { SecretValues } from "../secret-schema.js";
+import type { SecretValues } from "../secrets/secret-schema.js";
 import type { ExternalValue } from "./import-source.js";
 
 /** The values an external secret becomes, or why it cannot be imported. Never quotes a value. */

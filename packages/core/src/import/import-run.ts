@@ -1,7 +1,7 @@
 import { hasErrorCode, isZsError } from "../errors.js";
 import { failureKind } from "../replication/store-call.js";
 import { forEachConcurrently } from "../run-concurrently.js";
-import type { SecretValues } from "../secret-schema.js";
+import type { SecretValues } from "../secrets/secret-schema.js";
 import { secretValuesOf } from "./external-values.js";
 import type { ExternalValue } from "./import-source.js";
 import type { PlannedImport } from "./import-plan.js";

@@ -1,7 +1,7 @@
 import { ZsError } from "../errors.js";
 import { inputExcerpt } from "../input-excerpt.js";
 import { describeIssues } from "../validation.js";
-import type { Logger, StoreDefinition } from "../values-store.js";
+import type { Logger, StoreDefinition } from "../stores/values-store.js";
 
 /** The skip reason of a secret a zs deployment wrote (its tag, label or custom metadata says so). */
 export const CREATED_BY_ZS = "created by zs";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Caller } from "../caller.js";
+import type { Caller } from "../accounts/caller.js";
 import type { StoreSetting } from "../config.js";
 import { ZsError } from "../errors.js";
 import { allSecretVersions } from "../replication/backup-service.js";
@@ -8,7 +8,7 @@ import { callStore, failureKind } from "../replication/store-call.js";
 import { DEFAULT_COPY_CONCURRENCY, copySecretValues, type CopyFailure, type CopySummary } from "../replication/values-copy.js";
 import type { ValuesPlacement } from "../replication/values-placement.js";
 import { forEachConcurrently } from "../run-concurrently.js";
-import { silentLogger, type Logger, type SecretValuesStore } from "../values-store.js";
+import { silentLogger, type Logger, type SecretValuesStore } from "../stores/values-store.js";
 import type { MigrationCounts, MigrationRepository, MigrationRow } from "./migration-repository.js";
 import { recordableSettings, serializeValuesStoreRecord, valuesStoreRecordOf } from "./values-store-record.js";
 

@@ -1,6 +1,6 @@
 import { ZsError } from "../errors.js";
 import type { StoreSetting } from "../config.js";
-import type { SecretValuesStore } from "../values-store.js";
+import type { SecretValuesStore } from "../stores/values-store.js";
 
 /**
  * What the database records of the values store that holds the deployment's values (stores.md):

@@ -1,6 +1,6 @@
-import type { Caller } from "../caller.js";
+import type { Caller } from "../accounts/caller.js";
 import { ZsError } from "../errors.js";
-import { silentLogger, type Logger, type SecretValuesStore } from "../values-store.js";
+import { silentLogger, type Logger, type SecretValuesStore } from "../stores/values-store.js";
 import type { ReplicationRepository, SecretVersion } from "./replication-repository.js";
 import { callStore, failureKind } from "./store-call.js";
 import { copySecretValues, type CopySummary } from "./values-copy.js";

@@ -1,5 +1,5 @@
 import { isZsError, ZsError } from "../errors.js";
-import type { SecretValuesStore } from "../values-store.js";
+import type { SecretValuesStore } from "../stores/values-store.js";
 
 /**
  * Runs a call of `store`; anything but a `ZsError` becomes `BACKEND_UNAVAILABLE`. The backend's

@@ -1,7 +1,7 @@
 import { isZsError } from "../errors.js";
 import { forEachConcurrently } from "../run-concurrently.js";
-import type { SecretValues } from "../secret-schema.js";
-import type { PutValuesHint, SecretValuesStore } from "../values-store.js";
+import type { SecretValues } from "../secrets/secret-schema.js";
+import type { PutValuesHint, SecretValuesStore } from "../stores/values-store.js";
 import type { SecretVersion } from "./replication-repository.js";
 import { callStore, failureKind } from "./store-call.js";
 import { valuesDigest } from "./values-digest.js";

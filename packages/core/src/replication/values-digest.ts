@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SecretValues } from "../secret-schema.js";
+import type { SecretValues } from "../secrets/secret-schema.js";
 
 /**
  * The SHA-256 (hex) of a values map's canonical JSON: keys in code-unit order, no spaces. Two

@@ -1,5 +1,5 @@
-import type { SecretValues } from "../secret-schema.js";
-import { silentLogger, type GetValuesHint, type Logger, type PutValuesHint, type SecretValuesStore } from "../values-store.js";
+import type { SecretValues } from "../secrets/secret-schema.js";
+import { silentLogger, type GetValuesHint, type Logger, type PutValuesHint, type SecretValuesStore } from "../stores/values-store.js";
 import type { BackupMarks } from "./replication-repository.js";
 import { callStore, failureKind } from "./store-call.js";
 

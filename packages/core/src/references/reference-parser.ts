@@ -1,4 +1,4 @@
-import { ZsError } from "./errors.js";
+import { ZsError } from "../errors.js";
 
 /** A `{{name.key}}` reference. */
 export interface SecretReference {

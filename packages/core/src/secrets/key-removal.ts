@@ -1,4 +1,4 @@
-import { ZsError } from "./errors.js";
+import { ZsError } from "../errors.js";
 import type { SecretValues, SecretValuesPatch } from "./secret-schema.js";
 
 /**

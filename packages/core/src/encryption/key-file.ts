@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { KeyRing, generateEncryptionKey, parseEncryptionKeys, type EncryptionKey } from "./encryption.js";
-import { ZsError } from "./errors.js";
+import { ZsError } from "../errors.js";
 
 /** Name of the generated key file in the data directory. */
 export const KEY_FILE_NAME = "encryption.key";

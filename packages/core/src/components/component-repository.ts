@@ -1,4 +1,4 @@
-import type { Workspace } from "./account-schema.js";
+import type { Workspace } from "../accounts/account-schema.js";
 import type { Component, Configuration } from "./component-schema.js";
 import type { Stack } from "./stack-schema.js";
 

@@ -1,8 +1,8 @@
-import type { Caller } from "./caller.js";
-import { ZsError } from "./errors.js";
-import { LIMITS } from "./limits.js";
+import type { Caller } from "../accounts/caller.js";
+import { ZsError } from "../errors.js";
+import { LIMITS } from "../limits.js";
 import type { FoundSecret, SecretReadOptions, SecretReader } from "./metadata-repository.js";
-import { isUuid, isValidName } from "./names.js";
+import { isUuid, isValidName } from "../names.js";
 import { ALL_WORKSPACES, type Lookup } from "./secret-schema.js";
 
 const ID_PREFIX_PATTERN = /^[0-9a-f-]+$/i;

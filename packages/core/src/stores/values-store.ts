@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { SecretValues } from "./secret-schema.js";
+import type { SecretValues } from "../secrets/secret-schema.js";
 
 /** What a values store promises; the conformance suite checks each declared capability. */
 export interface ValuesStoreCapabilities {

@@ -1,5 +1,5 @@
-import { ZsError } from "./errors.js";
-import { inputExcerpt } from "./input-excerpt.js";
+import { ZsError } from "../errors.js";
+import { inputExcerpt } from "../input-excerpt.js";
 
 /** Fields a list can filter on (model.md "Listing"). */
 export const STRING_FILTER_FIELDS = ["id", "name", "scope", "workspace", "user"] as const;

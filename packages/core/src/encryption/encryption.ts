@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { ZsError } from "./errors.js";
+import { ZsError } from "../errors.js";
 
 const FORMAT_VERSION = "v1";
 const ALGORITHM = "aes-256-gcm";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { nameSchema } from "./names.js";
+import { nameSchema } from "../names.js";
 
 /** A workspace: a namespace of secrets, components and stacks. */
 export const workspaceSchema = z.object({

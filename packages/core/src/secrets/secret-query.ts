@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { ZsError } from "./errors.js";
+import { ZsError } from "../errors.js";
 import { parseFilter, type FilterCondition, type StringCondition } from "./filter-grammar.js";
-import { LIMITS } from "./limits.js";
+import { LIMITS } from "../limits.js";
 
 export const SORT_FIELDS = ["name", "created", "updated", "scope"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];

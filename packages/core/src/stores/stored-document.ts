@@ -1,8 +1,8 @@
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-import { ZsError } from "./errors.js";
-import type { SecretValues } from "./secret-schema.js";
-import { assertValuesFit, type ValueSizeLimit } from "./secret-size.js";
+import { ZsError } from "../errors.js";
+import type { SecretValues } from "../secrets/secret-schema.js";
+import { assertValuesFit, type ValueSizeLimit } from "../secrets/secret-size.js";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

@@ -1,5 +1,5 @@
-import { ZsError } from "./errors.js";
-import { LIMITS } from "./limits.js";
+import { ZsError } from "../errors.js";
+import { LIMITS } from "../limits.js";
 import type { SecretValues } from "./secret-schema.js";
 
 /** Keys plus values of a secret, in UTF-8 bytes: the measure of model.md's size limit. */

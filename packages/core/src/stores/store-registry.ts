@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ZsError } from "./errors.js";
+import { ZsError } from "../errors.js";
 import { noneStore } from "./none-store.js";
-import { describeIssues } from "./validation.js";
+import { describeIssues } from "../validation.js";
 import { STORE_API_VERSION, type SecretValuesStore, type StoreContext, type StoreDefinition } from "./values-store.js";
 
 /** Loads a built-in store's definition on demand, so unused SDKs are never imported. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Caller } from "./caller.js";
+import type { Caller } from "../accounts/caller.js";
 import type { ComponentRepository, ComponentTransaction } from "./component-repository.js";
 import {
   componentCreateSchema,
@@ -10,17 +10,17 @@ import {
   type ComponentLookup,
   type ComponentUpdate,
 } from "./component-schema.js";
-import { ZsError } from "./errors.js";
-import { mergeValues } from "./merge.js";
-import { nameSchema } from "./names.js";
-import { assertWellFormedReferences } from "./reference-parser.js";
-import type { ReferenceSecrets } from "./reference-lookup.js";
-import { ReferenceResolver, settledInOrder } from "./reference-resolver.js";
-import { componentSites, parseValidationLevel, validateReferences, type ReferenceValidation } from "./reference-validation.js";
-import type { RunRequest } from "./run-environment.js";
-import { resolveRunEnvironment, type RunSources } from "./run-environment-resolution.js";
+import { ZsError } from "../errors.js";
+import { mergeValues } from "../secrets/merge.js";
+import { nameSchema } from "../names.js";
+import { assertWellFormedReferences } from "../references/reference-parser.js";
+import type { ReferenceSecrets } from "../references/reference-lookup.js";
+import { ReferenceResolver, settledInOrder } from "../references/reference-resolver.js";
+import { componentSites, parseValidationLevel, validateReferences, type ReferenceValidation } from "../references/reference-validation.js";
+import type { RunRequest } from "../references/run-environment.js";
+import { resolveRunEnvironment, type RunSources } from "../references/run-environment-resolution.js";
 import { stackCreateSchema, type Stack, type StackCreate } from "./stack-schema.js";
-import { parseInput } from "./validation.js";
+import { parseInput } from "../validation.js";
 
 function toIso(ms: number): string {
   return new Date(ms).toISOString();

@@ -1,4 +1,4 @@
-import { ZsError } from "./errors.js";
+import { ZsError } from "../errors.js";
 
 /**
  * Runs a store's health probe (typically a read of an object that does not exist) and reports

@@ -6,13 +6,13 @@ import {
   type UserCreate,
   type Workspace,
   type WorkspaceCreate,
-} from "./account-schema.js";
-import type { Caller } from "./caller.js";
-import { isZsError, ZsError } from "./errors.js";
+} from "../accounts/account-schema.js";
+import type { Caller } from "../accounts/caller.js";
+import { isZsError, ZsError } from "../errors.js";
 import { findSecret, secretNotFound } from "./lookup.js";
 import { keysOf, mergeValues } from "./merge.js";
 import type { LockedSecret, MetadataRepository, MetadataTransaction, SecretRow } from "./metadata-repository.js";
-import { nameSchema } from "./names.js";
+import { nameSchema } from "../names.js";
 import { parseSecretQuery, secretQuerySchema, type Page, type SecretQuery } from "./secret-query.js";
 import {
   lookupSchema,
@@ -28,10 +28,10 @@ import {
   type SecretValues,
 } from "./secret-schema.js";
 import { assertSecretSize } from "./secret-size.js";
-import { parseInput } from "./validation.js";
-import { assertHoldsValues, parseValuesStoreRecord } from "./migration/values-store-record.js";
-import { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
-import type { GetValuesHint, SecretValuesStore } from "./values-store.js";
+import { parseInput } from "../validation.js";
+import { assertHoldsValues, parseValuesStoreRecord } from "../migration/values-store-record.js";
+import { ValuesPlacement, type ValuesPlacementOptions } from "../replication/values-placement.js";
+import type { GetValuesHint, SecretValuesStore } from "../stores/values-store.js";
 
 /** The workspace every store starts with; it cannot be deleted. */
 export const DEFAULT_WORKSPACE = "default";

@@ -1,7 +1,7 @@
 import * as z from "zod";
-import type { Caller } from "./caller.js";
-import { VALIDATION_LEVELS, type ValidationLevel } from "./config.js";
-import { ZsError } from "./errors.js";
+import type { Caller } from "../accounts/caller.js";
+import { VALIDATION_LEVELS, type ValidationLevel } from "../config.js";
+import { ZsError } from "../errors.js";
 import { findReferencedSecret, type ReferenceSecrets } from "./reference-lookup.js";
 import { findReferences } from "./reference-parser.js";
 

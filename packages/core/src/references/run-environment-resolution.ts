@@ -1,12 +1,12 @@
-import type { Caller } from "./caller.js";
-import type { Component, ComponentLookup } from "./component-schema.js";
-import { ZsError } from "./errors.js";
+import type { Caller } from "../accounts/caller.js";
+import type { Component, ComponentLookup } from "../components/component-schema.js";
+import { ZsError } from "../errors.js";
 import { assertWellFormedReferences } from "./reference-parser.js";
 import type { ReferenceSecrets } from "./reference-lookup.js";
 import { ReferenceResolver, settledInOrder } from "./reference-resolver.js";
 import { componentSites, describeMissingReferences, parseValidationLevel, validateReferences } from "./reference-validation.js";
 import { buildRunEnvironment, runRequestSchema, type RunRequest } from "./run-environment.js";
-import { parseInput } from "./validation.js";
+import { parseInput } from "../validation.js";
 
 /**
  * Where a run's components and secrets come from: the store itself in local mode, a zs

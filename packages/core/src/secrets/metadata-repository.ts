@@ -1,5 +1,5 @@
-import type { User, Workspace } from "./account-schema.js";
-import type { BackupMarks } from "./replication/replication-repository.js";
+import type { User, Workspace } from "../accounts/account-schema.js";
+import type { BackupMarks } from "../replication/replication-repository.js";
 import type { ParsedSecretQuery } from "./secret-query.js";
 import type { Scope, SecretMetadata } from "./secret-schema.js";
 

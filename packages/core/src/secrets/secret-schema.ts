@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { ZsError } from "./errors.js";
-import { LIMITS } from "./limits.js";
-import { isValidName, keySchema, nameSchema } from "./names.js";
-import { textValueSchema } from "./unicode-text.js";
+import { ZsError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { isValidName, keySchema, nameSchema } from "../names.js";
+import { textValueSchema } from "../unicode-text.js";
 
 /** Who may see a secret: everyone in its workspace, or its owner alone. */
 export const scopeSchema = z.enum(["workspace", "user"], {

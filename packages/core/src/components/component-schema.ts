@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { LIMITS } from "./limits.js";
-import { isValidKey, nameSchema } from "./names.js";
-import { withoutProtoKey } from "./secret-schema.js";
-import { textValueSchema } from "./unicode-text.js";
+import { LIMITS } from "../limits.js";
+import { isValidKey, nameSchema } from "../names.js";
+import { withoutProtoKey } from "../secrets/secret-schema.js";
+import { textValueSchema } from "../unicode-text.js";
 
 const LABEL_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const LABEL_RULE = `must be 1-${LIMITS.maxNameLength} characters of A-Z a-z 0-9 . _ -`;

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { ZsError } from "./errors.js";
-import { LIMITS } from "./limits.js";
+import { ZsError } from "../errors.js";
+import { LIMITS } from "../limits.js";
 import { STORE_API_VERSION, defineStore, type SecretValuesStore } from "./values-store.js";
 
 function disabled(): never {

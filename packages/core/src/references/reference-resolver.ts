@@ -1,8 +1,8 @@
-import type { Caller } from "./caller.js";
-import { ZsError } from "./errors.js";
+import type { Caller } from "../accounts/caller.js";
+import { ZsError } from "../errors.js";
 import { findReferencedSecret, type ReferenceSecrets } from "./reference-lookup.js";
 import { assertWellFormedReferences, parseTemplate, renderTemplate, type SecretReference } from "./reference-parser.js";
-import type { SecretValues } from "./secret-schema.js";
+import type { SecretValues } from "../secrets/secret-schema.js";
 
 /**
  * One resolution (a `resolve`, a component, a stack, a `zs run`): references are looked up as

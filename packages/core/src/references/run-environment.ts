@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { withoutZsCredentials } from "./credential-variables.js";
-import { ZsError } from "./errors.js";
-import { nameSchema } from "./names.js";
-import { withoutProtoKey } from "./secret-schema.js";
+import { withoutZsCredentials } from "../accounts/credential-variables.js";
+import { ZsError } from "../errors.js";
+import { nameSchema } from "../names.js";
+import { withoutProtoKey } from "../secrets/secret-schema.js";
 
 const VARIABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VARIABLE_RULE = "a letter or '_', then letters, digits or '_' (and not __proto__)";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { nameSchema } from "./names.js";
+import { nameSchema } from "../names.js";
 
 /** A stack: a named, ordered set of components of one workspace. */
 export const stackSchema = z.object({

@@ -1,7 +1,7 @@
-import type { Caller } from "./caller.js";
-import { hasErrorCode } from "./errors.js";
-import type { SecretsService } from "./secrets-service.js";
-import type { SecretMetadata } from "./secret-schema.js";
+import type { Caller } from "../accounts/caller.js";
+import { hasErrorCode } from "../errors.js";
+import type { SecretsService } from "../secrets/secrets-service.js";
+import type { SecretMetadata } from "../secrets/secret-schema.js";
 
 /** What references need of the secrets store: metadata lookup, and values for resolution only. */
 export type ReferenceSecrets = Pick<SecretsService, "findSecret" | "getSecret">;
