@@ -159,12 +159,16 @@ export {
   defineStore,
   silentLogger,
   type GetValuesHint,
+  type GetValuesOptions,
   type Logger,
   type PutValuesHint,
+  type PutValuesResult,
   type SecretValuesStore,
   type StoreContext,
   type StoreDefinition,
   type ValuesStoreCapabilities,
+  type VersionRead,
+  type VersionedWrite,
 } from "./stores/values-store.js";
 export { noneStore } from "./stores/none-store.js";
 export {

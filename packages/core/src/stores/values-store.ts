@@ -5,7 +5,12 @@ import type { SecretValues } from "../secrets/secret-schema.js";
 export interface ValuesStoreCapabilities {
   /** Largest values map it accepts, in UTF-8 bytes of keys plus values; larger puts throw `SECRET_TOO_LARGE`. */
   maxValueBytes: number;
-  /** The backend keeps earlier versions of a value. @default false */
+  /**
+   * The store keeps earlier values readable (lifecycle.md "Versions and history"): a put given a
+   * `VersionedWrite` returns a `backendVersion` that `getValues(id, { backendVersion })` reads
+   * back until retention prunes it. Without it, history keeps key names only and reading an old
+   * version is `HISTORY_UNAVAILABLE`. @default false
+   */
   versioned?: boolean;
   /** The backend's writes are check-and-set. @default false */
   compareAndSet?: boolean;
@@ -26,6 +31,34 @@ export interface GetValuesHint {
    * store decodes these instead of reading again.
    */
   stored: string | null;
+}
+
+/** Reads the values a versioned store kept under `backendVersion` (`PutValuesResult`). */
+export interface VersionRead {
+  backendVersion: string;
+}
+
+/** What `getValues` may be given: the stored form (`storedWithMetadata`) or an earlier version (`versioned`). */
+export type GetValuesOptions = GetValuesHint | VersionRead;
+
+/**
+ * What a write tells a store declaring `versioned`: which version of the secret it makes, and
+ * how many earlier value versions must stay readable. A store without the capability ignores it.
+ */
+export interface VersionedWrite {
+  /** The secret's version counter once this write is done (history's `version`; AWS labels it `zs-v<version>`). */
+  version: number;
+  /**
+   * How many earlier value versions stay readable besides the one written (`ZS_HISTORY_MAX_VERSIONS`;
+   * 0 keeps none): older ones are pruned from the backend in this same write.
+   */
+  keep: number;
+}
+
+/** What a `putValues` answers: a versioned store's id of the values just written. */
+export interface PutValuesResult {
+  /** Opaque to core; kept in the history entry and handed back to `getValues` to read these values. */
+  backendVersion?: string;
 }
 
 /**
@@ -64,14 +97,21 @@ export interface SecretValuesStore {
    * id to be new or existing; without it (a backup copy, a migration, a direct caller) nothing
    * is known. The hint may only save backend calls: the outcome is the same with or without
    * it, and when it is wrong. @default no hint
+   *
+   * `versioned` (given only to stores declaring `versioned`): the secret's version and retention;
+   * the store keeps these values readable under the `backendVersion` it returns and prunes
+   * earlier ones beyond `keep`. Without it (a backup copy, a migration) the store need keep no
+   * version. @default none
    */
-  putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void>;
+  putValues(secretId: string, values: SecretValues, hint?: PutValuesHint, versioned?: VersionedWrite): Promise<PutValuesResult | void>;
   /**
-   * The values of `secretId`, or `undefined` when it has none. With a `hint` (stores declaring
-   * `storedWithMetadata` only), from the stored form it carries. @default no hint
+   * The values of `secretId`, or `undefined` when it has none. With a `GetValuesHint` (stores
+   * declaring `storedWithMetadata` only), from the stored form it carries; with a `VersionRead`
+   * (stores declaring `versioned` only), the values written under that backend version, or
+   * `undefined` when that version was pruned. @default the current values
    */
-  getValues(secretId: string, hint?: GetValuesHint): Promise<SecretValues | undefined>;
-  /** Deletes the values of `secretId`; `false` when there were none. */
+  getValues(secretId: string, options?: GetValuesOptions): Promise<SecretValues | undefined>;
+  /** Deletes the values of `secretId`, every kept version with them; `false` when there were none. */
   deleteValues(secretId: string): Promise<boolean>;
   /** Health check: throws `BACKEND_UNAVAILABLE` with a reason. */
   check?(): Promise<void>;
