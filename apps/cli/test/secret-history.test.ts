@@ -127,3 +127,42 @@ describe("zs secret history with the custom store example (no versioned capabili
     expect((await zs.json<WireSecret>(["secret", "get", name], { env })).values).toEqual({ k: value(2), extra: "x" });
   });
 });
+
+describe("history across zs secret migrate (local mode): sql → the custom store example → sql", () => {
+  const zs = useZsHarness();
+  const FILE_STORE = path.resolve(__dirname, "..", "..", "..", "examples", "custom-store", "dist", "index.js");
+  const fileStore = () => ({ ZS_SECRETS_STORE_TYPE: FILE_STORE, ZS_SECRETS_STORE_DIRECTORY: path.join(zs.workDir, "file-store") });
+
+  it("keeps every history entry; values kept before a switch are no longer readable (HISTORY_UNAVAILABLE), those written since are", async () => {
+    const name = uniqueName("moved");
+    await zs.ok(["secret", "create", name, `--k=${value(1)}`]);
+    await zs.ok(["secret", "update", name, `--k=${value(2)}`]);
+    await zs.ok(["secret", "migrate", "--to", FILE_STORE, "--to-option", `directory=${path.join(zs.workDir, "file-store")}`]);
+    await zs.ok(["secret", "update", name, `--k=${value(3)}`], { env: fileStore() });
+    expect((await zs.json<WirePage<WireEntry>>(["secret", "history", name], { env: fileStore() })).items.map((e) => e.version)).toEqual([3, 2, 1]);
+    expectError(
+      await zs.run(["secret", "get", name, "--version", "1"], { env: fileStore() }),
+      `The values of version 1 of secret '${name}' are not available: the 'file' values store keeps no earlier values (it lacks the versioned capability).`,
+    );
+
+    await zs.ok(["secret", "migrate", "--to", "sql", "--delete-source"], { env: fileStore() });
+    await zs.ok(["secret", "update", name, `--k=${value(4)}`]);
+    await zs.ok(["secret", "update", name, `--k=${value(5)}`]);
+    expect((await zs.json<WirePage<WireEntry>>(["secret", "history", name])).items.map((e) => [e.version, e.action])).toEqual([
+      [5, "merge"],
+      [4, "merge"],
+      [3, "merge"],
+      [2, "merge"],
+      [1, "create"],
+    ]);
+    for (const old of ["1", "2", "3"]) {
+      expectError(
+        await zs.run(["secret", "get", name, "--version", old]),
+        `The values of version ${old} of secret '${name}' are not available: they were written before the values moved to the 'sql' values store (zs secret migrate), which holds the values written since.`,
+      );
+    }
+    expect((await zs.json<{ values: Record<string, string> }>(["secret", "get", name, "--version", "4"])).values).toEqual({ k: value(4) });
+    await zs.ok(["secret", "rollback", name, "--to", "4"]);
+    expect(await zs.values(name)).toEqual({ k: value(4) });
+  });
+});

@@ -1,5 +1,6 @@
 import { ZsError } from "../errors.js";
 import type { SecretMetadata } from "../secrets/secret-schema.js";
+import type { SecretValuesStore } from "../stores/values-store.js";
 import type { HistoryReader } from "./history-repository.js";
 
 /** Where the values of one version of a secret are: the current values, or a version the values store kept. */
@@ -33,7 +34,7 @@ export async function locateVersionValues(
   history: HistoryReader,
   secret: Pick<SecretMetadata, "id" | "name" | "version">,
   version: number,
-  storeType: string,
+  store: Pick<SecretValuesStore, "type" | "capabilities">,
 ): Promise<VersionValuesSource> {
   if (version > secret.version) throw versionNotFound(secret, version);
   if (version === secret.version) return { kind: "current" };
@@ -47,12 +48,16 @@ export async function locateVersionValues(
   if (!write) {
     throw historyUnavailable(secret, version, "zs began keeping this secret's history after its values were written.", "before_history");
   }
+  if (write.backendVersion === undefined && store.capabilities.versioned !== true) {
+    throw historyUnavailable(secret, version, `the '${store.type}' values store keeps no earlier values (it lacks the versioned capability).`, "not_versioned");
+  }
   if (write.backendVersion === undefined) {
+    // A migration forgets the versions the old store kept (`MigrationRepository.completeMigration`).
     throw historyUnavailable(
       secret,
       version,
-      `the '${storeType}' values store keeps no earlier values (it lacks the versioned capability).`,
-      "not_versioned",
+      `they were written before the values moved to the '${store.type}' values store (zs secret migrate), which holds the values written since.`,
+      "migrated",
     );
   }
   return { kind: "kept", backendVersion: write.backendVersion, writtenAt: write.version };

@@ -269,7 +269,7 @@ export class SecretsService implements SecretsStore {
     let secret: SecretMetadata = await findSecret(this.repository, caller, nameOrId, parsedLookup);
     // A write between reading the metadata and the values moves "current" on: look again.
     for (let attempt = 1; ; attempt++) {
-      const source = await locateVersionValues(this.repository.history, secret, wanted, this.placement.primary.type);
+      const source = await locateVersionValues(this.repository.history, secret, wanted, this.placement.primary);
       if (source.kind === "kept") {
         const values = await this.placement.getVersion(secret.id, source.backendVersion);
         if (!values) throw versionPruned(secret, wanted, this.historyMaxVersions);
@@ -296,7 +296,7 @@ export class SecretsService implements SecretsStore {
         if (version === locked.version) {
           throw new ZsError("VALIDATION_ERROR", `Secret '${locked.name}' is at version ${version} already; nothing to roll back.`);
         }
-        const source = await locateVersionValues(tx.history, locked, version, this.placement.primary.type);
+        const source = await locateVersionValues(tx.history, locked, version, this.placement.primary);
         if (source.kind === "current") return current;
         const values = await this.placement.getVersion(locked.id, source.backendVersion);
         if (!values) throw versionPruned(locked, version, this.historyMaxVersions);
