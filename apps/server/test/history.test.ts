@@ -189,3 +189,29 @@ describe("versions over HTTP with the custom store example (no versioned capabil
     expect((await server.call("GET", "/api/v1/secrets/filed/versions/2", { token })).json.values).toEqual({ k: value(2) });
   });
 });
+
+describe("ZS_HISTORY_MAX_VERSIONS over HTTP", () => {
+  let server: TestServer;
+  let admin: string;
+
+  beforeAll(async () => {
+    server = await TestServer.start({ env: { ZS_HISTORY_MAX_VERSIONS: "2" } });
+    admin = await server.login("admin", ADMIN_PASSWORD);
+  });
+  afterAll(async () => {
+    expect(server.leakedIntoLogs()).toEqual([]);
+    await server.stop();
+  });
+
+  it("keeps that many earlier value versions; older ones answer HISTORY_UNAVAILABLE while their entries stay", async () => {
+    await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "short", values: { k: value(1) } } });
+    for (let n = 2; n <= 5; n++) await server.call("PATCH", "/api/v1/secrets/short", { token: admin, body: { values: { k: value(n) } } });
+    expect((await server.call("GET", "/api/v1/secrets/short/versions", { token: admin })).json.total).toBe(5);
+    for (const n of [3, 4, 5]) expect((await server.call("GET", `/api/v1/secrets/short/versions/${n}`, { token: admin })).json.values).toEqual({ k: value(n) });
+    for (const n of [1, 2]) {
+      const pruned = await server.call("GET", `/api/v1/secrets/short/versions/${n}`, { token: admin });
+      expect(pruned.status).toBe(409);
+      expect(pruned.json.error.message).toContain("zs keeps the last 2 earlier value versions of each secret (ZS_HISTORY_MAX_VERSIONS)");
+    }
+  });
+});
