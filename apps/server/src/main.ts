@@ -79,7 +79,7 @@ async function rotateKey(options: { config?: string; settle: string }): Promise<
       settleMs,
       onProgress: (progress) => process.stderr.write(`Re-encrypted ${progress.done}/${progress.total}\n`),
     });
-    process.stdout.write(`Re-encrypted ${result.done} secret${result.done === 1 ? "" : "s"} under key '${result.keyId}'; the old key is no longer needed.\n`);
+    process.stdout.write(`Re-encrypted ${describeRotated(result)} under key '${result.keyId}'; the old key is no longer needed.\n`);
   } finally {
     await service.close();
   }
@@ -155,3 +155,10 @@ program
   });
 
 await program.parseAsync(process.argv).catch(fail);
+
+/** `3 secrets`, or `3 secrets and 12 earlier versions` when history's kept versions were re-encrypted too. */
+function describeRotated({ done, versions }: { done: number; versions: number }): string {
+  const secrets = done - versions;
+  const counted = `${secrets} secret${secrets === 1 ? "" : "s"}`;
+  return versions === 0 ? counted : `${counted} and ${versions} earlier version${versions === 1 ? "" : "s"}`;
+}

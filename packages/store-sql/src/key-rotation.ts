@@ -8,6 +8,8 @@ export interface RotationProgress {
   done: number;
   /** Rows that were not under the primary key when this run started. */
   total: number;
+  /** Of `done`, the earlier versions history keeps (the rest are secrets' current values). */
+  versions: number;
 }
 
 /** Options of `rotateEncryptionKey`. */
@@ -28,9 +30,10 @@ export async function rotateEncryptionKey(database: SqlDatabase, keyRing: KeyRin
   const stale = (table: string) => database.knex(table).whereRaw("substr(ciphertext, 1, ?) <> ?", [prefix.length, prefix]);
   const count = async (table: string) => Number((await stale(table).count({ n: "*" }).first())?.n ?? 0);
   const total = (await count("secret_values")) + (await count("secret_value_versions"));
-  const progress: RotationProgress = { done: 0, total };
-  const report = (rows: number) => {
+  const progress: RotationProgress = { done: 0, total, versions: 0 };
+  const report = (rows: number, versions = 0) => {
     progress.done += rows;
+    progress.versions += versions;
     options.onProgress?.({ ...progress });
   };
   let after = "";
@@ -72,7 +75,7 @@ export async function rotateEncryptionKey(database: SqlDatabase, keyRing: KeyRin
     });
     const last = rows[rows.length - 1]!;
     afterVersion = [last.secret_id, Number(last.version)];
-    report(rows.length);
+    report(rows.length, rows.length);
   }
   const sentinel = await database.getMeta(KEY_SENTINEL);
   if (sentinel === undefined) throw new ZsError("INTERNAL", "The key sentinel is missing; open the sql values store before rotating.");

@@ -145,9 +145,9 @@ describe.each(testDatabases)("key rotation on %s", (_label, createDatabase) => {
       const seen: number[] = [];
       const result = await rotateEncryptionKey(database, ring, { batchSize: 10, onProgress: (p) => seen.push(p.done) });
       // 25 current values and 25 kept versions (each secret's version 1); the first batch of 10 was done.
-      expect(result).toEqual({ done: 40, total: 40 });
+      expect(result).toEqual({ done: 40, total: 40, versions: 25 });
       expect(seen).toEqual([10, 15, 25, 35, 40]);
-      expect(await rotateEncryptionKey(database, ring)).toEqual({ done: 0, total: 0 });
+      expect(await rotateEncryptionKey(database, ring)).toEqual({ done: 0, total: 0, versions: 0 });
     } finally {
       await database.close();
     }
