@@ -142,7 +142,7 @@ describe("history across zs secret migrate (local mode): sql → the custom stor
     expect((await zs.json<WirePage<WireEntry>>(["secret", "history", name], { env: fileStore() })).items.map((e) => e.version)).toEqual([3, 2, 1]);
     expectError(
       await zs.run(["secret", "get", name, "--version", "1"], { env: fileStore() }),
-      `The values of version 1 of secret '${name}' are not available: the 'file' values store keeps no earlier values (it lacks the versioned capability).`,
+      `The values of version 1 of secret '${name}' are not available: they were written before the values moved to the 'file' values store (zs secret migrate), which holds the values written since.`,
     );
 
     await zs.ok(["secret", "migrate", "--to", "sql", "--delete-source"], { env: fileStore() });

@@ -13,6 +13,7 @@ interface HistoryRecord {
   values_written: boolean | number;
   backend_version: string | null;
   restored_version: number | string | null;
+  values_moved: boolean | number;
 }
 
 function toRow(record: HistoryRecord): HistoryRow {
@@ -29,6 +30,7 @@ function toRow(record: HistoryRecord): HistoryRow {
   };
   if (record.backend_version !== null) row.backendVersion = record.backend_version;
   if (record.restored_version !== null) row.restoredVersion = Number(record.restored_version);
+  if (record.values_moved) row.valuesMoved = true;
   return row;
 }
 
@@ -52,6 +54,7 @@ export class KnexHistoryRepository implements HistoryTransaction {
       values_written: row.valuesWritten,
       backend_version: row.backendVersion ?? null,
       restored_version: row.restoredVersion ?? null,
+      values_moved: row.valuesMoved ?? false,
     });
   }
 

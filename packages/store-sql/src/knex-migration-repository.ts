@@ -115,7 +115,7 @@ export class KnexMigrationRepository extends KnexReplicationRepository implement
   async completeMigration(migrationId: string, record: string, finished: number, options: { forgetKeptVersions?: boolean } = {}): Promise<void> {
     await this.database.transaction(async (trx) => {
       if (options.forgetKeptVersions) {
-        await trx("secret_history").whereNotNull("backend_version").update({ backend_version: null });
+        await trx("secret_history").where({ values_written: true, values_moved: false }).update({ backend_version: null, values_moved: true });
         // Whichever side the sql store was on, the versions it kept are now unreachable: drop
         // them, so that they never take the place of newer ones within the retention.
         await trx("secret_value_versions").delete();

@@ -296,6 +296,8 @@ const history: Migration = {
       // The values store's opaque id of the values this version wrote; null: none, or not kept.
       t.text("backend_version");
       t.integer("restored_version");
+      // Set by a migration's switch: the values this version wrote stayed in the old store.
+      t.boolean("values_moved").notNullable().defaultTo(false);
       t.primary(["secret_id", "version"]);
     });
     await knex.schema.createTable("secret_value_versions", (t) => {

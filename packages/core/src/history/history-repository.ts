@@ -15,6 +15,11 @@ export interface HistoryRow extends Omit<HistoryEntry, "time"> {
    * `undefined` when it wrote none or the store keeps no versions.
    */
   backendVersion?: string | undefined;
+  /**
+   * The values this version wrote were in a values store a migration has since moved away from
+   * (`MigrationRepository.completeMigration`): the new store cannot read them. @default false
+   */
+  valuesMoved?: boolean;
 }
 
 /** Writes of history, inside the metadata transaction of the change they record. */

@@ -48,17 +48,19 @@ export async function locateVersionValues(
   if (!write) {
     throw historyUnavailable(secret, version, "zs began keeping this secret's history after its values were written.", "before_history");
   }
-  if (write.backendVersion === undefined && store.capabilities.versioned !== true) {
-    throw historyUnavailable(secret, version, `the '${store.type}' values store keeps no earlier values (it lacks the versioned capability).`, "not_versioned");
-  }
-  if (write.backendVersion === undefined) {
-    // A migration forgets the versions the old store kept (`MigrationRepository.completeMigration`).
+  if (write.valuesMoved) {
     throw historyUnavailable(
       secret,
       version,
       `they were written before the values moved to the '${store.type}' values store (zs secret migrate), which holds the values written since.`,
       "migrated",
     );
+  }
+  if (write.backendVersion === undefined && store.capabilities.versioned !== true) {
+    throw historyUnavailable(secret, version, `the '${store.type}' values store keeps no earlier values (it lacks the versioned capability).`, "not_versioned");
+  }
+  if (write.backendVersion === undefined) {
+    throw historyUnavailable(secret, version, `the '${store.type}' values store gave no version of them to keep.`, "not_kept");
   }
   return { kind: "kept", backendVersion: write.backendVersion, writtenAt: write.version };
 }

@@ -52,7 +52,8 @@ export interface MigrationRepository {
   isRunning(migrationId: string): Promise<boolean>;
   /**
    * Makes `record` the values store record and the migration completed, its progress forgotten.
-   * With `forgetKeptVersions` (the values moved to another store), history forgets every
+   * With `forgetKeptVersions` (the values moved to another store), history marks the values
+   * every version wrote so far as moved (`HistoryRow.valuesMoved`) and forgets their
    * `backendVersion`: they name versions the old store kept, which the new one cannot read (a
    * repository that also holds a values store's kept versions may drop them then).
    */
