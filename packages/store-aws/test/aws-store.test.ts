@@ -31,7 +31,7 @@ async function callsOf(operation: () => Promise<unknown>): Promise<Record<string
   await operation();
   return Object.fromEntries(Object.entries(emulator.calls).map(([op, n]) => [op, n - before[op as keyof typeof before]]));
 }
-const none = { CreateSecret: 0, PutSecretValue: 0, GetSecretValue: 0, DescribeSecret: 0, DeleteSecret: 0, ListSecrets: 0 };
+const none = { CreateSecret: 0, PutSecretValue: 0, GetSecretValue: 0, DescribeSecret: 0, DeleteSecret: 0, ListSecrets: 0, UpdateSecretVersionStage: 0, ListSecretVersionIds: 0 };
 
 beforeAll(async () => {
   emulator = await startEmulator();
