@@ -48,6 +48,8 @@ export interface AwsSecretsManagerFaults {
   dropNext: number;
   /** Milliseconds added before every answer. @default 0 */
   latencyMs: number;
+  /** The next N calls of an operation are carried out, then their connection is destroyed before the answer. @default none */
+  loseAnswerOf: Partial<Record<AwsSecretsManagerOperation, number>>;
 }
 
 /** A running emulator. */
@@ -104,7 +106,7 @@ function zeroCalls(): Record<AwsSecretsManagerOperation, number> {
 }
 
 function noFaults(): AwsSecretsManagerFaults {
-  return { throttleNext: 0, failNext: 0, dropNext: 0, latencyMs: 0 };
+  return { throttleNext: 0, failNext: 0, dropNext: 0, latencyMs: 0, loseAnswerOf: {} };
 }
 
 /**
@@ -450,7 +452,14 @@ export async function startAwsSecretsManagerEmulator(
         }
         try {
           const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
-          send(res, 200, handle(op, body));
+          const answer = handle(op, body);
+          const lost = faults.loseAnswerOf[op] ?? 0;
+          if (lost > 0) {
+            faults.loseAnswerOf[op] = lost - 1;
+            req.socket.destroy();
+            return;
+          }
+          send(res, 200, answer);
         } catch (error) {
           sendError(res, error instanceof AwsError ? error : new AwsError("InternalServiceError", String(error), 500));
         }

@@ -3,10 +3,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { StoreRegistry, isZsError, silentLogger, type SecretValuesStore } from "@zs/core";
 import type { AwsSecretsManagerEmulator } from "@zs/emulators";
-import awsStore, { awsStore as namedAwsStore } from "../src/index.js";
+import awsStore, { AWS_MAX_KEPT_VERSIONS, awsStore as namedAwsStore } from "../src/index.js";
 import { ACCESS_KEY_ID, createStore, startEmulator } from "./support/aws-fixture.js";
 
 const DEPLOYMENT = "0b7e4a52-93d1-4f7c-8f0e-5c2a1d9b6e34";
@@ -312,3 +312,101 @@ describe("aws store against the emulator", () => {
     expect(messages.join("\n")).not.toContain(secretValue);
   });
 });
+
+describe("aws store versions (VersionIds kept by zs-v<version> staging labels)", () => {
+  /** VersionId → staging labels, as DescribeSecret shows the labelled versions. */
+  async function labels(secretId: string): Promise<Record<string, string[]>> {
+    return (await sdk.send(new DescribeSecretCommand({ SecretId: `zs/${secretId}` }))).VersionIdsToStages ?? {};
+  }
+  const versionIdOf = (backendVersion: string | undefined) => backendVersion?.replace(/^aws:/, "") ?? "";
+
+  it("a versioned put labels its version AWSCURRENT and zs-v<version>; a version beyond keep loses its label and reads as absent, though AWS still holds it", async () => {
+    const secretId = randomUUID();
+    const written: string[] = [];
+    for (let version = 1; version <= 3; version++) {
+      const result = await store.putValues(secretId, { n: String(version) }, version === 1 ? { isNew: true } : undefined, { version, keep: 1 });
+      written.push(versionIdOf(result ? result.backendVersion : undefined));
+    }
+    expect(await labels(secretId)).toEqual({ [written[1]!]: ["zs-v2", "AWSPREVIOUS"], [written[2]!]: ["AWSCURRENT", "zs-v3"] });
+    expect(await store.getValues(secretId, { backendVersion: `aws:${written[0]}` })).toBeUndefined();
+    expect(await store.getValues(secretId, { backendVersion: `aws:${written[1]}` })).toEqual({ n: "2" });
+    // Deprecated, not yet removed: `aws secretsmanager get-secret-value --version-id` still finds it.
+    expect((await sdk.send(new GetSecretValueCommand({ SecretId: `zs/${secretId}`, VersionId: written[0] }))).SecretString).toBe('{"n":"1"}');
+  });
+
+  it("calls: a versioned put of a new secret 2 (CreateSecret without a value, PutSecretValue labelled); of an existing one 2, plus one UpdateSecretVersionStage per version pruned; a version read 1", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { n: "1" }, { isNew: true }, { version: 1, keep: 1 }))).toEqual({ ...none, CreateSecret: 1, PutSecretValue: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 1 }))).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1 });
+    let third: unknown;
+    expect(
+      await callsOf(async () => {
+        third = await store.putValues(secretId, { n: "3" }, undefined, { version: 3, keep: 1 });
+      }),
+    ).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1, UpdateSecretVersionStage: 1 });
+    const backendVersion = (third as { backendVersion: string }).backendVersion;
+    expect(await callsOf(() => store.getValues(secretId, { backendVersion }))).toEqual({ ...none, GetSecretValue: 1 });
+    // Unhinted onto a new id: DescribeSecret, then the same two as hinted.
+    expect(await callsOf(() => store.putValues(randomUUID(), { n: "1" }, undefined, { version: 1, keep: 1 }))).toEqual({
+      ...none,
+      DescribeSecret: 1,
+      CreateSecret: 1,
+      PutSecretValue: 1,
+    });
+  });
+
+  it(`a retention above what the labels quota allows keeps the newest ${AWS_MAX_KEPT_VERSIONS} earlier versions, and no put fails on the quota`, async () => {
+    const secretId = randomUUID();
+    const written: (string | undefined)[] = [];
+    for (let version = 1; version <= AWS_MAX_KEPT_VERSIONS + 4; version++) {
+      const result = await store.putValues(secretId, { n: String(version) }, undefined, { version, keep: 50 });
+      written.push(result ? result.backendVersion : undefined);
+    }
+    const read = await Promise.all(written.map((backendVersion) => store.getValues(secretId, { backendVersion: backendVersion! })));
+    const pruned = written.length - AWS_MAX_KEPT_VERSIONS - 1;
+    expect(read.slice(0, pruned)).toEqual(Array.from({ length: pruned }, () => undefined));
+    expect(read.slice(pruned).map((values) => values?.n)).toEqual(written.slice(pruned).map((_, i) => String(pruned + i + 1)));
+    const attached = Object.values(await labels(secretId)).flat();
+    expect(attached.length).toBeLessThan(21);
+  });
+
+  it("a versioned put whose PutSecretValue answer was lost is retried with the same ClientRequestToken: one version, readable by the backendVersion returned", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 10 });
+    emulator.faults.loseAnswerOf = { PutSecretValue: 1 };
+    const result = await store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 10 });
+    expect(emulator.calls.PutSecretValue).toBe(3);
+    const versions = await sdk.send(new ListSecretVersionIdsCommand({ SecretId: `zs/${secretId}`, IncludeDeprecated: true }));
+    expect(versions.Versions).toHaveLength(2);
+    expect(await store.getValues(secretId, { backendVersion: (result as { backendVersion: string }).backendVersion })).toEqual({ n: "2" });
+  });
+
+  it("a put without VersionedWrite labels nothing and prunes nothing; the versions labelled before stay readable", async () => {
+    const secretId = randomUUID();
+    const first = await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 0 });
+    const plain = await callsOf(() => store.putValues(secretId, { n: "copy" }));
+    expect(plain).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1 });
+    expect(Object.values(await labels(secretId)).flat().sort()).toEqual(["AWSCURRENT", "AWSPREVIOUS", "zs-v1"]);
+    expect(await store.getValues(secretId, { backendVersion: (first as { backendVersion: string }).backendVersion })).toEqual({ n: "1" });
+    expect(await store.getValues(secretId)).toEqual({ n: "copy" });
+  });
+
+  it("a backendVersion that is not this store's (another store's, after a migration) or names no version reads as absent", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 10 });
+    expect(await callsOf(async () => expect(await store.getValues(secretId, { backendVersion: "7" })).toBeUndefined())).toEqual(none);
+    expect(await store.getValues(secretId, { backendVersion: `aws:${randomUUID()}` })).toBeUndefined();
+    expect(await store.getValues(secretId, { backendVersion: "aws:short" })).toBeUndefined();
+    expect(await store.getValues(randomUUID(), { backendVersion: `aws:${randomUUID()}` })).toBeUndefined();
+  });
+
+  it("a versioned put onto another deployment's secret is refused and labels nothing", async () => {
+    const secretId = randomUUID();
+    await other.putValues(secretId, { owner: "other" });
+    const error = await failure(store.putValues(secretId, { owner: "me" }, undefined, { version: 2, keep: 10 }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect(Object.values(await labels(secretId)).flat()).toEqual(["AWSCURRENT"]);
+    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+  });
+});
+
