@@ -31,6 +31,8 @@ const none: Record<AzureKeyVaultOperation, number> = {
   GetDeletedSecret: 0,
   PurgeDeletedSecret: 0,
   RecoverDeletedSecret: 0,
+  UpdateSecretProperties: 0,
+  ListSecretVersions: 0,
 };
 
 /** The Key Vault calls `operation` makes. */
