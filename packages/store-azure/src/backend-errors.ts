@@ -49,6 +49,17 @@ export function isAbsent(error: unknown): boolean {
   return statusCode === 404 && code === "SecretNotFound";
 }
 
+/**
+ * A read of a disabled version: Key Vault's 403 `Forbidden` with the inner code `SecretDisabled`
+ * ("Operation get is not allowed on a disabled secret."), not a permissions problem.
+ */
+export function isDisabledVersion(error: unknown): boolean {
+  const { statusCode, message = "" } = shape(error);
+  if (statusCode !== 403) return false;
+  const details = (error as { details?: { error?: { innererror?: { code?: unknown } } } }).details;
+  return details?.error?.innererror?.code === "SecretDisabled" || /not allowed on a disabled secret/i.test(message);
+}
+
 /** The name is held by a soft-deleted secret that must be purged or recovered before reuse. */
 export function isDeletedButRecoverable(error: unknown): boolean {
   const { statusCode, message = "" } = shape(error);
