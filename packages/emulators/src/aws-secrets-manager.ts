@@ -50,6 +50,10 @@ export interface AwsSecretsManagerFaults {
   latencyMs: number;
   /** The next N calls of an operation are carried out, then their connection is destroyed before the answer. @default none */
   loseAnswerOf: Partial<Record<AwsSecretsManagerOperation, number>>;
+  /** The next N calls of an operation answer 500 `InternalServiceError` without being carried out. @default none */
+  failOf: Partial<Record<AwsSecretsManagerOperation, number>>;
+  /** Operations answered `AccessDeniedException`, as for an IAM policy that does not allow them. @default none */
+  denied: AwsSecretsManagerOperation[];
 }
 
 /** A running emulator. */
@@ -106,7 +110,7 @@ function zeroCalls(): Record<AwsSecretsManagerOperation, number> {
 }
 
 function noFaults(): AwsSecretsManagerFaults {
-  return { throttleNext: 0, failNext: 0, dropNext: 0, latencyMs: 0, loseAnswerOf: {} };
+  return { throttleNext: 0, failNext: 0, dropNext: 0, latencyMs: 0, loseAnswerOf: {}, failOf: {}, denied: [] };
 }
 
 /**
@@ -438,8 +442,14 @@ export async function startAwsSecretsManagerEmulator(
           sendError(res, new AwsError("ThrottlingException", "Rate exceeded"));
           return;
         }
-        if (faults.failNext > 0) {
-          faults.failNext -= 1;
+        if (faults.denied.includes(op)) {
+          sendError(res, new AwsError("AccessDeniedException", `User is not authorized to perform: secretsmanager:${op} because no identity-based policy allows it`));
+          return;
+        }
+        const failingOf = faults.failOf[op] ?? 0;
+        if (failingOf > 0) faults.failOf[op] = failingOf - 1;
+        if (faults.failNext > 0 || failingOf > 0) {
+          if (failingOf === 0) faults.failNext -= 1;
           sendError(res, new AwsError("InternalServiceError", "An error occurred on the server side.", 500));
           return;
         }

@@ -101,7 +101,8 @@ export class AwsValuesStore implements SecretValuesStore {
         await this.createWithValue(secretId, name, value, versionId, versioned);
         return written;
       } catch (error) {
-        if (!isResourceExists(error)) throw error;
+        // Taken after all, or (versioned) deleted between its creation and its value: the checked path sorts it out.
+        if (!isResourceExists(error) && !isAbsent(error)) throw error;
       }
     }
     // A concurrent put or delete of the same id can slip between the two calls: look again once.

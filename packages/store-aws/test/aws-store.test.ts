@@ -408,5 +408,33 @@ describe("aws store versions (VersionIds kept by zs-v<version> staging labels)",
     expect(Object.values(await labels(secretId)).flat()).toEqual(["AWSCURRENT"]);
     expect(await other.getValues(secretId)).toEqual({ owner: "other" });
   });
+
+  it("when taking a label off keeps failing, the put stands, the old version stays readable a little longer, and a warning names the label, not the value", async () => {
+    const value = `s3cr3t-${randomUUID()}`;
+    const logged: { level: string; object: Record<string, unknown> }[] = [];
+    const entry = (level: string) => (object: Record<string, unknown>) => void logged.push({ level, object });
+    const logging = await createStore(emulator, DEPLOYMENT, {}, { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") });
+    const secretId = randomUUID();
+    const first = await logging.putValues(secretId, { password: value }, undefined, { version: 1, keep: 0 });
+    emulator.faults.failOf = { UpdateSecretVersionStage: 100 };
+    await logging.putValues(secretId, { password: `${value}-2` }, undefined, { version: 2, keep: 0 });
+    emulator.faults.failOf = {};
+    await logging.close?.();
+    expect(await store.getValues(secretId)).toEqual({ password: `${value}-2` });
+    expect(await store.getValues(secretId, { backendVersion: (first as { backendVersion: string }).backendVersion })).toEqual({ password: value });
+    expect(logged.filter((l) => l.level === "warn").map((l) => [l.object.operation, l.object.label])).toEqual([["UpdateSecretVersionStage", "zs-v1"]]);
+    expect(JSON.stringify(logged)).not.toContain(value);
+  });
+
+  it("without secretsmanager:UpdateSecretVersionStage a versioned put past the retention is a CONFIGURATION_ERROR naming it (its values landed), and changes no label", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 0 });
+    emulator.faults.denied = ["UpdateSecretVersionStage"];
+    const error = await failure(store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 0 }));
+    emulator.faults.denied = [];
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toContain("secretsmanager:UpdateSecretVersionStage");
+    expect(Object.values(await labels(secretId)).flat().sort()).toEqual(["AWSCURRENT", "AWSPREVIOUS", "zs-v1", "zs-v2"]);
+  });
 });
 
