@@ -40,16 +40,18 @@ export interface AwsPutOptions {
  */
 export interface AwsSecretsClient {
   /**
-   * `CreateSecret` with tags, and with `value` as its first (current) version when given, else
-   * none yet; fails with `ResourceExistsException` when the name is taken.
+   * `CreateSecret` with tags and `value` as its first (current) version, under `versionId` (the
+   * `ClientRequestToken`) when given; fails with `ResourceExistsException` when the name is taken.
    */
-  createSecret(name: string, value: AwsSecretValue | undefined, tags: AwsTag[]): Promise<void>;
+  createSecret(name: string, value: AwsSecretValue, tags: AwsTag[], versionId?: string): Promise<void>;
   /** `PutSecretValue`: a new version (current unless `versionStages` leaves out `AWSCURRENT`); answers its VersionId. */
   putSecretValue(name: string, value: AwsSecretValue, options?: AwsPutOptions): Promise<string>;
   /** `GetSecretValue` of the current version, or of the version `versionId`. */
   getSecretValue(name: string, versionId?: string): Promise<AwsSecretVersion>;
   /** `DescribeSecret`: the tags and the labelled versions. */
   describeSecret(name: string): Promise<AwsSecretDescription>;
+  /** `UpdateSecretVersionStage` attaching `stage` to `moveToVersionId` (a label attached to no other version). */
+  addVersionStage(name: string, stage: string, moveToVersionId: string): Promise<void>;
   /** `UpdateSecretVersionStage` taking `stage` off `removeFromVersionId`. */
   removeVersionStage(name: string, stage: string, removeFromVersionId: string): Promise<void>;
   /** `DeleteSecret` with `ForceDeleteWithoutRecovery`. */
@@ -129,10 +131,15 @@ export async function createSdkSecretsClient(settings: AwsClientSettings): Promi
   const writes = new WriteRateLimit(settings.maxWritesPerSecond);
 
   return {
-    async createSecret(name, value, tags) {
+    async createSecret(name, value, tags, versionId) {
       await writes.acquire();
       await client.send(
-        new sdk.CreateSecretCommand({ Name: name, ...(value ? toSdkValue(value) : {}), Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) }),
+        new sdk.CreateSecretCommand({
+          Name: name,
+          ...toSdkValue(value),
+          ...(versionId ? { ClientRequestToken: versionId } : {}),
+          Tags: tags.map((t) => ({ Key: t.key, Value: t.value })),
+        }),
       );
     },
     async putSecretValue(name, value, options = {}) {
@@ -157,6 +164,10 @@ export async function createSdkSecretsClient(settings: AwsClientSettings): Promi
     async describeSecret(name) {
       const output = await client.send(new sdk.DescribeSecretCommand({ SecretId: name }));
       return { tags: fromSdkTags(output.Tags), versionIdsToStages: { ...(output.VersionIdsToStages ?? {}) } };
+    },
+    async addVersionStage(name, stage, moveToVersionId) {
+      await writes.acquire();
+      await client.send(new sdk.UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: stage, MoveToVersionId: moveToVersionId }));
     },
     async removeVersionStage(name, stage, removeFromVersionId) {
       await writes.acquire();

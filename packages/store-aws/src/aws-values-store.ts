@@ -62,12 +62,12 @@ export interface AwsValuesStoreSettings {
  * Versions (`versioned`): every put's version id is a `ClientRequestToken` chosen before the
  * first attempt, so a retried put whose answer was lost makes no second version. A put given a
  * `VersionedWrite` writes its values with `PutSecretValue` labelled `AWSCURRENT` and
- * `zs-v<version>` at once (a new secret is created without a value first: one call more), then
+ * `zs-v<version>` at once (a new secret: CreateSecret, then UpdateSecretVersionStage), then
  * takes the `zs-v` label off the versions beyond `keep` (one `UpdateSecretVersionStage` each,
  * usually one); labelled versions are never expired by Secrets Manager, unlabelled ones are
  * once a secret has more than 100. A version read (`GetSecretValue` by VersionId) answers only
- * a version still carrying a `zs-v` label, so a pruned one reads as absent at once, before AWS
- * removes it. At most `AWS_MAX_KEPT_VERSIONS` earlier versions are kept (the labels quota).
+ * the current version or one still carrying a `zs-v` label, so a pruned one reads as absent at
+ * once, before AWS removes it. At most `AWS_MAX_KEPT_VERSIONS` earlier versions are kept (the labels quota).
  */
 export class AwsValuesStore implements SecretValuesStore {
   readonly type = "aws";
@@ -101,8 +101,7 @@ export class AwsValuesStore implements SecretValuesStore {
         await this.createWithValue(secretId, name, value, versionId, versioned);
         return written;
       } catch (error) {
-        // Taken after all, or (versioned) deleted between its creation and its value: the checked path sorts it out.
-        if (!isResourceExists(error) && !isAbsent(error)) throw error;
+        if (!isResourceExists(error)) throw error;
       }
     }
     // A concurrent put or delete of the same id can slip between the two calls: look again once.
@@ -142,8 +141,9 @@ export class AwsValuesStore implements SecretValuesStore {
       if (isAbsent(error) || (versionId !== undefined && isInvalidVersionId(error))) return undefined;
       throw error;
     }
-    // A version whose zs-v label was taken off is pruned, even while AWS still holds it.
-    if (versionId !== undefined && !stored.versionStages.some((stage) => stage.startsWith(VERSION_LABEL_PREFIX))) return undefined;
+    // A version whose zs-v label was taken off is pruned, even while AWS still holds it; the
+    // current one is kept whatever its labels.
+    if (versionId !== undefined && !stored.versionStages.some((stage) => stage === "AWSCURRENT" || stage.startsWith(VERSION_LABEL_PREFIX))) return undefined;
     // One call: the name comes from a random id, so only a cloned database could point at
     // another deployment's secret, and reading it destroys nothing. A value zs did not write reads as absent.
     return decodeStoredValues(fromSecretValue(stored));
@@ -175,21 +175,31 @@ export class AwsValuesStore implements SecretValuesStore {
   }
 
   /**
-   * Creates the secret with this deployment's tags and the values. Unversioned, in one call; a
-   * versioned put creates it without a value, then puts the labelled version, so that the
-   * values never exist without their `zs-v` label. ResourceExistsException is rethrown untouched.
+   * Creates the secret with this deployment's tags and the values as its first version under
+   * `versionId`; a versioned put then labels that version `zs-v<version>` (CreateSecret takes no
+   * labels). Until then the version is AWSCURRENT, which reads count as kept, so a label that
+   * could not be attached only leaves it unprotected once superseded: that is logged, not
+   * thrown. ResourceExistsException is rethrown untouched.
    */
   private async createWithValue(secretId: string, name: string, value: AwsSecretValue, versionId: string, versioned: VersionedWrite | undefined): Promise<void> {
     const ownTags: AwsTag[] = [
       { key: DEPLOYMENT_TAG, value: this.context.deploymentId },
       { key: SECRET_ID_TAG, value: secretId },
     ];
-    if (!versioned) {
-      await this.call("CreateSecret", name, () => this.client.createSecret(name, value, ownTags), isResourceExists);
-      return;
+    await this.call("CreateSecret", name, () => this.client.createSecret(name, value, ownTags, versionId), isResourceExists);
+    if (!versioned) return;
+    const label = versionLabel(versioned.version);
+    try {
+      await this.call("UpdateSecretVersionStage", name, () => this.client.addVersionStage(name, label, versionId));
+    } catch (error) {
+      // Deleted meanwhile: nothing left to label.
+      if (isAbsent(error)) return;
+      if (isZsError(error) && error.code === "BACKEND_UNAVAILABLE") {
+        this.context.logger.warn({ store: "aws", operation: "UpdateSecretVersionStage", objectName: name, label }, "new secret version left unlabelled");
+        return;
+      }
+      throw error;
     }
-    await this.call("CreateSecret", name, () => this.client.createSecret(name, undefined, ownTags), isResourceExists);
-    await this.putVersion(name, value, versionId, versioned);
   }
 
   /** PutSecretValue under `versionId`: current, and labelled `zs-v<version>` when versioned. */

@@ -334,9 +334,9 @@ describe("aws store versions (VersionIds kept by zs-v<version> staging labels)",
     expect((await sdk.send(new GetSecretValueCommand({ SecretId: `zs/${secretId}`, VersionId: written[0] }))).SecretString).toBe('{"n":"1"}');
   });
 
-  it("calls: a versioned put of a new secret 2 (CreateSecret without a value, PutSecretValue labelled); of an existing one 2, plus one UpdateSecretVersionStage per version pruned; a version read 1", async () => {
+  it("calls: a versioned put of a new secret 2 (CreateSecret, UpdateSecretVersionStage labelling it); of an existing one 2 (the label goes with PutSecretValue), plus one UpdateSecretVersionStage per version pruned; a version read 1", async () => {
     const secretId = randomUUID();
-    expect(await callsOf(() => store.putValues(secretId, { n: "1" }, { isNew: true }, { version: 1, keep: 1 }))).toEqual({ ...none, CreateSecret: 1, PutSecretValue: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { n: "1" }, { isNew: true }, { version: 1, keep: 1 }))).toEqual({ ...none, CreateSecret: 1, UpdateSecretVersionStage: 1 });
     expect(await callsOf(() => store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 1 }))).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1 });
     let third: unknown;
     expect(
@@ -351,8 +351,21 @@ describe("aws store versions (VersionIds kept by zs-v<version> staging labels)",
       ...none,
       DescribeSecret: 1,
       CreateSecret: 1,
-      PutSecretValue: 1,
+      UpdateSecretVersionStage: 1,
     });
+  });
+
+  it("a new secret whose label could not be attached still reads back by its backendVersion while current, and the put succeeds with a warning", async () => {
+    const logged: { level: string; object: Record<string, unknown> }[] = [];
+    const entry = (level: string) => (object: Record<string, unknown>) => void logged.push({ level, object });
+    const logging = await createStore(emulator, DEPLOYMENT, {}, { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") });
+    const secretId = randomUUID();
+    emulator.faults.failOf = { UpdateSecretVersionStage: 100 };
+    const result = await logging.putValues(secretId, { n: "1" }, { isNew: true }, { version: 1, keep: 10 });
+    emulator.faults.failOf = {};
+    await logging.close?.();
+    expect(await store.getValues(secretId, { backendVersion: (result as { backendVersion: string }).backendVersion })).toEqual({ n: "1" });
+    expect(logged.filter((l) => l.level === "warn").map((l) => [l.object.operation, l.object.label])).toEqual([["UpdateSecretVersionStage", "zs-v1"]]);
   });
 
   it(`a retention above what the labels quota allows keeps the newest ${AWS_MAX_KEPT_VERSIONS} earlier versions, and no put fails on the quota`, async () => {
@@ -375,7 +388,7 @@ describe("aws store versions (VersionIds kept by zs-v<version> staging labels)",
     await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 10 });
     emulator.faults.loseAnswerOf = { PutSecretValue: 1 };
     const result = await store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 10 });
-    expect(emulator.calls.PutSecretValue).toBe(3);
+    expect(emulator.calls.PutSecretValue).toBe(2);
     const versions = await sdk.send(new ListSecretVersionIdsCommand({ SecretId: `zs/${secretId}`, IncludeDeprecated: true }));
     expect(versions.Versions).toHaveLength(2);
     expect(await store.getValues(secretId, { backendVersion: (result as { backendVersion: string }).backendVersion })).toEqual({ n: "2" });
