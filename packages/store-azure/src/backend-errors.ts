@@ -56,8 +56,9 @@ export function isAbsent(error: unknown): boolean {
 export function isDisabledVersion(error: unknown): boolean {
   const { statusCode, message = "" } = shape(error);
   if (statusCode !== 403) return false;
-  const details = (error as { details?: { error?: { innererror?: { code?: unknown } } } }).details;
-  return details?.error?.innererror?.code === "SecretDisabled" || /not allowed on a disabled secret/i.test(message);
+  // The SDK hands Key Vault's `innererror` over as `details.error.innerError`.
+  const details = (error as { details?: { error?: { innerError?: { code?: unknown } } } }).details;
+  return details?.error?.innerError?.code === "SecretDisabled" || /not allowed on a disabled secret/i.test(message);
 }
 
 /** The name is held by a soft-deleted secret that must be purged or recovered before reuse. */
