@@ -367,6 +367,9 @@ export async function startAwsSecretsManagerEmulator(
       case "GetSecretValue": {
         const secret = find(body.SecretId);
         const versionId = body.VersionId === undefined ? undefined : String(body.VersionId);
+        if (versionId !== undefined && (versionId.length < 32 || versionId.length > 64)) {
+          throw new AwsError("ValidationException", "1 validation error detected: Value at 'versionId' failed to satisfy constraint: Member must have length between 32 and 64");
+        }
         const stage = body.VersionStage === undefined ? (versionId === undefined ? CURRENT : undefined) : stageOf(body.VersionStage, "versionStage");
         const byId = versionId === undefined ? undefined : versionById(secret, versionId);
         const byStage = stage === undefined ? undefined : labelled(secret, stage);
