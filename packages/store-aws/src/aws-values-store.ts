@@ -19,7 +19,7 @@ import {
   type ValuesStoreCapabilities,
   type VersionedWrite,
 } from "@zs/core";
-import type { AwsSecretDescription, AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
+import type { AwsSecretDescription, AwsSecretValue, AwsSecretVersion, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
 import { awsErrors, isAbsent, toZsError } from "./backend-errors.js";
 
 /** Secrets Manager's limit on one SecretString or SecretBinary; compressed JSON goes in SecretBinary. */
@@ -133,7 +133,7 @@ export class AwsValuesStore implements SecretValuesStore {
       if (!options.backendVersion.startsWith(BACKEND_VERSION_PREFIX)) return undefined;
       versionId = options.backendVersion.slice(BACKEND_VERSION_PREFIX.length);
     }
-    let stored: AwsSecretValue & { versionStages: string[] };
+    let stored: AwsSecretVersion;
     try {
       const noSuchVersion = (error: unknown) => isAbsent(error) || (versionId !== undefined && isInvalidVersionId(error));
       stored = await this.call("GetSecretValue", name, () => this.client.getSecretValue(name, versionId), noSuchVersion);

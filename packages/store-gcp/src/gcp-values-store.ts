@@ -71,7 +71,8 @@ export interface GcpValuesStoreSettings {
  * A put whose AddSecretVersion had to be retried adds a ListSecretVersions, since a lost answer
  * may have left an extra version to destroy. A versioned put once the secret has more versions
  * than it keeps: AddSecretVersion, ListSecretVersions (enabled), DestroySecretVersion per version
- * beyond `keep` (usually one). A version read: 1 (AccessSecretVersion by number).
+ * beyond `keep` (usually one). A version read: 2 at once (GetSecretVersion for its createTime,
+ * AccessSecretVersion by number).
  */
 export class GcpValuesStore implements SecretValuesStore {
   readonly type = "gcp";
