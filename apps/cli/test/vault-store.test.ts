@@ -56,7 +56,7 @@ describe("zs with ZS_SECRETS_STORE_TYPE=vault, against the Vault KV v2 emulator"
     // One field per key; the deployment is custom_metadata.
     expect(stored).toEqual({
       data: { user: "admin", password },
-      customMetadata: { "zs-deployment": expect.stringMatching(/^[0-9a-f-]{36}$/), "zs-secret-id": secret.id },
+      customMetadata: { "zs-deployment": expect.stringMatching(/^[0-9a-f-]{36}$/), "zs-max-versions": "11", "zs-secret-id": secret.id },
     });
     expect(await readFile(path.join(zs.home!, "zs.db"))).not.toContain(Buffer.from(password));
 
