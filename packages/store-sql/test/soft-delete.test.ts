@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { ComponentsService, KeyRing, SecretsService, type Caller } from "@zs/core";
+import { ComponentsService, KeyRing, SecretsService, type Caller, type SecretValuesStore } from "@zs/core";
 import { KnexComponentRepository, KnexMetadataRepository, SqlDatabase, SqlValuesStore } from "../src/index.js";
 import { rejection, unique } from "./support/components-fixture.js";
 import { postgresUrl, createPostgresDatabase, randomKeys, testDatabases, type TestDatabase } from "./support/test-databases.js";
@@ -273,10 +273,16 @@ onPostgres("sweepers on several instances (PostgreSQL)", () => {
     // The second instance has the same key: the sql store's values are one table.
     const values = await SqlValuesStore.open(secondDatabase, new KeyRing(keys));
     const deletes: string[] = [];
-    const counting = { ...values, type: values.type, capabilities: values.capabilities, deleteValues: async (id: string) => {
-      deletes.push(id);
-      await values.deleteValues(id);
-    }, putValues: values.putValues.bind(values), getValues: values.getValues.bind(values) };
+    const counting: SecretValuesStore = {
+      type: values.type,
+      capabilities: values.capabilities,
+      deleteValues: (id) => {
+        deletes.push(id);
+        return values.deleteValues(id);
+      },
+      putValues: (id, map, hint) => values.putValues(id, map, hint),
+      getValues: (id, hint) => values.getValues(id, hint),
+    };
     const second = new SecretsService(new KnexMetadataRepository(secondDatabase), counting, { recoveryWindowDays: 7 });
     try {
       const ids: string[] = [];
