@@ -280,8 +280,8 @@ onPostgres("sweepers on several instances (PostgreSQL)", () => {
         deletes.push(id);
         return values.deleteValues(id);
       },
-      putValues: (id, map, hint) => values.putValues(id, map, hint),
-      getValues: (id, hint) => values.getValues(id, hint),
+      putValues: (id, map) => values.putValues(id, map),
+      getValues: (id) => values.getValues(id),
     };
     const second = new SecretsService(new KnexMetadataRepository(secondDatabase), counting, { recoveryWindowDays: 7 });
     try {
