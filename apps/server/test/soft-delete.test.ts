@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { SqlDatabase } from "@zs/store-sql";
+import { CLOUD_BACKENDS, storeOptionsOf, type CloudBackend } from "./support/cloud-backends.js";
 import { SpawnedTestServer } from "./support/spawned-test-server.js";
 import { ADMIN_PASSWORD, TestServer } from "./support/test-server.js";
 
@@ -168,6 +169,53 @@ describe("recovery, usages and their bad input over HTTP", () => {
     expect(names(document.paths["/api/v1/secrets"].get)).toContain("deleted");
     expect(names(document.paths["/api/v1/secrets/{nameOrId}"].delete)).toContain("purge");
     expect(names(document.paths["/api/v1/secrets/{nameOrId}"].patch)).toContain("update_references");
+  });
+});
+
+describe("deleted secrets' values move with migrations and backups (vault emulator)", () => {
+  let vault: CloudBackend;
+  beforeAll(async () => {
+    vault = await CLOUD_BACKENDS.find(([type]) => type === "vault")![1]();
+  });
+  afterAll(() => vault?.close());
+
+  it("a secret deleted before a migration recovers afterwards with its values from the new store", async () => {
+    const server = await TestServer.start();
+    for (const credential of vault.credentials) server.sensitive.add(credential);
+    try {
+      const admin = await server.login("admin", ADMIN_PASSWORD);
+      const created = await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "moved", values: { k: "moved-value-1" } } });
+      await server.call("DELETE", "/api/v1/secrets/moved", { token: admin });
+      const started = await server.call("POST", "/api/v1/admin/migrations", { token: admin, body: { to: "vault", options: storeOptionsOf(vault.env) } });
+      expect(started.status).toBe(202);
+      await eventually(async () => (await server.call("GET", "/api/v1/admin/migrations", { token: admin })).json.migration?.active === false, 30_000);
+      const done = (await server.call("GET", "/api/v1/admin/migrations", { token: admin })).json.migration;
+      expect(done).toMatchObject({ status: "completed", failed: 0 });
+      expect(server.running.services.store.type).toBe("vault");
+
+      expect((await server.call("POST", `/api/v1/secrets/${created.json.id}/recover`, { token: admin, body: {} })).status).toBe(200);
+      expect((await server.call("GET", "/api/v1/secrets/moved", { token: admin })).json.values).toEqual({ k: "moved-value-1" });
+    } finally {
+      expect(server.leakedIntoLogs()).toEqual([]);
+      await server.stop();
+    }
+  });
+
+  it("a backup copies deleted secrets' values too", async () => {
+    const backupEnv = Object.fromEntries(Object.entries(storeOptionsOf(vault.env)).map(([name, value]) => [`ZS_BACKUP_SECRETS_STORE_${name.toUpperCase()}`, value]));
+    const server = await TestServer.start({ env: { ZS_BACKUP_SECRETS_STORE_TYPE: "vault", ...backupEnv } });
+    for (const credential of vault.credentials) server.sensitive.add(credential);
+    try {
+      const admin = await server.login("admin", ADMIN_PASSWORD);
+      await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "live-one", values: { k: "live-value-1" } } });
+      await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "deleted-one", values: { k: "deleted-value-1" } } });
+      await server.call("DELETE", "/api/v1/secrets/deleted-one", { token: admin });
+      const backedUp = await server.call("POST", "/api/v1/admin/backup", { token: admin, body: {} });
+      expect(backedUp.json).toMatchObject({ copied: 2, verified: 2, failed: 0 });
+    } finally {
+      expect(server.leakedIntoLogs()).toEqual([]);
+      await server.stop();
+    }
   });
 });
 
