@@ -79,7 +79,7 @@ export async function renameSecret(io: Io, nameOrId: string, options: CommonOpti
     printWarnings(io, renamed.warnings, shown);
     return { previous: before.name, rewritten: options.updateReferences && !renamed.warnings ? usages.length : 0 };
   });
-  const references = rewritten > 0 ? ` ${rewritten} component reference${rewritten === 1 ? "" : "s"} now name it.` : "";
+  const references = rewritten > 0 ? ` ${rewritten} component reference${rewritten === 1 ? " now names" : "s now name"} it.` : "";
   io.out(`Secret '${previous}' renamed to '${options.newName}'.${references}\n`);
 }
 
@@ -92,8 +92,8 @@ export async function deleteSecret(io: Io, nameOrId: string, options: CommonOpti
     const shown = await confirmDespiteUsages(io, target, usages, `Delete '${target.name}' anyway, breaking these references?`, "Not deleted.", options.yes);
     const deletion = await client.deleteSecret(target.id, {}, { purge: options.purge === true });
     printWarnings(io, deletion.warnings, shown);
-    const recovery = deletion.purgeAfter ? ` It can be recovered until ${deletion.purgeAfter}: zs secret recover ${deletion.id}\n` : "\n";
-    io.out(`Secret '${target.name}' deleted.${recovery}`);
+    const recovery = deletion.purgeAfter ? `It can be recovered until ${deletion.purgeAfter}: zs secret recover ${deletion.id}\n` : "";
+    io.out(`Secret '${target.name}' deleted.\n${recovery}`);
   });
 }
 
