@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { SqlDatabase } from "@zs/store-sql";
+// Not a dependency of the CLI: the test reaches into the local database as an operator would.
+import { SqlDatabase } from "../../../packages/store-sql/src/index.js";
 import { HARNESS_FACTORIES, expectError, uniqueName, useZsHarness, type WireSecret } from "./support/zs-process.js";
 
 interface WireDeleted extends WireSecret {
