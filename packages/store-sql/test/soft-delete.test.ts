@@ -90,6 +90,8 @@ describe.each(testDatabases)("soft delete and recovery on %s", (_label, createDa
     expect(recovered).toMatchObject({ id: created.id, name, version: created.version + 1, keys: ["token", "user"] });
     expect((await f.secrets.getSecret(f.alice, name)).values).toEqual({ token: "t-1", user: "u" });
     expect((await f.secrets.listDeletedSecrets(f.alice, { id: created.id })).total).toBe(0);
+    const [latest] = (await f.secrets.listSecretHistory(f.alice, name)).items;
+    expect(latest).toMatchObject({ version: created.version + 1, action: "recover", actor: "alice", keysAdded: [], keysRemoved: [], keysChanged: [] });
 
     // Deleted again; the name is taken meanwhile.
     await f.secrets.deleteSecret(f.alice, name);
