@@ -203,6 +203,7 @@ export function secretRoutes({ secrets }: ServerServices) {
       query: lookupSchema,
       queryLabel: "lookup",
       body: secretRecoverSchema,
+      bodyOptional: true,
       bodyLabel: "recover",
       responses: { 200: { description: "The recovered secret (no values)", schema: secretMetadataSchema } },
       errors: [...SECRET_ERRORS, "SECRET_EXISTS"],
