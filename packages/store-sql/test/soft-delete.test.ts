@@ -165,6 +165,36 @@ describe.each(testDatabases)("soft delete and recovery on %s", (_label, createDa
     expect(await valueRow(kept.id)).toBeDefined();
   });
 
+  it("a values store failing during a sweep leaves that secret (row and values) for the next sweep, and purges the others", async () => {
+    const stuck = await f.secrets.createSecret(f.alice, { name: unique("stuck"), values: { k: "v" } });
+    const other = await f.secrets.createSecret(f.alice, { name: unique("other"), values: { k: "v" } });
+    await f.secrets.deleteSecret(f.alice, stuck.id);
+    await f.secrets.deleteSecret(f.alice, other.id);
+    const values = f.secrets.placement.primary;
+    let failing = true;
+    const flaky: SecretValuesStore = {
+      type: values.type,
+      capabilities: values.capabilities,
+      putValues: (id, map) => values.putValues(id, map),
+      getValues: (id) => values.getValues(id),
+      deleteValues: async (id) => {
+        if (failing && id === stuck.id) throw new Error("backend down");
+        return values.deleteValues(id);
+      },
+    };
+    const sweeper = new SecretsService(new KnexMetadataRepository(f.database), flaky, { recoveryWindowDays: 7 });
+    const later = Date.now() + 8 * DAY_MS;
+    const first = await sweeper.purgeExpiredSecrets(later);
+    expect(first.failed).toBe(1);
+    expect(await secretRow(stuck.id)).toBeDefined();
+    expect(await valueRow(stuck.id)).toBeDefined();
+    expect(await secretRow(other.id)).toBeUndefined();
+    failing = false;
+    expect(await sweeper.purgeExpiredSecrets(later)).toMatchObject({ failed: 0 });
+    expect(await secretRow(stuck.id)).toBeUndefined();
+    expect(await valueRow(stuck.id)).toBeUndefined();
+  });
+
   it("deleting a workspace or a user with cascade purges their deleted secrets' values too", async () => {
     const workspace = unique("ws");
     await f.secrets.createWorkspace(f.admin, { name: workspace });

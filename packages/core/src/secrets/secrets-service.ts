@@ -428,16 +428,16 @@ export class SecretsService implements SecretsStore {
     const failed: string[] = [];
     let purged = 0;
     for (;;) {
+      // Set inside the transaction, so a failure after the claim is known to be that secret's.
       let claimed: string | undefined;
       try {
-        claimed = await this.repository.transaction(async (tx) => {
+        await this.repository.transaction(async (tx) => {
           await this.assertValuesStoreUnmoved(tx);
-          const id = await tx.lockExpiredSecret(now, failed);
-          if (id === undefined) return undefined;
-          claimed = id;
-          await this.placement.delete(tx, id);
-          await tx.deleteSecret(id);
-          return id;
+          claimed = await tx.lockExpiredSecret(now, failed);
+          if (claimed === undefined) return;
+          // Values first: a failing backend must never leave values without their row.
+          await this.placement.delete(tx, claimed);
+          await tx.deleteSecret(claimed);
         });
       } catch (error) {
         if (claimed === undefined) throw error;
