@@ -31,6 +31,10 @@ export async function getSecret(io: Io, nameOrId: string, options: CommonOptions
 }
 
 export async function listSecrets(io: Io, query: SecretQuery, output: ReadFormat): Promise<void> {
+  if (query.deleted) {
+    const { listDeletedSecrets } = await import("./secret-recovery-actions.js");
+    return listDeletedSecrets(io, query, output);
+  }
   // `--workspace` is the list's own filter here (`*` allowed), not the active workspace.
   const page = await withClient({}, (client) => client.listSecrets(query));
   io.out(await renderSecretList(io, page, output));
@@ -56,21 +60,40 @@ export async function updateSecret(
   io.out(`${secretTable(io, updated, false)}\nSecret '${updated.name}' updated.\n`);
 }
 
-export async function renameSecret(io: Io, nameOrId: string, options: CommonOptions & { newName: string }): Promise<void> {
-  const previous = await withClient(options, async (client) => {
+export async function renameSecret(io: Io, nameOrId: string, options: CommonOptions & { newName: string; updateReferences?: boolean }): Promise<void> {
+  const { confirmDespiteUsages, printWarnings } = await import("./secret-recovery-actions.js");
+  const { previous, rewritten } = await withClient(options, async (client) => {
     const before = await client.findSecret(nameOrId);
-    await client.updateSecret(before.id, { name: options.newName });
-    return before.name;
+    const usages = await client.secretUsages(before.id);
+    const shown =
+      !options.updateReferences &&
+      (await confirmDespiteUsages(
+        io,
+        before,
+        usages,
+        `Rename '${before.name}' anyway, leaving these references to the old name (--update-references rewrites them)?`,
+        "Not renamed.",
+        false,
+      ));
+    const renamed = await client.renameSecret(before.id, options.newName, { updateReferences: options.updateReferences === true });
+    printWarnings(io, renamed.warnings, shown);
+    return { previous: before.name, rewritten: options.updateReferences && !renamed.warnings ? usages.length : 0 };
   });
-  io.out(`Secret '${previous}' renamed to '${options.newName}'.\n`);
+  const references = rewritten > 0 ? ` ${rewritten} component reference${rewritten === 1 ? " now names" : "s now name"} it.` : "";
+  io.out(`Secret '${previous}' renamed to '${options.newName}'.${references}\n`);
 }
 
-export async function deleteSecret(io: Io, nameOrId: string, options: CommonOptions & { yes?: boolean }): Promise<void> {
+export async function deleteSecret(io: Io, nameOrId: string, options: CommonOptions & { yes?: boolean; purge?: boolean }): Promise<void> {
+  const { confirmDespiteUsages, printWarnings } = await import("./secret-recovery-actions.js");
   await withClient(options, async (client) => {
     const target = await client.findSecret(nameOrId);
-    await confirmDeletion(`Delete secret '${target.name}' (${target.id})?`, options.yes);
-    await client.deleteSecret(target.id);
-    io.out(`Secret '${target.name}' deleted.\n`);
+    await confirmDeletion(`Delete secret '${target.name}' (${target.id})${options.purge ? " and its values, for good" : ""}?`, options.yes);
+    const usages = await client.secretUsages(target.id);
+    const shown = await confirmDespiteUsages(io, target, usages, `Delete '${target.name}' anyway, breaking these references?`, "Not deleted.", options.yes);
+    const deletion = await client.deleteSecret(target.id, {}, { purge: options.purge === true });
+    printWarnings(io, deletion.warnings, shown);
+    const recovery = deletion.purgeAfter ? `It can be recovered until ${deletion.purgeAfter}: zs secret recover ${deletion.id}\n` : "";
+    io.out(`Secret '${target.name}' deleted.\n${recovery}`);
   });
 }
 

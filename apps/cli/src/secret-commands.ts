@@ -66,6 +66,7 @@ export function secretCommand(io: Io): Command {
     .option("--updated <filter>", "as --created")
     .option("--sort-by <field>", "[asc:|desc:]name|created|updated|scope", "created")
     .addOption(new Option("--logical-operator <op>", "how filters combine").choices(["and", "or"]).default("and"))
+    .option("--deleted", "list the deleted secrets (recoverable until PURGE AFTER) instead")
     .option("--page <n>", "page number", positiveInteger("page"))
     .option("--size <n>", "secrets per page (1-1000)", positiveInteger("size"))
     .addOption(outputOption(READ_FORMATS))
@@ -93,16 +94,35 @@ export function secretCommand(io: Io): Command {
     .description("give a secret a new name")
     .argument("<name-or-id>", "name, id or id prefix")
     .requiredOption("-n, --new-name <name>", "the new name")
+    .option("--update-references", "also rewrite the references components hold to the old name (same transaction)")
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await actions()).renameSecret(io, nameOrId, options));
 
   secret
     .command("delete")
-    .description("delete a secret and its values")
+    .description("delete a secret: recoverable (zs secret recover) until the recovery window ends, unless --purge")
     .argument("<name-or-id>", "name, id or id prefix")
     .option("-y, --yes", "do not ask for confirmation")
+    .option("--purge", "delete it and its values at once, beyond recovery")
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await actions()).deleteSecret(io, nameOrId, options));
+
+  secret
+    .command("recover")
+    .description("bring a deleted secret back, values and all (zs secret list --deleted shows them)")
+    .argument("<id>", "id, id prefix, or name of the deleted secret")
+    .option("--as <name>", "recover it under this name (when its own is taken meanwhile)")
+    .addOption(outputOption(READ_FORMATS))
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await import("./secret-recovery-actions.js")).recoverSecret(io, nameOrId, options));
+
+  secret
+    .command("usages")
+    .description("list the component attributes (and their stacks) that reference a secret")
+    .argument("<name-or-id>", "name, id or id prefix")
+    .addOption(outputOption(READ_FORMATS))
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await import("./secret-recovery-actions.js")).secretUsages(io, nameOrId, options));
 
   secret
     .command("history")

@@ -18,7 +18,7 @@ describe("zs with a custom values store (@zs-examples/file-store)", () => {
     await symlink(EXAMPLE_DIR, path.join(zs.workDir, "node_modules", "@zs-examples", "file-store"), "dir");
   });
 
-  it("loaded by package name: create, get, list and delete keep the values in the store's files", async () => {
+  it("loaded by package name: create, get, list keep the values in the store's files; delete keeps the file until purged", async () => {
     const name = uniqueName("db");
     await zs.ok(["secret", "create", name, "--user=admin", "--password=pw"], { env: byName });
     const secret = await zs.json<WireSecret>(["secret", "get", name], { env: byName });
@@ -31,7 +31,11 @@ describe("zs with a custom values store (@zs-examples/file-store)", () => {
 
     const page = await zs.json<WirePage<WireSecret>>(["secret", "list"], { env: byName });
     expect(page.items.map((item) => item.name)).toContain(name);
+    // A deleted secret stays recoverable: its file stays until the purge (here at once).
     await zs.ok(["secret", "delete", name, "--yes"], { env: byName });
+    expect((await stat(file)).isFile()).toBe(true);
+    await zs.ok(["secret", "recover", secret.id], { env: byName });
+    await zs.ok(["secret", "delete", name, "--yes", "--purge"], { env: byName });
     await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
   });
 

@@ -241,6 +241,59 @@ describe("zs secret delete on a terminal asks for confirmation", () => {
   });
 });
 
+describe("deleting or renaming a referenced secret on a terminal asks again, showing the references", () => {
+  async function referencedSecret(env: NodeJS.ProcessEnv): Promise<{ name: string; component: string }> {
+    const name = secretName();
+    const component = `app_${randomBytes(3).toString("hex")}`;
+    expect((await zs(env, "secret", "create", name, "--password=pw")).code).toBe(0);
+    expect((await zs(env, "component", "register", component, "--type", "t", "--flavor", "f", `--url={{${name}.password}}`)).code).toBe(0);
+    return { name, component };
+  }
+
+  it("delete: yes to the first question, no to the second keeps the secret", async () => {
+    const env = freshEnv();
+    const { name, component } = await referencedSecret(env);
+    const session = zsOnTerminal(env, "secret", "delete", name);
+    await session.waitFor(`Delete secret '${name}'`);
+    session.type("y\r");
+    await session.waitFor("anyway, breaking these references?");
+    expect(session.text).toContain(component);
+    session.type("n\r");
+    expect(await session.exit()).toBe(1);
+    expect(session.text).toContain("Not deleted.");
+    expect(await storedValues(env, name)).toEqual({ password: "pw" });
+  });
+
+  it("delete: yes twice deletes it", async () => {
+    const env = freshEnv();
+    const { name } = await referencedSecret(env);
+    const session = zsOnTerminal(env, "secret", "delete", name);
+    await session.waitFor(`Delete secret '${name}'`);
+    session.type("y\r");
+    await session.waitFor("anyway, breaking these references?");
+    session.type("y\r");
+    expect(await session.exit()).toBe(0);
+    expect(session.text).toContain(`Secret '${name}' deleted.`);
+  });
+
+  it("rename: declining keeps the name; --update-references asks nothing and rewrites them", async () => {
+    const env = freshEnv();
+    const { name, component } = await referencedSecret(env);
+    const declined = zsOnTerminal(env, "secret", "rename", name, "-n", `${name}_2`);
+    await declined.waitFor("leaving these references to the old name");
+    declined.type("n\r");
+    expect(await declined.exit()).toBe(1);
+    expect(declined.text).toContain("Not renamed.");
+    expect(await storedValues(env, name)).toEqual({ password: "pw" });
+
+    const rewriting = zsOnTerminal(env, "secret", "rename", name, "-n", `${name}_2`, "--update-references");
+    expect(await rewriting.exit()).toBe(0);
+    expect(rewriting.text).toContain("1 component reference now names it.");
+    const described = await zs(env, "component", "describe", component, "-o", "json");
+    expect(JSON.parse(described.stdout).configuration.url).toBe(`{{${name}_2.password}}`);
+  });
+});
+
 describe("zs workspace delete on a terminal asks for confirmation", () => {
   async function workspaceNames(env: NodeJS.ProcessEnv): Promise<string[]> {
     const result = await zs(env, "workspace", "list", "-o", "json");

@@ -66,10 +66,11 @@ describe.each(HARNESS_FACTORIES)("zs secret delete ($mode)", (factory) => {
     expect(await zs.values(name)).toEqual({ k: "v" });
   });
 
-  it("-y deletes: 'Secret 'N' deleted.', then it is gone", async () => {
+  it("-y deletes: 'Secret 'N' deleted.' and how to recover it until when, then it is gone", async () => {
     const name = uniqueName();
-    await zs.addSecret(name, { k: "v" });
-    expect(await zs.run(["secret", "delete", name, "-y"])).toEqual({ code: 0, stdout: `Secret '${name}' deleted.\n`, stderr: "" });
+    const { id } = await zs.createSecret(name, { k: "v" });
+    const deleted = await zs.run(["secret", "delete", name, "-y"]);
+    expect(deleted).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^Secret '${name}' deleted\\.\nIt can be recovered until \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z: zs secret recover ${id}\n$`)), stderr: "" });
     expectError(await zs.run(["secret", "get", name]), notFound(name));
     expect((await zs.ok(["secret", "list", "--name", name])).stdout).toBe("No secrets found.\n");
   });
@@ -79,8 +80,8 @@ describe.each(HARNESS_FACTORIES)("zs secret delete ($mode)", (factory) => {
     const b = uniqueName();
     const first = await zs.createSecret(a, { k: "v" });
     const second = await zs.createSecret(b, { k: "v" });
-    expect((await zs.ok(["secret", "delete", first.id, "--yes"])).stdout).toBe(`Secret '${a}' deleted.\n`);
-    expect((await zs.ok(["secret", "delete", second.id.slice(0, 8), "--yes"])).stdout).toBe(`Secret '${b}' deleted.\n`);
+    expect((await zs.ok(["secret", "delete", first.id, "--yes"])).stdout).toMatch(new RegExp(`^Secret '${a}' deleted\\.\n`));
+    expect((await zs.ok(["secret", "delete", second.id.slice(0, 8), "--yes"])).stdout).toMatch(new RegExp(`^Secret '${b}' deleted\\.\n`));
     expectError(await zs.run(["secret", "get", first.id]), notFound(first.id));
   });
 

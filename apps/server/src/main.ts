@@ -30,7 +30,8 @@ Settings (environment variables win over the --config file, whose keys drop the 
   ZS_ADMIN_USERNAME           the admin created on first start (default: admin)
   ZS_ADMIN_PASSWORD           that admin's password (default: generated and printed once)
   ZS_SECRET_VALIDATION_LEVEL  NONE, SECRET_EXISTS or SECRET_AND_KEY_EXISTS (default)
-  ZS_LOG_LEVEL                trace, debug, info (default), warn, error, fatal, silent; JSON on stderr`;
+  ZS_LOG_LEVEL                trace, debug, info (default), warn, error, fatal, silent; JSON on stderr
+  ZS_RECOVERY_WINDOW_DAYS     days a deleted secret stays recoverable before it is purged (default: 7; 0 deletes at once)`;
 
 function fail(error: unknown): never {
   process.stderr.write(`Error: ${isZsError(error) ? error.message : String(error)}\n`);
@@ -88,7 +89,7 @@ async function rotateKey(options: { config?: string; settle: string }): Promise<
 async function resetAdmin(options: { config?: string; username?: string }): Promise<void> {
   const config = await readServerConfig(options.config, process.env);
   const name = options.username ?? config.adminUsername;
-  const services = await openServices(config, createLogger(config.logLevel), { version });
+  const services = await openServices(config, createLogger(config.logLevel), { version, sweep: false });
   try {
     const outcome = await services.auth.resetAdmin(name, config.adminPassword);
     const lines = [

@@ -8,6 +8,7 @@ import { PasswordHashingQueue, type PasswordHashingLimits } from "./auth/passwor
 import type { ScryptCost } from "./auth/passwords.js";
 import { scheduleBackupRepair } from "./backup-repair-schedule.js";
 import { MigrationJobs } from "./migration-jobs.js";
+import { schedulePurges } from "./purge-schedule.js";
 import type { ServerServices } from "./server-services.js";
 
 /** The server's services over the configured database and values store, and how to close them. */
@@ -21,6 +22,8 @@ export interface ServiceOptions {
   loginLimits?: LoginThrottleLimits;
   hashingLimits?: Partial<PasswordHashingLimits>;
   passwordCost?: ScryptCost;
+  /** Purge expired deleted secrets at start and hourly; commands that open the services for one job turn it off. @default true */
+  sweep?: boolean;
 }
 
 /** Opens the database (migrating it), the values store and the services on top. */
@@ -32,6 +35,7 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
   );
   const repairs = backup ? scheduleBackupRepair(backups, config.backupRepairIntervalMs) : undefined;
   const migrationJobs = new MigrationJobs(migrations, openMigrationTarget);
+  const purges = options.sweep === false ? undefined : schedulePurges(secrets, logger.child({ component: "purge" }));
   return {
     secrets,
     components,
@@ -55,6 +59,7 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
     async close() {
       await migrationJobs.stop();
       await repairs?.stop();
+      await purges?.stop();
       await secrets.close();
     },
   };

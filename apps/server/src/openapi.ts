@@ -55,7 +55,7 @@ export function buildOpenApiDocument(routes: RouteDefinition[], version: string)
         ...parameters.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
         ...queryParameters(route.query),
       ],
-      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } } : {}),
+      ...(route.body ? { requestBody: { required: route.bodyOptional !== true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } } : {}),
       responses,
     };
   }

@@ -36,6 +36,8 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   /** `public` routes need no bearer token. @default "user" */
   access?: "public" | "user";
   body?: B;
+  /** A request without a body (no Content-Type, no length) gets `{}` instead of `VALIDATION_ERROR`. @default false */
+  bodyOptional?: boolean;
   /** How errors name the body, as the service would: `Invalid secret: …`. @default "request body" */
   bodyLabel?: string;
   query?: Q;
@@ -78,7 +80,8 @@ export function mountRoute(router: Pick<Router, RouteDefinition["method"]>, rout
     // Authentication comes first: an unauthenticated client's body is never read or parsed (security.md "Input").
     if (!isPublic) Object.assign(response.locals, await authenticate(request));
     if (route.body) await readBody(parseJson, request, response);
-    const body = route.body ? parseInput(route.body, requireJsonBody(request), route.bodyLabel ?? "request body", "VALIDATION_ERROR", describe) : undefined;
+    const sent = route.bodyOptional && isEmptyRequest(request) ? {} : route.body ? requireJsonBody(request) : undefined;
+    const body = route.body ? parseInput(route.body, sent, route.bodyLabel ?? "request body", "VALIDATION_ERROR", describe) : undefined;
     const query = parseInput(route.query ?? EMPTY_QUERY, request.query, route.queryLabel ?? "query", route.queryErrorCode, describe);
     const locals = response.locals as AuthenticatedLocals;
     const result = await route.handle({
@@ -106,6 +109,12 @@ function readBody(parseJson: RequestHandler, request: Request, response: Respons
   return new Promise((resolve, reject) => {
     void parseJson(request, response, (error?: unknown) => (error ? reject(error as Error) : resolve()));
   });
+}
+
+/** No body at all: neither a Content-Type nor any length (`curl -X POST` without `-d`). */
+function isEmptyRequest(request: Request): boolean {
+  const length = request.headers["content-length"];
+  return request.headers["content-type"] === undefined && request.headers["transfer-encoding"] === undefined && (length === undefined || length === "0");
 }
 
 function requireJsonBody(request: Request): unknown {

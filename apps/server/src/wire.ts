@@ -1,4 +1,17 @@
-import { LIMITS, secretQuerySchema, type Page, type SecretQuery, type User, type Workspace } from "@zs/core";
+import {
+  LIMITS,
+  secretMetadataSchema,
+  secretQuerySchema,
+  secretUsageSchema,
+  type DeletedSecret,
+  type Page,
+  type SecretDeletion,
+  type SecretMetadata,
+  type SecretQuery,
+  type SecretWarning,
+  type User,
+  type Workspace,
+} from "@zs/core";
 import * as z from "zod";
 import type { ApiKeyInfo } from "./auth/auth-service.js";
 
@@ -11,9 +24,12 @@ export const wholeNumber = z
   .regex(/^\d{1,15}$/, { error: "must be a whole number" })
   .transform(Number);
 
+/** A query parameter holding `true` or `false`. */
+export const booleanParameter = z.enum(["true", "false"], { error: "must be 'true' or 'false'" }).transform((value) => value === "true");
+
 /**
  * The list query on the wire: core's filter fields as they are, plus `sort_by`,
- * `logical_operator`, `page` and `size` (strings in a query string).
+ * `logical_operator`, `page`, `size` (strings in a query string) and `deleted`.
  */
 export const secretListQuerySchema = secretQuerySchema
   .pick({ id: true, name: true, scope: true, workspace: true, user: true, created: true, updated: true })
@@ -22,6 +38,8 @@ export const secretListQuerySchema = secretQuerySchema
     logical_operator: z.string().optional(),
     page: wholeNumber.optional(),
     size: wholeNumber.optional(),
+    /** `true` lists the deleted secrets (with `deleted` and `purge_after`) instead of the live ones. */
+    deleted: booleanParameter.optional(),
   })
   .transform(({ sort_by, logical_operator, ...rest }): SecretQuery => ({
     ...rest,
@@ -62,4 +80,39 @@ export function pageWireSchema<T extends z.ZodType>(item: T) {
 }
 export function pageToWire<T>(page: Page<T>) {
   return { index: page.index, max_size: page.maxSize, total_pages: page.totalPages, total: page.total, items: page.items };
+}
+
+/** A deleted secret on the wire (lifecycle.md "Soft delete"). */
+export const deletedSecretWireSchema = secretMetadataSchema.extend({ deleted: z.iso.datetime(), purge_after: z.iso.datetime() });
+/** A list item: live, or deleted with when it is purged. */
+export function secretListItemToWire(item: SecretMetadata | DeletedSecret): SecretMetadata | z.infer<typeof deletedSecretWireSchema> {
+  if (!("purgeAfter" in item)) return item;
+  const { purgeAfter, ...rest } = item;
+  return { ...rest, purge_after: purgeAfter };
+}
+
+/** A warning on the wire: `SECRET_REFERENCED` with the usages that depend on what changed. */
+export const secretWarningWireSchema = z.object({ code: z.literal("SECRET_REFERENCED"), message: z.string(), usages: z.array(secretUsageSchema) });
+export function warningsToWire(warnings: readonly SecretWarning[]): z.infer<typeof secretWarningWireSchema>[] {
+  return warnings.map((warning) => ({ code: warning.code, message: warning.message, usages: warning.usages }));
+}
+
+/** What a delete answers: purged at once, or recoverable until `purge_after`. */
+export const secretDeletionWireSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  purged: z.boolean(),
+  deleted: z.iso.datetime().optional(),
+  purge_after: z.iso.datetime().optional(),
+  warnings: z.array(secretWarningWireSchema),
+});
+export function deletionToWire(deletion: SecretDeletion): z.infer<typeof secretDeletionWireSchema> {
+  return {
+    id: deletion.id,
+    name: deletion.name,
+    purged: deletion.purged,
+    ...(deletion.deleted !== undefined ? { deleted: deletion.deleted } : {}),
+    ...(deletion.purgeAfter !== undefined ? { purge_after: deletion.purgeAfter } : {}),
+    warnings: warningsToWire(deletion.warnings),
+  };
 }

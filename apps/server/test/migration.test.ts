@@ -89,7 +89,7 @@ describe.each(testDatabases)("migrating the values of a running server on %s", (
         if (created.status !== 201) problems.push(`POST ${extra}: ${created.status} ${created.text}`);
         else if (round % 2 === 0) {
           const deleted = await server.call("DELETE", `/api/v1/secrets/${extra}`, { token: admin });
-          if (deleted.status !== 204) problems.push(`DELETE ${extra}: ${deleted.status}`);
+          if (deleted.status !== 200) problems.push(`DELETE ${extra}: ${deleted.status}`);
         } else expected.set(extra, (created.json as { values: SecretValues }).values);
       }
     };

@@ -80,6 +80,7 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
       backup,
       logger,
       valuesStoreRecord,
+      recoveryWindowDays: config.recoveryWindowDays,
       historyMaxVersions: config.historyMaxVersions,
     });
     const migrations = new ValuesMigrationService(service.placement, migrationRepository, config.secretsStore, logger);

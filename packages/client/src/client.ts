@@ -17,8 +17,13 @@ import {
   type Lookup,
   type MigrationReport,
   type Page,
+  type DeleteSecretOptions,
+  type DeletedSecret,
   type Scope,
   type Secret,
+  type SecretDeletion,
+  type SecretUsage,
+  type UpdatedSecret,
   type SecretMetadata,
   type SecretQuery,
   type SecretUpdate,
@@ -191,9 +196,43 @@ export class Client {
     return api.replaceSecretValues(caller, nameOrId, values, lookup);
   }
 
-  async deleteSecret(nameOrId: string, lookup: Lookup = {}): Promise<void> {
+  /**
+   * Deletes a secret: recoverable with `recoverSecret` until its `purgeAfter`
+   * (`ZS_RECOVERY_WINDOW_DAYS`), unless `purge` deletes it at once. `warnings` name the
+   * components that reference it.
+   */
+  async deleteSecret(nameOrId: string, lookup: Lookup = {}, options: DeleteSecretOptions = {}): Promise<SecretDeletion> {
     const { api, caller } = await this.open();
-    await api.deleteSecret(caller, nameOrId, lookup);
+    return api.deleteSecret(caller, nameOrId, lookup, options);
+  }
+
+  /** The deleted secrets one may recover, with `deleted` and `purgeAfter`; filters as `listSecrets`. */
+  async listDeletedSecrets(query: SecretQuery = {}): Promise<Page<DeletedSecret>> {
+    const { api, caller } = await this.open();
+    return (await api.listSecrets(caller, { ...query, deleted: true })) as Page<DeletedSecret>;
+  }
+
+  /** Brings a deleted secret back (by id, id prefix or name), under its name or `as`. */
+  async recoverSecret(nameOrId: string, options: { as?: string } & Lookup = {}): Promise<SecretMetadata> {
+    const { api, caller } = await this.open();
+    const { as, ...lookup } = options;
+    return api.recoverSecret(caller, nameOrId, as === undefined ? {} : { name: as }, lookup);
+  }
+
+  /** Every component attribute that references the secret, with the key and the stacks holding the component. */
+  async secretUsages(nameOrId: string, lookup: Lookup = {}): Promise<SecretUsage[]> {
+    const { api, caller } = await this.open();
+    return api.secretUsages(caller, nameOrId, lookup);
+  }
+
+  /**
+   * Renames a secret; with `updateReferences`, the references components hold to the old name
+   * are rewritten in the same transaction, else the result's `warnings` list them.
+   */
+  async renameSecret(nameOrId: string, newName: string, options: { updateReferences?: boolean } & Lookup = {}): Promise<UpdatedSecret> {
+    const { api, caller } = await this.open();
+    const { updateReferences, ...lookup } = options;
+    return api.updateSecret(caller, nameOrId, { name: newName }, lookup, { updateReferences });
   }
 
   /** One page of a secret's history, newest first: versions, who, how, which keys (never a value). */

@@ -34,6 +34,9 @@ export async function openLocalStore(home: string, env: Record<string, string | 
     // Local mode has no background: each command first retries what the backup missed (one
     // indexed query when nothing did; a backup still down stops the pass at its first failure).
     if (backup) await backups.repair();
+    // …and purges the deleted secrets whose recovery window ended (one indexed query when none
+    // did). A values store that fails leaves them for the next command; the command goes on.
+    await service.purgeExpiredSecrets().catch(() => undefined);
     return {
       service,
       components,

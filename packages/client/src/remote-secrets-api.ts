@@ -11,19 +11,27 @@ import {
   parseInput,
   secretCreateSchema,
   secretQuerySchema,
+  secretRecoverSchema,
   secretUpdateSchema,
   secretValuesSchema,
   nameSchema,
   workspaceCreateSchema,
   type Caller,
+  type DeleteSecretOptions,
   type DeleteUserOptions,
   type Lookup,
   type Page,
   type Secret,
   type SecretCreate,
   type SecretMetadata,
+  type SecretDeletion,
   type SecretQuery,
+  type SecretRecover,
   type SecretUpdate,
+  type SecretUsage,
+  type SecretWarning,
+  type UpdateSecretOptions,
+  type UpdatedSecret,
   type SecretValues,
   type User,
   type Workspace,
@@ -39,6 +47,21 @@ interface WirePage {
   total_pages: number;
   total: number;
   items: SecretMetadata[];
+}
+
+interface WireDeletion {
+  id: string;
+  name: string;
+  purged: boolean;
+  deleted?: string;
+  purge_after?: string;
+  warnings: SecretWarning[];
+}
+
+/** A list item: `purge_after` becomes `purgeAfter` (deleted secrets only). */
+function fromWireItem(item: SecretMetadata & { purge_after?: string }): SecretMetadata {
+  const { purge_after: purgeAfter, ...rest } = item;
+  return purgeAfter === undefined ? rest : { ...rest, purgeAfter } as SecretMetadata;
 }
 
 interface WireUser {
@@ -119,16 +142,22 @@ export class RemoteSecretsApi implements SecretsApi {
   }
 
   async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
-    const { sortBy, logicalOperator, workspace, ...filters } = parseInput(secretQuerySchema, query, "list query", "INVALID_FILTER");
-    const parameters: QueryParameters = { ...filters, workspace: workspace ?? caller.workspace, sort_by: sortBy, logical_operator: logicalOperator };
+    const { sortBy, logicalOperator, workspace, deleted, ...filters } = parseInput(secretQuerySchema, query, "list query", "INVALID_FILTER");
+    const parameters: QueryParameters = {
+      ...filters,
+      workspace: workspace ?? caller.workspace,
+      sort_by: sortBy,
+      logical_operator: logicalOperator,
+      deleted: deleted ? "true" : undefined,
+    };
     const page = (await this.http.request("GET", "/api/v1/secrets", { query: parameters })).body as WirePage;
-    return { index: page.index, maxSize: page.max_size, totalPages: page.total_pages, total: page.total, items: page.items };
+    return { index: page.index, maxSize: page.max_size, totalPages: page.total_pages, total: page.total, items: page.items.map(fromWireItem) };
   }
 
-  async updateSecret(caller: Caller, nameOrId: string, input: SecretUpdate, lookup: Lookup = {}): Promise<Secret> {
+  async updateSecret(caller: Caller, nameOrId: string, input: SecretUpdate, lookup: Lookup = {}, options: UpdateSecretOptions = {}): Promise<UpdatedSecret> {
     const { expectedVersion, ...update } = parseInput(secretUpdateSchema, input, "update");
     const answer = await this.http.request("PATCH", `/api/v1/secrets/${segment(nameOrId)}`, {
-      query: this.lookupQuery(caller, lookup),
+      query: { ...this.lookupQuery(caller, lookup), update_references: options.updateReferences ? "true" : undefined },
       body: update,
       headers: expectedVersion === undefined ? {} : { "if-match": `"${expectedVersion}"` },
     });
@@ -144,8 +173,25 @@ export class RemoteSecretsApi implements SecretsApi {
     return answer.body as Secret;
   }
 
-  async deleteSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<void> {
-    await this.http.request("DELETE", `/api/v1/secrets/${segment(nameOrId)}`, { query: this.lookupQuery(caller, lookup) });
+  async deleteSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}, options: DeleteSecretOptions = {}): Promise<SecretDeletion> {
+    const answer = await this.http.request("DELETE", `/api/v1/secrets/${segment(nameOrId)}`, {
+      query: { ...this.lookupQuery(caller, lookup), purge: options.purge ? "true" : undefined },
+    });
+    const { purge_after: purgeAfter, ...deletion } = answer.body as WireDeletion;
+    return purgeAfter === undefined ? deletion : { ...deletion, purgeAfter };
+  }
+
+  async recoverSecret(caller: Caller, nameOrId: string, input: SecretRecover = {}, lookup: Lookup = {}): Promise<SecretMetadata> {
+    const answer = await this.http.request("POST", `/api/v1/secrets/${segment(nameOrId)}/recover`, {
+      query: this.lookupQuery(caller, lookup),
+      body: parseInput(secretRecoverSchema, input, "recover"),
+    });
+    return answer.body as SecretMetadata;
+  }
+
+  async secretUsages(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<SecretUsage[]> {
+    const answer = await this.http.request("GET", `/api/v1/secrets/${segment(nameOrId)}/usages`, { query: this.lookupQuery(caller, lookup) });
+    return (answer.body as { usages: SecretUsage[] }).usages;
   }
 
   async listSecretHistory(caller: Caller, nameOrId: string, query: HistoryQuery = {}, lookup: Lookup = {}): Promise<Page<HistoryEntry>> {

@@ -13,6 +13,8 @@ export type SecretsApi = Pick<
   | "updateSecret"
   | "replaceSecretValues"
   | "deleteSecret"
+  | "recoverSecret"
+  | "secretUsages"
   | "listSecretHistory"
   | "getSecretVersion"
   | "rollbackSecret"

@@ -170,6 +170,11 @@ describe("local and remote clients behave identically", () => {
     ["roll back to a version the secret never had", (c) => c.rollbackSecret("db", 9)],
     ["roll back to version 1.5", (c) => c.rollbackSecret("db", 1.5)],
     ["roll back a stale version", (c) => c.rollbackSecret("db", 1, { expectedVersion: 99 })],
+    ["recover a live secret", (c) => c.recoverSecret("db")],
+    ["recover a missing secret", (c) => c.recoverSecret("never-deleted")],
+    ["recover under an invalid name", (c) => c.recoverSecret("123e4567-e89b-42d3-a456-426614174000", { as: "bad name" })],
+    ["list deleted with a bad sort field", (c) => c.listDeletedSecrets({ sortBy: "deleted" })],
+    ["usages of a missing secret", (c) => c.secretUsages("missing")],
   ];
 
   it.each(scenarios)("%s: same code and message", async (_label, scenario) => {
@@ -201,6 +206,45 @@ describe("local and remote clients behave identically", () => {
       [1, "create", undefined],
     ]);
     expect(runs[0]!.diff).toMatchObject({ added: ["c"], removed: ["b"], changed: ["a"], values: { a: { from: "parity-h1", to: "parity-h3" } } });
+  });
+
+  it("delete, list deleted, recover, usages and renames with references answer alike in both modes", async () => {
+    const runs = [];
+    for (const client of [local, remote]) {
+      await client.createSecret("softly", { k: "parity-soft-1" });
+      await client.registerComponent("soft-app", { type: "t", flavor: "f", configuration: { url: "{{softly.k}}" } });
+      const usages = await client.secretUsages("softly");
+      const renamed = await client.renameSecret("softly", "softly2");
+      await client.renameSecret("softly2", "softly");
+      const rewritten = await client.renameSecret("softly", "softly3", { updateReferences: true });
+      const { deleted: _deleted, purgeAfter, id, ...deletion } = await client.deleteSecret("softly3");
+      const listed = await client.listDeletedSecrets({ name: "softly3" });
+      const recovered = await client.recoverSecret(id, { as: "softly4" });
+      runs.push({
+        usages,
+        renamedWarnings: renamed.warnings?.map((w) => w.code),
+        rewrittenWarnings: rewritten.warnings,
+        configuration: (await client.getComponent("soft-app")).configuration,
+        deletion,
+        hasPurgeAfter: typeof purgeAfter === "string",
+        listed: listed.items.map((item) => ({ name: item.name, keys: item.keys, hasPurgeAfter: typeof item.purgeAfter === "string" })),
+        recovered: { name: recovered.name, version: recovered.version },
+        values: (await client.getSecret("softly4")).values,
+      });
+      // The other groups share the server's default workspace.
+      await client.deleteComponent("soft-app");
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0]).toMatchObject({
+      renamedWarnings: ["SECRET_REFERENCED"],
+      rewrittenWarnings: undefined,
+      configuration: { url: "{{softly3.k}}" },
+      deletion: { name: "softly3", purged: false },
+      hasPurgeAfter: true,
+      listed: [{ name: "softly3", keys: ["k"], hasPurgeAfter: true }],
+      recovered: { name: "softly4", version: 5 },
+      values: { k: "parity-soft-1" },
+    });
   });
 
   it("remote errors carry the HTTP status", async () => {

@@ -44,6 +44,11 @@ export interface ZsConfig {
   secretValidationLevel: ValidationLevel;
   /** @default "info" */
   logLevel: LogLevel;
+  /**
+   * `ZS_RECOVERY_WINDOW_DAYS`: how long a deleted secret stays recoverable before the sweeper
+   * purges it (lifecycle.md); 0 deletes at once. @default 7
+   */
+  recoveryWindowDays: number;
   /** Relative paths (custom store modules) resolve from here. */
   configDir: string;
 }
@@ -81,6 +86,7 @@ const SETTINGS = [
   "ADMIN_PASSWORD",
   "SECRET_VALIDATION_LEVEL",
   "LOG_LEVEL",
+  "RECOVERY_WINDOW_DAYS",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -148,6 +154,14 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     problems.push(`ZS_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not '${logLevel}'`);
   }
 
+  const recoveryWindowText = settings.get("RECOVERY_WINDOW_DAYS") ?? String(DEFAULT_RECOVERY_WINDOW_DAYS);
+  const recoveryWindowDays = parseRecoveryWindowDays(recoveryWindowText);
+  if (recoveryWindowDays === undefined) {
+    problems.push(
+      `ZS_RECOVERY_WINDOW_DAYS must be a whole number of days from 0 (delete at once) to ${MAX_RECOVERY_WINDOW_DAYS}, not '${recoveryWindowText}'`,
+    );
+  }
+
   const backupType = settings.get("BACKUP_SECRETS_STORE_TYPE");
   const backupOptions = storeOptionsOf(settings, BACKUP_STORE_OPTION_PREFIX);
   if (!backupType && Object.keys(backupOptions).length > 0) {
@@ -183,6 +197,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     adminPassword: settings.get("ADMIN_PASSWORD"),
     secretValidationLevel: level as ValidationLevel,
     logLevel: logLevel as LogLevel,
+    recoveryWindowDays: recoveryWindowDays ?? DEFAULT_RECOVERY_WINDOW_DAYS,
     configDir,
   };
 }
@@ -194,6 +209,18 @@ function storeOptionsOf(settings: Map<string, string>, prefix: string): Record<s
     if (name.startsWith(prefix) && name !== `${prefix}TYPE`) options[name.slice(prefix.length).toLowerCase()] = value;
   }
   return options;
+}
+
+/** `ZS_RECOVERY_WINDOW_DAYS` when unset. */
+export const DEFAULT_RECOVERY_WINDOW_DAYS = 7;
+/** The longest recovery window: ten years keeps every date far inside what JavaScript and both databases hold. */
+const MAX_RECOVERY_WINDOW_DAYS = 3650;
+
+/** A whole number of days, 0 to the maximum; `undefined` otherwise. */
+function parseRecoveryWindowDays(text: string): number | undefined {
+  if (!/^\d{1,4}$/.test(text.trim())) return undefined;
+  const days = Number(text.trim());
+  return days <= MAX_RECOVERY_WINDOW_DAYS ? days : undefined;
 }
 
 const INTERVAL_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };

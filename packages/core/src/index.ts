@@ -3,20 +3,24 @@ export { LIMITS } from "./limits.js";
 export { isUuid, isValidKey, isValidName, keySchema, nameSchema } from "./names.js";
 export {
   ALL_WORKSPACES,
+  deletedSecretSchema,
   lookupSchema,
   scopeSchema,
   secretCreateSchema,
   secretMetadataSchema,
+  secretRecoverSchema,
   secretSchema,
   secretUpdateSchema,
   secretValuesPatchSchema,
   secretValuesSchema,
   workspaceSelectorSchema,
+  type DeletedSecret,
   type Lookup,
   type Scope,
   type Secret,
   type SecretCreate,
   type SecretMetadata,
+  type SecretRecover,
   type SecretUpdate,
   type SecretValues,
   type SecretValuesPatch,
@@ -84,6 +88,7 @@ export {
   isReference,
   parseReference,
   parseTemplate,
+  renameReferences,
   renderTemplate,
   type SecretReference,
   type TemplateSegment,
@@ -106,6 +111,16 @@ export {
 } from "./components/component-schema.js";
 export { stackCreateSchema, stackSchema, type Stack, type StackCreate } from "./components/stack-schema.js";
 export { findReferencedSecret, type ReferenceSecrets } from "./references/reference-lookup.js";
+export {
+  referencedWarnings,
+  renameInConfiguration,
+  secretUsageSchema,
+  secretWarningSchema,
+  usagesIn,
+  type ReferencingComponent,
+  type SecretUsage,
+  type SecretWarning,
+} from "./references/secret-usages.js";
 export {
   componentSites,
   describeMissingReferences,
@@ -144,6 +159,7 @@ export {
 export { ensureOwnerOnlyDirectory, ensureOwnerOnlyFile, tightenToOwnerOnly } from "./owner-only-files.js";
 export { KEY_FILE_NAME, KEY_FILE_RECHECK_MS, keyFileRing, loadEncryptionKeys, readKeyFile, writeKeyFile, type KeyRingSource } from "./encryption/key-file.js";
 export {
+  DEFAULT_RECOVERY_WINDOW_DAYS,
   LOG_LEVELS,
   VALIDATION_LEVELS,
   readConfig,
@@ -184,12 +200,15 @@ export {
 export { runHealthCheck } from "./stores/health-check.js";
 export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./stores/store-registry.js";
 export type {
+  DeletedSecretMatch,
   FoundSecret,
+  LockedDeletedSecret,
   LockedSecret,
   MetadataRepository,
   MetadataTransaction,
   SecretReadOptions,
   SecretReader,
+  SecretUsageReader,
   SecretRow,
   SecretRowChanges,
 } from "./secrets/metadata-repository.js";
@@ -206,10 +225,15 @@ export type { LoginCounterDecision, LoginCounterRepository, LoginCounterState } 
 export {
   DEFAULT_WORKSPACE,
   SecretsService,
+  type DeleteSecretOptions,
   type DeleteUserOptions,
+  type PurgeOutcome,
+  type SecretDeletion,
   type RecordedChange,
   type SecretsServiceOptions,
   type SecretsStore,
+  type UpdateSecretOptions,
+  type UpdatedSecret,
 } from "./secrets/secrets-service.js";
 export {
   HISTORY_ACTIONS,

@@ -9,7 +9,7 @@ const configError = (sources: ConfigSources) => thrown(() => readConfig(sources)
 const DATA_DIR = path.join(os.tmpdir(), "zs-config-test-data");
 
 describe("readConfig defaults", () => {
-  it("with nothing set: the XDG data dir, sqlite under it, sql store, no backup, 127.0.0.1:8237, admin, SECRET_AND_KEY_EXISTS, info", () => {
+  it("with nothing set: the XDG data dir, sqlite under it, sql store, no backup, 127.0.0.1:8237, admin, SECRET_AND_KEY_EXISTS, info, a 7-day recovery window", () => {
     const xdg = path.join(os.tmpdir(), "zs-xdg");
     const config = readConfig({ env: { XDG_DATA_HOME: xdg }, configDir: "/etc/zs" });
     expect(config).toEqual({
@@ -26,6 +26,7 @@ describe("readConfig defaults", () => {
       adminPassword: undefined,
       secretValidationLevel: "SECRET_AND_KEY_EXISTS",
       logLevel: "info",
+      recoveryWindowDays: 7,
       configDir: "/etc/zs",
     });
   });
@@ -186,6 +187,17 @@ describe("readConfig problems", () => {
 
   it("levels are case-sensitive: lower case is refused", () => {
     expect(configError({ env: { ZS_SECRET_VALIDATION_LEVEL: "none" }, defaultDataDir: DATA_DIR }).message).toContain("ZS_SECRET_VALIDATION_LEVEL");
+  });
+
+  it("ZS_RECOVERY_WINDOW_DAYS defaults to 7, takes 0 (delete at once) to 3650 days, and refuses anything else naming the setting", () => {
+    expect(readConfig({ env: {}, defaultDataDir: DATA_DIR }).recoveryWindowDays).toBe(7);
+    expect(readConfig({ env: { ZS_RECOVERY_WINDOW_DAYS: "0" }, defaultDataDir: DATA_DIR }).recoveryWindowDays).toBe(0);
+    expect(readConfig({ env: { ZS_RECOVERY_WINDOW_DAYS: "30" }, defaultDataDir: DATA_DIR }).recoveryWindowDays).toBe(30);
+    expect(readConfig({ env: {}, file: { recovery_window_days: 14 }, defaultDataDir: DATA_DIR }).recoveryWindowDays).toBe(14);
+    for (const bad of ["-1", "7d", "1.5", "3651", "seven", "1e3"]) {
+      const error = configError({ env: { ZS_RECOVERY_WINDOW_DAYS: bad }, defaultDataDir: DATA_DIR });
+      expect(error.message).toContain(`ZS_RECOVERY_WINDOW_DAYS must be a whole number of days from 0 (delete at once) to 3650, not '${bad}'`);
+    }
   });
 
   it("every log level is accepted", () => {

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   ZsError,
   findMalformedReferences,
+  renameReferences,
   findReferences,
   isReference,
   parseReference,
@@ -312,5 +313,15 @@ describe("properties (fast-check), over names and keys from the allowed alphabet
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("renameReferences", () => {
+  it("renames exactly the references the parser finds, keeping spacing, escapes and other text byte for byte", () => {
+    const text = "a {{db.password}} b {{ db.user }} \\{{db.x}} ${{db.y}} {{dbx.k}} {{db . k}} db.k {{other.db}}";
+    expect(renameReferences(text, "db", "main-db")).toBe(
+      "a {{main-db.password}} b {{ main-db.user }} \\{{db.x}} ${{db.y}} {{dbx.k}} {{db . k}} db.k {{other.db}}",
+    );
+    expect(renameReferences("nothing here", "db", "x")).toBe("nothing here");
   });
 });

@@ -30,10 +30,11 @@ describe("parseSort", () => {
 });
 
 describe("parseSecretQuery", () => {
-  it("defaults: no conditions, 'and', created ascending, page 1, size 20, the active workspace", () => {
+  it("defaults: no conditions, 'and', live secrets, created ascending, page 1, size 20, the active workspace", () => {
     expect(parseSecretQuery({}, "team")).toEqual({
       conditions: [],
       logicalOperator: "and",
+      deleted: false,
       sort: { field: "created", direction: "asc" },
       page: 1,
       size: LIMITS.defaultPageSize,

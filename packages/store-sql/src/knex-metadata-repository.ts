@@ -1,7 +1,11 @@
 import type { Knex } from "knex";
 import type {
+  Configuration,
+  DeletedSecretMatch,
   FoundSecret,
+  LockedDeletedSecret,
   LockedSecret,
+  ReferencingComponent,
   MetadataRepository,
   MetadataTransaction,
   ParsedSecretQuery,
@@ -13,7 +17,7 @@ import type {
   Workspace,
 } from "@zs/core";
 import { KnexHistoryRepository } from "./knex-history-repository.js";
-import { SECRET_COLUMNS, applySecretFilters } from "./secret-filter-compiler.js";
+import { LIKE_ESCAPE, SECRET_COLUMNS, applySecretFilters, escapeLike } from "./secret-filter-compiler.js";
 import { prepareRead, type ParameterOf, type PreparedRead } from "./prepared-read.js";
 import { isUniqueViolation, type SqlDatabase } from "./sql-database.js";
 
@@ -30,6 +34,9 @@ interface SecretRecord {
   updated: number | string;
   /** Present when the read joined the values (`withStoredValues`), `null` when there were none. */
   stored_values?: string | null;
+  /** Present on reads of deleted secrets. */
+  deleted?: number | string | null;
+  purge_after?: number | string | null;
 }
 
 const SECRET_SELECT = [
@@ -61,8 +68,14 @@ function toMetadata(record: SecretRecord): FoundSecret {
     updated: iso(record.updated),
   };
   if (record.stored_values !== undefined) secret.storedValues = record.stored_values;
+  if (record.deleted !== undefined && record.deleted !== null) {
+    Object.assign(secret, { deleted: iso(record.deleted), purgeAfter: iso(record.purge_after ?? record.deleted) });
+  }
   return secret;
 }
+
+const DELETED_SELECT = [...SECRET_SELECT, "s.deleted", "s.purge_after"];
+
 
 function toWorkspace(record: { id: string; name: string; created: number | string }): Workspace {
   return { id: record.id, name: record.name, created: iso(record.created) };
@@ -101,14 +114,19 @@ class SecretQueries {
     protected readonly dialect: SqlDatabase["dialect"],
   ) {}
 
-  /** The visible secrets joined with their workspace and (unless `withOwner` is false) owner names. */
-  protected visibleSecrets(viewerId: string, withOwner = true): Knex.QueryBuilder {
+  /**
+   * The visible secrets joined with their workspace and (unless `withOwner` is false) owner
+   * names: the live ones, or with `deleted` the deleted ones (lifecycle.md "Soft delete").
+   */
+  protected visibleSecrets(viewerId: string, withOwner = true, deleted = false): Knex.QueryBuilder {
     const builder = this.db({ s: "secrets" })
       .join({ w: "workspaces" }, "w.id", "s.workspace_id")
       // The scope as a literal, not a bound value: only then can either planner prove, once per
       // prepared statement, that the partial name indexes (scope = 'workspace') apply; SQLite
       // re-plans a statement on every run when a bound value decides it.
-      .where((visible) => visible.whereRaw("s.scope = 'workspace'").orWhere("s.owner_id", viewerId));
+      .where((visible) => visible.whereRaw("s.scope = 'workspace'").orWhere("s.owner_id", viewerId))
+      // A literal too, for the same reason: the partial unique indexes hold live rows only.
+      .whereRaw(deleted ? "s.deleted is not null" : "s.deleted is null");
     return withOwner ? builder.join({ u: "users" }, "u.id", "s.owner_id") : builder;
   }
 
@@ -150,6 +168,31 @@ class SecretQueries {
   async findUser(name: string): Promise<User | undefined> {
     const record = await this.db("users").where({ name }).first("id", "name", "is_admin", "created");
     return record ? toUser(record) : undefined;
+  }
+
+  async componentsMentioning(workspace: string, secretName: string): Promise<ReferencingComponent[]> {
+    // Narrowed by text (the name as JSON holds it: names need no escaping); core parses the rest.
+    const records: { id: string; name: string; configuration: string }[] = await this.db({ c: "components" })
+      .join({ w: "workspaces" }, "w.id", "c.workspace_id")
+      .where("w.name", workspace)
+      .whereRaw("c.configuration like ? escape ?", [`%${escapeLike(secretName)}%`, LIKE_ESCAPE])
+      .orderBy("c.name")
+      .select("c.id", "c.name", "c.configuration");
+    if (records.length === 0) return [];
+    const memberships: { component_id: string; name: string }[] = await this.db({ sc: "stack_components" })
+      .join({ st: "stacks" }, "st.id", "sc.stack_id")
+      .whereIn(
+        "sc.component_id",
+        records.map((record) => record.id),
+      )
+      .orderBy("st.name")
+      .select("sc.component_id", "st.name");
+    return records.map((record) => ({
+      id: record.id,
+      name: record.name,
+      configuration: JSON.parse(record.configuration) as Configuration,
+      stacks: memberships.filter((m) => m.component_id === record.id).map((m) => m.name),
+    }));
   }
 }
 
@@ -205,6 +248,50 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
     await this.db("secrets").where({ id }).delete();
   }
 
+  async softDeleteSecret(id: string, deleted: number, purgeAfter: number): Promise<void> {
+    await this.db("secrets").where({ id }).update({ deleted, purge_after: purgeAfter });
+  }
+
+  async lockDeletedSecrets(viewerId: string, workspace: string | undefined, match: DeletedSecretMatch, limit: number): Promise<LockedDeletedSecret[]> {
+    let query = inWorkspace(this.visibleSecrets(viewerId, true, true), workspace);
+    if (match.by === "id") query = query.where("s.id", match.value);
+    else if (match.by === "name") query = query.where("s.name", match.value);
+    // Hex and dashes only (checked by the service): no LIKE escaping needed.
+    else query = query.where("s.id", "like", `${match.value}%`);
+    query = query.orderBy("s.id").limit(limit).select(DELETED_SELECT);
+    const records: SecretRecord[] = await (this.dialect === "postgres" ? query.forUpdate("s") : query);
+    return records.map((record) => ({ ...(toMetadata(record) as LockedDeletedSecret), ownerId: record.owner_id }));
+  }
+
+  async recoverSecret(id: string, name: string, updated: number): Promise<"recovered" | "exists"> {
+    try {
+      await this.db("secrets")
+        .where({ id })
+        .whereNotNull("deleted")
+        .update({ name, deleted: null, purge_after: null, updated, version: this.db.raw("version + 1") });
+      return "recovered";
+    } catch (error) {
+      if (isUniqueViolation(error)) return "exists";
+      throw error;
+    }
+  }
+
+  async lockExpiredSecret(now: number, skipIds: readonly string[]): Promise<string | undefined> {
+    const query = this.db("secrets")
+      .whereNotNull("deleted")
+      .where("purge_after", "<=", now)
+      .whereNotIn("id", [...skipIds])
+      .orderBy("purge_after")
+      .first("id");
+    // SQLite has one writer at a time: the row a concurrent sweeper purged is gone when this reads.
+    const row: { id: string } | undefined = await (this.dialect === "postgres" ? query.forUpdate().skipLocked() : query);
+    return row?.id;
+  }
+
+  async updateComponentConfiguration(componentId: string, configuration: Configuration, updated: number): Promise<void> {
+    await this.db("components").where({ id: componentId }).update({ configuration: JSON.stringify(configuration), updated });
+  }
+
   async lockValuesStoreRecord(): Promise<string | undefined> {
     const query = this.db("zs_meta").where({ key: VALUES_STORE_RECORD }).first("value");
     // A shared lock: writers go on side by side, and a migration's switch waits for them (SQLite: one writer at a time anyway).
@@ -248,6 +335,11 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
 
   async secretIdsOwnedBy(userId: string): Promise<string[]> {
     return (await this.db("secrets").where({ owner_id: userId }).pluck("id")) as string[];
+  }
+
+  async countLiveSecretsOwnedBy(userId: string): Promise<number> {
+    const row = await this.db("secrets").where({ owner_id: userId }).whereNull("deleted").count({ total: "*" }).first();
+    return Number(row?.total ?? 0);
   }
 
   async setUserAdmin(id: string, isAdmin: boolean): Promise<void> {
@@ -318,7 +410,7 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
       .limit(query.size)
       .offset((query.page - 1) * query.size)
       // The count as a scalar subquery: both databases run it once, and the list stays one query.
-      .select([...SECRET_SELECT, this.matchCount(viewerId, query).as("total")]);
+      .select([...(query.deleted ? DELETED_SELECT : SECRET_SELECT), this.matchCount(viewerId, query).as("total")]);
     return { items: records.map(toMetadata), total: records[0] === undefined ? undefined : Number(records[0].total) };
   }
 
@@ -329,7 +421,7 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
 
   /** The visible secrets a list query's filters match. */
   private matchingSecrets(viewerId: string, query: ParsedSecretQuery, withOwner = true): Knex.QueryBuilder {
-    const builder = this.visibleSecrets(viewerId, withOwner);
+    const builder = this.visibleSecrets(viewerId, withOwner, query.deleted);
     applySecretFilters(builder, query, this.dialect);
     return builder;
   }

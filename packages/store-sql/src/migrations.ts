@@ -309,8 +309,30 @@ const history: Migration = {
   },
 };
 
+/**
+ * Soft delete (lifecycle.md): a deleted secret keeps its row (and its values, in whichever store)
+ * until `purge_after`; `deleted` is when it was deleted, null while it is live. Its name is free
+ * at once, so the uniqueness indexes cover live rows only. The sweeper finds expired rows by
+ * the partial `secrets_purge_after` index. The rows stay in `secrets`, so the backup store's
+ * repair pass and migrations between values stores carry deleted secrets' values too.
+ */
+const softDelete: Migration = {
+  name: "006_soft_delete",
+  async up(knex) {
+    await knex.schema.alterTable("secrets", (t) => {
+      t.bigInteger("deleted").nullable();
+      t.bigInteger("purge_after").nullable();
+    });
+    await knex.raw("drop index secrets_workspace_name");
+    await knex.raw("drop index secrets_user_name");
+    await knex.raw("create unique index secrets_workspace_name on secrets (workspace_id, name) where scope = 'workspace' and deleted is null");
+    await knex.raw("create unique index secrets_user_name on secrets (workspace_id, owner_id, name) where scope = 'user' and deleted is null");
+    await knex.raw("create index secrets_purge_after on secrets (purge_after) where deleted is not null");
+  },
+};
+
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;

@@ -13,7 +13,7 @@ export const SECRET_COLUMNS = {
   updated: "s.updated",
 } as const satisfies Record<FilterCondition["field"] | SortField, string>;
 
-const LIKE_ESCAPE = "\\";
+export const LIKE_ESCAPE = "\\";
 
 /** Makes `%`, `_` and the escape character literal in a LIKE pattern. */
 export function escapeLike(value: string): string {

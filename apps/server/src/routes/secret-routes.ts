@@ -3,7 +3,9 @@ import {
   lookupSchema,
   secretCreateSchema,
   secretMetadataSchema,
+  secretRecoverSchema,
   secretSchema,
+  secretUsageSchema,
   secretUpdateSchema,
   secretValuesSchema,
   type Secret,
@@ -12,10 +14,27 @@ import {
 import * as z from "zod";
 import { defineRoute, type RouteResult } from "../route.js";
 import type { ServerServices } from "../server-services.js";
-import { pageToWire, pageWireSchema, secretListQuerySchema } from "../wire.js";
+import {
+  booleanParameter,
+  deletedSecretWireSchema,
+  deletionToWire,
+  pageToWire,
+  pageWireSchema,
+  secretDeletionWireSchema,
+  secretListItemToWire,
+  secretListQuerySchema,
+  secretWarningWireSchema,
+  warningsToWire,
+} from "../wire.js";
 
 export const SECRET_ERRORS = ["VALIDATION_ERROR", "UNAUTHENTICATED", "SECRET_NOT_FOUND", "SECRET_AMBIGUOUS", "WORKSPACE_NOT_FOUND", "BACKEND_UNAVAILABLE", "SECRETS_STORE_DISABLED"] as const;
 const patchBodySchema = secretUpdateSchema.omit({ expectedVersion: true });
+/** PATCH's query: the lookup, and whether a rename rewrites the references components hold. */
+const patchQuerySchema = lookupSchema.extend({ update_references: booleanParameter.optional() });
+/** DELETE's query: the lookup, and whether to purge at once instead of keeping the secret recoverable. */
+const deleteQuerySchema = lookupSchema.extend({ purge: booleanParameter.optional() });
+/** A secret an update returned, with the warnings of a rename that left references behind. */
+const updatedSecretSchema = secretSchema.extend({ warnings: z.array(secretWarningWireSchema).optional() });
 const replaceBodySchema = z.strictObject({ values: secretValuesSchema });
 
 /** A secret with its values: never cached, tagged with its version. */
@@ -100,10 +119,16 @@ export function secretRoutes({ secrets }: ServerServices) {
       query: secretListQuerySchema,
       queryLabel: "list query",
       queryErrorCode: "INVALID_FILTER",
-      responses: { 200: { description: "One page", schema: pageWireSchema(secretMetadataSchema) } },
+      responses: {
+        200: {
+          description: "One page; with deleted=true, of the deleted secrets, each with `deleted` and `purge_after`",
+          schema: pageWireSchema(z.union([secretMetadataSchema, deletedSecretWireSchema])),
+        },
+      },
       errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "SECRETS_STORE_DISABLED"],
       async handle({ caller, query }) {
-        return { status: 200, body: pageToWire(await secrets.listSecrets(caller, query)) };
+        const page = pageToWire(await secrets.listSecrets(caller, query));
+        return { status: 200, body: { ...page, items: page.items.map(secretListItemToWire) } };
       },
     }),
     defineRoute({
@@ -121,19 +146,24 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "patch",
       path: "/api/v1/secrets/:nameOrId",
-      summary: "Rename, rescope or merge values into a secret (null removes a key); If-Match guards the version",
-      query: lookupSchema,
+      summary:
+        "Rename, rescope or merge values into a secret (null removes a key); If-Match guards the version. A rename of a secret " +
+        "components reference carries `warnings`, unless update_references=true rewrites those references in the same transaction",
+      query: patchQuerySchema,
       queryLabel: "lookup",
       body: patchBodySchema,
       bodyLabel: "update",
-      responses: { 200: { description: "The updated secret, with its values", schema: secretSchema } },
+      responses: { 200: { description: "The updated secret, with its values (and `warnings`, see above)", schema: updatedSecretSchema } },
       errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "VERSION_MISMATCH"],
       async handle({ caller, params, query, body, request }) {
         const expectedVersion = await expectedVersionFor(parseIfMatch(request.get("If-Match")), () =>
           secrets.findSecret(caller, params.nameOrId!, query),
         );
         const update = expectedVersion === undefined ? body : { ...body, expectedVersion };
-        return secretResult(200, await secrets.updateSecret(caller, params.nameOrId!, update, query));
+        const { update_references: updateReferences, ...lookup } = query;
+        const { warnings, ...secret } = await secrets.updateSecret(caller, params.nameOrId!, update, lookup, { updateReferences });
+        const result = secretResult(200, secret);
+        return warnings ? { ...result, body: { ...secret, warnings: warningsToWire(warnings) } } : result;
       },
     }),
     defineRoute({
@@ -152,14 +182,51 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "delete",
       path: "/api/v1/secrets/:nameOrId",
-      summary: "Delete a secret and its values",
-      query: lookupSchema,
+      summary:
+        "Delete a secret: recoverable until purge_after (ZS_RECOVERY_WINDOW_DAYS), its name free at once; purge=true (or a window of 0) " +
+        "deletes it and its values at once. `warnings` list the components that reference it",
+      query: deleteQuerySchema,
       queryLabel: "lookup",
-      responses: { 204: { description: "Deleted" } },
+      responses: { 200: { description: "What the delete did", schema: secretDeletionWireSchema } },
       errors: [...SECRET_ERRORS],
       async handle({ caller, params, query }) {
-        await secrets.deleteSecret(caller, params.nameOrId!, query);
-        return { status: 204 };
+        const { purge, ...lookup } = query;
+        return { status: 200, body: deletionToWire(await secrets.deleteSecret(caller, params.nameOrId!, lookup, { purge })) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/v1/secrets/:nameOrId/recover",
+      summary:
+        "Recover a deleted secret, values and all, by id, id prefix or name (among deleted secrets), under its name or `name`; " +
+        "SECRET_EXISTS when a live secret took the name meanwhile",
+      query: lookupSchema,
+      queryLabel: "lookup",
+      body: secretRecoverSchema,
+      bodyOptional: true,
+      bodyLabel: "recover",
+      responses: { 200: { description: "The recovered secret (no values)", schema: secretMetadataSchema } },
+      errors: [...SECRET_ERRORS, "SECRET_EXISTS"],
+      async handle({ caller, params, query, body }) {
+        return { status: 200, body: await secrets.recoverSecret(caller, params.nameOrId!, body, query) };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/v1/secrets/:nameOrId/usages",
+      summary: "Every component attribute that references the secret, with the key and the stacks holding the component",
+      query: lookupSchema,
+      queryLabel: "lookup",
+      responses: {
+        200: {
+          description: "The secret and its usages",
+          schema: z.object({ id: z.uuid(), name: z.string(), usages: z.array(secretUsageSchema) }),
+        },
+      },
+      errors: [...SECRET_ERRORS],
+      async handle({ caller, params, query }) {
+        const secret = await secrets.findSecret(caller, params.nameOrId!, query);
+        return { status: 200, body: { id: secret.id, name: secret.name, usages: await secrets.secretUsages(caller, secret.id, query) } };
       },
     }),
   ];

@@ -87,12 +87,33 @@ export function describeSecretCrud(label: string, startServer: () => Promise<Ser
       expect(replaced.json).toMatchObject({ keys: ["fresh"], values: { fresh: "fresh-value-1" }, version: 2 });
     });
 
-    it("DELETE → 204, then 404 with the lookup message", async () => {
+    it("DELETE → 200 deleted and recoverable, then 404 with the lookup message", async () => {
       await server.call("POST", "/api/v1/secrets", { token: alice, body: { name: "short-lived", values: { k: "short-value-1" } } });
-      expect((await server.call("DELETE", "/api/v1/secrets/short-lived", { token: alice })).status).toBe(204);
+      const deleted = await server.call("DELETE", "/api/v1/secrets/short-lived", { token: alice });
+      expect(deleted.status).toBe(200);
+      expect(deleted.json).toMatchObject({ name: "short-lived", purged: false, warnings: [] });
+      expect(Date.parse(deleted.json.purge_after) - Date.parse(deleted.json.deleted)).toBe(7 * 86_400_000);
       const gone = await server.call("GET", "/api/v1/secrets/short-lived", { token: alice });
       expect(gone.status).toBe(404);
       expect(gone.json.error).toEqual({ code: "SECRET_NOT_FOUND", message: "No secret with name, id or id prefix 'short-lived' in workspace 'default'." });
+    });
+
+    it("a deleted secret is listed with deleted=true and recovers with its values from the store; purge=true is for good", async () => {
+      const created = await server.call("POST", "/api/v1/secrets", { token: alice, body: { name: "recoverable", values: { k: "recoverable-value-1" } } });
+      expect((await server.call("DELETE", "/api/v1/secrets/recoverable", { token: alice })).status).toBe(200);
+      const listed = await server.call("GET", "/api/v1/secrets?deleted=true&name=recoverable", { token: alice });
+      expect(listed.json.items).toEqual([expect.objectContaining({ id: created.json.id, name: "recoverable", purge_after: expect.any(String) })]);
+      expect(listed.text).not.toContain("recoverable-value-1");
+      const recovered = await server.call("POST", `/api/v1/secrets/${created.json.id}/recover`, { token: alice, body: {} });
+      expect(recovered.status).toBe(200);
+      expect(recovered.json).toMatchObject({ id: created.json.id, name: "recoverable", version: 2 });
+      expect((await server.call("GET", "/api/v1/secrets/recoverable", { token: alice })).json.values).toEqual({ k: "recoverable-value-1" });
+
+      const purged = await server.call("DELETE", "/api/v1/secrets/recoverable?purge=true", { token: alice });
+      expect(purged.json).toMatchObject({ id: created.json.id, purged: true });
+      const again = await server.call("POST", `/api/v1/secrets/${created.json.id}/recover`, { token: alice, body: {} });
+      expect(again.status).toBe(404);
+      expect(again.json.error.message).toContain("purged");
     });
 
     describe("a user-scoped secret is private to its owner", () => {

@@ -68,6 +68,35 @@ function scan(text: string): Scan {
   return { segments, malformed };
 }
 
+/**
+ * `text` with every reference to secret `from` naming secret `to` instead, everything else
+ * (spacing inside the braces, `\{{` escapes, malformed spans) kept byte for byte. Walks the
+ * text as the parser does, so exactly the references it finds are rewritten.
+ */
+export function renameReferences(text: string, from: string, to: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith("\\{{", i)) {
+      out += "\\{{";
+      i += 3;
+      continue;
+    }
+    if (text.startsWith("{{", i) && text[i - 1] !== "$") {
+      const reference = matchAt(REFERENCE_AT, text, i);
+      if (reference) {
+        // The name is the first run of name characters after `{{` and spaces.
+        out += reference[1] === from ? reference[0].replace(from, to) : reference[0];
+        i += reference[0].length;
+        continue;
+      }
+    }
+    out += text[i];
+    i += 1;
+  }
+  return out;
+}
+
 /** Splits `text` into literal text and references; `\{{` is a literal `{{`. Never throws. */
 export function parseTemplate(text: string): TemplateSegment[] {
   return scan(text).segments;

@@ -2,7 +2,9 @@ import type { User, Workspace } from "../accounts/account-schema.js";
 import type { HistoryRepository, HistoryTransaction } from "../history/history-repository.js";
 import type { BackupMarks } from "../replication/replication-repository.js";
 import type { ParsedSecretQuery } from "./secret-query.js";
-import type { Scope, SecretMetadata } from "./secret-schema.js";
+import type { Configuration } from "../components/component-schema.js";
+import type { ReferencingComponent } from "../references/secret-usages.js";
+import type { DeletedSecret, Scope, SecretMetadata } from "./secret-schema.js";
 
 /**
  * A secret's metadata row as the repository keeps it. `viewerId` arguments below restrict
@@ -77,8 +79,25 @@ export interface SecretReader {
   ): Promise<FoundSecret[]>;
 }
 
+/** A deleted secret read under a row lock, with its owner's id. */
+export interface LockedDeletedSecret extends DeletedSecret {
+  ownerId: string;
+}
+
+/** How recover names the deleted secret it wants: by full id, by id prefix, or by name. */
+export type DeletedSecretMatch = { by: "id" | "idPrefix" | "name"; value: string };
+
+/** Reads of who references a secret (lifecycle.md "Usages"), in and outside a transaction. */
+export interface SecretUsageReader {
+  /**
+   * The components of the workspace whose configuration mentions `secretName` as text (a
+   * superset of those referencing it: core parses), with the names of the stacks holding them.
+   */
+  componentsMentioning(workspace: string, secretName: string): Promise<ReferencingComponent[]>;
+}
+
 /** Writes, always inside a transaction. */
-export interface MetadataTransaction extends SecretReader, BackupMarks {
+export interface MetadataTransaction extends SecretReader, SecretUsageReader, BackupMarks {
   /** The secrets' history, written in this same transaction as the change each entry records. */
   readonly history: HistoryTransaction;
   /** Re-reads a visible secret and holds it against concurrent writers until commit. */
@@ -91,6 +110,23 @@ export interface MetadataTransaction extends SecretReader, BackupMarks {
    */
   updateSecret(id: string, expectedVersion: number, changes: SecretRowChanges): Promise<"updated" | "stale" | "exists">;
   deleteSecret(id: string): Promise<void>;
+  /** Moves a live secret to the deleted state: lookups and lists no longer see it; its name is free. */
+  softDeleteSecret(id: string, deleted: number, purgeAfter: number): Promise<void>;
+  /**
+   * The deleted secrets the viewer may see that `match` names, in the workspace (or in all),
+   * at most `limit`, held against the sweeper and other recovers until commit.
+   */
+  lockDeletedSecrets(viewerId: string, workspace: string | undefined, match: DeletedSecretMatch, limit: number): Promise<LockedDeletedSecret[]>;
+  /** Brings a deleted secret back under `name`, bumping its version; `exists` when a live secret holds the name in its scope. */
+  recoverSecret(id: string, name: string, updated: number): Promise<"recovered" | "exists">;
+  /**
+   * One deleted secret whose `purge_after` is at or before `now`, none of `skipIds`, locked for
+   * purging: a row another transaction holds (another sweeper, a recover) is skipped, never
+   * waited for, so sweepers on several instances never purge the same secret twice.
+   */
+  lockExpiredSecret(now: number, skipIds: readonly string[]): Promise<string | undefined>;
+  /** Replaces a component's configuration (a rename rewriting references to the secret). */
+  updateComponentConfiguration(componentId: string, configuration: Configuration, updated: number): Promise<void>;
   findWorkspace(name: string): Promise<Workspace | undefined>;
   insertWorkspace(workspace: Workspace): Promise<"inserted" | "exists">;
   /** Deletes the workspace and, by cascade, every row in it. */
@@ -100,7 +136,10 @@ export interface MetadataTransaction extends SecretReader, BackupMarks {
   insertUser(user: User): Promise<"inserted" | "exists">;
   /** Deletes the user and, by cascade, their secrets and credentials. */
   deleteUser(id: string): Promise<void>;
+  /** Every secret the user owns, deleted ones included. */
   secretIdsOwnedBy(userId: string): Promise<string[]>;
+  /** How many live (not deleted) secrets the user owns. */
+  countLiveSecretsOwnedBy(userId: string): Promise<number>;
   setUserAdmin(id: string, isAdmin: boolean): Promise<void>;
   /**
    * The ids of every admin, held against concurrent changes until commit: two admins
@@ -118,7 +157,7 @@ export interface MetadataTransaction extends SecretReader, BackupMarks {
  * The metadata database (`@zs/store-sql`). A values store that shares the database joins
  * the transaction `transaction` opens, so metadata and values commit together.
  */
-export interface MetadataRepository extends SecretReader {
+export interface MetadataRepository extends SecretReader, SecretUsageReader {
   transaction<T>(work: (tx: MetadataTransaction) => Promise<T>): Promise<T>;
   /** The secrets' history (lifecycle.md), read outside a transaction. */
   readonly history: HistoryRepository;
@@ -127,7 +166,7 @@ export interface MetadataRepository extends SecretReader {
    * match, pages aside: `total` is `undefined` only when the page is empty (no row to carry it).
    */
   listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<{ items: SecretMetadata[]; total: number | undefined }>;
-  /** How many rows the query matches, pages aside. */
+  /** How many rows the query matches, pages aside. (`query.deleted` lists deleted secrets, with `deleted` and `purgeAfter`.) */
   countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number>;
   listWorkspaces(): Promise<Workspace[]>;
   listUsers(): Promise<User[]>;

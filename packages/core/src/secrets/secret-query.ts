@@ -17,6 +17,8 @@ export const secretQuerySchema = z.strictObject({
   user: z.string().optional(),
   created: z.string().optional(),
   updated: z.string().optional(),
+  /** List the deleted secrets (recoverable until their `purgeAfter`) instead of the live ones. @default false */
+  deleted: z.boolean().optional(),
   /** `[asc:|desc:]FIELD` @default "created" */
   sortBy: z.string().optional(),
   /** @default "and" */
@@ -40,6 +42,8 @@ export interface ParsedSecretQuery {
   /** The filters, combined with `logicalOperator`. */
   conditions: FilterCondition[];
   logicalOperator: "and" | "or";
+  /** Deleted secrets instead of live ones. */
+  deleted: boolean;
   sort: { field: SortField; direction: SortDirection };
   page: number;
   size: number;
@@ -76,6 +80,7 @@ export function parseSecretQuery(query: SecretQuery, activeWorkspace: string): P
   const parsed: ParsedSecretQuery = {
     conditions,
     logicalOperator: query.logicalOperator ?? "and",
+    deleted: query.deleted ?? false,
     sort: parseSort(query.sortBy),
     page: query.page ?? 1,
     size: query.size ?? LIMITS.defaultPageSize,

@@ -53,6 +53,19 @@ export const secretMetadataSchema = z.object({
 });
 export type SecretMetadata = z.infer<typeof secretMetadataSchema>;
 
+/** A deleted secret, as a list of deleted secrets shows it (lifecycle.md "Soft delete"). */
+export const deletedSecretSchema = secretMetadataSchema.extend({
+  /** When it was deleted. */
+  deleted: z.iso.datetime(),
+  /** When the sweeper purges it, values and all. */
+  purgeAfter: z.iso.datetime(),
+});
+export type DeletedSecret = z.infer<typeof deletedSecretSchema>;
+
+/** The input of recover: the name to bring it back under. @default its name when deleted */
+export const secretRecoverSchema = z.strictObject({ name: nameSchema.optional() });
+export type SecretRecover = z.infer<typeof secretRecoverSchema>;
+
 /** A secret with its values, as get, create and update return it. */
 export const secretSchema = secretMetadataSchema.extend({ values: secretValuesSchema });
 export type Secret = z.infer<typeof secretSchema>;

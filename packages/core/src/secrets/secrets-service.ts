@@ -10,6 +10,8 @@ import {
 import type { Caller } from "../accounts/caller.js";
 import { isZsError, ZsError } from "../errors.js";
 import { findSecret, secretNotFound } from "./lookup.js";
+import { lockDeletedSecret } from "./deleted-secret-lookup.js";
+import { referencedWarnings, renameInConfiguration, usagesIn, type SecretUsage, type SecretWarning } from "../references/secret-usages.js";
 import { keysOf, mergeValues } from "./merge.js";
 import type { LockedSecret, MetadataRepository, MetadataTransaction, SecretRow } from "./metadata-repository.js";
 import { nameSchema } from "../names.js";
@@ -18,13 +20,16 @@ import {
   ALL_WORKSPACES,
   lookupSchema,
   secretCreateSchema,
+  secretRecoverSchema,
   secretUpdateSchema,
   secretValuesSchema,
   type Lookup,
+  type DeletedSecret,
   type Scope,
   type Secret,
   type SecretCreate,
   type SecretMetadata,
+  type SecretRecover,
   type SecretUpdate,
   type SecretValues,
 } from "./secret-schema.js";
@@ -62,7 +67,7 @@ export interface SecretsStore {
   listSecrets(caller: Caller, query?: SecretQuery): Promise<Page<SecretMetadata>>;
   updateSecret(caller: Caller, nameOrId: string, update: SecretUpdate, lookup?: Lookup): Promise<Secret>;
   replaceSecretValues(caller: Caller, nameOrId: string, values: SecretValues, lookup?: Lookup): Promise<Secret>;
-  deleteSecret(caller: Caller, nameOrId: string, lookup?: Lookup): Promise<void>;
+  deleteSecret(caller: Caller, nameOrId: string, lookup?: Lookup, options?: DeleteSecretOptions): Promise<SecretDeletion>;
 }
 
 class StaleRow extends Error {}
@@ -71,13 +76,18 @@ function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** How a `SecretsService` keeps values: where (`ValuesPlacementOptions`) and how many earlier versions. */
+/** How a `SecretsService` keeps values: where (`ValuesPlacementOptions`), how many earlier versions, how long deleted secrets stay recoverable. */
 export interface SecretsServiceOptions extends ValuesPlacementOptions {
   /**
    * Earlier value versions per secret the values store keeps readable (`ZS_HISTORY_MAX_VERSIONS`);
    * 0 keeps none. History entries are kept whatever this is. @default 10
    */
   historyMaxVersions?: number;
+  /**
+   * Days a deleted secret stays recoverable before `purgeExpiredSecrets` purges it
+   * (`ZS_RECOVERY_WINDOW_DAYS`, whose default is 7); 0 deletes at once. @default 0
+   */
+  recoveryWindowDays?: number;
 }
 
 /** One change of a secret, as its history entry records it (`SecretsService.recordHistory`). */
@@ -108,7 +118,48 @@ interface SecretChange {
   /** What the history calls it. @default `rename` or `scope_change`, from what changed */
   action?: HistoryAction;
   restoredVersion?: number;
+  /** On a rename: rewrite the references components hold to the old name. @default false */
+  updateReferences?: boolean;
 }
+
+/** Options of `deleteSecret`. */
+export interface DeleteSecretOptions {
+  /** Delete at once, values included, whatever the recovery window. @default false */
+  purge?: boolean;
+}
+
+/** What a delete did: kept the secret recoverable until `purgeAfter`, or purged it. */
+export interface SecretDeletion {
+  id: string;
+  name: string;
+  /** True when the secret and its values are gone for good. */
+  purged: boolean;
+  /** When it was deleted; absent when purged. */
+  deleted?: string;
+  /** When the sweeper purges it; absent when purged. */
+  purgeAfter?: string;
+  /** Components that reference the secret (`SECRET_REFERENCED`); empty when none. */
+  warnings: SecretWarning[];
+}
+
+/** Options of `updateSecret`. */
+export interface UpdateSecretOptions {
+  /** On a rename, rewrite the references components hold to the old name, in the same transaction. @default false */
+  updateReferences?: boolean;
+}
+
+/** A secret an update returned; a rename that left references to the old name behind carries `warnings`. */
+export type UpdatedSecret = Secret & { warnings?: SecretWarning[] };
+
+/** What a sweep did. */
+export interface PurgeOutcome {
+  /** Expired secrets purged, values and row. */
+  purged: number;
+  /** Expired secrets whose values store failed; they are tried again on the next sweep. */
+  failed: number;
+}
+
+const DAY_MS = 86_400_000;
 
 /** Options of `deleteUser`. */
 export interface DeleteUserOptions {
@@ -124,6 +175,8 @@ export interface DeleteUserOptions {
 export class SecretsService implements SecretsStore {
   /** Where the values are kept: the values store, and the backup store when one is configured. */
   readonly placement: ValuesPlacement;
+  /** Days a deleted secret stays recoverable; 0: deleted at once. */
+  readonly recoveryWindowDays: number;
 
   /** Earlier value versions per secret the values store keeps readable (`SecretsServiceOptions.historyMaxVersions`). */
   readonly historyMaxVersions: number;
@@ -134,6 +187,7 @@ export class SecretsService implements SecretsStore {
     options: SecretsServiceOptions = {},
   ) {
     this.placement = new ValuesPlacement(values, options);
+    this.recoveryWindowDays = options.recoveryWindowDays ?? 0;
     this.historyMaxVersions = options.historyMaxVersions ?? DEFAULT_HISTORY_MAX_VERSIONS;
   }
 
@@ -218,7 +272,7 @@ export class SecretsService implements SecretsStore {
     return { index: parsed.page, maxSize: parsed.size, totalPages, total, items: page.items };
   }
 
-  async updateSecret(caller: Caller, nameOrId: string, input: SecretUpdate, lookup: Lookup = {}): Promise<Secret> {
+  async updateSecret(caller: Caller, nameOrId: string, input: SecretUpdate, lookup: Lookup = {}, options: UpdateSecretOptions = {}): Promise<UpdatedSecret> {
     this.assertEnabled();
     const update = parseInput(secretUpdateSchema, input, "update");
     if (update.name === undefined && update.scope === undefined && update.values === undefined) {
@@ -228,6 +282,7 @@ export class SecretsService implements SecretsStore {
       name: update.name,
       scope: update.scope,
       values: update.values && ((current) => mergeValues(current, update.values!)),
+      updateReferences: options.updateReferences === true,
       ...(update.values ? { action: "merge" as const } : {}),
     });
   }
@@ -305,18 +360,99 @@ export class SecretsService implements SecretsStore {
     });
   }
 
-  async deleteSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<void> {
+  /**
+   * Deletes a secret (lifecycle.md "Soft delete"): it leaves lookups and lists at once and its
+   * name is free, but its row and values stay until the recovery window ends, so
+   * `recoverSecret` can bring it back. With a window of 0 or `purge`, it is purged at once.
+   */
+  async deleteSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}, options: DeleteSecretOptions = {}): Promise<SecretDeletion> {
     this.assertEnabled();
     const parsedLookup = parseInput(lookupSchema, lookup, "lookup");
-    await this.repository.transaction(async (tx) => {
+    return this.repository.transaction(async (tx) => {
       await this.assertValuesStoreUnmoved(tx);
       const found = await findSecret(tx, caller, nameOrId, parsedLookup);
       const locked = await tx.lockSecret(caller.userId, found.id);
       if (!locked) throw this.notFound(nameOrId, parsedLookup, caller);
-      // Values first: a failing backend must never leave values without their row.
-      await this.placement.delete(tx, locked.id);
-      await tx.deleteSecret(locked.id);
+      const warnings = referencedWarnings(locked.name, usagesIn(locked.name, await tx.componentsMentioning(locked.workspace, locked.name)), "deleted");
+      if (options.purge === true || this.recoveryWindowDays === 0) {
+        // Values first: a failing backend must never leave values without their row.
+        await this.placement.delete(tx, locked.id);
+        await tx.deleteSecret(locked.id);
+        return { id: locked.id, name: locked.name, purged: true, warnings };
+      }
+      const now = Date.now();
+      const purgeAfter = now + this.recoveryWindowDays * DAY_MS;
+      await tx.softDeleteSecret(locked.id, now, purgeAfter);
+      return { id: locked.id, name: locked.name, purged: false, deleted: toIso(now), purgeAfter: toIso(purgeAfter), warnings };
     });
+  }
+
+  /** One page of the deleted secrets the caller may recover, with `deleted` and `purgeAfter`; filters as `listSecrets`. */
+  async listDeletedSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<DeletedSecret>> {
+    return (await this.listSecrets(caller, { ...query, deleted: true })) as Page<DeletedSecret>;
+  }
+
+  /**
+   * Brings a deleted secret back, values and all, under its name or `input.name`: `SECRET_EXISTS`
+   * when a live secret took the name meanwhile. `nameOrId` is looked up among deleted secrets
+   * only (full id, exact name, id prefix). Counts as a change: the version moves on.
+   */
+  async recoverSecret(caller: Caller, nameOrId: string, input: SecretRecover = {}, lookup: Lookup = {}): Promise<SecretMetadata> {
+    this.assertEnabled();
+    const request = parseInput(secretRecoverSchema, input, "recover");
+    const parsedLookup = parseInput(lookupSchema, lookup, "lookup");
+    return this.repository.transaction(async (tx) => {
+      await this.assertValuesStoreUnmoved(tx);
+      const locked = await lockDeletedSecret(tx, caller, nameOrId, parsedLookup);
+      const name = request.name ?? locked.name;
+      const updated = Math.max(Date.now(), Date.parse(locked.updated) + 1);
+      if ((await tx.recoverSecret(locked.id, name, updated)) === "exists") {
+        const error = this.secretExists(name, locked.scope, locked.workspace);
+        throw new ZsError("SECRET_EXISTS", `${error.message} Recover it under another name (--as NEW, or {"name": …}).`);
+      }
+      // A recovery writes no values: its entry names no key, and the values stay readable as they were.
+      await this.recordHistory(tx, caller, { secretId: locked.id, version: locked.version + 1, time: updated, action: "recover" });
+      const { ownerId: _owner, deleted: _deleted, purgeAfter: _purgeAfter, ...metadata } = locked;
+      return { ...metadata, name, version: locked.version + 1, updated: toIso(updated) };
+    });
+  }
+
+  /**
+   * Purges the deleted secrets whose recovery window has ended: values from the values store
+   * (and backup) first, then the row, one secret per transaction. Safe on several instances at
+   * once: each secret is locked for purging, and one another sweeper holds is skipped. A
+   * values store that fails leaves that secret for the next sweep.
+   */
+  async purgeExpiredSecrets(now: number = Date.now()): Promise<PurgeOutcome> {
+    if (this.placement.primary.type === "none") return { purged: 0, failed: 0 };
+    const failed: string[] = [];
+    let purged = 0;
+    for (;;) {
+      // Set inside the transaction, so a failure after the claim is known to be that secret's.
+      let claimed: string | undefined;
+      try {
+        await this.repository.transaction(async (tx) => {
+          await this.assertValuesStoreUnmoved(tx);
+          claimed = await tx.lockExpiredSecret(now, failed);
+          if (claimed === undefined) return;
+          // Values first: a failing backend must never leave values without their row.
+          await this.placement.delete(tx, claimed);
+          await tx.deleteSecret(claimed);
+        });
+      } catch (error) {
+        if (claimed === undefined) throw error;
+        failed.push(claimed);
+        continue;
+      }
+      if (claimed === undefined) return { purged, failed: failed.length };
+      purged++;
+    }
+  }
+
+  /** Every component attribute that references the secret, with the stacks holding the component (lifecycle.md "Usages"). */
+  async secretUsages(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<SecretUsage[]> {
+    const secret = await this.findSecret(caller, nameOrId, lookup);
+    return usagesIn(secret.name, await this.repository.componentsMentioning(secret.workspace, secret.name));
   }
 
   async listWorkspaces(_caller: Caller): Promise<Workspace[]> {
@@ -342,6 +478,7 @@ export class SecretsService implements SecretsStore {
     await this.repository.transaction(async (tx) => {
       await this.assertValuesStoreUnmoved(tx);
       const workspace = await this.requireWorkspace(tx, name);
+      // Deleted secrets too: their values are purged with the workspace.
       for (const id of await tx.secretIdsInWorkspace(workspace.id)) await this.placement.delete(tx, id);
       await tx.deleteWorkspace(workspace.id);
     });
@@ -384,13 +521,15 @@ export class SecretsService implements SecretsStore {
       await this.assertValuesStoreUnmoved(tx);
       const user = await tx.findUser(name);
       if (!user) throw new ZsError("USER_NOT_FOUND", `No user named '${name}'.`);
-      const owned = await tx.secretIdsOwnedBy(user.id);
-      if (owned.length > 0 && !options.cascade) {
+      const live = await tx.countLiveSecretsOwnedBy(user.id);
+      if (live > 0 && !options.cascade) {
         throw new ZsError(
           "USER_OWNS_SECRETS",
-          `User '${name}' owns ${owned.length} secret${owned.length === 1 ? "" : "s"}; delete them first or delete the user with cascade.`,
+          `User '${name}' owns ${live} secret${live === 1 ? "" : "s"}; delete them first or delete the user with cascade.`,
         );
       }
+      // Their deleted secrets (recoverable by nobody once the user is gone) are purged with them.
+      const owned = await tx.secretIdsOwnedBy(user.id);
       if (user.isAdmin) await assertNotLastAdmin(tx, user, "deleted");
       for (const id of owned) await this.placement.delete(tx, id);
       await tx.deleteUser(user.id);
@@ -433,7 +572,7 @@ export class SecretsService implements SecretsStore {
     lookup: Lookup,
     expectedVersion: number | undefined,
     change: SecretChange,
-  ): Promise<Secret> {
+  ): Promise<UpdatedSecret> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.repository.transaction(async (tx) => {
@@ -472,6 +611,7 @@ export class SecretsService implements SecretsStore {
             ...(values && previous ? { keys: diffKeys(previous, values), written: written! } : {}),
             ...(change.restoredVersion !== undefined ? { restoredVersion: change.restoredVersion } : {}),
           });
+          const warnings = name === locked.name ? [] : await this.renameReferences(tx, caller, locked, name, change.updateReferences === true);
           const user = ownerId === caller.userId ? caller.userName : locked.user;
           const { ownerId: _previousOwner, ...metadata } = locked;
           return {
@@ -483,6 +623,7 @@ export class SecretsService implements SecretsStore {
             version,
             updated: toIso(updated),
             values: values ?? (await this.readValues(locked)),
+            ...(warnings.length > 0 ? { warnings } : {}),
           };
         });
       } catch (error) {
@@ -494,6 +635,34 @@ export class SecretsService implements SecretsStore {
         }
       }
     }
+  }
+
+  /**
+   * After a rename of `secret` to `name`: the references components hold to the old name,
+   * rewritten to the new one when `update` is set (unless the old name still means another
+   * secret to the caller, the other scope's), else returned as a warning.
+   */
+  private async renameReferences(tx: MetadataTransaction, caller: Caller, secret: LockedSecret, name: string, update: boolean): Promise<SecretWarning[]> {
+    const components = await tx.componentsMentioning(secret.workspace, secret.name);
+    const usages = usagesIn(secret.name, components);
+    if (usages.length === 0) return [];
+    if (!update) return referencedWarnings(secret.name, usages, "renamed");
+    const stillNamed = await tx.findSecretsByName(caller.userId, secret.workspace, secret.name);
+    if (stillNamed.length > 0) {
+      const [warning] = referencedWarnings(secret.name, usages, "renamed");
+      return [
+        {
+          ...warning!,
+          message: `References to '${secret.name}' were left alone: that name still means another (${stillNamed[0]!.scope}-scoped) secret. ${warning!.message}`,
+        },
+      ];
+    }
+    const now = Date.now();
+    for (const component of components) {
+      const configuration = renameInConfiguration(component.configuration, secret.name, name);
+      if (configuration) await tx.updateComponentConfiguration(component.id, configuration, now);
+    }
+    return [];
   }
 
   /**
