@@ -26,6 +26,7 @@ describe("readConfig defaults", () => {
       secretValidationLevel: "SECRET_AND_KEY_EXISTS",
       logLevel: "info",
       configDir: "/etc/zs",
+      audit: { mode: "required", flushMs: 5, file: undefined, retentionDays: 365 },
     });
   });
 

@@ -11,3 +11,4 @@ export { KEY_SENTINEL, SqlValuesStore, type KeySource } from "./sql-values-store
 export { sqlStoreDefinition } from "./sql-store-definition.js";
 export { rotateEncryptionKey, type RotationOptions, type RotationProgress } from "./key-rotation.js";
 export { rotateConfiguredKey, type ConfiguredRotationOptions } from "./configured-key-rotation.js";
+export { KnexAuditLogRepository } from "./knex-audit-log-repository.js";

@@ -273,8 +273,52 @@ const backupAndMigrations: Migration = {
   },
 };
 
+/**
+ * The audit log (lifecycle.md "Audit log"): the events of one hash chain, each field a column
+ * (so that editing any breaks the event's hash), and the chain's one row: its head (the last
+ * event, read and moved under a lock by the instance flushing a batch) and its anchor (the
+ * hash the first kept event follows, moved by retention pruning).
+ */
+const audit: Migration = {
+  name: "007_audit",
+  async up(knex) {
+    await knex.schema.createTable("audit_events", (t) => {
+      t.bigInteger("seq").primary();
+      t.string("id", 36).notNullable();
+      // ISO-8601 with milliseconds in UTC: sorts as it reads.
+      t.string("time", 30).notNullable().index("audit_events_time");
+      t.text("actor_user_id");
+      t.text("actor_user_name");
+      t.string("actor_via", 16);
+      t.text("actor_api_key_id");
+      t.string("action", 64).notNullable();
+      t.string("target_type", 32).notNullable();
+      t.text("target_id");
+      t.text("target_name");
+      t.text("target_workspace");
+      t.string("outcome", 8).notNullable();
+      t.string("error_code", 64);
+      t.text("request_id");
+      t.text("client_ip");
+      t.text("user_agent");
+      t.text("details").notNullable();
+      t.string("prev_hash", 64).notNullable();
+      t.string("hash", 64).notNullable();
+    });
+    await knex.schema.createTable("audit_chain", (t) => {
+      t.integer("id").primary();
+      t.bigInteger("head_seq").notNullable();
+      t.string("head_hash", 64).notNullable();
+      t.bigInteger("anchor_seq").notNullable();
+      t.string("anchor_hash", 64).notNullable();
+    });
+    const genesis = "0".repeat(64);
+    await knex("audit_chain").insert({ id: 1, head_seq: 0, head_hash: genesis, anchor_seq: 0, anchor_hash: genesis });
+  },
+};
+
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, audit];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;
