@@ -136,6 +136,24 @@ export class KnexAuditLogRepository implements AuditLogRepository {
     });
   }
 
+  /**
+   * Whether `nameOrId` (a name, an id, or an id prefix of 8+ hex characters) names a
+   * user-scoped secret of another user than `viewerId` in `workspace` (every workspace when
+   * `undefined`): the lookup answered 404, and the audit log records the request as denied.
+   */
+  async othersPrivateSecretExists(viewerId: string, workspace: string | undefined, nameOrId: string): Promise<boolean> {
+    const query = this.database.knex("secrets as s")
+      .join("workspaces as w", "w.id", "s.workspace_id")
+      .where("s.scope", "user")
+      .andWhereNot("s.owner_id", viewerId)
+      .andWhere((w) => {
+        w.where("s.name", nameOrId).orWhere("s.id", nameOrId.toLowerCase());
+        if (/^[0-9a-f-]{8,}$/i.test(nameOrId)) w.orWhere("s.id", "like", `${nameOrId.toLowerCase()}%`);
+      });
+    if (workspace !== undefined) query.andWhere("w.name", workspace);
+    return (await query.first("s.id")) !== undefined;
+  }
+
   private async lockChain(trx: Knex.Transaction): Promise<AuditChainRecord> {
     if (this.database.dialect === "postgres") {
       return (await trx("audit_chain").where({ id: 1 }).forUpdate().first()) as AuditChainRecord;

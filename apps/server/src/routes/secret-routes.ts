@@ -1,4 +1,5 @@
 import {
+  AUDIT_ACTIONS,
   ZsError,
   lookupSchema,
   secretCreateSchema,
@@ -10,6 +11,7 @@ import {
   type SecretMetadata,
 } from "@zs/core";
 import * as z from "zod";
+import { noteSecret, type AuditNote } from "../audit/request-audit.js";
 import { defineRoute, type RouteResult } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { pageToWire, pageWireSchema, secretListQuerySchema } from "../wire.js";
@@ -21,6 +23,14 @@ const replaceBodySchema = z.strictObject({ values: secretValuesSchema });
 /** A secret with its values: never cached, tagged with its version. */
 function secretResult(status: number, secret: Secret): RouteResult {
   return { status, body: secret, headers: { ETag: `"${secret.version}"`, "Cache-Control": "no-store" } };
+}
+
+/** An update's key names: set (a string value) and removed (`null`); never the values. */
+function noteUpdate(audit: AuditNote, values: Record<string, string | null> | undefined, replace = false): void {
+  if (values === undefined) return;
+  const entries = Object.entries(values);
+  audit.details[replace ? "keys_replaced" : "keys_set"] = entries.filter(([, value]) => value !== null).map(([key]) => key).sort();
+  if (!replace) audit.details.keys_removed = entries.filter(([, value]) => value === null).map(([key]) => key).sort();
 }
 
 /** What an `If-Match` header asks: any current version (`*`), or one of these versions. */
@@ -88,9 +98,13 @@ export function secretRoutes({ secrets }: ServerServices) {
       body: secretCreateSchema,
       bodyLabel: "secret",
       responses: { 201: { description: "The new secret, with its values", schema: secretSchema } },
-      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE"],
-      async handle({ caller, body }) {
-        return secretResult(201, await secrets.createSecret(caller, body));
+      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretCreate, target: "secret" },
+      async handle({ caller, body, audit }) {
+        audit.target = { name: body.name, workspace: body.workspace ?? caller.workspace };
+        const secret = await secrets.createSecret(caller, body);
+        noteSecret(audit, secret);
+        return secretResult(201, secret);
       },
     }),
     defineRoute({
@@ -101,9 +115,12 @@ export function secretRoutes({ secrets }: ServerServices) {
       queryLabel: "list query",
       queryErrorCode: "INVALID_FILTER",
       responses: { 200: { description: "One page", schema: pageWireSchema(secretMetadataSchema) } },
-      errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "SECRETS_STORE_DISABLED"],
-      async handle({ caller, query }) {
-        return { status: 200, body: pageToWire(await secrets.listSecrets(caller, query)) };
+      errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "SECRETS_STORE_DISABLED", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretList, target: "secret" },
+      async handle({ caller, query, audit }) {
+        const page = await secrets.listSecrets(caller, query);
+        audit.details = { page: page.index, returned: page.items.length, total: page.total };
+        return { status: 200, body: pageToWire(page) };
       },
     }),
     defineRoute({
@@ -113,9 +130,12 @@ export function secretRoutes({ secrets }: ServerServices) {
       query: lookupSchema,
       queryLabel: "lookup",
       responses: { 200: { description: "The secret, with its values", schema: secretSchema } },
-      errors: [...SECRET_ERRORS],
-      async handle({ caller, params, query }) {
-        return secretResult(200, await secrets.getSecret(caller, params.nameOrId!, query));
+      errors: [...SECRET_ERRORS, "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretRead, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, audit }) {
+        const secret = await secrets.getSecret(caller, params.nameOrId!, query);
+        noteSecret(audit, secret);
+        return secretResult(200, secret);
       },
     }),
     defineRoute({
@@ -127,13 +147,19 @@ export function secretRoutes({ secrets }: ServerServices) {
       body: patchBodySchema,
       bodyLabel: "update",
       responses: { 200: { description: "The updated secret, with its values", schema: secretSchema } },
-      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "VERSION_MISMATCH"],
-      async handle({ caller, params, query, body, request }) {
+      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "VERSION_MISMATCH", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretUpdate, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, body, request, audit }) {
+        // A new name makes it a rename (with whatever else the same request changes).
+        if (body.name !== undefined) audit.action = AUDIT_ACTIONS.secretRename;
+        noteUpdate(audit, body.values);
         const expectedVersion = await expectedVersionFor(parseIfMatch(request.get("If-Match")), () =>
           secrets.findSecret(caller, params.nameOrId!, query),
         );
         const update = expectedVersion === undefined ? body : { ...body, expectedVersion };
-        return secretResult(200, await secrets.updateSecret(caller, params.nameOrId!, update, query));
+        const secret = await secrets.updateSecret(caller, params.nameOrId!, update, query);
+        noteSecret(audit, secret, body.name !== undefined ? { new_name: secret.name } : {});
+        return secretResult(200, secret);
       },
     }),
     defineRoute({
@@ -144,9 +170,13 @@ export function secretRoutes({ secrets }: ServerServices) {
       queryLabel: "lookup",
       body: replaceBodySchema,
       responses: { 200: { description: "The secret, with its new values", schema: secretSchema } },
-      errors: [...SECRET_ERRORS, "SECRET_TOO_LARGE"],
-      async handle({ caller, params, query, body }) {
-        return secretResult(200, await secrets.replaceSecretValues(caller, params.nameOrId!, body.values, query));
+      errors: [...SECRET_ERRORS, "SECRET_TOO_LARGE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretUpdate, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, body, audit }) {
+        noteUpdate(audit, body.values, true);
+        const secret = await secrets.replaceSecretValues(caller, params.nameOrId!, body.values, query);
+        noteSecret(audit, secret);
+        return secretResult(200, secret);
       },
     }),
     defineRoute({
@@ -156,8 +186,11 @@ export function secretRoutes({ secrets }: ServerServices) {
       query: lookupSchema,
       queryLabel: "lookup",
       responses: { 204: { description: "Deleted" } },
-      errors: [...SECRET_ERRORS],
-      async handle({ caller, params, query }) {
+      errors: [...SECRET_ERRORS, "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretDelete, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, audit }) {
+        // Which secret it was (id, keys, version), for the record; the delete looks it up again.
+        noteSecret(audit, await secrets.findSecret(caller, params.nameOrId!, query));
         await secrets.deleteSecret(caller, params.nameOrId!, query);
         return { status: 204 };
       },

@@ -79,7 +79,6 @@ export const AUDIT_ACTIONS = {
   secretRead: "secret.read",
   secretList: "secret.list",
   secretUpdate: "secret.update",
-  secretReplace: "secret.replace",
   secretRename: "secret.rename",
   secretDelete: "secret.delete",
   referenceResolve: "reference.resolve",

@@ -134,8 +134,8 @@ export class AuditRecorder {
     const batch = this.pending.splice(0, this.maxBatch);
     this.flushing = this.writeBatch(batch).finally(() => {
       this.flushing = undefined;
-      // Whatever arrived while this batch was written waits for the next interval, to batch it too.
-      if (this.pending.length > 0 && !this.timer) this.timer = setTimeout(() => void this.startFlush(), this.flushMs);
+      // Whatever arrived while this batch was written has waited already: it goes next, at once.
+      if (this.pending.length > 0 && !this.timer) void this.startFlush();
     });
     return this.flushing;
   }
