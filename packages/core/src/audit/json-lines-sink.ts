@@ -1,15 +1,16 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import type { ChainedAuditEvent } from "./audit-event.js";
 import type { AuditSink } from "./audit-log-repository.js";
 
 /**
  * `ZS_AUDIT_FILE`: every event as one line of JSON, appended and fsynced per batch, for log
- * shippers. The file is created owner-only (0600). A failed write closes the file, so the
- * next batch opens it again (after a log rotation, say).
+ * shippers. The file is created owner-only (0600). Before each batch the path is checked
+ * against the open file: a file moved away (log rotation) or replaced is opened anew, so
+ * events go where the path points; a path that cannot be written fails the batch.
  */
 export class JsonLinesAuditSink implements AuditSink {
   readonly name: string;
-  private handle: Promise<FileHandle> | undefined;
+  private opened: { handle: FileHandle; dev: number; ino: number } | undefined;
 
   constructor(private readonly file: string) {
     this.name = `file:${file}`;
@@ -18,8 +19,7 @@ export class JsonLinesAuditSink implements AuditSink {
   async write(events: readonly ChainedAuditEvent[]): Promise<void> {
     const text = events.map((event) => `${JSON.stringify(event)}\n`).join("");
     try {
-      this.handle ??= open(this.file, "a", 0o600);
-      const handle = await this.handle;
+      const handle = await this.currentHandle();
       await handle.appendFile(text, "utf8");
       await handle.datasync();
     } catch (error) {
@@ -29,8 +29,20 @@ export class JsonLinesAuditSink implements AuditSink {
   }
 
   async close(): Promise<void> {
-    const handle = this.handle;
-    this.handle = undefined;
-    await (await handle?.catch(() => undefined))?.close();
+    const opened = this.opened;
+    this.opened = undefined;
+    await opened?.handle.close();
+  }
+
+  private async currentHandle(): Promise<FileHandle> {
+    if (this.opened) {
+      const current = await stat(this.file).catch(() => undefined);
+      if (current && current.dev === this.opened.dev && current.ino === this.opened.ino) return this.opened.handle;
+      await this.close();
+    }
+    const handle = await open(this.file, "a", 0o600);
+    const { dev, ino } = await handle.stat();
+    this.opened = { handle, dev, ino };
+    return handle;
   }
 }
