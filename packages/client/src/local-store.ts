@@ -1,6 +1,18 @@
 import { openConfiguredStore, type ConfiguredStore } from "@zs/builtin-stores";
-import { readConfig, silentLogger, type BackupService, type ComponentsService, type SecretsService, type User, type ZsConfig } from "@zs/core";
-import type { SqlDatabase } from "@zs/store-sql";
+import {
+  AuditLog,
+  AuditRecorder,
+  JsonLinesAuditSink,
+  readConfig,
+  silentLogger,
+  type BackupService,
+  type ComponentsService,
+  type SecretsService,
+  type User,
+  type ZsConfig,
+} from "@zs/core";
+import { KnexAuditLogRepository, type SqlDatabase } from "@zs/store-sql";
+import { localAuditor, type LocalAuditor } from "./local-audit.js";
 import { LOCAL_USER } from "./local-user.js";
 
 /** An opened local store: the service, who acts, and what it was opened from. */
@@ -17,6 +29,10 @@ export interface LocalStore {
   database: SqlDatabase;
   /** The values store's type and capabilities. */
   store: { type: string; capabilities: Record<string, unknown> };
+  /** Runs a security-relevant call and records its event (actor `local`), as `ZS_AUDIT` says. */
+  audit: LocalAuditor;
+  /** The local audit log, for listing and verifying. */
+  auditLog: AuditLog;
   close(): Promise<void>;
 }
 
@@ -29,6 +45,13 @@ export async function openLocalStore(home: string, env: Record<string, string | 
   // ZS_HOME is local mode's data directory; ZS_DATA_DIR belongs to the server.
   const config = readConfig({ env: { ...env, ZS_DATA_DIR: undefined }, defaultDataDir: home });
   const { database, values, backup, backups, migrations, openMigrationTarget, service, components } = await openConfiguredStore(config, silentLogger);
+  const chain = new KnexAuditLogRepository(database);
+  const recorder = new AuditRecorder({
+    mode: config.audit.mode,
+    flushMs: config.audit.flushMs,
+    chain,
+    sinks: config.audit.file ? [new JsonLinesAuditSink(config.audit.file)] : [],
+  });
   try {
     const user = await service.ensureUser(LOCAL_USER, { isAdmin: true });
     // Local mode has no background: each command first retries what the backup missed (one
@@ -44,9 +67,16 @@ export async function openLocalStore(home: string, env: Record<string, string | 
       config,
       database,
       store: { type: values.type, capabilities: { ...values.capabilities } },
-      close: () => service.close(),
+      audit: localAuditor(recorder),
+      auditLog: new AuditLog(chain),
+      close: async () => {
+        // Every audited call awaited its event already (or lost it in best-effort mode); this writes what waits.
+        await recorder.close().catch(() => undefined);
+        await service.close();
+      },
     };
   } catch (error) {
+    await recorder.close().catch(() => undefined);
     await service.close();
     throw error;
   }
