@@ -3,8 +3,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import knexFactory, { type Knex } from "knex";
-import { knexConfigFor } from "@zs/store-sql";
+import { SqlDatabase } from "@zs/store-sql";
 import { createPostgresDatabase, createSqliteDatabase, postgresUrl, type TestDatabase } from "../../../packages/store-sql/test/support/test-databases.js";
 import { ADMIN_PASSWORD, TestServer } from "./support/test-server.js";
 
@@ -38,8 +37,9 @@ async function allEvents(server: TestServer, token: string): Promise<WireEvent[]
   }
 }
 
-function knexFor(url: string): Knex {
-  return knexFactory({ ...knexConfigFor(url).config, pool: { min: 0, max: 1 } });
+/** The database itself, to read and edit audit rows as an attacker with database access would. */
+async function openDatabase(url: string): Promise<SqlDatabase> {
+  return SqlDatabase.open(url);
 }
 
 describe.each(databases)("the audit log of a server on %s", (_label, createDatabase) => {
@@ -148,15 +148,15 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
     const verify = await server.call("GET", "/api/v1/audit/verify", { token: admin });
     expect(verify.json).toMatchObject({ valid: true });
 
-    const knex = knexFor(db.url);
+    const database = await openDatabase(db.url);
     try {
-      const table = JSON.stringify(await knex("audit_events").select("*"));
+      const table = JSON.stringify(await database.knex("audit_events").select("*"));
       const file = await readFile(auditFile(), "utf8");
       const leaked = [...server.sensitive].filter((value) => value.length >= 6 && (table.includes(value) || file.includes(value)));
       expect(leaked).toEqual([]);
       expect(file.trim().split("\n").length).toBe(events.length + 1); // + the verify event
     } finally {
-      await knex.destroy();
+      await database.close();
     }
     expect(server.leakedIntoLogs()).toEqual([]);
   });
@@ -164,7 +164,8 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
   it("an edited stored event is named by verify", async () => {
     const events = await allEvents(server, admin);
     const victim = events[Math.floor(events.length / 2)]!;
-    const knex = knexFor(db.url);
+    const database = await openDatabase(db.url);
+    const knex = database.knex;
     try {
       await knex("audit_events").where({ seq: victim.seq }).update({ actor_user_name: "mallory" });
       const verify = await server.call("GET", "/api/v1/audit/verify", { token: admin });
@@ -173,7 +174,7 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
       await knex("audit_events").where({ seq: victim.seq }).update({ actor_user_name: victim.actor.user_name });
       expect((await server.call("GET", "/api/v1/audit/verify", { token: admin })).json).toMatchObject({ valid: true });
     } finally {
-      await knex.destroy();
+      await database.close();
     }
   });
 
