@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { readConfig } from "@zs/core";
 import { SqlDatabase } from "@zs/store-sql";
 import { createPostgresDatabase, createSqliteDatabase, postgresUrl, type TestDatabase } from "../../../packages/store-sql/test/support/test-databases.js";
 import { ADMIN_PASSWORD, TestServer } from "./support/test-server.js";
@@ -278,5 +279,59 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
     const verify = await servers[0]!.call("GET", "/api/v1/audit/verify", { token: tokens[0] });
     expect(verify.json).toMatchObject({ valid: true, checked: events.length });
+  });
+});
+
+describe("the audit modes", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "zs-audit-modes-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("best-effort never fails a request: with the audit file unwritable reads answer, and the losses are logged", async () => {
+    await mkdir(path.join(dir, "a-directory"));
+    const server = await TestServer.start({ env: { ZS_AUDIT: "best-effort", ZS_AUDIT_FILE: path.join(dir, "a-directory") } });
+    try {
+      const admin = await server.login("admin", ADMIN_PASSWORD);
+      expect((await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "db", values: { p: "fixture-best-effort-value" } } })).status).toBe(201);
+      const read = await server.call("GET", "/api/v1/secrets/db", { token: admin });
+      expect(read.status).toBe(200);
+      expect(read.json.values).toEqual({ p: "fixture-best-effort-value" });
+      await server.running.services.audit.recorder.flush();
+      expect(server.running.services.audit.recorder.stats.lost).toBeGreaterThanOrEqual(3);
+      expect(server.logs).toMatch(/audit events lost/);
+      expect(server.leakedIntoLogs()).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("off records nothing", async () => {
+    const server = await TestServer.start({ env: { ZS_AUDIT: "off" } });
+    try {
+      const admin = await server.login("admin", ADMIN_PASSWORD);
+      await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "db", values: { p: "v" } } });
+      await server.call("GET", "/api/v1/secrets/db", { token: admin });
+      await server.call("GET", "/api/v1/secrets");
+      const page = await server.call("GET", "/api/v1/audit", { token: admin });
+      expect(page.json).toMatchObject({ total: 0, items: [] });
+      expect((await server.call("GET", "/api/v1/audit/verify", { token: admin })).json).toMatchObject({ valid: true, checked: 0 });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("ZS_AUDIT settings are checked at start", () => {
+    for (const [name, value, message] of [
+      ["ZS_AUDIT", "sometimes", /ZS_AUDIT must be one of required, best-effort, off/],
+      ["ZS_AUDIT_FLUSH_MS", "soon", /ZS_AUDIT_FLUSH_MS must be a whole number/],
+      ["ZS_AUDIT_RETENTION_DAYS", "-1", /ZS_AUDIT_RETENTION_DAYS must be a whole number/],
+    ] as const) {
+      expect(() => readConfig({ env: { [name]: value } })).toThrow(message);
+    }
   });
 });

@@ -44,7 +44,22 @@ interface AuditChainRecord {
 
 /** Rows per insert statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 500;
+/** The columns of `audit_events`, in the order `toRecord` lists them. */
+const COLUMNS = [
+  "seq", "id", "time", "actor_user_id", "actor_user_name", "actor_via", "actor_api_key_id", "action", "target_type", "target_id",
+  "target_name", "target_workspace", "outcome", "error_code", "request_id", "client_ip", "user_agent", "details", "prev_hash", "hash",
+] as const;
+const INSERT_SQL = `insert into audit_events (${COLUMNS.join(", ")}) values `;
+const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
 const TRANSACTION_ATTEMPTS = 10;
+/** Batches linked to a moved head are linked again; under heavy load from many instances this bounds the tries. */
+const APPEND_ATTEMPTS = 100;
+
+/** The trigger refused a row that does not follow the head, or its `seq` is taken: another instance appended first. */
+function isChainConflict(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return /ZS_AUDIT_CHAIN_MOVED/.test(e?.message ?? "") || e?.code === "23505" || (e?.code === "SQLITE_CONSTRAINT" && /UNIQUE|PRIMARY/.test(e.message ?? "")) || e?.code === "SQLITE_BUSY" || e?.code === "40001" || e?.code === "40P01";
+}
 
 /**
  * The knex `AuditLogRepository`: `audit_events` and the one-row `audit_chain` (head and
@@ -53,25 +68,51 @@ const TRANSACTION_ATTEMPTS = 10;
  * database append to one chain in turn.
  */
 export class KnexAuditLogRepository implements AuditLogRepository {
+  /** The chain's head as this instance last wrote or read it. */
+  private knownHead: ChainHead | undefined;
+
   constructor(private readonly database: SqlDatabase) {}
 
   async appendAuditEvents(
     link: (head: ChainHead) => ChainedAuditEvent[],
     beforeCommit?: (events: readonly ChainedAuditEvent[]) => Promise<void>,
   ): Promise<ChainedAuditEvent[]> {
-    // Its own transaction, never one of a request in progress: a batch holds many requests' events.
-    return this.ownTransaction(async (trx) => {
-      const chain = await this.lockChain(trx);
-      const events = link({ seq: Number(chain.head_seq), hash: chain.head_hash });
+    // Linked to the head this instance last saw. The table's trigger checks each row follows
+    // the head (locking it on PostgreSQL) and moves it; a batch linked to a head another
+    // instance has moved meanwhile is refused whole, and linked again to the new head.
+    for (let attempt = 1; ; attempt++) {
+      const head = (this.knownHead ??= (await this.auditChainState()).head);
+      const events = link(head);
       if (events.length === 0) return events;
-      for (let index = 0; index < events.length; index += INSERT_CHUNK) {
-        await trx("audit_events").insert(events.slice(index, index + INSERT_CHUNK).map(toRecord));
+      try {
+        // Without other sinks the batch is one statement (its own transaction): a flush costs one round trip.
+        if (beforeCommit) {
+          await this.database.knex.transaction(async (trx) => {
+            await this.insertEvents(trx, events);
+            await beforeCommit(events);
+          });
+        } else {
+          await this.insertEvents(this.database.knex, events);
+        }
+        const last = events[events.length - 1]!;
+        this.knownHead = { seq: last.seq, hash: last.hash };
+        return events;
+      } catch (error) {
+        this.knownHead = undefined;
+        if (!isChainConflict(error) || attempt >= APPEND_ATTEMPTS) throw error;
+        if (attempt > 3) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
-      const last = events[events.length - 1]!;
-      await trx("audit_chain").where({ id: 1 }).update({ head_seq: last.seq, head_hash: last.hash });
-      await beforeCommit?.(events);
-      return events;
-    });
+    }
+  }
+
+  /** Plain SQL: a batch is written on every flush, and knex's query builder would cost more CPU than the database does. */
+  private async insertEvents(executor: Knex | Knex.Transaction, events: readonly ChainedAuditEvent[]): Promise<void> {
+    for (let index = 0; index < events.length; index += INSERT_CHUNK) {
+      const chunk = events.slice(index, index + INSERT_CHUNK);
+      const bindings: (string | number | null)[] = [];
+      for (const event of chunk) for (const value of Object.values(toRecord(event))) bindings.push(value);
+      await executor.raw(`${INSERT_SQL}${chunk.map(() => ROW_PLACEHOLDERS).join(",")}`, bindings);
+    }
   }
 
   async listAuditEvents(query: ParsedAuditQuery): Promise<{ items: ChainedAuditEvent[]; total: number }> {
@@ -155,11 +196,14 @@ export class KnexAuditLogRepository implements AuditLogRepository {
   }
 
   private async lockChain(trx: Knex.Transaction): Promise<AuditChainRecord> {
-    if (this.database.dialect === "postgres") {
-      return (await trx("audit_chain").where({ id: 1 }).forUpdate().first()) as AuditChainRecord;
-    }
-    await trx("audit_chain").where({ id: 1 }).update({ head_seq: trx.ref("head_seq") });
-    return (await trx("audit_chain").where({ id: 1 }).first()) as AuditChainRecord;
+    // PostgreSQL: the row lock orders the instances' batches. SQLite: a write first takes the
+    // database's write lock, so no other process links to the head read next.
+    const sql =
+      this.database.dialect === "postgres"
+        ? "select head_seq, head_hash, anchor_seq, anchor_hash from audit_chain where id = 1 for update"
+        : "update audit_chain set head_seq = head_seq where id = 1 returning head_seq, head_hash, anchor_seq, anchor_hash";
+    const result = (await trx.raw(sql)) as AuditChainRecord[] | { rows: AuditChainRecord[] };
+    return (Array.isArray(result) ? result : result.rows)[0]!;
   }
 
   private async ownTransaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {

@@ -314,6 +314,32 @@ const audit: Migration = {
     });
     const genesis = "0".repeat(64);
     await knex("audit_chain").insert({ id: 1, head_seq: 0, head_hash: genesis, anchor_seq: 0, anchor_hash: genesis });
+    // Each row must follow the head, which it then becomes: one insert statement appends a
+    // batch atomically, and a batch linked to a head another instance moved is refused whole.
+    if (knex.client.config.client === "pg") {
+      await knex.raw(`
+        create function zs_audit_chain_advance() returns trigger language plpgsql as $$
+        declare
+          head record;
+        begin
+          select head_seq, head_hash into head from audit_chain where id = 1 for update;
+          if new.seq <> head.head_seq + 1 or new.prev_hash <> head.head_hash then
+            raise exception 'ZS_AUDIT_CHAIN_MOVED: event % does not follow the head %', new.seq, head.head_seq;
+          end if;
+          update audit_chain set head_seq = new.seq, head_hash = new.hash where id = 1;
+          return new;
+        end $$`);
+      await knex.raw("create trigger audit_events_chain before insert on audit_events for each row execute function zs_audit_chain_advance()");
+    } else {
+      await knex.raw(`
+        create trigger audit_events_chain before insert on audit_events
+        begin
+          select raise(abort, 'ZS_AUDIT_CHAIN_MOVED')
+            where new.seq <> (select head_seq + 1 from audit_chain where id = 1)
+               or new.prev_hash <> (select head_hash from audit_chain where id = 1);
+          update audit_chain set head_seq = new.seq, head_hash = new.hash where id = 1;
+        end`);
+    }
   },
 };
 

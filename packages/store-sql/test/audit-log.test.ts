@@ -69,19 +69,6 @@ describe.each(testDatabases)("the audit log on %s", (_label, createDatabase) => 
     expect((await log.verify(admin)).valid).toBe(true);
   });
 
-  it("a deleted event and a truncated tail are both detected", async () => {
-    const log = new AuditLog(new KnexAuditLogRepository(first));
-    const row = await first.knex("audit_events").where({ seq: 10 }).first();
-    await first.knex("audit_events").where({ seq: 10 }).delete();
-    expect((await log.verify(admin)).firstInvalid).toMatchObject({ seq: 11, reason: "sequence_gap" });
-    await first.knex("audit_events").insert(row);
-    const last = await first.knex("audit_events").orderBy("seq", "desc").first();
-    await first.knex("audit_events").where({ seq: last.seq }).delete();
-    expect((await log.verify(admin)).firstInvalid).toMatchObject({ seq: Number(last.seq), reason: "head_mismatch" });
-    await first.knex("audit_events").insert(last);
-    expect((await log.verify(admin)).valid).toBe(true);
-  });
-
   it("pruning keeps the chain verifiable from the first kept event", async () => {
     const repository = new KnexAuditLogRepository(first);
     const later = Date.now() + 10 * 86_400_000;
@@ -125,5 +112,26 @@ describe.each(testDatabases)("the audit log on %s", (_label, createDatabase) => 
     await bestEffort.flush();
     expect(bestEffort.stats.lost).toBe(1);
     expect(losses).toEqual([1]);
+  });
+  it("the table refuses a row that does not follow the head, so no writer can fork the chain", async () => {
+    const row = await first.knex("audit_events").orderBy("seq", "desc").first();
+    const error = await first.knex("audit_events").insert({ ...row, seq: Number(row.seq) + 5, id: "forked" }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/ZS_AUDIT_CHAIN_MOVED/);
+  });
+
+  // Destructive: it runs last.
+  it("a truncated tail and a deleted event are both detected", async () => {
+    const repository = new KnexAuditLogRepository(first);
+    const recorder = new AuditRecorder({ chain: repository });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => recorder.record(event("secret.read", `tail${i}`))));
+    await recorder.close();
+    const log = new AuditLog(repository);
+    expect((await log.verify(admin)).valid).toBe(true);
+    const last = await first.knex("audit_events").orderBy("seq", "desc").first();
+    await first.knex("audit_events").where({ seq: last.seq }).delete();
+    expect((await log.verify(admin)).firstInvalid).toMatchObject({ seq: Number(last.seq), id: null, reason: "head_mismatch" });
+    const middle = await first.knex("audit_events").where("seq", "=", Number(last.seq) - 3).first();
+    await first.knex("audit_events").where({ seq: middle.seq }).delete();
+    expect((await log.verify(admin)).firstInvalid).toMatchObject({ seq: Number(middle.seq) + 1, reason: "sequence_gap" });
   });
 });

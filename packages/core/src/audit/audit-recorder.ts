@@ -43,9 +43,9 @@ interface Pending {
 }
 
 /**
- * Records audit events with group commit: events wait at most `flushMs`, then one transaction
- * links and stores them all (one chain-head lock per batch, not per event), so audited
- * throughput holds. In `required` mode `record` resolves once its event is committed and
+ * Records audit events with group commit: batches start at most every `flushMs`, each
+ * linking and storing every event that waits in one statement (one chain-head lock per batch,
+ * not per event), so audited throughput holds. In `required` mode `record` resolves once its event is committed and
  * rejects with `AUDIT_UNAVAILABLE` when it could not be; in `best-effort` it never waits and
  * failures are counted; `off` records nothing.
  */
@@ -57,7 +57,9 @@ export class AuditRecorder {
   private readonly maxBatch: number;
   private readonly now: () => number;
   private pending: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  /** The scheduled flush, if any. */
+  private timer: { cancel(): void } | undefined;
+  private lastFlushStart = Number.NEGATIVE_INFINITY;
   private flushing: Promise<void> | undefined;
   private closed = false;
 
@@ -95,10 +97,8 @@ export class AuditRecorder {
 
   /** Writes whatever waits, now; resolves when it has been written (or failed). */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.timer?.cancel();
+    this.timer = undefined;
     while (this.flushing || this.pending.length > 0) {
       if (this.flushing) await this.flushing;
       else await this.startFlush();
@@ -125,17 +125,33 @@ export class AuditRecorder {
 
   private enqueue(pending: Pending): void {
     this.pending.push(pending);
-    if (!this.timer && !this.flushing) this.timer = setTimeout(() => void this.startFlush(), this.flushMs);
+    if (!this.timer && !this.flushing) this.scheduleFlush();
+  }
+
+  /**
+   * Batches start at most every `flushMs`: an event arriving after a quiet spell is written at
+   * once (on the next turn of the event loop, with whatever else arrived in this one), while
+   * under load each batch gathers what arrived since the last one started.
+   */
+  private scheduleFlush(): void {
+    const wait = Math.max(0, this.lastFlushStart + this.flushMs - this.now());
+    if (wait === 0) {
+      const immediate = setImmediate(() => void this.startFlush());
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(() => void this.startFlush(), wait);
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
   }
 
   private startFlush(): Promise<void> {
     this.timer = undefined;
     if (this.flushing || this.pending.length === 0) return this.flushing ?? Promise.resolve();
+    this.lastFlushStart = this.now();
     const batch = this.pending.splice(0, this.maxBatch);
     this.flushing = this.writeBatch(batch).finally(() => {
       this.flushing = undefined;
-      // Whatever arrived while this batch was written has waited already: it goes next, at once.
-      if (this.pending.length > 0 && !this.timer) void this.startFlush();
+      if (this.pending.length > 0 && !this.timer) this.scheduleFlush();
     });
     return this.flushing;
   }
