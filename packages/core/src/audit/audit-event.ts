@@ -94,6 +94,12 @@ export const AUDIT_ACTIONS = {
   migrate: "store.migrate",
   rotateKey: "store.rotate_key",
   auditVerify: "audit.verify",
+  // For the history and recovery routes (lifecycle.md), recorded the same way.
+  secretHistoryRead: "secret.history_read",
+  secretVersionRead: "secret.version_read",
+  secretRollback: "secret.rollback",
+  secretRecover: "secret.recover",
+  secretPurge: "secret.purge",
   /** A denied request on a route that records nothing else. */
   request: "http.request",
 } as const;
