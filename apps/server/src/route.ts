@@ -80,6 +80,8 @@ export interface RequestAuditor {
   /** False with `ZS_AUDIT=off`: nothing is built or recorded. */
   readonly enabled: boolean;
   record(event: AuditEventInput): Promise<void>;
+  /** Throws `AUDIT_UNAVAILABLE` while the log is known to be failing (`required` mode), before any work. */
+  assertAvailable(): void;
   /** Whether `nameOrId` names a user-scoped secret of another user (a 404 that is really a denial). */
   isOthersPrivateSecret(caller: Caller, nameOrId: string, workspace: string | undefined): Promise<boolean>;
 }
@@ -107,6 +109,8 @@ export function mountRoute(
     const audited = (outcome: ReturnType<typeof outcomeOf>, error?: unknown) =>
       requestEvent({ request, requestId, routePath: route.path, audit: route.audit, note, caller: locals.caller, authenticated: locals.authenticated, outcome, error });
     let result: RouteResult;
+    // An action whose event could not be written is refused before it is carried out.
+    if (route.audit && auditor.enabled) auditor.assertAvailable();
     try {
       // Authentication comes first: an unauthenticated client's body is never read or parsed (security.md "Input").
       if (!isPublic) Object.assign(response.locals, await authenticate(request));

@@ -219,11 +219,16 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
       const resolved = await server.call("POST", "/api/v1/references/resolve", { token: admin, body: { references: ["{{guarded.v}}"] } });
       expect(resolved.status).toBe(503);
       expect(resolved.text).not.toContain("fixture-guarded-value-5");
+      // Right after a failed batch, an action is refused before it is carried out.
+      const refused = await server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "unaudited", values: { v: "x" } } });
+      expect(refused.json.error.code).toBe("AUDIT_UNAVAILABLE");
     } finally {
       await rm(auditFile(), { recursive: true });
     }
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const again = await server.call("GET", "/api/v1/secrets/guarded", { token: admin });
     expect(again.status).toBe(200);
+    expect((await server.call("GET", "/api/v1/secrets/unaudited", { token: admin })).status).toBe(404);
     expect(server.logs).toMatch(/audit log unavailable/);
     expect(server.leakedIntoLogs()).toEqual([]);
   });

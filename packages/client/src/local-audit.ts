@@ -42,6 +42,7 @@ export function localAuditor(recorder: AuditRecorder): LocalAuditor {
       details: extra.details ?? {},
     });
     let result: Awaited<ReturnType<typeof work>>;
+    recorder.assertAvailable();
     try {
       result = await work();
     } catch (error) {

@@ -21,7 +21,7 @@ describe("canonical JSON", () => {
   });
 
   it("is the same whatever order the object was built in", () => {
-    const built = { details: { keys: ["b", "a"], version: 3 }, ...event("db") };
+    const built = Object.fromEntries(Object.entries(event("db")).reverse());
     expect(canonicalJson(built)).toBe(canonicalJson(event("db")));
   });
 

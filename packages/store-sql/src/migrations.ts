@@ -317,19 +317,29 @@ const audit: Migration = {
     // Each row must follow the head, which it then becomes: one insert statement appends a
     // batch atomically, and a batch linked to a head another instance moved is refused whole.
     if (knex.client.config.client === "pg") {
+      // Once per statement, over the rows it inserted: one lock and one update of the head per batch.
       await knex.raw(`
         create function zs_audit_chain_advance() returns trigger language plpgsql as $$
         declare
           head record;
+          first_row record;
+          last_row record;
+          row_count bigint;
         begin
           select head_seq, head_hash into head from audit_chain where id = 1 for update;
-          if new.seq <> head.head_seq + 1 or new.prev_hash <> head.head_hash then
-            raise exception 'ZS_AUDIT_CHAIN_MOVED: event % does not follow the head %', new.seq, head.head_seq;
+          select seq, prev_hash into first_row from inserted order by seq limit 1;
+          select seq, hash into last_row from inserted order by seq desc limit 1;
+          select count(*) into row_count from inserted;
+          if first_row.seq <> head.head_seq + 1 or first_row.prev_hash <> head.head_hash or last_row.seq - first_row.seq + 1 <> row_count
+             or exists (select 1 from inserted a join inserted b on b.seq = a.seq + 1 where b.prev_hash <> a.hash) then
+            raise exception 'ZS_AUDIT_CHAIN_MOVED: events from % do not follow the head %', first_row.seq, head.head_seq;
           end if;
-          update audit_chain set head_seq = new.seq, head_hash = new.hash where id = 1;
-          return new;
+          update audit_chain set head_seq = last_row.seq, head_hash = last_row.hash where id = 1;
+          return null;
         end $$`);
-      await knex.raw("create trigger audit_events_chain before insert on audit_events for each row execute function zs_audit_chain_advance()");
+      await knex.raw(
+        "create trigger audit_events_chain after insert on audit_events referencing new table as inserted for each statement execute function zs_audit_chain_advance()",
+      );
     } else {
       await knex.raw(`
         create trigger audit_events_chain before insert on audit_events

@@ -44,6 +44,7 @@ export function openServerAudit(settings: AuditSettings, database: SqlDatabase, 
     recorder,
     log,
     record: (event) => recorder.record(event),
+    assertAvailable: () => recorder.assertAvailable(),
     isOthersPrivateSecret: (caller: Caller, nameOrId: string, workspace: string | undefined) => {
       const where = workspace ?? caller.workspace;
       return repository.othersPrivateSecretExists(caller.userId, where === ALL_WORKSPACES ? undefined : where, nameOrId);

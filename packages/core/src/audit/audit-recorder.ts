@@ -60,6 +60,7 @@ export class AuditRecorder {
   /** The scheduled flush, if any. */
   private timer: { cancel(): void } | undefined;
   private lastFlushStart = Number.NEGATIVE_INFINITY;
+  private lastFailureAt: number | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
 
@@ -69,6 +70,20 @@ export class AuditRecorder {
     this.maxPending = options.maxPending ?? 100_000;
     this.maxBatch = options.maxBatch ?? 1000;
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * False in `required` mode for a moment after a batch failed (until one succeeds, or
+   * `RETRY_AFTER_FAILURE_MS` pass): callers then refuse an audited action before carrying it
+   * out, instead of carrying it out and then failing for want of its event.
+   */
+  get available(): boolean {
+    return this.mode !== "required" || this.lastFailureAt === undefined || this.now() - this.lastFailureAt >= RETRY_AFTER_FAILURE_MS;
+  }
+
+  /** `AUDIT_UNAVAILABLE` unless `available`. */
+  assertAvailable(): void {
+    if (!this.available) throw unavailable();
   }
 
   /** True unless `ZS_AUDIT=off`. */
@@ -170,9 +185,11 @@ export class AuditRecorder {
       this.stats.batches += 1;
       this.stats.lastBatchSize = batch.length;
       this.stats.lastFlushMs = this.now() - started;
+      this.lastFailureAt = undefined;
       for (const pending of batch) pending.settle?.resolve();
     } catch (error) {
       this.stats.failures += 1;
+      this.lastFailureAt = this.now();
       this.lose(batch.length, error);
       for (const pending of batch) pending.settle?.reject(unavailable());
     }
@@ -183,6 +200,9 @@ export class AuditRecorder {
     this.options.onFailure?.({ error, events, mode: this.mode, lostTotal: this.stats.lost });
   }
 }
+
+/** After a failed batch, audited actions are refused up front this long before the sink is tried again. */
+const RETRY_AFTER_FAILURE_MS = 1000;
 
 function unavailable(): ZsError {
   return new ZsError("AUDIT_UNAVAILABLE", "The audit log cannot be written, so this request was not carried out in full and nothing is returned; try again later.");
