@@ -18,10 +18,16 @@ const positiveInteger = (name: string) => (text: string) => {
   if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, not '${text}'.`);
   return Number(text);
 };
+/** A version number: a whole number from `min` (1; a diff's `--from` may be 0, before creation). */
+const versionNumber = (name: string, min = 1) => (text: string) => {
+  if (!/^\d{1,15}$/.test(text) || Number(text) < min) throw new UsageError(`--${name} must be a version number (a whole number from ${min}), not '${text}'.`);
+  return Number(text);
+};
 // The work is loaded only when a command runs, so parsing and `--help` stay light.
 const actions = () => import("./secret-actions.js");
+const historyActions = () => import("./history-actions.js");
 
-/** `zs secret …`: create, get, list, update, rename, delete, export, rotate-key, backup, restore, migrate, import. */
+/** `zs secret …`: create, get, list, update, rename, delete, history, rollback, diff, export, rotate-key, backup, restore, migrate, import. */
 export function secretCommand(io: Io): Command {
   const secret = new Command("secret").description("create, read, list, change and delete secrets");
 
@@ -42,9 +48,12 @@ export function secretCommand(io: Io): Command {
     .description("show a secret with its values")
     .argument("<name-or-id>", "name, id or id prefix (8+ characters)")
     .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .option("--version <n>", "show the values of this earlier version (zs secret history lists them)", versionNumber("version"))
     .addOption(outputOption([...READ_FORMATS, "env"]))
     .addOption(workspaceOption())
-    .action(async (nameOrId: string, options) => (await actions()).getSecret(io, nameOrId, options));
+    .action(async (nameOrId: string, options) =>
+      options.version !== undefined ? (await historyActions()).showSecretVersion(io, nameOrId, options) : (await actions()).getSecret(io, nameOrId, options),
+    );
 
   secret
     .command("list")
@@ -94,6 +103,40 @@ export function secretCommand(io: Io): Command {
     .option("-y, --yes", "do not ask for confirmation")
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await actions()).deleteSecret(io, nameOrId, options));
+
+  secret
+    .command("history")
+    .description("list a secret's versions, newest first: who changed it, how, and which keys (never a value)")
+    .argument("<name-or-id>", "name, id or id prefix")
+    .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .option("--page <n>", "page number", positiveInteger("page"))
+    .option("--size <n>", "versions per page (1-1000)", positiveInteger("size"))
+    .addOption(outputOption(READ_FORMATS))
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await historyActions()).showHistory(io, nameOrId, options));
+
+  secret
+    .command("rollback")
+    .description("make an earlier version's values the secret's values again, as a new version (name and scope unchanged)")
+    .argument("<name-or-id>", "name, id or id prefix")
+    .requiredOption("--to <n>", "the version whose values to restore", versionNumber("to"))
+    .option("--if-version <n>", "only if the secret is still at this version (else VERSION_MISMATCH)", versionNumber("if-version"))
+    .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .addOption(new Option("-o, --output <format>", "print the secret's metadata in this format").choices(READ_FORMATS))
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await historyActions()).rollbackSecret(io, nameOrId, options));
+
+  secret
+    .command("diff")
+    .description("show which keys differ between two versions (default: the latest change); values only with --show-values")
+    .argument("<name-or-id>", "name, id or id prefix")
+    .option("--from <n>", "the older version (default: the one before --to; 0: before creation)", versionNumber("from", 0))
+    .option("--to <n>", "the newer version (default: the current one)", versionNumber("to"))
+    .option("--show-values", "also print both versions' values of the keys that differ")
+    .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .addOption(outputOption(READ_FORMATS))
+    .addOption(workspaceOption())
+    .action(async (nameOrId: string, options) => (await historyActions()).diffSecret(io, nameOrId, options));
 
   secret
     .command("export")

@@ -123,7 +123,7 @@ describe("zs with ZS_SECRETS_STORE_TYPE=azure, against the Key Vault HTTPS emula
   it("zs status names the azure store and its capabilities, without calling Key Vault or Entra ID", async () => {
     const { result, calls } = await azureRun(["status"]);
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(result.stdout).toMatch(/^Store\s+azure \(maxValueBytes=25600\)$/m);
+    expect(result.stdout).toMatch(/^Store\s+azure \(maxValueBytes=25600, versioned=true\)$/m);
     expect(calls).toEqual({});
   });
 

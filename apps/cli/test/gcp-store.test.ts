@@ -100,7 +100,7 @@ describe("zs with ZS_SECRETS_STORE_TYPE=gcp, against the Secret Manager gRPC emu
   it("zs status names the gcp store and its capabilities, without calling Secret Manager", async () => {
     const { result, calls } = await gcpRun(["status"]);
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(result.stdout).toMatch(/^Store\s+gcp \(maxValueBytes=65536\)$/m);
+    expect(result.stdout).toMatch(/^Store\s+gcp \(maxValueBytes=65536, versioned=true\)$/m);
     expect(calls).toEqual({});
   });
 

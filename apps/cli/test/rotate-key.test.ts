@@ -26,7 +26,8 @@ describe("zs secret rotate-key (local)", () => {
     expect(before).toHaveLength(1);
 
     const result = await zs.ok(["secret", "rotate-key"]);
-    expect(result.stdout).toMatch(/^Re-encrypted 3 secrets under key '[0-9a-f]+'; the old key is no longer needed\.\n$/);
+    // Each secret's current values and the version history keeps of them.
+    expect(result.stdout).toMatch(/^Re-encrypted 3 secrets and 3 earlier versions under key '[0-9a-f]+'; the old key is no longer needed\.\n$/);
     expect(result.stderr).toBe("");
 
     const after = await keyFileKeys(zs);
@@ -60,7 +61,7 @@ describe("zs secret rotate-key (local)", () => {
 
   it("can rotate again, and on an empty store", async () => {
     const again = await zs.ok(["secret", "rotate-key"]);
-    expect(again.stdout).toMatch(/^Re-encrypted 4 secrets under key '[0-9a-f]+'/);
+    expect(again.stdout).toMatch(/^Re-encrypted 4 secrets and 4 earlier versions under key '[0-9a-f]+'/);
     expect(await keyFileKeys(zs)).toHaveLength(1);
     for (const name of ["shared", "mine", "after-rotation"]) await zs.ok(["secret", "delete", name, "-y"]);
     await zs.ok(["workspace", "delete", "other", "-y"]);

@@ -10,6 +10,7 @@ import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { backupRoutes } from "./routes/backup-routes.js";
 import { componentRoutes } from "./routes/component-routes.js";
+import { historyRoutes } from "./routes/history-routes.js";
 import { migrationRoutes } from "./routes/migration-routes.js";
 import { referenceRoutes } from "./routes/reference-routes.js";
 import { secretRoutes } from "./routes/secret-routes.js";
@@ -25,6 +26,7 @@ export function serverRoutes(services: ServerServices): RouteDefinition[] {
   // Express tries routes in this order, each a pattern match: the most requested (secrets) first.
   const routes: RouteDefinition[] = [
     ...secretRoutes(services),
+    ...historyRoutes(services),
     ...systemRoutes(services, () => routes),
     ...authRoutes(services),
     ...accountRoutes(services),

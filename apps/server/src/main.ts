@@ -25,6 +25,7 @@ Settings (environment variables win over the --config file, whose keys drop the 
   ZS_BACKUP_SECRETS_STORE_TYPE      a second values store every value is copied to (any type above; default: none)
   ZS_BACKUP_SECRETS_STORE_<OPTION>  an option of the backup store
   ZS_BACKUP_REPAIR_INTERVAL   how often writes the backup missed are retried, e.g. 60s (default), 5m
+  ZS_HISTORY_MAX_VERSIONS     earlier value versions kept per secret (default: 10; 0 keeps none; history entries are always kept)
   ZS_HOST, ZS_PORT            address to listen on (default: 127.0.0.1, 8237; port 0 picks a free one)
   ZS_ADMIN_USERNAME           the admin created on first start (default: admin)
   ZS_ADMIN_PASSWORD           that admin's password (default: generated and printed once)
@@ -89,7 +90,7 @@ async function rotateKey(options: { config?: string; settle: string }): Promise<
       key_id: done.keyId,
       secrets: done.done,
     }));
-    process.stdout.write(`Re-encrypted ${result.done} secret${result.done === 1 ? "" : "s"} under key '${result.keyId}'; the old key is no longer needed.\n`);
+    process.stdout.write(`Re-encrypted ${describeRotated(result)} under key '${result.keyId}'; the old key is no longer needed.\n`);
   } finally {
     await service.close();
   }
@@ -165,3 +166,10 @@ program
   });
 
 await program.parseAsync(process.argv).catch(fail);
+
+/** `3 secrets`, or `3 secrets and 12 earlier versions` when history's kept versions were re-encrypted too. */
+function describeRotated({ done, versions }: { done: number; versions: number }): string {
+  const secrets = done - versions;
+  const counted = `${secrets} secret${secrets === 1 ? "" : "s"}`;
+  return versions === 0 ? counted : `${counted} and ${versions} earlier version${versions === 1 ? "" : "s"}`;
+}

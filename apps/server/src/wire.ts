@@ -6,7 +6,7 @@ import type { ApiKeyInfo } from "./auth/auth-service.js";
 // the wire and map it to and from core's types.
 
 /** A query parameter holding a whole number. */
-const wholeNumber = z
+export const wholeNumber = z
   .string()
   .regex(/^\d{1,15}$/, { error: "must be a whole number" })
   .transform(Number);

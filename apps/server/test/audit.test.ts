@@ -111,6 +111,16 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
       status: 200,
       check: (event) => expect(event.details).toMatchObject({ keys_set: ["password"], keys_removed: ["user"], version: 2 }),
     });
+    await call("GET", "/api/v1/secrets/db/versions", { token: alice }, "secret.history_read", "ok", { status: 200 });
+    await call("GET", "/api/v1/secrets/db/versions/1", { token: alice }, "secret.version_read", "ok", {
+      status: 200,
+      check: (event) => expect(event.details).toMatchObject({ version: 1, keys: ["password", "user"] }),
+    });
+    await call("POST", "/api/v1/secrets/db/rollback", { token: alice, body: { version: 1 } }, "secret.rollback", "ok", {
+      status: 200,
+      check: (event) => expect(event.details).toMatchObject({ restored_version: 1, version: 3 }),
+    });
+    await call("GET", "/api/v1/secrets/mine-not-yet/versions", { token: alice }, "secret.history_read", "error", { status: 404 });
     await call("PATCH", "/api/v1/secrets/db", { token: alice, body: { name: "database" } }, "secret.rename", "ok", { status: 200 });
     await call("PUT", "/api/v1/secrets/database/values", { token: alice, body: { values: { token: "fixture-token-value-3" } } }, "secret.update", "ok", { status: 200 });
     await call("POST", "/api/v1/references/resolve", { token: alice, body: { references: ["{{database.token}}"] } }, "reference.resolve", "ok", {

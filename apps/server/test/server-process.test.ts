@@ -118,7 +118,7 @@ describe("the zs-server process", () => {
       });
       writing = false;
       await writer;
-      expect(rotation.stdout).toMatch(/^Re-encrypted \d+ secrets under key '[0-9a-f]{8}'; the old key is no longer needed\.\n$/);
+      expect(rotation.stdout).toMatch(/^Re-encrypted \d+ secrets( and \d+ earlier versions?)? under key '[0-9a-f]{8}'; the old key is no longer needed\.\n$/);
       const newKey = (await readFile(keyFile, "utf8")).trim();
       expect(newKey.split("\n")).toHaveLength(1);
       expect(newKey).not.toBe(oldKey);

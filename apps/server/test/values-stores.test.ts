@@ -88,7 +88,7 @@ describe.each(CLOUD_BACKENDS)("ZS_SECRETS_STORE_TYPE=%s, against its emulator", 
       expect(calls).toEqual({ [backend.readOperation]: 1 });
     });
 
-    it("a create makes at most two backend calls; an update or a values replacement one read, then at most three (gcp: labels, new version, destroy the old)", async () => {
+    it("a create makes at most two backend calls; an update or a values replacement one read, then at most three (versions beyond the retention are pruned later)", async () => {
       const { result: created, calls: createCalls } = await withCallCounts(backend.calls, () =>
         server.call("POST", "/api/v1/secrets", { token: admin, body: { name: "counted", values: { k: uniqueValue("created") } } }),
       );

@@ -76,7 +76,12 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
       await values.close?.();
       throw error;
     }
-    const service = new SecretsService(new KnexMetadataRepository(database), values, { backup, logger, valuesStoreRecord });
+    const service = new SecretsService(new KnexMetadataRepository(database), values, {
+      backup,
+      logger,
+      valuesStoreRecord,
+      historyMaxVersions: config.historyMaxVersions,
+    });
     const migrations = new ValuesMigrationService(service.placement, migrationRepository, config.secretsStore, logger);
     return {
       database,

@@ -4,6 +4,9 @@ import {
   type AuditQuery,
   type AuditVerification,
   type ChainedAuditEvent,
+  type HistoryEntry,
+  type HistoryQuery,
+  type SecretVersionValues,
   type BackupStatus,
   type Caller,
   type CopyRunOptions,
@@ -47,6 +50,7 @@ import { RemoteHttp } from "./remote-http.js";
 import { currentUser, normalizeServerUrl, openLocalSession, openRemoteSession, type Connection, type Session, type StoreInfo } from "./session.js";
 import type { ComponentsApi } from "./components-api.js";
 import type { SecretsApi } from "./secrets-api.js";
+import { diffSecret, type DiffOptions, type SecretDiff } from "./secret-diff.js";
 import { zsConfigDir, zsHome } from "./zs-paths.js";
 
 /** How a `Client` is set up; everything defaults from the environment. */
@@ -194,6 +198,30 @@ export class Client {
   async deleteSecret(nameOrId: string, lookup: Lookup = {}): Promise<void> {
     const { api, caller } = await this.open();
     await api.deleteSecret(caller, nameOrId, lookup);
+  }
+
+  /** One page of a secret's history, newest first: versions, who, how, which keys (never a value). */
+  async secretHistory(nameOrId: string, query: HistoryQuery = {}, lookup: Lookup = {}): Promise<Page<HistoryEntry>> {
+    const { api, caller } = await this.open();
+    return api.listSecretHistory(caller, nameOrId, query, lookup);
+  }
+
+  /** The values a secret had at `version` (`HISTORY_UNAVAILABLE` when the store did not keep them). */
+  async getSecretVersion(nameOrId: string, version: number, lookup: Lookup = {}): Promise<SecretVersionValues> {
+    const { api, caller } = await this.open();
+    return api.getSecretVersion(caller, nameOrId, version, lookup);
+  }
+
+  /** Writes the values of `version` as a new version; `expectedVersion` guards it like an update's. */
+  async rollbackSecret(nameOrId: string, version: number, options: { expectedVersion?: number } = {}, lookup: Lookup = {}): Promise<Secret> {
+    const { api, caller } = await this.open();
+    return api.rollbackSecret(caller, nameOrId, { version, ...options }, lookup);
+  }
+
+  /** How two versions of a secret differ by key (values only with `withValues`); by default the latest change. */
+  async diffSecret(nameOrId: string, options: DiffOptions = {}, lookup: Lookup = {}): Promise<SecretDiff> {
+    const { api, caller } = await this.open();
+    return diffSecret(api, caller, nameOrId, options, lookup);
   }
 
   /** Registers a component; references in its configuration are stored verbatim. */

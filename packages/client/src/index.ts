@@ -11,6 +11,7 @@ export {
 } from "./client.js";
 export { zsConfigDir, zsHome } from "./zs-paths.js";
 export type { MigrationOptions } from "./migrations.js";
+export type { DiffOptions, SecretDiff } from "./secret-diff.js";
 export { LOCAL_USER } from "./local-user.js";
 export {
   ZsError,
@@ -21,6 +22,9 @@ export {
   type ChainedAuditEvent,
   type CopySummary,
   type Component,
+  type HistoryEntry,
+  type HistoryQuery,
+  type SecretVersionValues,
   type ComponentLookup,
   type ComponentUpdate,
   type Lookup,

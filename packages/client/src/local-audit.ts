@@ -109,6 +109,20 @@ export function auditedLocalApis(service: SecretsService, components: Components
       }),
     deleteSecret: (caller, nameOrId, lookup) =>
       audit(caller, AUDIT_ACTIONS.secretDelete, secretTarget(caller, nameOrId, lookup?.workspace), () => service.deleteSecret(caller, nameOrId, lookup)),
+    listSecretHistory: (caller, nameOrId, query, lookup) =>
+      audit(caller, AUDIT_ACTIONS.secretHistoryRead, secretTarget(caller, nameOrId, lookup?.workspace), () => service.listSecretHistory(caller, nameOrId, query, lookup), (page) => ({
+        details: { page: page.index, returned: page.items.length },
+      })),
+    getSecretVersion: (caller, nameOrId, version, lookup) =>
+      audit(caller, AUDIT_ACTIONS.secretVersionRead, secretTarget(caller, nameOrId, lookup?.workspace), () => service.getSecretVersion(caller, nameOrId, version, lookup), (read) => ({
+        target: { id: read.id, name: read.name },
+        details: { version: read.version, current_version: read.currentVersion, keys: read.keys },
+      })),
+    rollbackSecret: (caller, nameOrId, request, lookup) =>
+      audit(caller, AUDIT_ACTIONS.secretRollback, secretTarget(caller, nameOrId, lookup?.workspace), () => service.rollbackSecret(caller, nameOrId, request, lookup), (secret) => {
+        const outcome = secretOutcome(secret);
+        return { ...outcome, details: { ...outcome.details, restored_version: request.version } };
+      }),
     listWorkspaces: (caller) => service.listWorkspaces(caller),
     createWorkspace: (caller, input) =>
       audit(caller, AUDIT_ACTIONS.workspaceCreate, { type: "workspace", id: null, name: input.name, workspace: null }, () => service.createWorkspace(caller, input), (workspace) => ({

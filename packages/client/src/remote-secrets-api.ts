@@ -1,5 +1,12 @@
 import {
   findSecret,
+  historyQuerySchema,
+  rollbackRequestSchema,
+  versionNumberSchema,
+  type HistoryEntry,
+  type HistoryQuery,
+  type RollbackRequest,
+  type SecretVersionValues,
   lookupSchema,
   parseInput,
   secretCreateSchema,
@@ -39,6 +46,39 @@ interface WireUser {
   name: string;
   is_admin: boolean;
   created: string;
+}
+
+interface WireHistoryEntry {
+  version: number;
+  time: string;
+  actor: string;
+  action: HistoryEntry["action"];
+  keys_added: string[];
+  keys_removed: string[];
+  keys_changed: string[];
+  restored_version?: number;
+}
+
+interface WireSecretVersion {
+  id: string;
+  name: string;
+  version: number;
+  current_version: number;
+  keys: string[];
+  values: SecretValues;
+}
+
+function fromWireEntry(entry: WireHistoryEntry): HistoryEntry {
+  return {
+    version: entry.version,
+    time: entry.time,
+    actor: entry.actor,
+    action: entry.action,
+    keysAdded: entry.keys_added,
+    keysRemoved: entry.keys_removed,
+    keysChanged: entry.keys_changed,
+    ...(entry.restored_version !== undefined ? { restoredVersion: entry.restored_version } : {}),
+  };
 }
 
 const segment = encodeURIComponent;
@@ -106,6 +146,32 @@ export class RemoteSecretsApi implements SecretsApi {
 
   async deleteSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<void> {
     await this.http.request("DELETE", `/api/v1/secrets/${segment(nameOrId)}`, { query: this.lookupQuery(caller, lookup) });
+  }
+
+  async listSecretHistory(caller: Caller, nameOrId: string, query: HistoryQuery = {}, lookup: Lookup = {}): Promise<Page<HistoryEntry>> {
+    const { page, size } = parseInput(historyQuerySchema, query, "history query");
+    const answer = await this.http.request("GET", `/api/v1/secrets/${segment(nameOrId)}/versions`, {
+      query: { ...this.lookupQuery(caller, lookup), page, size },
+    });
+    const wire = answer.body as Omit<WirePage, "items"> & { items: WireHistoryEntry[] };
+    return { index: wire.index, maxSize: wire.max_size, totalPages: wire.total_pages, total: wire.total, items: wire.items.map(fromWireEntry) };
+  }
+
+  async getSecretVersion(caller: Caller, nameOrId: string, version: number, lookup: Lookup = {}): Promise<SecretVersionValues> {
+    const wanted = parseInput(versionNumberSchema, version, "version");
+    const answer = await this.http.request("GET", `/api/v1/secrets/${segment(nameOrId)}/versions/${wanted}`, { query: this.lookupQuery(caller, lookup) });
+    const wire = answer.body as WireSecretVersion;
+    return { id: wire.id, name: wire.name, version: wire.version, currentVersion: wire.current_version, keys: wire.keys, values: wire.values };
+  }
+
+  async rollbackSecret(caller: Caller, nameOrId: string, request: RollbackRequest, lookup: Lookup = {}): Promise<Secret> {
+    const { version, expectedVersion } = parseInput(rollbackRequestSchema, request, "rollback");
+    const answer = await this.http.request("POST", `/api/v1/secrets/${segment(nameOrId)}/rollback`, {
+      query: this.lookupQuery(caller, lookup),
+      body: { version },
+      headers: expectedVersion === undefined ? {} : { "if-match": `"${expectedVersion}"` },
+    });
+    return answer.body as Secret;
   }
 
   async listWorkspaces(_caller: Caller): Promise<Workspace[]> {

@@ -161,12 +161,46 @@ describe("local and remote clients behave identically", () => {
     ["delete a missing workspace", (c) => c.deleteWorkspace("nowhere")],
     ["set a missing workspace active", (c) => c.setActiveWorkspace("nowhere")],
     ["delete a missing user", (c) => c.deleteUser("nobody")],
+    ["history of a missing secret", (c) => c.secretHistory("missing")],
+    ["history page out of range", (c) => c.secretHistory("db", { page: 9 })],
+    ["history size 0", (c) => c.secretHistory("db", { size: 0 })],
+    ["read version 0", (c) => c.getSecretVersion("db", 0)],
+    ["read a version the secret never had", (c) => c.getSecretVersion("db", 7)],
+    ["roll back to the current version", (c) => c.rollbackSecret("db", 1, {}, { scope: "workspace" })],
+    ["roll back to a version the secret never had", (c) => c.rollbackSecret("db", 9)],
+    ["roll back to version 1.5", (c) => c.rollbackSecret("db", 1.5)],
+    ["roll back a stale version", (c) => c.rollbackSecret("db", 1, { expectedVersion: 99 })],
   ];
 
   it.each(scenarios)("%s: same code and message", async (_label, scenario) => {
     const [here, there] = [await outcome(scenario(local)), await outcome(scenario(remote))];
     expect(there).toEqual(here);
     expect(here).not.toBe("ok");
+  });
+
+  it("history, version reads, rollback and diff answer alike in both modes", async () => {
+    const runs = [];
+    for (const client of [local, remote]) {
+      await client.createSecret("versioned", { a: "parity-h1", b: "parity-h2" });
+      await client.updateSecret("versioned", { values: { a: "parity-h3", b: null, c: "parity-h4" } });
+      const rolled = await client.rollbackSecret("versioned", 1, { expectedVersion: 2 });
+      const history = await client.secretHistory("versioned");
+      const version = await client.getSecretVersion("versioned", 2);
+      const diff = await client.diffSecret("versioned", { from: 1, to: 2, withValues: true });
+      runs.push({
+        rolled: { version: rolled.version, values: rolled.values },
+        history: { ...history, items: history.items.map(({ time: _time, actor: _actor, ...entry }) => entry) },
+        version: { ...version, id: undefined },
+        diff: { ...diff, id: undefined },
+      });
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0]!.history.items.map((entry) => [entry.version, entry.action, entry.restoredVersion])).toEqual([
+      [3, "rollback", 1],
+      [2, "merge", undefined],
+      [1, "create", undefined],
+    ]);
+    expect(runs[0]!.diff).toMatchObject({ added: ["c"], removed: ["b"], changed: ["a"], values: { a: { from: "parity-h1", to: "parity-h3" } } });
   });
 
   it("remote errors carry the HTTP status", async () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseEncryptionKeys, type EncryptionKey } from "./encryption/encryption.js";
 import { AUDIT_MODES, type AuditMode } from "./audit/audit-recorder.js";
 import { ZsError } from "./errors.js";
+import { DEFAULT_HISTORY_MAX_VERSIONS, MAX_HISTORY_MAX_VERSIONS } from "./history/retention.js";
 import { isValidName } from "./names.js";
 
 /** How strictly references are checked before use (references.md). */
@@ -26,6 +27,12 @@ export interface ZsConfig {
   backupStore: StoreSetting | undefined;
   /** How often the backup repair pass runs, in ms. @default 60000 */
   backupRepairIntervalMs: number;
+  /**
+   * How many earlier value versions per secret stay readable (lifecycle.md); older ones are
+   * pruned from the values store in the write that makes them older. 0 keeps none.
+   * @default 10
+   */
+  historyMaxVersions: number;
   /** @default "127.0.0.1" */
   host: string;
   /** @default 8237 */
@@ -82,6 +89,7 @@ const SETTINGS = [
   "SECRETS_STORE_TYPE",
   "BACKUP_SECRETS_STORE_TYPE",
   "BACKUP_REPAIR_INTERVAL",
+  "HISTORY_MAX_VERSIONS",
   "HOST",
   "PORT",
   "ADMIN_USERNAME",
@@ -169,6 +177,11 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     problems.push("ZS_BACKUP_REPAIR_INTERVAL must be a duration such as 30s, 5m or 1h (1s to 24h), or a number of seconds");
   }
 
+  const historyText = settings.get("HISTORY_MAX_VERSIONS") ?? String(DEFAULT_HISTORY_MAX_VERSIONS);
+  const historyMaxVersions = Number(historyText);
+  if (!/^\d{1,6}$/.test(historyText) || historyMaxVersions > MAX_HISTORY_MAX_VERSIONS) {
+    problems.push(`ZS_HISTORY_MAX_VERSIONS must be a whole number 0-${MAX_HISTORY_MAX_VERSIONS} (0: keep no earlier values), not '${historyText}'`);
+  }
   const audit = readAuditSettings(settings, configDir, problems);
 
   if (problems.length > 0) {
@@ -183,6 +196,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     secretsStore: { type: settings.get("SECRETS_STORE_TYPE") ?? "sql", options: storeOptionsOf(settings, STORE_OPTION_PREFIX) },
     backupStore: backupType ? { type: backupType, options: backupOptions } : undefined,
     backupRepairIntervalMs: backupRepairIntervalMs ?? 0,
+    historyMaxVersions,
     host: settings.get("HOST") ?? "127.0.0.1",
     port,
     adminUsername,

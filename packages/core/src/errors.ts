@@ -1,7 +1,8 @@
 /**
  * The stable error codes of the data model (model.md), plus the start-up configuration error,
  * an HTTP request body over the server's limit, and those of components and stacks
- * (references.md): a component or stack not found is `NOT_FOUND`.
+ * (references.md): a component or stack not found is `NOT_FOUND`, and so is a version a secret
+ * never had (lifecycle.md).
  */
 export const ERROR_CODES = [
   "VALIDATION_ERROR",
@@ -25,6 +26,7 @@ export const ERROR_CODES = [
   "STACK_EXISTS",
   "COMPONENT_IN_USE",
   "MIGRATION_IN_PROGRESS",
+  "HISTORY_UNAVAILABLE",
   "VERSION_MISMATCH",
   "SECRET_TOO_LARGE",
   "RATE_LIMITED",

@@ -208,8 +208,28 @@ export {
   DEFAULT_WORKSPACE,
   SecretsService,
   type DeleteUserOptions,
+  type RecordedChange,
+  type SecretsServiceOptions,
   type SecretsStore,
 } from "./secrets/secrets-service.js";
+export {
+  HISTORY_ACTIONS,
+  historyActionSchema,
+  historyEntrySchema,
+  historyQuerySchema,
+  rollbackRequestSchema,
+  secretVersionValuesSchema,
+  versionNumberSchema,
+  type HistoryAction,
+  type HistoryEntry,
+  type HistoryQuery,
+  type RollbackRequest,
+  type SecretVersionValues,
+} from "./history/history-entry.js";
+export type { HistoryReader, HistoryRepository, HistoryRow, HistoryTransaction } from "./history/history-repository.js";
+export { diffKeys, isEmptyDiff, type KeyDiff } from "./history/key-diff.js";
+export { DEFAULT_HISTORY_MAX_VERSIONS, MAX_HISTORY_MAX_VERSIONS, versionedWriteFor } from "./history/retention.js";
+export { historyUnavailable, locateVersionValues, versionNotFound, versionPruned, type VersionValuesSource } from "./history/version-values.js";
 export { ComponentsService } from "./components/components-service.js";
 export { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
 export type { BackupMarks, ReplicationRepository, SecretVersion } from "./replication/replication-repository.js";

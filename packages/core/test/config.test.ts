@@ -19,6 +19,7 @@ describe("readConfig defaults", () => {
       secretsStore: { type: "sql", options: {} },
       backupStore: undefined,
       backupRepairIntervalMs: 60_000,
+      historyMaxVersions: 10,
       host: "127.0.0.1",
       port: 8237,
       adminUsername: "admin",
@@ -274,5 +275,17 @@ describe("readConfig backup store settings", () => {
 
   it("backup options without a backup type are refused", () => {
     expect(() => readConfig({ env: { ZS_BACKUP_SECRETS_STORE_REGION: "eu-west-1" } })).toThrow(/without ZS_BACKUP_SECRETS_STORE_TYPE/);
+  });
+
+  it("ZS_HISTORY_MAX_VERSIONS defaults to 10, takes 0 (keep no earlier values) and the config file's number", () => {
+    expect(readConfig({ env: {} }).historyMaxVersions).toBe(10);
+    expect(readConfig({ env: { ZS_HISTORY_MAX_VERSIONS: "0" } }).historyMaxVersions).toBe(0);
+    expect(readConfig({ env: {}, file: { history_max_versions: 25 } }).historyMaxVersions).toBe(25);
+  });
+
+  it.each(["-1", "ten", "1.5", "1001", "1e3"])("ZS_HISTORY_MAX_VERSIONS=%s is refused, naming the setting and what it takes", (text) => {
+    expect(() => readConfig({ env: { ZS_HISTORY_MAX_VERSIONS: text } })).toThrow(
+      `ZS_HISTORY_MAX_VERSIONS must be a whole number 0-1000 (0: keep no earlier values), not '${text}'`,
+    );
   });
 });

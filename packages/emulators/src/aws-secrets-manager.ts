@@ -9,7 +9,9 @@ export type AwsSecretsManagerOperation =
   | "GetSecretValue"
   | "DescribeSecret"
   | "DeleteSecret"
-  | "ListSecrets";
+  | "ListSecrets"
+  | "UpdateSecretVersionStage"
+  | "ListSecretVersionIds";
 
 const OPERATIONS: readonly AwsSecretsManagerOperation[] = [
   "CreateSecret",
@@ -18,12 +20,21 @@ const OPERATIONS: readonly AwsSecretsManagerOperation[] = [
   "DescribeSecret",
   "DeleteSecret",
   "ListSecrets",
+  "UpdateSecretVersionStage",
+  "ListSecretVersionIds",
 ];
 
 /** Secrets Manager's limit on SecretString and SecretBinary, in bytes. */
 const MAX_SECRET_BYTES = 65536;
 /** Secrets Manager's largest (and default) ListSecrets page. */
 const MAX_LIST_RESULTS = 100;
+/** Secrets Manager removes versions without a staging label once a secret has more than this many. */
+const MAX_VERSIONS = 100;
+/** Secrets Manager's quota of staging labels attached across all versions of one secret. */
+const MAX_STAGING_LABELS = 20;
+/** The staging label of the current version, and the one it leaves on the version it moves from. */
+const CURRENT = "AWSCURRENT";
+const PREVIOUS = "AWSPREVIOUS";
 /** The ListSecrets filter keys the emulator understands (the service's are prefix matches, case-sensitive). */
 const LIST_FILTER_KEYS = ["name", "tag-key"] as const;
 
@@ -37,6 +48,12 @@ export interface AwsSecretsManagerFaults {
   dropNext: number;
   /** Milliseconds added before every answer. @default 0 */
   latencyMs: number;
+  /** The next N calls of an operation are carried out, then their connection is destroyed before the answer. @default none */
+  loseAnswerOf: Partial<Record<AwsSecretsManagerOperation, number>>;
+  /** The next N calls of an operation answer 500 `InternalServiceError` without being carried out. @default none */
+  failOf: Partial<Record<AwsSecretsManagerOperation, number>>;
+  /** Operations answered `AccessDeniedException`, as for an IAM policy that does not allow them. @default none */
+  denied: AwsSecretsManagerOperation[];
 }
 
 /** A running emulator. */
@@ -60,13 +77,21 @@ export interface AwsSecretsManagerEmulatorOptions {
   accessKeyIds?: string[];
 }
 
+/** One version of a secret: its value and the staging labels attached to it (none: deprecated). */
+interface StoredVersion {
+  versionId: string;
+  secretString?: string | undefined;
+  secretBinary?: string | undefined;
+  stages: string[];
+  created: number;
+}
+
 interface StoredSecret {
   arn: string;
   name: string;
   tags: { Key: string; Value: string }[];
-  versionId: string;
-  secretString?: string;
-  secretBinary?: string;
+  /** Oldest first. */
+  versions: StoredVersion[];
   created: number;
 }
 
@@ -85,14 +110,17 @@ function zeroCalls(): Record<AwsSecretsManagerOperation, number> {
 }
 
 function noFaults(): AwsSecretsManagerFaults {
-  return { throttleNext: 0, failNext: 0, dropNext: 0, latencyMs: 0 };
+  return { throttleNext: 0, failNext: 0, dropNext: 0, latencyMs: 0, loseAnswerOf: {}, failOf: {}, denied: [] };
 }
 
 /**
  * Starts a local AWS Secrets Manager speaking the JSON 1.1 protocol (`POST /`,
  * `X-Amz-Target: secretsmanager.<Op>`) for the operations zs uses (ListSecrets with the
  * `name` and `tag-key` filters and `NextToken` pages), with the service's error shapes, call
- * counts and fault injection. Signatures are not verified, only the access key id.
+ * counts and fault injection. Versions behave as the service's: a `ClientRequestToken`
+ * becomes the VersionId (the same token and value again is a no-op), staging labels are unique
+ * per secret (moving AWSCURRENT leaves AWSPREVIOUS behind), at most 20 labels per secret, and
+ * versions without a label are removed once a secret has more than 100. Signatures are not verified, only the access key id.
  */
 export async function startAwsSecretsManagerEmulator(
   options: AwsSecretsManagerEmulatorOptions = {},
@@ -108,7 +136,7 @@ export async function startAwsSecretsManagerEmulator(
     return secret;
   }
 
-  function takeValue(body: Record<string, unknown>): Pick<StoredSecret, "secretString" | "secretBinary"> {
+  function takeValue(body: Record<string, unknown>): Pick<StoredVersion, "secretString" | "secretBinary"> {
     const secretString = typeof body.SecretString === "string" ? body.SecretString : undefined;
     const secretBinary = typeof body.SecretBinary === "string" ? body.SecretBinary : undefined;
     if (secretString !== undefined && secretBinary !== undefined) {
@@ -119,6 +147,95 @@ export async function startAwsSecretsManagerEmulator(
       throw new AwsError("ValidationException", `1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SECRET_BYTES}`);
     }
     return { secretString, secretBinary };
+  }
+
+  /** The version a staging label is attached to, if any. */
+  function labelled(secret: StoredSecret, stage: string): StoredVersion | undefined {
+    return secret.versions.find((version) => version.stages.includes(stage));
+  }
+
+  function versionById(secret: StoredSecret, versionId: string): StoredVersion | undefined {
+    return secret.versions.find((version) => version.versionId === versionId);
+  }
+
+  /** Staging label ids as the service takes them: 1-256 characters. */
+  function stageOf(value: unknown, field: string): string {
+    const stage = String(value ?? "");
+    if (stage.length < 1 || stage.length > 256) {
+      throw new AwsError("ValidationException", `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length between 1 and 256`);
+    }
+    return stage;
+  }
+
+  /** A `ClientRequestToken` (which becomes the VersionId), or a fresh one as the SDKs generate. */
+  function requestToken(body: Record<string, unknown>): string {
+    if (body.ClientRequestToken === undefined) return randomUUID();
+    const token = String(body.ClientRequestToken);
+    if (token.length < 32 || token.length > 64) {
+      throw new AwsError("ValidationException", "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 32 and 64");
+    }
+    return token;
+  }
+
+  /**
+   * Attaches `stage` to `target`, removing it from the version holding it; moving AWSCURRENT
+   * leaves AWSPREVIOUS on the version it left, as the service does.
+   */
+  function attach(secret: StoredSecret, target: StoredVersion, stage: string): void {
+    const holder = labelled(secret, stage);
+    if (holder === target) return;
+    if (holder) holder.stages = holder.stages.filter((s) => s !== stage);
+    target.stages.push(stage);
+    if (stage === CURRENT && holder) attach(secret, holder, PREVIOUS);
+  }
+
+  /** Refuses a change that would leave more than the quota of labels on the secret's versions. */
+  function assertLabelQuota(secret: StoredSecret): void {
+    const labels = secret.versions.reduce((count, version) => count + version.stages.length, 0);
+    if (labels > MAX_STAGING_LABELS) {
+      throw new AwsError("LimitExceededException", `You can attach at most ${MAX_STAGING_LABELS} staging labels to the versions of a secret.`);
+    }
+  }
+
+  /**
+   * Removes the oldest versions without a staging label while the secret has more than
+   * MAX_VERSIONS. The service also spares versions younger than 24 hours; the emulator does
+   * not wait, which is the stricter case for a client relying on labels.
+   */
+  function removeDeprecated(secret: StoredSecret): void {
+    let excess = secret.versions.length - MAX_VERSIONS;
+    if (excess <= 0) return;
+    secret.versions = secret.versions.filter((version) => {
+      if (excess > 0 && version.stages.length === 0) {
+        excess -= 1;
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** The labels of each labelled version, as DescribeSecret and ListSecrets answer them. */
+  function versionsToStages(secret: StoredSecret): Record<string, string[]> {
+    return Object.fromEntries(secret.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, [...v.stages]]));
+  }
+
+  /**
+   * A new version of `secret` with `value`, under the request's token. A token already used
+   * with the same value is the same request again: nothing changes; with another value, the
+   * service refuses it (versions are immutable).
+   */
+  function addVersion(secret: StoredSecret, versionId: string, value: Pick<StoredVersion, "secretString" | "secretBinary">, stages: string[]): StoredVersion {
+    const existing = versionById(secret, versionId);
+    if (existing) {
+      if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) return existing;
+      throw new AwsError("ResourceExistsException", `A resource with the ID you requested already exists.`);
+    }
+    const version: StoredVersion = { versionId, ...value, stages: [], created: Date.now() / 1000 };
+    secret.versions.push(version);
+    for (const stage of stages) attach(secret, version, stage);
+    assertLabelQuota(secret);
+    removeDeprecated(secret);
+    return version;
   }
 
   /** True when `secret` passes one `{ Key, Values }` filter: any value matches (a leading `!` negates it). */
@@ -156,8 +273,66 @@ export async function startAwsSecretsManagerEmulator(
         Name: secret.name,
         ...(secret.tags.length > 0 ? { Tags: secret.tags } : {}),
         CreatedDate: secret.created,
-        SecretVersionsToStages: { [secret.versionId]: ["AWSCURRENT"] },
+        SecretVersionsToStages: versionsToStages(secret),
       })),
+      ...(next < matching.length ? { NextToken: Buffer.from(`offset:${next}`).toString("base64url") } : {}),
+    };
+  }
+
+  /**
+   * UpdateSecretVersionStage: moves a staging label to `MoveToVersionId`, or removes it from
+   * `RemoveFromVersionId` alone. A label attached elsewhere moves only when that version is
+   * named as `RemoveFromVersionId`; AWSCURRENT can be moved but not removed.
+   */
+  function updateSecretVersionStage(body: Record<string, unknown>): unknown {
+    const secret = find(body.SecretId);
+    const stage = stageOf(body.VersionStage, "versionStage");
+    const moveTo = body.MoveToVersionId === undefined ? undefined : String(body.MoveToVersionId);
+    const removeFrom = body.RemoveFromVersionId === undefined ? undefined : String(body.RemoveFromVersionId);
+    const holder = labelled(secret, stage);
+    const target = moveTo === undefined ? undefined : versionById(secret, moveTo);
+    if (moveTo !== undefined && !target) throw new AwsError("ResourceNotFoundException", `Secrets Manager can't find the specified secret version: ${moveTo}`);
+    if (removeFrom !== undefined && holder?.versionId !== removeFrom) {
+      throw new AwsError("InvalidParameterException", `The staging label ${stage} is not attached to the version ${removeFrom}.`);
+    }
+    if (target) {
+      if (holder && holder !== target && removeFrom === undefined) {
+        throw new AwsError(
+          "InvalidParameterException",
+          `The staging label ${stage} is currently attached to version ${holder.versionId}. To move it, specify that version as RemoveFromVersionId.`,
+        );
+      }
+      attach(secret, target, stage);
+      assertLabelQuota(secret);
+    } else if (holder && removeFrom !== undefined) {
+      if (stage === CURRENT) throw new AwsError("InvalidParameterException", "You can't remove the staging label AWSCURRENT; move it to another version instead.");
+      holder.stages = holder.stages.filter((s) => s !== stage);
+    } else if (removeFrom === undefined) {
+      throw new AwsError("InvalidParameterException", "You must specify MoveToVersionId, RemoveFromVersionId, or both.");
+    }
+    return { ARN: secret.arn, Name: secret.name };
+  }
+
+  /** ListSecretVersionIds: newest first; deprecated (unlabelled) versions only with `IncludeDeprecated`. */
+  function listSecretVersionIds(body: Record<string, unknown>): unknown {
+    const secret = find(body.SecretId);
+    const maxResults = body.MaxResults === undefined ? MAX_LIST_RESULTS : Number(body.MaxResults);
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_RESULTS) {
+      throw new AwsError("ValidationException", `1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${MAX_LIST_RESULTS}`);
+    }
+    let offset = 0;
+    if (body.NextToken !== undefined) {
+      const token = /^offset:(\d+)$/.exec(Buffer.from(String(body.NextToken), "base64url").toString("utf8"));
+      if (!token) throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid.");
+      offset = Number(token[1]);
+    }
+    const matching = [...secret.versions].reverse().filter((version) => body.IncludeDeprecated === true || version.stages.length > 0);
+    const page = matching.slice(offset, offset + maxResults);
+    const next = offset + page.length;
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      Versions: page.map((version) => ({ VersionId: version.versionId, VersionStages: [...version.stages], CreatedDate: version.created })),
       ...(next < matching.length ? { NextToken: Buffer.from(`offset:${next}`).toString("base64url") } : {}),
     };
   }
@@ -169,33 +344,59 @@ export async function startAwsSecretsManagerEmulator(
         if (!name) throw new AwsError("ValidationException", "Name is required.");
         if (secrets.has(name)) throw new AwsError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
         const value = takeValue(body);
+        const versionId = requestToken(body);
         const tags = Array.isArray(body.Tags) ? (body.Tags as { Key: string; Value: string }[]).map(({ Key, Value }) => ({ Key, Value })) : [];
         const arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-${randomUUID().slice(0, 6)}`;
-        const secret: StoredSecret = { arn, name, tags, versionId: randomUUID(), created: Date.now() / 1000, ...value };
+        const secret: StoredSecret = { arn, name, tags, versions: [], created: Date.now() / 1000 };
+        // Without a value the secret has no version yet.
+        const hasValue = value.secretString !== undefined || value.secretBinary !== undefined;
+        if (hasValue) addVersion(secret, versionId, value, [CURRENT]);
         secrets.set(name, secret);
-        return { ARN: arn, Name: name, VersionId: secret.versionId };
+        return { ARN: arn, Name: name, ...(hasValue ? { VersionId: versionId } : {}) };
       }
       case "PutSecretValue": {
         const secret = find(body.SecretId);
-        Object.assign(secret, { secretString: undefined, secretBinary: undefined }, takeValue(body), { versionId: randomUUID() });
-        return { ARN: secret.arn, Name: secret.name, VersionId: secret.versionId, VersionStages: ["AWSCURRENT"] };
+        const value = takeValue(body);
+        if (value.secretString === undefined && value.secretBinary === undefined) {
+          throw new AwsError("InvalidRequestException", "You must provide either SecretString or SecretBinary.");
+        }
+        const stages = Array.isArray(body.VersionStages) ? body.VersionStages.map((stage, i) => stageOf(stage, `versionStages.${i + 1}.member`)) : [CURRENT];
+        const version = addVersion(secret, requestToken(body), value, stages);
+        return { ARN: secret.arn, Name: secret.name, VersionId: version.versionId, VersionStages: [...version.stages] };
       }
       case "GetSecretValue": {
         const secret = find(body.SecretId);
+        const versionId = body.VersionId === undefined ? undefined : String(body.VersionId);
+        if (versionId !== undefined && (versionId.length < 32 || versionId.length > 64)) {
+          throw new AwsError("ValidationException", "1 validation error detected: Value at 'versionId' failed to satisfy constraint: Member must have length between 32 and 64");
+        }
+        const stage = body.VersionStage === undefined ? (versionId === undefined ? CURRENT : undefined) : stageOf(body.VersionStage, "versionStage");
+        const byId = versionId === undefined ? undefined : versionById(secret, versionId);
+        const byStage = stage === undefined ? undefined : labelled(secret, stage);
+        if (versionId !== undefined && !byId) throw new AwsError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+        if (stage !== undefined && !byStage) throw new AwsError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
+        if (byId && byStage && byId !== byStage) {
+          throw new AwsError("InvalidRequestException", "You provided a VersionStage that is not associated to the provided VersionId.");
+        }
+        const version = (byId ?? byStage)!;
         return {
           ARN: secret.arn,
           Name: secret.name,
-          VersionId: secret.versionId,
-          ...(secret.secretString !== undefined ? { SecretString: secret.secretString } : {}),
-          ...(secret.secretBinary !== undefined ? { SecretBinary: secret.secretBinary } : {}),
-          VersionStages: ["AWSCURRENT"],
-          CreatedDate: secret.created,
+          VersionId: version.versionId,
+          ...(version.secretString !== undefined ? { SecretString: version.secretString } : {}),
+          ...(version.secretBinary !== undefined ? { SecretBinary: version.secretBinary } : {}),
+          VersionStages: [...version.stages],
+          CreatedDate: version.created,
         };
       }
       case "DescribeSecret": {
         const secret = find(body.SecretId);
-        return { ARN: secret.arn, Name: secret.name, Tags: secret.tags, CreatedDate: secret.created };
+        return { ARN: secret.arn, Name: secret.name, Tags: secret.tags, CreatedDate: secret.created, VersionIdsToStages: versionsToStages(secret) };
       }
+      case "UpdateSecretVersionStage":
+        return updateSecretVersionStage(body);
+      case "ListSecretVersionIds":
+        return listSecretVersionIds(body);
       case "ListSecrets":
         return listSecrets(body);
       case "DeleteSecret": {
@@ -244,8 +445,14 @@ export async function startAwsSecretsManagerEmulator(
           sendError(res, new AwsError("ThrottlingException", "Rate exceeded"));
           return;
         }
-        if (faults.failNext > 0) {
-          faults.failNext -= 1;
+        if (faults.denied.includes(op)) {
+          sendError(res, new AwsError("AccessDeniedException", `User is not authorized to perform: secretsmanager:${op} because no identity-based policy allows it`));
+          return;
+        }
+        const failingOf = faults.failOf[op] ?? 0;
+        if (failingOf > 0) faults.failOf[op] = failingOf - 1;
+        if (faults.failNext > 0 || failingOf > 0) {
+          if (failingOf === 0) faults.failNext -= 1;
           sendError(res, new AwsError("InternalServiceError", "An error occurred on the server side.", 500));
           return;
         }
@@ -258,7 +465,14 @@ export async function startAwsSecretsManagerEmulator(
         }
         try {
           const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
-          send(res, 200, handle(op, body));
+          const answer = handle(op, body);
+          const lost = faults.loseAnswerOf[op] ?? 0;
+          if (lost > 0) {
+            faults.loseAnswerOf[op] = lost - 1;
+            req.socket.destroy();
+            return;
+          }
+          send(res, 200, answer);
         } catch (error) {
           sendError(res, error instanceof AwsError ? error : new AwsError("InternalServiceError", String(error), 500));
         }

@@ -9,6 +9,8 @@ import { issueServerCertificate, type PemCertificate } from "./tls-certificate.j
 export type AzureKeyVaultOperation =
   | "SetSecret"
   | "GetSecret"
+  | "UpdateSecretProperties"
+  | "ListSecretVersions"
   | "ListSecrets"
   | "DeleteSecret"
   | "GetDeletedSecret"
@@ -18,6 +20,8 @@ export type AzureKeyVaultOperation =
 const OPERATIONS: readonly AzureKeyVaultOperation[] = [
   "SetSecret",
   "GetSecret",
+  "UpdateSecretProperties",
+  "ListSecretVersions",
   "ListSecrets",
   "DeleteSecret",
   "GetDeletedSecret",
@@ -30,6 +34,9 @@ const KEY_VAULT_RESOURCE = "https://vault.azure.net";
 /** Key Vault's limit on a secret value, in characters. */
 const MAX_VALUE_CHARACTERS = 25600;
 const MAX_TAGS = 15;
+/** Key Vault's limits on a tag's name and value, in characters. */
+const MAX_TAG_NAME = 512;
+const MAX_TAG_VALUE = 256;
 const RECOVERABLE_DAYS = 90;
 const NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
 /** Key Vault's largest (and default) page of a list. */
@@ -115,6 +122,8 @@ interface SecretVersion {
   /** `attributes.enabled` as set; a disabled version cannot be read. */
   enabled: boolean;
   created: number;
+  /** When its properties were last updated; `created` until then. */
+  updated?: number;
 }
 
 interface SecretEntry {
@@ -157,6 +166,9 @@ function route(method: string, pathname: string): { op: AzureKeyVaultOperation; 
   if (collection === "secrets") {
     if (method === "PUT" && third === undefined) return { op: "SetSecret", name };
     if (method === "DELETE" && third === undefined) return { op: "DeleteSecret", name };
+    if (method === "GET" && third === "versions" && fourth === undefined) return { op: "ListSecretVersions", name };
+    // The SDK patches the latest version as `/secrets/{name}/` (an empty version).
+    if (method === "PATCH" && third !== undefined && fourth === undefined) return { op: "UpdateSecretProperties", name, ...(third ? { version: third } : {}) };
     // The SDK asks for the latest version as `/secrets/{name}/` (an empty version).
     if (method === "GET" && fourth === undefined) return { op: "GetSecret", name, ...(third ? { version: third } : {}) };
   }
@@ -220,7 +232,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
       ...(withValue ? { value: version.value } : {}),
       id: `${origin}/secrets/${entry.name}/${version.version}`,
       ...(version.contentType !== undefined ? { contentType: version.contentType } : {}),
-      attributes: attributes(version.enabled, first.created, version.created),
+      attributes: attributes(version.enabled, first.created, version.updated ?? version.created),
       ...(version.tags ? { tags: version.tags } : {}),
     };
   }
@@ -241,16 +253,63 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
     return version;
   }
 
+  /** Refuses tags Key Vault refuses: not a map of strings, more than 15, a name over 512 or a value over 256 characters. */
+  function validateTags(tags: unknown): void {
+    if (tags === undefined) return;
+    if (typeof tags !== "object" || tags === null || Object.values(tags).some((v) => typeof v !== "string")) {
+      throw new KeyVaultError(400, "BadParameter", "Property 'tags' must map names to strings.");
+    }
+    const entries = Object.entries(tags as Record<string, string>);
+    if (entries.length > MAX_TAGS) throw new KeyVaultError(400, "BadParameter", `A secret can have at most ${MAX_TAGS} tags.`);
+    for (const [key, value] of entries) {
+      if (key.length > MAX_TAG_NAME || value.length > MAX_TAG_VALUE) {
+        throw new KeyVaultError(400, "BadParameter", `Tag names may have at most ${MAX_TAG_NAME} characters and tag values at most ${MAX_TAG_VALUE}.`);
+      }
+    }
+  }
+
+  /**
+   * UpdateSecretProperties: `attributes.enabled`, `contentType` and `tags` of one version (the
+   * latest when none is named); never the value. A disabled version refuses reads until enabled again.
+   */
+  function updateSecretProperties(entry: SecretEntry, version: string | undefined, body: Record<string, unknown>): Record<string, unknown> {
+    const found = version ? entry.versions.find((v) => v.version === version) : latest(entry);
+    if (!found) throw notFound(`${entry.name}/${version}`);
+    validateTags(body.tags);
+    const enabled = (body.attributes as { enabled?: unknown } | undefined)?.enabled;
+    if (enabled !== undefined && typeof enabled !== "boolean") throw new KeyVaultError(400, "BadParameter", "Property 'attributes.enabled' must be a boolean.");
+    if (typeof enabled === "boolean") found.enabled = enabled;
+    if (typeof body.contentType === "string") found.contentType = body.contentType;
+    if (body.tags !== undefined) found.tags = body.tags as Record<string, string>;
+    found.updated = Date.now();
+    return bundle(entry, found, false);
+  }
+
+  /** GetSecretVersions: every version's properties (no values), disabled ones included, in pages of `maxresults`. */
+  function listSecretVersions(entry: SecretEntry, query: URLSearchParams): JsonAnswer {
+    const maxResults = Number(query.get("maxresults") ?? MAX_LIST_RESULTS);
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_RESULTS) {
+      throw new KeyVaultError(400, "BadParameter", `maxresults must be between 1 and ${MAX_LIST_RESULTS}.`);
+    }
+    const skip = query.get("$skiptoken");
+    const offset = skip === null ? 0 : Number(/^offset:(\d+)$/.exec(Buffer.from(skip, "base64url").toString("utf8"))?.[1] ?? NaN);
+    if (!Number.isInteger(offset)) throw new KeyVaultError(400, "BadParameter", "The $skiptoken is invalid.");
+    const page = entry.versions.slice(offset, offset + maxResults);
+    const next = offset + page.length;
+    const nextLink =
+      next < entry.versions.length
+        ? `${origin}/secrets/${entry.name}/versions?api-version=${query.get("api-version")}&$skiptoken=${Buffer.from(`offset:${next}`).toString("base64url")}&maxresults=${maxResults}`
+        : null;
+    return { status: 200, body: { value: page.map((version) => bundle(entry, version, false)), nextLink } };
+  }
+
   function setSecret(name: string, body: Record<string, unknown>): Record<string, unknown> {
     if (typeof body.value !== "string") throw new KeyVaultError(400, "BadParameter", "Property 'value' is required and must be a string.");
     if (body.value.length > MAX_VALUE_CHARACTERS) {
       throw new KeyVaultError(400, "BadParameter", `Secret value is beyond the maximum permitted length of ${MAX_VALUE_CHARACTERS} characters.`);
     }
     const tags = body.tags as Record<string, unknown> | undefined;
-    if (tags !== undefined && (typeof tags !== "object" || tags === null || Object.values(tags).some((v) => typeof v !== "string"))) {
-      throw new KeyVaultError(400, "BadParameter", "Property 'tags' must map names to strings.");
-    }
-    if (tags && Object.keys(tags).length > MAX_TAGS) throw new KeyVaultError(400, "BadParameter", `A secret can have at most ${MAX_TAGS} tags.`);
+    validateTags(body.tags);
     const existing = entryOf(name);
     switch (state(existing)) {
       case "deleting":
@@ -317,6 +376,12 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
         if (!found.enabled) throw new KeyVaultError(403, "Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled");
         return { status: 200, body: bundle(entry, found, true) };
       }
+      case "UpdateSecretProperties":
+        if (current !== "active" || !entry) throw notFound(name);
+        return { status: 200, body: updateSecretProperties(entry, version, body) };
+      case "ListSecretVersions":
+        if (current !== "active" || !entry) throw notFound(name);
+        return listSecretVersions(entry, query);
       case "DeleteSecret": {
         if (current !== "active" || !entry) throw notFound(name);
         const now = Date.now();

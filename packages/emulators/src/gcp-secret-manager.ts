@@ -14,6 +14,7 @@ export type GcpSecretManagerOperation =
   | "DeleteSecret"
   | "AddSecretVersion"
   | "AccessSecretVersion"
+  | "GetSecretVersion"
   | "ListSecretVersions"
   | "DestroySecretVersion";
 
@@ -24,6 +25,7 @@ const OPERATIONS: readonly GcpSecretManagerOperation[] = [
   "DeleteSecret",
   "AddSecretVersion",
   "AccessSecretVersion",
+  "GetSecretVersion",
   "ListSecretVersions",
   "DestroySecretVersion",
 ];
@@ -132,8 +134,9 @@ function noFaults(): GcpSecretManagerFaults {
 }
 
 function now(): Timestamp {
-  const ms = Date.now();
-  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
+  // Microseconds, as the service's timestamps carry.
+  const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  return { seconds: String(Math.floor(micros / 1e6)), nanos: (micros % 1e6) * 1000 };
 }
 
 function etag(): string {
@@ -327,6 +330,10 @@ export async function startGcpSecretManagerEmulator(
         throw new RpcError(grpc.status.FAILED_PRECONDITION, `Secret Version [${secretPath(secret)}/versions/${version.number}] is in ${version.state} state.`);
       }
       return { name: `${secretPath(secret)}/versions/${version.number}`, payload: { data: version.data } };
+    },
+    GetSecretVersion(request) {
+      const { secret, version } = findVersion(parseVersionName(request.name, "secretmanager.versions.get"));
+      return versionMessage(secret, version);
     },
     ListSecretVersions(request) {
       const secret = findSecret(parseSecretName(request.parent, "secretmanager.versions.list"));

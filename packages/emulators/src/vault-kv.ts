@@ -22,6 +22,11 @@ export interface VaultEmulatorOptions {
   token?: string;
   /** KV v2 mounts that exist; any other mount answers "no handler for route". @default ["secret"] */
   mounts?: string[];
+  /**
+   * The mounts' own `max_versions` (`<mount>/config`): a key keeps the larger of it and its
+   * metadata's `max_versions`, or 10 when both are 0, as Vault does. @default 0
+   */
+  mountMaxVersions?: number;
 }
 
 /** Faults applied to the next requests (after the token check), in this order: drop, fail, latency. */
@@ -59,6 +64,10 @@ interface StoredVersion {
 /** A key's metadata: its versions and custom metadata. A metadata write alone creates it with no versions, as in Vault. */
 interface StoredSecret {
   currentVersion: number;
+  /** Versions below it were removed by `max_versions`. */
+  oldestVersion: number;
+  /** The key's `max_versions`; 0 defers to the mount's. */
+  maxVersions: number;
   versions: Map<number, StoredVersion>;
   /** `null` until a metadata write sets it (Vault answers a nil map as `null`). */
   customMetadata: Record<string, string> | null;
@@ -71,6 +80,19 @@ const MAX_CUSTOM_METADATA_KEYS = 64;
 const MAX_CUSTOM_METADATA_KEY_LENGTH = 128;
 const MAX_CUSTOM_METADATA_VALUE_LENGTH = 512;
 const CUSTOM_METADATA_ERROR = "custom_metadata validation failed";
+/** Versions a key keeps when neither its metadata nor its mount sets `max_versions`. */
+const DEFAULT_MAX_VERSIONS = 10;
+
+/** A timestamp as Vault writes them: RFC 3339 with nanoseconds (the emulator's clock gives microseconds). */
+function vaultTime(): string {
+  const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const iso = new Date(Math.floor(micros / 1000)).toISOString();
+  return `${iso.slice(0, 19)}.${String(micros % 1_000_000).padStart(6, "0")}000Z`;
+}
+
+function emptySecret(): StoredSecret {
+  return { currentVersion: 0, oldestVersion: 0, maxVersions: 0, versions: new Map(), customMetadata: null };
+}
 
 function zeroCalls(): Record<VaultKvOperation, number> {
   return Object.fromEntries(OPERATIONS.map((operation) => [operation, 0])) as Record<VaultKvOperation, number>;
@@ -149,9 +171,11 @@ function envelope(data: unknown): Record<string, unknown> {
 /**
  * Starts a local server speaking HashiCorp Vault's KV v2 HTTP API, enough for `@zs/store-vault`:
  * token check, read / check-and-set write / soft delete of `/v1/<mount>/data/<path>` (reads
- * carry the key's `custom_metadata`), read, list (`GET …?list=true`), write (`custom_metadata`)
- * and delete-all-versions of `/v1/<mount>/metadata/<path>`, and `/v1/sys/health`; with call
- * counts and fault injection.
+ * carry the key's `custom_metadata`; `?version=N` reads an earlier one), read, list
+ * (`GET …?list=true`), write (`custom_metadata`, `max_versions`) and delete-all-versions of
+ * `/v1/<mount>/metadata/<path>`, and `/v1/sys/health`; with call counts and fault injection.
+ * A write removes the versions beyond the key's `max_versions` (or the mount's, whichever is
+ * larger; 10 when neither is set), as Vault does: reads of them are a plain 404.
  */
 export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Promise<VaultEmulator> {
   const token = options.token ?? randomUUID();
@@ -249,10 +273,17 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         if (cas !== undefined && Number(cas) !== currentVersion) {
           return sendJson(response, 400, { errors: ["check-and-set parameter did not match the current version"] });
         }
-        const next: StoredSecret = stored ?? { currentVersion: 0, versions: new Map(), customMetadata: null };
+        const next: StoredSecret = stored ?? emptySecret();
         next.currentVersion += 1;
-        const version: StoredVersion = { data: body.data as Record<string, unknown>, createdTime: new Date().toISOString(), deletionTime: "" };
+        const version: StoredVersion = { data: body.data as Record<string, unknown>, createdTime: vaultTime(), deletionTime: "" };
         next.versions.set(next.currentVersion, version);
+        // Vault's sliding window (KeyMetadata.AddVersion): the larger of the key's and the mount's max_versions.
+        const maxVersions = Math.max(next.maxVersions, options.mountMaxVersions ?? 0) || DEFAULT_MAX_VERSIONS;
+        if (next.currentVersion - next.oldestVersion >= maxVersions) {
+          const newestRemoved = next.currentVersion - maxVersions;
+          for (let old = next.oldestVersion; old <= newestRemoved; old++) next.versions.delete(old);
+          next.oldestVersion = newestRemoved + 1;
+        }
         secrets.set(key, next);
         return sendJson(response, 200, envelope(versionMetadata(next.currentVersion, version, next.customMetadata)));
       }
@@ -266,18 +297,34 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
         const versions = Object.fromEntries(
           [...stored.versions].map(([number, version]) => [String(number), { created_time: version.createdTime, deletion_time: version.deletionTime, destroyed: false }]),
         );
-        return sendJson(response, 200, envelope({ current_version: stored.currentVersion, oldest_version: 0, versions, custom_metadata: stored.customMetadata }));
+        return sendJson(
+          response,
+          200,
+          envelope({
+            current_version: stored.currentVersion,
+            oldest_version: stored.oldestVersion,
+            max_versions: stored.maxVersions,
+            versions,
+            custom_metadata: stored.customMetadata,
+          }),
+        );
       }
       case "writeMetadata": {
-        const body = await readJsonBody<{ custom_metadata?: unknown }>(request);
+        const body = await readJsonBody<{ custom_metadata?: unknown; max_versions?: unknown }>(request);
         if (body === undefined) return sendJson(response, 400, { errors: ["failed to parse JSON input"] });
-        // Like Vault: a write without custom_metadata leaves it as it was; one with it replaces the map
+        // Like Vault: each field left out stays as it was; custom_metadata given replaces the map
         // whole; a key without versions gets metadata all the same (and reads of its data stay 404).
-        if (body.custom_metadata === undefined) return sendJson(response, 204);
-        const customMetadata = parseCustomMetadata(body.custom_metadata);
+        // A lower max_versions removes nothing now: the next data write does.
+        if (body.custom_metadata === undefined && body.max_versions === undefined) return sendJson(response, 204);
+        const customMetadata = body.custom_metadata === undefined ? undefined : parseCustomMetadata(body.custom_metadata);
         if (typeof customMetadata === "string") return sendJson(response, 400, { errors: [customMetadata] });
-        const next: StoredSecret = stored ?? { currentVersion: 0, versions: new Map(), customMetadata: null };
-        next.customMetadata = customMetadata;
+        const maxVersions = body.max_versions === undefined ? undefined : Number(body.max_versions);
+        if (maxVersions !== undefined && (!Number.isInteger(maxVersions) || maxVersions < 0)) {
+          return sendJson(response, 400, { errors: ["max_versions must be a non-negative integer"] });
+        }
+        const next: StoredSecret = stored ?? emptySecret();
+        if (customMetadata !== undefined) next.customMetadata = customMetadata;
+        if (maxVersions !== undefined) next.maxVersions = maxVersions;
         secrets.set(key, next);
         return sendJson(response, 204);
       }

@@ -7,9 +7,11 @@ import {
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
   ListSecretsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
   paginateListSecrets,
 } from "@aws-sdk/client-secrets-manager";
 import { startAwsSecretsManagerEmulator, type AwsSecretsManagerEmulator } from "../src/index.js";
@@ -43,7 +45,7 @@ describe("AWS Secrets Manager emulator", () => {
     await client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
     const missing = await client.send(new GetSecretValueCommand({ SecretId: name })).catch((e: Error) => e);
     expect((missing as Error).name).toBe("ResourceNotFoundException");
-    expect(emulator.calls).toEqual({ CreateSecret: 1, PutSecretValue: 1, GetSecretValue: 2, DescribeSecret: 1, DeleteSecret: 1, ListSecrets: 0 });
+    expect(emulator.calls).toEqual({ CreateSecret: 1, PutSecretValue: 1, GetSecretValue: 2, DescribeSecret: 1, DeleteSecret: 1, ListSecrets: 0, UpdateSecretVersionStage: 0, ListSecretVersionIds: 0 });
   });
 
   it("ListSecrets pages through every secret, oldest first, with NextToken; the SDK's paginator follows it", async () => {
@@ -121,5 +123,104 @@ describe("AWS Secrets Manager emulator", () => {
     const error = await stranger.send(new GetSecretValueCommand({ SecretId: "x" })).catch((e: Error) => e);
     stranger.destroy();
     expect((error as Error).name).toBe("UnrecognizedClientException");
+  });
+
+  describe("versions and staging labels", () => {
+    const stagesOf = async (name: string) => {
+      const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
+      return described.VersionIdsToStages ?? {};
+    };
+
+    it("PutSecretValue answers the new VersionId (the ClientRequestToken when given); AWSCURRENT moves, AWSPREVIOUS follows", async () => {
+      const name = `zs/${randomUUID()}`;
+      const created = await client.send(new CreateSecretCommand({ Name: name, SecretString: "v1" }));
+      const token = randomUUID();
+      const put = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v2", ClientRequestToken: token }));
+      expect(put.VersionId).toBe(token);
+      expect(put.VersionStages).toEqual(["AWSCURRENT"]);
+      expect(await stagesOf(name)).toEqual({ [created.VersionId!]: ["AWSPREVIOUS"], [token]: ["AWSCURRENT"] });
+      const third = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v3" }));
+      // The first version lost its last label: deprecated, so DescribeSecret no longer lists it.
+      expect(await stagesOf(name)).toEqual({ [token]: ["AWSPREVIOUS"], [third.VersionId!]: ["AWSCURRENT"] });
+      expect((await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: created.VersionId }))).SecretString).toBe("v1");
+      expect((await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: "AWSPREVIOUS" }))).SecretString).toBe("v2");
+      const current = await client.send(new GetSecretValueCommand({ SecretId: name }));
+      expect([current.SecretString, current.VersionId, current.VersionStages]).toEqual(["v3", third.VersionId, ["AWSCURRENT"]]);
+    });
+
+    it("the same ClientRequestToken and value again is the same version; with another value it is refused", async () => {
+      const name = `zs/${randomUUID()}`;
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: "v1" }));
+      const token = randomUUID();
+      await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v2", ClientRequestToken: token }));
+      const again = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v2", ClientRequestToken: token }));
+      expect(again.VersionId).toBe(token);
+      const versions = await client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
+      expect(versions.Versions).toHaveLength(2);
+      await expect(client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "other", ClientRequestToken: token }))).rejects.toMatchObject({
+        name: "ResourceExistsException",
+      });
+    });
+
+    it("PutSecretValue with VersionStages attaches them; labels are unique per secret and move on attach", async () => {
+      const name = `zs/${randomUUID()}`;
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: "v1" }));
+      const second = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v2", VersionStages: ["AWSCURRENT", "mine"] }));
+      expect(second.VersionStages).toEqual(["AWSCURRENT", "mine"]);
+      const third = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v3", VersionStages: ["AWSCURRENT", "mine"] }));
+      expect(await stagesOf(name)).toEqual({ [second.VersionId!]: ["AWSPREVIOUS"], [third.VersionId!]: ["AWSCURRENT", "mine"] });
+      expect((await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: "mine" }))).SecretString).toBe("v3");
+    });
+
+    it("UpdateSecretVersionStage adds, moves (naming the version it leaves) and removes labels; AWSCURRENT cannot be removed", async () => {
+      const name = `zs/${randomUUID()}`;
+      const first = await client.send(new CreateSecretCommand({ Name: name, SecretString: "v1" }));
+      const second = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v2" }));
+      await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "keep", MoveToVersionId: first.VersionId }));
+      await expect(
+        client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "keep", MoveToVersionId: second.VersionId })),
+      ).rejects.toMatchObject({ name: "InvalidParameterException" });
+      await client.send(
+        new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "keep", MoveToVersionId: second.VersionId, RemoveFromVersionId: first.VersionId }),
+      );
+      expect(await stagesOf(name)).toEqual({ [first.VersionId!]: ["AWSPREVIOUS"], [second.VersionId!]: ["AWSCURRENT", "keep"] });
+      await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "keep", RemoveFromVersionId: second.VersionId }));
+      expect(await stagesOf(name)).toEqual({ [first.VersionId!]: ["AWSPREVIOUS"], [second.VersionId!]: ["AWSCURRENT"] });
+      await expect(
+        client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "AWSCURRENT", RemoveFromVersionId: second.VersionId })),
+      ).rejects.toMatchObject({ name: "InvalidParameterException" });
+      await expect(
+        client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: "keep" })),
+      ).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    });
+
+    it("at most 20 staging labels per secret: one more is LimitExceededException", async () => {
+      const name = `zs/${randomUUID()}`;
+      const first = await client.send(new CreateSecretCommand({ Name: name, SecretString: "v1" }));
+      for (let i = 1; i < 20; i++) await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: `l${i}`, MoveToVersionId: first.VersionId }));
+      await expect(
+        client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "l20", MoveToVersionId: first.VersionId })),
+      ).rejects.toMatchObject({ name: "LimitExceededException" });
+    });
+
+    it("versions without a label are removed once a secret has more than 100; labelled ones stay, whatever their age", async () => {
+      const name = `zs/${randomUUID()}`;
+      const first = await client.send(new CreateSecretCommand({ Name: name, SecretString: "v0" }));
+      await client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "pinned", MoveToVersionId: first.VersionId }));
+      const ids: string[] = [];
+      for (let i = 1; i <= 105; i++) ids.push((await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: `v${i}` }))).VersionId!);
+      const listed = await client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true, MaxResults: 100 }));
+      expect(listed.NextToken).toBeUndefined();
+      const all = (listed.Versions ?? []).map((v) => v.VersionId);
+      expect(all).toHaveLength(100);
+      expect(all).toContain(first.VersionId);
+      // Newest first; the oldest unlabelled ones went.
+      expect(all[0]).toBe(ids[104]);
+      expect(all).not.toContain(ids[0]);
+      await expect(client.send(new GetSecretValueCommand({ SecretId: name, VersionId: ids[0] }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+      expect((await client.send(new GetSecretValueCommand({ SecretId: name, VersionId: first.VersionId }))).SecretString).toBe("v0");
+      const labelled = await client.send(new ListSecretVersionIdsCommand({ SecretId: name }));
+      expect(labelled.Versions?.map((v) => v.VersionStages)).toEqual([["AWSCURRENT"], ["AWSPREVIOUS"], ["pinned"]]);
+    });
   });
 });

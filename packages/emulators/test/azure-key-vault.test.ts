@@ -86,7 +86,7 @@ describe("Azure Key Vault emulator, through @azure/keyvault-secrets and ClientSe
     expect((await fresh.getDeletedSecret(name)).properties.tags).toEqual({ "zs-deployment": "d1" });
     await fresh.purgeDeletedSecret(name);
     expect((await failure(fresh.getDeletedSecret(name))).statusCode).toBe(404);
-    expect(emulator.calls).toEqual({ SetSecret: 1, GetSecret: 1, ListSecrets: 0, DeleteSecret: 1, GetDeletedSecret: 3, PurgeDeletedSecret: 1, RecoverDeletedSecret: 0 });
+    expect(emulator.calls).toEqual({ SetSecret: 1, GetSecret: 1, ListSecrets: 0, DeleteSecret: 1, GetDeletedSecret: 3, PurgeDeletedSecret: 1, RecoverDeletedSecret: 0, UpdateSecretProperties: 0, ListSecretVersions: 0 });
     expect({ ...emulator.authCalls }).toEqual({ challenge: 1, rejectedToken: 0, openIdConfiguration: 1, token: 1 });
   });
 
@@ -259,5 +259,53 @@ describe("Azure Key Vault emulator faults", () => {
     emulator.faults.tokenFailNext = 1;
     expect((await failure(sdkClient().getSecret("zs-x"))).message).toMatch(/temporarily_unavailable/);
     expect(emulator.calls.GetSecret).toBe(4);
+  });
+});
+
+describe("Azure Key Vault emulator versions", () => {
+  it("each SetSecret makes a version; GetSecret reads any by id, the latest without one", async () => {
+    const name = `zs-${randomUUID()}`;
+    const first = await client.setSecret(name, "one");
+    const second = await client.setSecret(name, "two");
+    expect(first.properties.version).toMatch(/^[0-9a-f]{32}$/);
+    expect(second.properties.version).not.toBe(first.properties.version);
+    expect((await client.getSecret(name, { version: first.properties.version! })).value).toBe("one");
+    expect((await client.getSecret(name)).value).toBe("two");
+    expect((await failure(client.getSecret(name, { version: "0".repeat(32) }))).statusCode).toBe(404);
+  });
+
+  it("UpdateSecretProperties enabled=false disables one version: reads of it are 403 SecretDisabled, the others read on; enabling it again restores it", async () => {
+    const name = `zs-${randomUUID()}`;
+    const first = await client.setSecret(name, "one", { tags: { keep: "me" } });
+    await client.setSecret(name, "two");
+    const updated = await client.updateSecretProperties(name, first.properties.version!, { enabled: false });
+    expect([updated.enabled, updated.tags, updated.version]).toEqual([false, { keep: "me" }, first.properties.version]);
+    const refused = await failure(client.getSecret(name, { version: first.properties.version! }));
+    expect([refused.statusCode, refused.code]).toEqual([403, "Forbidden"]);
+    expect(refused.message).toMatch(/disabled/);
+    expect((await client.getSecret(name)).value).toBe("two");
+    await client.updateSecretProperties(name, first.properties.version!, { enabled: true });
+    expect((await client.getSecret(name, { version: first.properties.version! })).value).toBe("one");
+  });
+
+  it("ListSecretVersions lists every version's properties, disabled ones included, without values, across pages", async () => {
+    const name = `zs-${randomUUID()}`;
+    const versions: string[] = [];
+    for (let i = 0; i < 27; i++) versions.push((await client.setSecret(name, `v${i}`)).properties.version!);
+    await client.updateSecretProperties(name, versions[0]!, { enabled: false });
+    const listed: { version?: string | undefined; enabled?: boolean | undefined }[] = [];
+    for await (const properties of client.listPropertiesOfSecretVersions(name)) listed.push({ version: properties.version, enabled: properties.enabled });
+    expect(listed.map((p) => p.version).sort()).toEqual([...versions].sort());
+    expect(listed.find((p) => p.version === versions[0])?.enabled).toBe(false);
+    expect(emulator.calls.ListSecretVersions).toBeGreaterThan(1);
+  });
+
+  it("tags over Key Vault's limits are refused: a value over 256 characters, more than 15 tags", async () => {
+    const name = `zs-${randomUUID()}`;
+    expect((await failure(client.setSecret(name, "x", { tags: { long: "x".repeat(257) } }))).statusCode).toBe(400);
+    const many = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`t${i}`, "v"]));
+    expect((await failure(client.setSecret(name, "x", { tags: many }))).statusCode).toBe(400);
+    const set = await client.setSecret(name, "x", { tags: { ok: "x".repeat(256) } });
+    expect((await failure(client.updateSecretProperties(name, set.properties.version!, { tags: many }))).statusCode).toBe(400);
   });
 });

@@ -70,6 +70,7 @@ describe("GCP Secret Manager emulator", () => {
       DeleteSecret: 1,
       AddSecretVersion: 2,
       AccessSecretVersion: 1,
+      GetSecretVersion: 0,
       ListSecretVersions: 2,
       DestroySecretVersion: 1,
     });
@@ -116,6 +117,21 @@ describe("GCP Secret Manager emulator", () => {
     await client.destroySecretVersion({ name: `${name}/versions/1` }, NO_RETRY);
     expect((await failure(client.accessSecretVersion({ name: `${name}/versions/latest` }, NO_RETRY))).code).toBe(grpc.status.FAILED_PRECONDITION);
     expect((await failure(client.destroySecretVersion({ name: `${name}/versions/1` }, NO_RETRY))).code).toBe(grpc.status.FAILED_PRECONDITION);
+  });
+
+  it("versions are accessed by number; GetSecretVersion answers a version's state and createTime, a destroyed one's too; an unknown number is NOT_FOUND", async () => {
+    const name = await createSecret();
+    const [first] = await client.addSecretVersion({ parent: name, payload: { data: Buffer.from("one") } }, NO_RETRY);
+    await client.addSecretVersion({ parent: name, payload: { data: Buffer.from("two") } }, NO_RETRY);
+    const [accessed] = await client.accessSecretVersion({ name: `${name}/versions/1` }, NO_RETRY);
+    expect(Buffer.from(accessed.payload?.data as Uint8Array).toString()).toBe("one");
+    await client.destroySecretVersion({ name: `${name}/versions/1` }, NO_RETRY);
+    const [got] = await client.getSecretVersion({ name: `${name}/versions/1` }, NO_RETRY);
+    expect([got.state, got.createTime]).toEqual(["DESTROYED", first.createTime]);
+    expect(Number(got.createTime?.nanos) % 1000).toBe(0);
+    expect((await failure(client.getSecretVersion({ name: `${name}/versions/3` }, NO_RETRY))).code).toBe(grpc.status.NOT_FOUND);
+    const [latest] = await client.getSecretVersion({ name: `${name}/versions/latest` }, NO_RETRY);
+    expect(latest.name?.split("/").pop()).toBe("2");
   });
 
   it("refuses what the service refuses: uppercase labels, no replication, a payload over 64 KiB", async () => {
@@ -174,7 +190,7 @@ describe("GCP Secret Manager emulator", () => {
       expect(denied.details).toMatch(/secretmanager\.secrets\.get.*or it may not exist/);
       const known = await failure(strictClient.getSecret({ name: "projects/123456789012/secrets/zs-x" }, NO_RETRY));
       expect(known.code).toBe(grpc.status.NOT_FOUND);
-      const unimplemented = await failure(strictClient.getSecretVersion({ name: "projects/zs-known/secrets/zs-x/versions/1" }, NO_RETRY));
+      const unimplemented = await failure(strictClient.disableSecretVersion({ name: "projects/zs-known/secrets/zs-x/versions/1" }, NO_RETRY));
       expect(unimplemented.code).toBe(grpc.status.UNIMPLEMENTED);
     } finally {
       await strictClient.close();

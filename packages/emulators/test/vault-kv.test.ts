@@ -28,6 +28,48 @@ describe("vault KV v2 emulator, through node-vault", () => {
     expect(statusOf(await vault.read("secret/data/app/db").catch((e: unknown) => e))).toBe(404);
   });
 
+  it("reads an earlier version with ?version=N; a key keeps 10 versions by default and removes older ones on write (plain 404)", async () => {
+    for (let i = 1; i <= 12; i++) await vault.write("secret/data/versions/default", { data: { n: String(i) } });
+    const third = await vault.read("secret/data/versions/default?version=3");
+    expect(third.data).toMatchObject({ data: { n: "3" }, metadata: { version: 3 } });
+    expect(third.data.metadata.created_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+    const removed = await vault.read("secret/data/versions/default?version=2").catch((e: unknown) => e);
+    expect(statusOf(removed)).toBe(404);
+    expect((removed as { response: { body: unknown } }).response.body).toEqual({ errors: [] });
+    const metadata = await vault.read("secret/metadata/versions/default");
+    expect([metadata.data.current_version, metadata.data.oldest_version, metadata.data.max_versions]).toEqual([12, 3, 0]);
+    expect(Object.keys(metadata.data.versions)).toHaveLength(10);
+  });
+
+  it("max_versions in a key's metadata bounds its versions from the next write on; a metadata write leaves fields it does not name", async () => {
+    await vault.write("secret/data/versions/bounded", { data: { n: "1" } });
+    await vault.write("secret/metadata/versions/bounded", { custom_metadata: { owner: "me" } });
+    await vault.write("secret/data/versions/bounded", { data: { n: "2" } });
+    await vault.write("secret/data/versions/bounded", { data: { n: "3" } });
+    await vault.write("secret/metadata/versions/bounded", { max_versions: 2 });
+    // Lowering it removes nothing by itself.
+    expect((await vault.read("secret/data/versions/bounded?version=1")).data.data).toEqual({ n: "1" });
+    await vault.write("secret/data/versions/bounded", { data: { n: "4" } });
+    expect(statusOf(await vault.read("secret/data/versions/bounded?version=2").catch((e: unknown) => e))).toBe(404);
+    expect((await vault.read("secret/data/versions/bounded?version=3")).data.data).toEqual({ n: "3" });
+    const metadata = await vault.read("secret/metadata/versions/bounded");
+    expect([metadata.data.max_versions, metadata.data.oldest_version, metadata.data.custom_metadata]).toEqual([2, 3, { owner: "me" }]);
+    expect(statusOf(await vault.write("secret/metadata/versions/bounded", { max_versions: -1 }).catch((e: unknown) => e))).toBe(400);
+  });
+
+  it("a mount's own max_versions wins when it is larger than the key's, as in Vault", async () => {
+    const mountWide = await startVaultEmulator({ mountMaxVersions: 5 });
+    try {
+      const client = nodeVault({ endpoint: mountWide.address, token: mountWide.token });
+      await client.write("secret/metadata/k", { max_versions: 2 });
+      for (let i = 1; i <= 6; i++) await client.write("secret/data/k", { data: { n: String(i) } });
+      expect(statusOf(await client.read("secret/data/k?version=1").catch((e: unknown) => e))).toBe(404);
+      expect((await client.read("secret/data/k?version=2")).data.data).toEqual({ n: "2" });
+    } finally {
+      await mountWide.close();
+    }
+  });
+
   it("check-and-set: cas 0 only creates, cas N only replaces version N", async () => {
     await vault.write("secret/data/cas", { data: { v: "1" }, options: { cas: 0 } });
     const conflict = await vault.write("secret/data/cas", { data: { v: "x" }, options: { cas: 0 } }).catch((e: unknown) => e);

@@ -12,20 +12,48 @@ export interface AwsSecretValue {
   secretBinary?: Uint8Array;
 }
 
+/** A version read back: its value and the staging labels attached to it. */
+export type AwsSecretVersion = AwsSecretValue & {
+  /** The staging labels on this version (`AWSCURRENT`, `AWSPREVIOUS`, `zs-v<n>`, …); none when deprecated. */
+  versionStages: string[];
+};
+
+/** What `DescribeSecret` tells the store: the tags, and the staging labels of every labelled version. */
+export interface AwsSecretDescription {
+  tags: AwsTag[];
+  /** VersionId → its staging labels (`VersionIdsToStages`); versions without a label are not listed. */
+  versionIdsToStages: Record<string, string[]>;
+}
+
+/** How a `PutSecretValue` makes its version. */
+export interface AwsPutOptions {
+  /** The `ClientRequestToken`, which becomes the VersionId: a retry with the same token and value makes no second version. @default one the SDK generates */
+  versionId?: string | undefined;
+  /** Staging labels to attach (moved from other versions); include `AWSCURRENT` to make it current. @default ["AWSCURRENT"] */
+  versionStages?: string[] | undefined;
+}
+
 /**
  * The Secrets Manager calls the `aws` store makes, and nothing else: the SDK stays behind it,
  * so the store's logic never sees SDK types. Errors are the SDK's, with `name` and
  * `$metadata.httpStatusCode`.
  */
 export interface AwsSecretsClient {
-  /** `CreateSecret` with tags; fails with `ResourceExistsException` when the name is taken. */
-  createSecret(name: string, value: AwsSecretValue, tags: AwsTag[]): Promise<void>;
-  /** `PutSecretValue`: a new current version. */
-  putSecretValue(name: string, value: AwsSecretValue): Promise<void>;
-  /** `GetSecretValue` of the current version. */
-  getSecretValue(name: string): Promise<AwsSecretValue>;
-  /** `DescribeSecret`, for the tags only. */
-  describeSecretTags(name: string): Promise<AwsTag[]>;
+  /**
+   * `CreateSecret` with tags and `value` as its first (current) version, under `versionId` (the
+   * `ClientRequestToken`) when given; fails with `ResourceExistsException` when the name is taken.
+   */
+  createSecret(name: string, value: AwsSecretValue, tags: AwsTag[], versionId?: string): Promise<void>;
+  /** `PutSecretValue`: a new version (current unless `versionStages` leaves out `AWSCURRENT`); answers its VersionId. */
+  putSecretValue(name: string, value: AwsSecretValue, options?: AwsPutOptions): Promise<string>;
+  /** `GetSecretValue` of the current version, or of the version `versionId`. */
+  getSecretValue(name: string, versionId?: string): Promise<AwsSecretVersion>;
+  /** `DescribeSecret`: the tags and the labelled versions. */
+  describeSecret(name: string): Promise<AwsSecretDescription>;
+  /** `UpdateSecretVersionStage` attaching `stage` to `moveToVersionId` (a label attached to no other version). */
+  addVersionStage(name: string, stage: string, moveToVersionId: string): Promise<void>;
+  /** `UpdateSecretVersionStage` taking `stage` off `removeFromVersionId`. */
+  removeVersionStage(name: string, stage: string, removeFromVersionId: string): Promise<void>;
   /** `DeleteSecret` with `ForceDeleteWithoutRecovery`. */
   deleteSecret(name: string): Promise<void>;
   /** `ListSecrets`, one page (for `zs secret import`): names and tags, never values. */
@@ -57,7 +85,7 @@ export interface AwsClientSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
   /** Per-request timeout in ms. */
   requestTimeoutMs: number;
-  /** Write calls (create, put, delete) a second, at most. */
+  /** Write calls (create, put, label, delete) a second, at most. */
   maxWritesPerSecond: number;
 }
 
@@ -103,23 +131,47 @@ export async function createSdkSecretsClient(settings: AwsClientSettings): Promi
   const writes = new WriteRateLimit(settings.maxWritesPerSecond);
 
   return {
-    async createSecret(name, value, tags) {
+    async createSecret(name, value, tags, versionId) {
       await writes.acquire();
       await client.send(
-        new sdk.CreateSecretCommand({ Name: name, ...toSdkValue(value), Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) }),
+        new sdk.CreateSecretCommand({
+          Name: name,
+          ...toSdkValue(value),
+          ...(versionId ? { ClientRequestToken: versionId } : {}),
+          Tags: tags.map((t) => ({ Key: t.key, Value: t.value })),
+        }),
       );
     },
-    async putSecretValue(name, value) {
+    async putSecretValue(name, value, options = {}) {
       await writes.acquire();
-      await client.send(new sdk.PutSecretValueCommand({ SecretId: name, ...toSdkValue(value) }));
+      const output = await client.send(
+        new sdk.PutSecretValueCommand({
+          SecretId: name,
+          ...toSdkValue(value),
+          ...(options.versionId ? { ClientRequestToken: options.versionId } : {}),
+          ...(options.versionStages ? { VersionStages: options.versionStages } : {}),
+        }),
+      );
+      return output.VersionId ?? "";
     },
-    async getSecretValue(name) {
-      const output = await client.send(new sdk.GetSecretValueCommand({ SecretId: name }));
-      return output.SecretBinary !== undefined ? { secretBinary: output.SecretBinary } : { secretString: output.SecretString ?? "" };
+    async getSecretValue(name, versionId) {
+      const output = await client.send(new sdk.GetSecretValueCommand({ SecretId: name, ...(versionId ? { VersionId: versionId } : {}) }));
+      const versionStages = output.VersionStages ?? [];
+      return output.SecretBinary !== undefined
+        ? { secretBinary: output.SecretBinary, versionStages }
+        : { secretString: output.SecretString ?? "", versionStages };
     },
-    async describeSecretTags(name) {
+    async describeSecret(name) {
       const output = await client.send(new sdk.DescribeSecretCommand({ SecretId: name }));
-      return fromSdkTags(output.Tags);
+      return { tags: fromSdkTags(output.Tags), versionIdsToStages: { ...(output.VersionIdsToStages ?? {}) } };
+    },
+    async addVersionStage(name, stage, moveToVersionId) {
+      await writes.acquire();
+      await client.send(new sdk.UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: stage, MoveToVersionId: moveToVersionId }));
+    },
+    async removeVersionStage(name, stage, removeFromVersionId) {
+      await writes.acquire();
+      await client.send(new sdk.UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: stage, RemoveFromVersionId: removeFromVersionId }));
     },
     async deleteSecret(name) {
       await writes.acquire();

@@ -3,8 +3,18 @@ import * as z from "zod";
 import { clientSettingsOf, createSdkSecretsClient, type AwsSecretsClient } from "./aws-secrets-client.js";
 import { AwsValuesStore } from "./aws-values-store.js";
 
-export type { AwsClientSettings, AwsListPage, AwsSecretList, AwsSecretValue, AwsSecretsClient, AwsTag } from "./aws-secrets-client.js";
-export { AwsValuesStore, DEPLOYMENT_TAG, SECRET_ID_TAG, type AwsValuesStoreSettings } from "./aws-values-store.js";
+export type {
+  AwsClientSettings,
+  AwsListPage,
+  AwsPutOptions,
+  AwsSecretDescription,
+  AwsSecretList,
+  AwsSecretValue,
+  AwsSecretVersion,
+  AwsSecretsClient,
+  AwsTag,
+} from "./aws-secrets-client.js";
+export { AWS_MAX_KEPT_VERSIONS, AwsValuesStore, DEPLOYMENT_TAG, SECRET_ID_TAG, type AwsValuesStoreSettings } from "./aws-values-store.js";
 export { awsImportSource } from "./aws-import-source.js";
 
 /** Options of the `aws` store, each set with `ZS_SECRETS_STORE_<OPTION>`. */
@@ -25,7 +35,7 @@ export const awsStoreOptionsSchema = z
     /** Secret access key, paired with `access_key_id`. */
     secret_access_key: z.string().min(1).optional(),
     /**
-     * Write calls (CreateSecret, PutSecretValue, DeleteSecret) a second, at most: under the
+     * Write calls (CreateSecret, PutSecretValue, UpdateSecretVersionStage, DeleteSecret) a second, at most: under the
      * service's quota of 50 for a region and account, with room for other clients. Raise it for
      * an emulator or a raised quota. @default 40
      */

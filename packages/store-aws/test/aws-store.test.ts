@@ -3,10 +3,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { StoreRegistry, isZsError, silentLogger, type SecretValuesStore } from "@zs/core";
 import type { AwsSecretsManagerEmulator } from "@zs/emulators";
-import awsStore, { awsStore as namedAwsStore } from "../src/index.js";
+import awsStore, { AWS_MAX_KEPT_VERSIONS, awsStore as namedAwsStore } from "../src/index.js";
 import { ACCESS_KEY_ID, createStore, startEmulator } from "./support/aws-fixture.js";
 
 const DEPLOYMENT = "0b7e4a52-93d1-4f7c-8f0e-5c2a1d9b6e34";
@@ -31,7 +31,7 @@ async function callsOf(operation: () => Promise<unknown>): Promise<Record<string
   await operation();
   return Object.fromEntries(Object.entries(emulator.calls).map(([op, n]) => [op, n - before[op as keyof typeof before]]));
 }
-const none = { CreateSecret: 0, PutSecretValue: 0, GetSecretValue: 0, DescribeSecret: 0, DeleteSecret: 0, ListSecrets: 0 };
+const none = { CreateSecret: 0, PutSecretValue: 0, GetSecretValue: 0, DescribeSecret: 0, DeleteSecret: 0, ListSecrets: 0, UpdateSecretVersionStage: 0, ListSecretVersionIds: 0 };
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -312,3 +312,142 @@ describe("aws store against the emulator", () => {
     expect(messages.join("\n")).not.toContain(secretValue);
   });
 });
+
+describe("aws store versions (VersionIds kept by zs-v<version> staging labels)", () => {
+  /** VersionId → staging labels, as DescribeSecret shows the labelled versions. */
+  async function labels(secretId: string): Promise<Record<string, string[]>> {
+    return (await sdk.send(new DescribeSecretCommand({ SecretId: `zs/${secretId}` }))).VersionIdsToStages ?? {};
+  }
+  const versionIdOf = (backendVersion: string | undefined) => backendVersion?.replace(/^aws:/, "") ?? "";
+
+  it("a versioned put labels its version AWSCURRENT and zs-v<version>; a version beyond keep loses its label and reads as absent, though AWS still holds it", async () => {
+    const secretId = randomUUID();
+    const written: string[] = [];
+    for (let version = 1; version <= 3; version++) {
+      const result = await store.putValues(secretId, { n: String(version) }, version === 1 ? { isNew: true } : undefined, { version, keep: 1 });
+      written.push(versionIdOf(result ? result.backendVersion : undefined));
+    }
+    expect(await labels(secretId)).toEqual({ [written[1]!]: ["zs-v2", "AWSPREVIOUS"], [written[2]!]: ["AWSCURRENT", "zs-v3"] });
+    expect(await store.getValues(secretId, { backendVersion: `aws:${written[0]}` })).toBeUndefined();
+    expect(await store.getValues(secretId, { backendVersion: `aws:${written[1]}` })).toEqual({ n: "2" });
+    // Deprecated, not yet removed: `aws secretsmanager get-secret-value --version-id` still finds it.
+    expect((await sdk.send(new GetSecretValueCommand({ SecretId: `zs/${secretId}`, VersionId: written[0] }))).SecretString).toBe('{"n":"1"}');
+  });
+
+  it("calls: a versioned put of a new secret 2 (CreateSecret, UpdateSecretVersionStage labelling it); of an existing one 2 (the label goes with PutSecretValue), plus one UpdateSecretVersionStage per version pruned; a version read 1", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { n: "1" }, { isNew: true }, { version: 1, keep: 1 }))).toEqual({ ...none, CreateSecret: 1, UpdateSecretVersionStage: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 1 }))).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1 });
+    let third: unknown;
+    expect(
+      await callsOf(async () => {
+        third = await store.putValues(secretId, { n: "3" }, undefined, { version: 3, keep: 1 });
+      }),
+    ).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1, UpdateSecretVersionStage: 1 });
+    const backendVersion = (third as { backendVersion: string }).backendVersion;
+    expect(await callsOf(() => store.getValues(secretId, { backendVersion }))).toEqual({ ...none, GetSecretValue: 1 });
+    // Unhinted onto a new id: DescribeSecret, then the same two as hinted.
+    expect(await callsOf(() => store.putValues(randomUUID(), { n: "1" }, undefined, { version: 1, keep: 1 }))).toEqual({
+      ...none,
+      DescribeSecret: 1,
+      CreateSecret: 1,
+      UpdateSecretVersionStage: 1,
+    });
+  });
+
+  it("a new secret whose label could not be attached still reads back by its backendVersion while current, and the put succeeds with a warning", async () => {
+    const logged: { level: string; object: Record<string, unknown> }[] = [];
+    const entry = (level: string) => (object: Record<string, unknown>) => void logged.push({ level, object });
+    const logging = await createStore(emulator, DEPLOYMENT, {}, { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") });
+    const secretId = randomUUID();
+    emulator.faults.failOf = { UpdateSecretVersionStage: 100 };
+    const result = await logging.putValues(secretId, { n: "1" }, { isNew: true }, { version: 1, keep: 10 });
+    emulator.faults.failOf = {};
+    await logging.close?.();
+    expect(await store.getValues(secretId, { backendVersion: (result as { backendVersion: string }).backendVersion })).toEqual({ n: "1" });
+    expect(logged.filter((l) => l.level === "warn").map((l) => [l.object.operation, l.object.label])).toEqual([["UpdateSecretVersionStage", "zs-v1"]]);
+  });
+
+  it(`a retention above what the labels quota allows keeps the newest ${AWS_MAX_KEPT_VERSIONS} earlier versions, and no put fails on the quota`, async () => {
+    const secretId = randomUUID();
+    const written: (string | undefined)[] = [];
+    for (let version = 1; version <= AWS_MAX_KEPT_VERSIONS + 4; version++) {
+      const result = await store.putValues(secretId, { n: String(version) }, undefined, { version, keep: 50 });
+      written.push(result ? result.backendVersion : undefined);
+    }
+    const read = await Promise.all(written.map((backendVersion) => store.getValues(secretId, { backendVersion: backendVersion! })));
+    const pruned = written.length - AWS_MAX_KEPT_VERSIONS - 1;
+    expect(read.slice(0, pruned)).toEqual(Array.from({ length: pruned }, () => undefined));
+    expect(read.slice(pruned).map((values) => values?.n)).toEqual(written.slice(pruned).map((_, i) => String(pruned + i + 1)));
+    const attached = Object.values(await labels(secretId)).flat();
+    expect(attached.length).toBeLessThan(21);
+  });
+
+  it("a versioned put whose PutSecretValue answer was lost is retried with the same ClientRequestToken: one version, readable by the backendVersion returned", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 10 });
+    emulator.faults.loseAnswerOf = { PutSecretValue: 1 };
+    const result = await store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 10 });
+    expect(emulator.calls.PutSecretValue).toBe(2);
+    const versions = await sdk.send(new ListSecretVersionIdsCommand({ SecretId: `zs/${secretId}`, IncludeDeprecated: true }));
+    expect(versions.Versions).toHaveLength(2);
+    expect(await store.getValues(secretId, { backendVersion: (result as { backendVersion: string }).backendVersion })).toEqual({ n: "2" });
+  });
+
+  it("a put without VersionedWrite labels nothing and prunes nothing; the versions labelled before stay readable", async () => {
+    const secretId = randomUUID();
+    const first = await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 0 });
+    const plain = await callsOf(() => store.putValues(secretId, { n: "copy" }));
+    expect(plain).toEqual({ ...none, DescribeSecret: 1, PutSecretValue: 1 });
+    expect(Object.values(await labels(secretId)).flat().sort()).toEqual(["AWSCURRENT", "AWSPREVIOUS", "zs-v1"]);
+    expect(await store.getValues(secretId, { backendVersion: (first as { backendVersion: string }).backendVersion })).toEqual({ n: "1" });
+    expect(await store.getValues(secretId)).toEqual({ n: "copy" });
+  });
+
+  it("a backendVersion that is not this store's (another store's, after a migration) or names no version reads as absent", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 10 });
+    expect(await callsOf(async () => expect(await store.getValues(secretId, { backendVersion: "7" })).toBeUndefined())).toEqual(none);
+    expect(await store.getValues(secretId, { backendVersion: `aws:${randomUUID()}` })).toBeUndefined();
+    expect(await store.getValues(secretId, { backendVersion: "aws:short" })).toBeUndefined();
+    expect(await store.getValues(randomUUID(), { backendVersion: `aws:${randomUUID()}` })).toBeUndefined();
+  });
+
+  it("a versioned put onto another deployment's secret is refused and labels nothing", async () => {
+    const secretId = randomUUID();
+    await other.putValues(secretId, { owner: "other" });
+    const error = await failure(store.putValues(secretId, { owner: "me" }, undefined, { version: 2, keep: 10 }));
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect(Object.values(await labels(secretId)).flat()).toEqual(["AWSCURRENT"]);
+    expect(await other.getValues(secretId)).toEqual({ owner: "other" });
+  });
+
+  it("when taking a label off keeps failing, the put stands, the old version stays readable a little longer, and a warning names the label, not the value", async () => {
+    const value = `s3cr3t-${randomUUID()}`;
+    const logged: { level: string; object: Record<string, unknown> }[] = [];
+    const entry = (level: string) => (object: Record<string, unknown>) => void logged.push({ level, object });
+    const logging = await createStore(emulator, DEPLOYMENT, {}, { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") });
+    const secretId = randomUUID();
+    const first = await logging.putValues(secretId, { password: value }, undefined, { version: 1, keep: 0 });
+    emulator.faults.failOf = { UpdateSecretVersionStage: 100 };
+    await logging.putValues(secretId, { password: `${value}-2` }, undefined, { version: 2, keep: 0 });
+    emulator.faults.failOf = {};
+    await logging.close?.();
+    expect(await store.getValues(secretId)).toEqual({ password: `${value}-2` });
+    expect(await store.getValues(secretId, { backendVersion: (first as { backendVersion: string }).backendVersion })).toEqual({ password: value });
+    expect(logged.filter((l) => l.level === "warn").map((l) => [l.object.operation, l.object.label])).toEqual([["UpdateSecretVersionStage", "zs-v1"]]);
+    expect(JSON.stringify(logged)).not.toContain(value);
+  });
+
+  it("without secretsmanager:UpdateSecretVersionStage a versioned put past the retention is a CONFIGURATION_ERROR naming it (its values landed), and changes no label", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 0 });
+    emulator.faults.denied = ["UpdateSecretVersionStage"];
+    const error = await failure(store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 0 }));
+    emulator.faults.denied = [];
+    expect(isZsError(error) && error.code).toBe("CONFIGURATION_ERROR");
+    expect((error as Error).message).toContain("secretsmanager:UpdateSecretVersionStage");
+    expect(Object.values(await labels(secretId)).flat().sort()).toEqual(["AWSCURRENT", "AWSPREVIOUS", "zs-v1", "zs-v2"]);
+  });
+});
+

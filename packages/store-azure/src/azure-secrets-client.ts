@@ -1,6 +1,8 @@
-/** A secret's latest version as Key Vault returns it. */
+/** A version of a secret (the latest unless one was asked for) as Key Vault returns it. */
 export interface AzureSecret {
   value: string;
+  /** Its version id (32 hex digits). */
+  version: string;
   contentType?: string | undefined;
   tags: Record<string, string>;
 }
@@ -16,10 +18,15 @@ export interface AzureDeletedSecret {
  * and Key Vault's `code`, or an `@azure/identity` error when no token could be had).
  */
 export interface AzureSecretsClient {
-  /** `GetSecret` of the latest version; 404 `SecretNotFound` when absent or soft-deleted. */
-  getSecret(name: string): Promise<AzureSecret>;
-  /** `SetSecret`: creates the secret or adds a version; 409 while the name is held by a deleted secret. */
-  setSecret(name: string, value: string, contentType: string, tags: Record<string, string>): Promise<void>;
+  /**
+   * `GetSecret` of the latest version, or of `version`; 404 `SecretNotFound` when absent or
+   * soft-deleted, 403 `SecretDisabled` when that version is disabled.
+   */
+  getSecret(name: string, version?: string): Promise<AzureSecret>;
+  /** `SetSecret`: creates the secret or adds a version, and answers its version id; 409 while the name is held by a deleted secret. */
+  setSecret(name: string, value: string, contentType: string, tags: Record<string, string>): Promise<string>;
+  /** `UpdateSecretProperties` of one version with `enabled: false`: it can no longer be read. */
+  disableVersion(name: string, version: string): Promise<void>;
   /**
    * `DeleteSecret` (a soft delete), then waits, briefly and boundedly, until the service shows
    * the secret as deleted, so a purge can follow. A failure while waiting is not reported: the
@@ -103,12 +110,16 @@ export async function createSdkSecretsClient(settings: AzureClientSettings): Pro
   };
 
   return {
-    async getSecret(name) {
-      const secret = await client.getSecret(name, timeout());
-      return { value: secret.value ?? "", contentType: secret.properties.contentType, tags: secret.properties.tags ?? {} };
+    async getSecret(name, version) {
+      const secret = await client.getSecret(name, { ...(version ? { version } : {}), ...timeout() });
+      return { value: secret.value ?? "", version: secret.properties.version ?? "", contentType: secret.properties.contentType, tags: secret.properties.tags ?? {} };
     },
     async setSecret(name, value, contentType, tags) {
-      await client.setSecret(name, value, { contentType, tags, ...timeout() });
+      const secret = await client.setSecret(name, value, { contentType, tags, ...timeout() });
+      return secret.properties.version ?? "";
+    },
+    async disableVersion(name, version) {
+      await client.updateSecretProperties(name, version, { enabled: false, ...timeout() });
     },
     async deleteSecret(name) {
       // The first poll (inside beginDeleteSecret) sends the DELETE and checks once for the deleted secret.

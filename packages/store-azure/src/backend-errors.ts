@@ -49,6 +49,18 @@ export function isAbsent(error: unknown): boolean {
   return statusCode === 404 && code === "SecretNotFound";
 }
 
+/**
+ * A read of a disabled version: Key Vault's 403 `Forbidden` with the inner code `SecretDisabled`
+ * ("Operation get is not allowed on a disabled secret."), not a permissions problem.
+ */
+export function isDisabledVersion(error: unknown): boolean {
+  const { statusCode, message = "" } = shape(error);
+  if (statusCode !== 403) return false;
+  // The SDK hands Key Vault's `innererror` over as `details.error.innerError`.
+  const details = (error as { details?: { error?: { innerError?: { code?: unknown } } } }).details;
+  return details?.error?.innerError?.code === "SecretDisabled" || /not allowed on a disabled secret/i.test(message);
+}
+
 /** The name is held by a soft-deleted secret that must be purged or recovered before reuse. */
 export function isDeletedButRecoverable(error: unknown): boolean {
   const { statusCode, message = "" } = shape(error);

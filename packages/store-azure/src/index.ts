@@ -7,7 +7,7 @@ export {
   type AzureStoreOptions,
   type AzureStoreOverrides,
 } from "./azure-store.js";
-export { AZURE_MAX_SECRET_BYTES, AzureValuesStore, DEPLOYMENT_TAG, SECRET_ID_TAG, type AzureValuesStoreSettings } from "./azure-values-store.js";
+export { AZURE_MAX_KEPT_VERSIONS, AZURE_MAX_SECRET_BYTES, AzureValuesStore, DEPLOYMENT_TAG, SECRET_ID_TAG, type AzureValuesStoreSettings } from "./azure-values-store.js";
 export {
   createSdkSecretsClient,
   type AzureClientSecret,

@@ -4,7 +4,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { StoreRegistry, isZsError, silentLogger, type SecretValuesStore } from "@zs/core";
 import type { AzureKeyVaultEmulator, AzureKeyVaultOperation } from "@zs/emulators";
-import azureStore, { GZIP_CONTENT_TYPE, JSON_CONTENT_TYPE, azureStoreDefinition } from "../src/index.js";
+import azureStore, { AZURE_MAX_KEPT_VERSIONS, GZIP_CONTENT_TYPE, JSON_CONTENT_TYPE, azureStoreDefinition } from "../src/index.js";
 import { CLIENT, OTHER_CLIENT, createStore, startEmulator } from "./support/azure-fixture.js";
 
 const DEPLOYMENT = "4a8c2e6f-1b3d-4f5a-9c7e-0d2b4f6a8c1e";
@@ -31,6 +31,8 @@ const none: Record<AzureKeyVaultOperation, number> = {
   GetDeletedSecret: 0,
   PurgeDeletedSecret: 0,
   RecoverDeletedSecret: 0,
+  UpdateSecretProperties: 0,
+  ListSecretVersions: 0,
 };
 
 /** The Key Vault calls `operation` makes. */
@@ -116,12 +118,14 @@ describe("azure store definition", () => {
 });
 
 describe("azure store against the emulator", () => {
-  it("a secret is named zs-<id>, tagged with the deployment and the secret id, and its value is exactly the values as JSON", async () => {
+  it("a secret is named zs-<id>, tagged with the deployment, the secret id and the earlier versions kept, and its value is exactly the values as JSON", async () => {
     const secretId = randomUUID();
     await store.putValues(secretId, { user: "admin", password: "pa55word" });
+    const first = await sdk.getSecret(`zs-${secretId}`);
+    expect(first.properties.tags).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
     await store.putValues(secretId, { user: "admin", password: "changed" });
     const secret = await sdk.getSecret(`zs-${secretId}`);
-    expect(secret.properties.tags).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId });
+    expect(secret.properties.tags).toEqual({ "zs-deployment": DEPLOYMENT, "zs-secret-id": secretId, "zs-kept-0": first.properties.version });
     expect(secret.properties.contentType).toBe(JSON_CONTENT_TYPE);
     expect(secret.value).toBe('{"user":"admin","password":"changed"}');
   });
@@ -433,3 +437,90 @@ describe("azure store against the emulator", () => {
     expect([...messages, ...logged].join("\n")).not.toContain(secretValue);
   });
 });
+
+describe("azure store versions (secret versions, disabled beyond the retention)", () => {
+  const backendVersionOf = (result: unknown) => (result as { backendVersion: string }).backendVersion;
+
+  /** Every version of the secret: its id and whether it is enabled, as `az keyvault secret list-versions` shows them. */
+  async function versionStates(secretId: string): Promise<Map<string, boolean>> {
+    const states = new Map<string, boolean>();
+    for await (const properties of sdk.listPropertiesOfSecretVersions(`zs-${secretId}`)) states.set(properties.version ?? "", properties.enabled !== false);
+    return states;
+  }
+
+  it("versioned puts keep the `keep` newest earlier versions enabled and disable older ones; each reads back by its backendVersion, a disabled one as absent", async () => {
+    const secretId = randomUUID();
+    const written: string[] = [];
+    for (let version = 1; version <= 4; version++) {
+      written.push(backendVersionOf(await store.putValues(secretId, { n: String(version) }, undefined, { version, keep: 2 })));
+    }
+    for (const backendVersion of written) expect(backendVersion).toMatch(/^azure:[0-9a-f]{32}$/);
+    const states = await versionStates(secretId);
+    expect(written.map((v) => states.get(v.slice("azure:".length)))).toEqual([false, true, true, true]);
+    expect(await Promise.all(written.map((backendVersion) => store.getValues(secretId, { backendVersion })))).toEqual([undefined, { n: "2" }, { n: "3" }, { n: "4" }]);
+    const latest = await sdk.getSecret(`zs-${secretId}`);
+    expect([latest.properties.tags?.["zs-kept-0"], latest.value]).toEqual([`${written[2]!.slice(6)},${written[1]!.slice(6)}`, '{"n":"4"}']);
+  });
+
+  it("calls: a versioned put is GetSecret + SetSecret, plus one UpdateSecretProperties per version disabled; a version read one GetSecret", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { n: "1" }, { isNew: true }, { version: 1, keep: 1 }))).toEqual({ ...none, GetSecret: 1, SetSecret: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 1 }))).toEqual({ ...none, GetSecret: 1, SetSecret: 1 });
+    let third: unknown;
+    expect(
+      await callsOf(async () => {
+        third = await store.putValues(secretId, { n: "3" }, undefined, { version: 3, keep: 1 });
+      }),
+    ).toEqual({ ...none, GetSecret: 1, SetSecret: 1, UpdateSecretProperties: 1 });
+    expect(await callsOf(() => store.getValues(secretId, { backendVersion: backendVersionOf(third) }))).toEqual({ ...none, GetSecret: 1 });
+  });
+
+  it("keep 0 disables the superseded version at once; a put without VersionedWrite disables nothing and carries the kept list forward", async () => {
+    const secretId = randomUUID();
+    const first = backendVersionOf(await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 0 }));
+    const second = backendVersionOf(await store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 0 }));
+    expect(await store.getValues(secretId, { backendVersion: first })).toBeUndefined();
+    await store.putValues(secretId, { n: "copy" });
+    expect(await store.getValues(secretId, { backendVersion: second })).toEqual({ n: "2" });
+    // The next versioned put prunes what the copy carried forward.
+    await store.putValues(secretId, { n: "4" }, undefined, { version: 4, keep: 0 });
+    expect(await store.getValues(secretId, { backendVersion: second })).toBeUndefined();
+    expect(await store.getValues(secretId)).toEqual({ n: "4" });
+  });
+
+  it(`the kept list spans several tags and holds at most ${AZURE_MAX_KEPT_VERSIONS} versions (Key Vault's 15 tags of 256 characters)`, async () => {
+    const secretId = randomUUID();
+    const written: string[] = [];
+    for (let version = 1; version <= 10; version++) written.push(backendVersionOf(await store.putValues(secretId, { n: String(version) }, undefined, { version, keep: 500 })));
+    const latest = await sdk.getSecret(`zs-${secretId}`);
+    expect(Object.keys(latest.properties.tags ?? {}).sort()).toEqual(["zs-deployment", "zs-kept-0", "zs-kept-1", "zs-secret-id"]);
+    expect(await Promise.all(written.map((backendVersion) => store.getValues(secretId, { backendVersion })))).toEqual(written.map((_, i) => ({ n: String(i + 1) })));
+    expect(AZURE_MAX_KEPT_VERSIONS).toBe(91);
+  });
+
+  it("a backendVersion that is not this store's, or names no version, reads as absent", async () => {
+    const secretId = randomUUID();
+    await store.putValues(secretId, { n: "1" }, undefined, { version: 1, keep: 10 });
+    expect(await callsOf(async () => expect(await store.getValues(secretId, { backendVersion: "aws:x" })).toBeUndefined())).toEqual(none);
+    expect(await store.getValues(secretId, { backendVersion: `azure:${"0".repeat(32)}` })).toBeUndefined();
+    expect(await store.getValues(randomUUID(), { backendVersion: `azure:${"0".repeat(32)}` })).toBeUndefined();
+  });
+
+  it("when disabling a superseded version keeps failing, the put stands and a warning names the version, not the value", async () => {
+    const value = `s3cr3t-${randomUUID()}`;
+    const logged: { level: string; object: Record<string, unknown> }[] = [];
+    const entry = (level: string) => (object: Record<string, unknown>) => void logged.push({ level, object });
+    const logging = await createStore(emulator, DEPLOYMENT, {}, { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") });
+    const secretId = randomUUID();
+    const first = backendVersionOf(await logging.putValues(secretId, { password: value }, undefined, { version: 1, keep: 0 }));
+    emulator.faults.onlyOperation = "UpdateSecretProperties";
+    emulator.faults.failNext = 100;
+    await logging.putValues(secretId, { password: `${value}-2` }, undefined, { version: 2, keep: 0 });
+    emulator.faults.failNext = 0;
+    await logging.close?.();
+    expect(await store.getValues(secretId)).toEqual({ password: `${value}-2` });
+    expect(logged.filter((l) => l.level === "warn").map((l) => [l.object.operation, l.object.version])).toEqual([["UpdateSecretProperties", first.slice(6)]]);
+    expect(JSON.stringify(logged)).not.toContain(value);
+  });
+});
+

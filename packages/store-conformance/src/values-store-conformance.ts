@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { LIMITS, isZsError, type SecretValues, type SecretValuesStore } from "@zs/core";
 import type { TestApi } from "./test-api.js";
 import { describeBackupOrMigrationTarget } from "./values-suite/migration-target.js";
+import { describeVersionedValues } from "./values-suite/versioned.js";
 
 /** What a suite may start for its stores and must close: an emulator, a local server. */
 export interface ClosableBackend {
@@ -46,8 +47,9 @@ function valuesOfSize(bytes: number): SecretValues {
  * secret id, put hints (`PutValuesHint`) tolerated when right and when wrong, absent and
  * already deleted ids, empty and unicode values, a value at the
  * declared size limit and one past it, isolation between ids, concurrent writes, a health
- * check if declared, and an idempotent close; and, in the group "as a backup or migration
- * target", what copying every secret into the store relies on.
+ * check if declared, and an idempotent close; in the group "as a backup or migration
+ * target", what copying every secret into the store relies on; and in "versioned values", the
+ * `versioned` capability when declared (a harmless `VersionedWrite` when not).
  */
 export function runValuesStoreConformance<Backend = undefined>(options: ValuesStoreConformanceOptions<Backend>): void {
   const { api, timeout = 30000 } = options;
@@ -244,13 +246,9 @@ export function runValuesStoreConformance<Backend = undefined>(options: ValuesSt
       expect(outcome).toBe("healthy");
     }, timeout);
 
-    describeBackupOrMigrationTarget({
-      describe,
-      test: (title, body) => it(title, body, timeout),
-      expect,
-      store: () => store,
-      createStore,
-    });
+    const groupContext = { describe, test: (title: string, body: () => Promise<void>) => it(title, body, timeout), expect, store: () => store, createStore };
+    describeBackupOrMigrationTarget(groupContext);
+    describeVersionedValues(groupContext);
 
     it("close can be called twice", async () => {
       const extra = await createStore();

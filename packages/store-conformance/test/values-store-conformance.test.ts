@@ -151,3 +151,64 @@ describe("runValuesStoreConformance as a backup or migration target", () => {
     expect(await failedMigrationCases(() => memoryStore("isolated", []))).toEqual(["another store instance on the same backend reads what this one wrote"]);
   });
 });
+
+/** Runs the group "versioned values" on the store `create` makes: the titles of the cases that failed. */
+async function failedVersionedCases(create: () => SecretValuesStore): Promise<string[]> {
+  const recorded = groupedRecording();
+  runValuesStoreConformance({ name: "memory", api: recorded.api, createStore: async () => create() });
+  const group = recorded.tests.filter((test) => test.path.includes("versioned values"));
+  expect(group.length).toBeGreaterThan(4);
+  const failed: string[] = [];
+  for (const hook of recorded.beforeAll) await hook();
+  for (const test of group) await Promise.resolve(test.body()).catch(() => failed.push(test.name));
+  for (const hook of recorded.afterAll) await hook();
+  return failed;
+}
+
+/** A versioned store in Maps: each put keeps its values under `<id>#<n>`, pruning beyond `keep` unless `prunes` is false. */
+function memoryVersionedStore(prunes = true): SecretValuesStore {
+  const current = new Map<string, SecretValues>();
+  const versions = new Map<string, SecretValues>();
+  let written = 0;
+  return {
+    type: "memory-versioned",
+    capabilities: { maxValueBytes: 1024, versioned: true },
+    async putValues(id, map, _hint, versioned) {
+      current.set(id, { ...map });
+      if (!versioned) return {};
+      const backendVersion = `${id}#${++written}`;
+      versions.set(backendVersion, { ...map });
+      const own = [...versions.keys()].filter((key) => key.startsWith(`${id}#`));
+      if (prunes) for (const key of own.slice(0, Math.max(0, own.length - 1 - versioned.keep))) versions.delete(key);
+      return { backendVersion };
+    },
+    async getValues(id, options) {
+      if (options && "backendVersion" in options) return versions.get(options.backendVersion);
+      return current.get(id);
+    },
+    async deleteValues(id) {
+      for (const key of [...versions.keys()]) if (key.startsWith(`${id}#`)) versions.delete(key);
+      return current.delete(id);
+    },
+  };
+}
+
+describe("runValuesStoreConformance's versioned values", () => {
+  it("a versioned store that keeps `keep` earlier versions and prunes the rest passes every case", async () => {
+    const store = memoryVersionedStore();
+    expect(await failedVersionedCases(() => store)).toEqual([]);
+  });
+
+  it("a versioned store that never prunes fails the retention cases", async () => {
+    const store = memoryVersionedStore(false);
+    expect(await failedVersionedCases(() => store)).toEqual([
+      "versioned, if declared: after 12 puts keeping 10, the current and the 10 earlier versions read back by their backendVersion, older ones are undefined",
+      "versioned, if declared: keep 0 prunes every earlier version in the same write",
+    ]);
+  });
+
+  it("a store without the capability passes when it takes a VersionedWrite without harm", async () => {
+    const shared = new Map<string, SecretValues>();
+    expect(await failedVersionedCases(() => memoryStore("plain", [], shared))).toEqual([]);
+  });
+});

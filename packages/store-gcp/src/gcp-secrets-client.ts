@@ -8,10 +8,14 @@ export interface GcpSecretsClient {
   getSecretLabels(secretName: string): Promise<Record<string, string>>;
   /** `CreateSecret` with automatic replication and labels; fails with `ALREADY_EXISTS` when taken. */
   createSecret(project: string, secretId: string, labels: Record<string, string>): Promise<void>;
-  /** `AddSecretVersion`: the new version's resource name, as answered. */
-  addSecretVersion(secretName: string, data: Uint8Array): Promise<string>;
+  /** `AddSecretVersion`: the new version's resource name, as answered, and its `createTime` (`versionCreateTime`'s form). */
+  addSecretVersion(secretName: string, data: Uint8Array): Promise<{ name: string; createTime: string }>;
+  /** `GetSecretVersion`: the version's `createTime` as `<seconds>.<nanos, 9 digits>`; `NOT_FOUND` when absent. */
+  getVersionCreateTime(secretName: string, version: number): Promise<string>;
   /** `AccessSecretVersion` of `latest`: its payload. */
   accessLatestVersion(secretName: string): Promise<Uint8Array>;
+  /** `AccessSecretVersion` of version `version`: its payload; `FAILED_PRECONDITION` when disabled or destroyed. */
+  accessVersion(secretName: string, version: number): Promise<Uint8Array>;
   /** `ListSecretVersions` filtered on `state:ENABLED`, every page: resource names, newest first. */
   listEnabledVersions(secretName: string): Promise<string[]>;
   /** `DestroySecretVersion`: the payload is gone for good. */
@@ -60,6 +64,12 @@ export function splitHostPort(address: string): { host: string; port?: number } 
   return match?.[2] ? { host, port: Number(match[2]) } : { host };
 }
 
+/** A protobuf Timestamp as `<seconds>.<nanos, 9 digits>`; empty when absent. */
+function timestampText(timestamp: { seconds?: unknown; nanos?: unknown } | null | undefined): string {
+  if (!timestamp) return "";
+  return `${String(timestamp.seconds ?? 0)}.${String(timestamp.nanos ?? 0).padStart(9, "0")}`;
+}
+
 /**
  * Creates the SDK-backed client, importing `@google-cloud/secret-manager` and `google-gax`
  * only now, so nothing loads them unless a `gcp` store is configured.
@@ -97,6 +107,13 @@ export async function createSdkSecretsClient(settings: GcpClientSettings): Promi
     await client.initialize();
   };
 
+  const access = async (versionName: string) => {
+    await ready();
+    const [response] = await client.accessSecretVersion({ name: versionName }, callOptions);
+    const data = response.payload?.data;
+    return typeof data === "string" ? Buffer.from(data, "base64") : (data ?? new Uint8Array());
+  };
+
   return {
     async getSecretLabels(secretName) {
       await ready();
@@ -110,13 +127,18 @@ export async function createSdkSecretsClient(settings: GcpClientSettings): Promi
     async addSecretVersion(secretName, data) {
       await ready();
       const [version] = await client.addSecretVersion({ parent: secretName, payload: { data } }, callOptions);
-      return version.name ?? "";
+      return { name: version.name ?? "", createTime: timestampText(version.createTime) };
+    },
+    async getVersionCreateTime(secretName, version) {
+      await ready();
+      const [found] = await client.getSecretVersion({ name: `${secretName}/versions/${version}` }, callOptions);
+      return timestampText(found.createTime);
     },
     async accessLatestVersion(secretName) {
-      await ready();
-      const [response] = await client.accessSecretVersion({ name: `${secretName}/versions/latest` }, callOptions);
-      const data = response.payload?.data;
-      return typeof data === "string" ? Buffer.from(data, "base64") : (data ?? new Uint8Array());
+      return access(`${secretName}/versions/latest`);
+    },
+    async accessVersion(secretName, version) {
+      return access(`${secretName}/versions/${version}`);
     },
     async listEnabledVersions(secretName) {
       await ready();

@@ -7,12 +7,16 @@ import {
   runHealthCheck,
   type BackendCaller,
   type EncodedJson,
+  type GetValuesOptions,
   type PutValuesHint,
+  type PutValuesResult,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
   type StoreContext,
   type StoredJsonFormat,
+  type ValuesStoreCapabilities,
+  type VersionedWrite,
 } from "@zs/core";
 import { gcpErrors, isAbsent, isAlreadyExists, isNotEnabled, toZsError } from "./backend-errors.js";
 import type { GcpSecretsClient } from "./gcp-secrets-client.js";
@@ -31,6 +35,13 @@ const GCP_FORMAT: StoredJsonFormat = { store: "gcp", maxBytes: 65536, holder: "o
 /** The first bytes of gzip data; JSON text never starts with them. */
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
+/**
+ * Marks a backendVersion as this store's: `gcp:<version number>:<its createTime>`. The number
+ * alone would name a version of a later secret under the same id (numbers restart at 1 when a
+ * deleted secret is created again); the createTime tells them apart.
+ */
+const BACKEND_VERSION_PREFIX = "gcp:";
+
 /** What the store needs besides its SDK client. */
 export interface GcpValuesStoreSettings {
   /** The project the secrets live in, by id (or number). */
@@ -42,7 +53,10 @@ export interface GcpValuesStoreSettings {
  * Values in Google Cloud Secret Manager: secret `zs-<secret id>` in the project, labelled
  * with the deployment and the secret id; its latest version's payload is exactly the values
  * map as JSON (`gcloud secrets versions access latest` and External Secrets read it directly).
- * An update adds a version and destroys the one before it, so a secret keeps one live version.
+ * A write from zs (`VersionedWrite`) adds a version and destroys the enabled ones beyond the
+ * `keep` newest earlier ones (found with ListSecretVersions, once a secret has more versions
+ * than it keeps); a version is read back by number. A write without one (a backup copy, a
+ * migration) adds a version and destroys the one before it, so such a secret keeps one live version.
  * A payload still in the legacy envelope is read as well, and rewritten by the next put.
  *
  * Reads do not look at the labels; every write and delete checks them first and refuses
@@ -55,11 +69,14 @@ export interface GcpValuesStoreSettings {
  *   A hint that the secret exists saves nothing: the payload no longer names its owner, so the
  *   read core made before an update proved nothing about ownership.
  * A put whose AddSecretVersion had to be retried adds a ListSecretVersions, since a lost answer
- * may have left an extra version to destroy.
+ * may have left an extra version to destroy. A versioned put once the secret has more versions
+ * than it keeps: AddSecretVersion, ListSecretVersions (enabled), DestroySecretVersion per version
+ * beyond `keep` (usually one). A version read: 2 at once (GetSecretVersion for its createTime,
+ * AccessSecretVersion by number).
  */
 export class GcpValuesStore implements SecretValuesStore {
   readonly type = "gcp";
-  readonly capabilities = { maxValueBytes: GCP_FORMAT.maxBytes };
+  readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: GCP_FORMAT.maxBytes, versioned: true };
   private readonly call: BackendCaller;
   private closed = false;
 
@@ -76,19 +93,39 @@ export class GcpValuesStore implements SecretValuesStore {
     return secretResourceName(this.settings.projectId, secretId);
   }
 
-  async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
+  async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint, versioned?: VersionedWrite): Promise<PutValuesResult> {
     const data = toPayload(await encodeStoredValues(values, GCP_FORMAT));
     const name = this.secretName(secretId);
-    if (hint?.isNew === true && (await this.putNew(secretId, name, data))) return;
-    await this.putChecked(secretId, name, data);
+    const added = (hint?.isNew === true ? await this.putNew(secretId, name, data, versioned) : undefined) ?? (await this.putChecked(secretId, name, data, versioned));
+    return versioned ? { backendVersion: `${BACKEND_VERSION_PREFIX}${added.number}:${added.createTime}` } : {};
   }
 
-  async getValues(secretId: string): Promise<SecretValues | undefined> {
+  async getValues(secretId: string, options?: GetValuesOptions): Promise<SecretValues | undefined> {
     const name = this.secretName(secretId);
+    if (options && "backendVersion" in options) {
+      // Another store's backendVersion (history kept across a migration) names nothing here.
+      const match = /^gcp:([1-9]\d{0,15}):(\d+\.\d{9})$/.exec(options.backendVersion);
+      if (!match) return undefined;
+      const version = Number(match[1]);
+      // Both at once: a version read costs the latency of one call. A version of the same
+      // number but another createTime belongs to a secret created again under the id.
+      const [createTime, values] = await Promise.all([this.versionCreateTime(name, version), this.readVersion(name, version)]);
+      return createTime === match[2] ? values : undefined;
+    }
+    return this.readVersion(name, undefined);
+  }
+
+  /** The values of version `version`, or of the latest; `undefined` when absent, disabled or destroyed. */
+  private async readVersion(name: string, version: number | undefined): Promise<SecretValues | undefined> {
     let data: Uint8Array;
     try {
-      // A secret without versions is NOT_FOUND; a disabled or destroyed latest version has no value either.
-      data = await this.call("AccessSecretVersion", name, () => this.client.accessLatestVersion(name), isAbsentOrNotEnabled);
+      // A secret without versions is NOT_FOUND; a disabled or destroyed version has no value either.
+      data = await this.call(
+        "AccessSecretVersion",
+        name,
+        () => (version === undefined ? this.client.accessLatestVersion(name) : this.client.accessVersion(name, version)),
+        isAbsentOrNotEnabled,
+      );
     } catch (error) {
       if (isAbsentOrNotEnabled(error)) return undefined;
       throw error;
@@ -133,19 +170,18 @@ export class GcpValuesStore implements SecretValuesStore {
    * `false` (nothing written) when the name is taken after all, or the secret was deleted
    * before its version landed: the checked put sorts that out, refusing another owner's.
    */
-  private async putNew(secretId: string, name: string, data: Uint8Array): Promise<boolean> {
+  private async putNew(secretId: string, name: string, data: Uint8Array, versioned: VersionedWrite | undefined): Promise<AddedVersion | undefined> {
     try {
       await this.createSecret(secretId, name);
-      await this.addVersion(name, data);
-      return true;
+      return await this.addVersion(name, data, versioned);
     } catch (error) {
-      if (isAlreadyExists(error) || isAbsent(error)) return false;
+      if (isAlreadyExists(error) || isAbsent(error)) return undefined;
       throw error;
     }
   }
 
   /** The checked put: GetSecret for the owner, then create it or add a version. */
-  private async putChecked(secretId: string, name: string, data: Uint8Array): Promise<void> {
+  private async putChecked(secretId: string, name: string, data: Uint8Array, versioned: VersionedWrite | undefined): Promise<AddedVersion> {
     // A concurrent put or delete of the same id can slip between the calls: look again once.
     for (let round = 0; ; round++) {
       const lastRound = round > 0;
@@ -158,8 +194,7 @@ export class GcpValuesStore implements SecretValuesStore {
           this.assertOwned(name, labels, "overwrite");
         }
         operation = "AddSecretVersion";
-        await this.addVersion(name, data);
-        return;
+        return await this.addVersion(name, data, versioned);
       } catch (error) {
         if (isZsError(error)) throw error;
         if (lastRound) throw toZsError(error, operation, name, 1);
@@ -183,32 +218,50 @@ export class GcpValuesStore implements SecretValuesStore {
   }
 
   /**
-   * Adds the new version, then destroys the one before it (versions are numbered 1, 2, … per
-   * secret). When the add needed retries an answer may have been lost after the service
-   * added a version, so every enabled version older than the new one is destroyed instead.
+   * Adds the new version (versions are numbered 1, 2, … per secret) and answers its number.
+   * Unversioned, it then destroys the one before it; when the add needed retries an answer may
+   * have been lost after the service added a version, so every enabled version older than the
+   * new one is destroyed instead. Versioned, the enabled versions older than the `keep` newest
+   * earlier ones are destroyed; while the new version's number shows there cannot be more than
+   * `keep` earlier ones, nothing is listed.
    */
-  private async addVersion(name: string, data: Uint8Array): Promise<void> {
+  private async addVersion(name: string, data: Uint8Array, versioned: VersionedWrite | undefined): Promise<AddedVersion> {
     let attempts = 0;
-    const added = versionNumberOf(
-      await this.call("AddSecretVersion", name, () => {
-        attempts += 1;
-        return this.client.addSecretVersion(name, data);
-      }),
-    );
-    if (attempts === 1) {
+    const answer = await this.call("AddSecretVersion", name, () => {
+      attempts += 1;
+      return this.client.addSecretVersion(name, data);
+    });
+    const added = versionNumberOf(answer.name);
+    const result: AddedVersion = { number: added, createTime: answer.createTime };
+    const keep = versioned ? Math.max(0, versioned.keep) : 0;
+    if (!versioned && attempts === 1) {
       if (added > 1) await this.destroyVersion(versionResourceName(name, added - 1));
-      return;
+      return result;
     }
+    if (versioned && added - 1 <= keep) return result;
     let enabled: string[];
     try {
       enabled = await this.call("ListSecretVersions", name, () => this.client.listEnabledVersions(name));
     } catch (error) {
       // Deleted meanwhile: nothing left to destroy.
-      if (isAbsent(error)) return;
+      if (isAbsent(error)) return result;
       throw error;
     }
-    for (const version of enabled.map(versionNumberOf).filter((n) => n < added)) {
-      await this.destroyVersion(versionResourceName(name, version));
+    const older = enabled
+      .map(versionNumberOf)
+      .filter((n) => n < added)
+      .sort((a, b) => b - a);
+    for (const version of older.slice(keep)) await this.destroyVersion(versionResourceName(name, version));
+    return result;
+  }
+
+  /** A version's createTime, or `undefined` when the secret or the version is gone. */
+  private async versionCreateTime(name: string, version: number): Promise<string | undefined> {
+    try {
+      return await this.call("GetSecretVersion", name, () => this.client.getVersionCreateTime(name, version));
+    } catch (error) {
+      if (isAbsent(error)) return undefined;
+      throw error;
     }
   }
 
@@ -243,6 +296,12 @@ export class GcpValuesStore implements SecretValuesStore {
       { reason: "gcp_foreign_secret" },
     );
   }
+}
+
+/** A version just added: its number and createTime, which together name it for good. */
+interface AddedVersion {
+  number: number;
+  createTime: string;
 }
 
 /** JSON text as UTF-8, or the gzip data as it is. */

@@ -518,3 +518,59 @@ describe("gcp store against the emulator", () => {
     expect(messages.join("\n") + JSON.stringify(logger.entries)).not.toContain(secretValue);
   });
 });
+
+describe("gcp store versions (secret versions, destroyed beyond the retention)", () => {
+  /** The backendVersion a put answered. */
+  const backendVersionOf = (result: unknown) => (result as { backendVersion: string }).backendVersion;
+
+  it("versioned puts keep the `keep` newest earlier versions enabled and destroy older ones; each reads back by its backendVersion, gcp:<number>:<createTime>", async () => {
+    const secretId = randomUUID();
+    const written: string[] = [];
+    for (let version = 1; version <= 4; version++) {
+      written.push(backendVersionOf(await store.putValues(secretId, { n: String(version) }, version === 1 ? { isNew: true } : undefined, { version, keep: 2 })));
+    }
+    expect(written.map((v) => v.replace(/:\d+\.\d{9}$/, ""))).toEqual(["gcp:1", "gcp:2", "gcp:3", "gcp:4"]);
+    expect(await versionStates(secretId)).toEqual(["4:ENABLED", "3:ENABLED", "2:ENABLED", "1:DESTROYED"]);
+    expect(await Promise.all(written.map((backendVersion) => store.getValues(secretId, { backendVersion })))).toEqual([undefined, { n: "2" }, { n: "3" }, { n: "4" }]);
+    expect(await latestPayload(secretId)).toBe('{"n":"4"}');
+  });
+
+  it("calls: a versioned put within the retention lists nothing (GetSecret, AddSecretVersion); past it, ListSecretVersions and one DestroySecretVersion; a version read GetSecretVersion + AccessSecretVersion", async () => {
+    const secretId = randomUUID();
+    expect(await callsOf(() => store.putValues(secretId, { n: "1" }, { isNew: true }, { version: 1, keep: 1 }))).toEqual({ CreateSecret: 1, AddSecretVersion: 1 });
+    expect(await callsOf(() => store.putValues(secretId, { n: "2" }, undefined, { version: 2, keep: 1 }))).toEqual({ GetSecret: 1, AddSecretVersion: 1 });
+    let third: unknown;
+    expect(
+      await callsOf(async () => {
+        third = await store.putValues(secretId, { n: "3" }, undefined, { version: 3, keep: 1 });
+      }),
+    ).toEqual({ GetSecret: 1, AddSecretVersion: 1, ListSecretVersions: 1, DestroySecretVersion: 1 });
+    expect(await callsOf(() => store.getValues(secretId, { backendVersion: backendVersionOf(third) }))).toEqual({ GetSecretVersion: 1, AccessSecretVersion: 1 });
+  });
+
+  it("a lower retention than before destroys every enabled version beyond it in the next write", async () => {
+    const secretId = randomUUID();
+    for (let version = 1; version <= 4; version++) await store.putValues(secretId, { n: String(version) }, undefined, { version, keep: 10 });
+    await store.putValues(secretId, { n: "5" }, undefined, { version: 5, keep: 1 });
+    expect(await versionStates(secretId)).toEqual(["5:ENABLED", "4:ENABLED", "3:DESTROYED", "2:DESTROYED", "1:DESTROYED"]);
+  });
+
+  it("a put without VersionedWrite (a copy) adds a version and destroys the one before it, as before", async () => {
+    const secretId = randomUUID();
+    for (let version = 1; version <= 2; version++) await store.putValues(secretId, { n: String(version) }, undefined, { version, keep: 10 });
+    await store.putValues(secretId, { n: "copy" });
+    expect(await versionStates(secretId)).toEqual(["3:ENABLED", "2:DESTROYED", "1:ENABLED"]);
+  });
+
+  it("a backendVersion of a secret since deleted and created again under the id, or another store's, reads as absent", async () => {
+    const secretId = randomUUID();
+    const first = backendVersionOf(await store.putValues(secretId, { n: "old" }, undefined, { version: 1, keep: 10 }));
+    await store.deleteValues(secretId);
+    const again = backendVersionOf(await store.putValues(secretId, { n: "new" }, undefined, { version: 1, keep: 10 }));
+    expect(first.split(":")[1]).toBe(again.split(":")[1]);
+    expect(await store.getValues(secretId, { backendVersion: first })).toBeUndefined();
+    expect(await store.getValues(secretId, { backendVersion: again })).toEqual({ n: "new" });
+    expect(await callsOf(async () => expect(await store.getValues(secretId, { backendVersion: "1" })).toBeUndefined())).toEqual({});
+    expect(await store.getValues(randomUUID(), { backendVersion: again })).toBeUndefined();
+  });
+});

@@ -49,5 +49,10 @@ export async function rotateConfiguredKey(
   await sleep(settleMs);
   // This process still holds the old keys: anything written under them in the meantime moves now.
   const stragglers = await rotateEncryptionKey(database, ring, {});
-  return { done: progress.done + stragglers.done, total: progress.total + stragglers.total, keyId: ring.primaryKeyId };
+  return {
+    done: progress.done + stragglers.done,
+    total: progress.total + stragglers.total,
+    versions: progress.versions + stragglers.versions,
+    keyId: ring.primaryKeyId,
+  };
 }

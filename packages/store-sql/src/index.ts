@@ -1,13 +1,14 @@
 export { knexConfigFor, type SqlDialect } from "./database-url.js";
 export { SqlDatabase, isUniqueViolation, type SqlDatabaseOptions } from "./sql-database.js";
 export { KnexMetadataRepository, VALUES_STORE_RECORD } from "./knex-metadata-repository.js";
+export { KnexHistoryRepository } from "./knex-history-repository.js";
 export { KnexComponentRepository } from "./knex-component-repository.js";
 export { KnexCredentialRepository } from "./knex-credential-repository.js";
 export { KnexLoginCounterRepository } from "./knex-login-counter-repository.js";
 export { KnexReplicationRepository } from "./knex-replication-repository.js";
 export { KnexMigrationRepository } from "./knex-migration-repository.js";
 export { applySecretFilters, escapeLike } from "./secret-filter-compiler.js";
-export { KEY_SENTINEL, SqlValuesStore, type KeySource } from "./sql-values-store.js";
+export { KEY_SENTINEL, SqlValuesStore, versionContext, type KeySource } from "./sql-values-store.js";
 export { sqlStoreDefinition } from "./sql-store-definition.js";
 export { rotateEncryptionKey, type RotationOptions, type RotationProgress } from "./key-rotation.js";
 export { rotateConfiguredKey, type ConfiguredRotationOptions } from "./configured-key-rotation.js";

@@ -12,6 +12,7 @@ import type {
   User,
   Workspace,
 } from "@zs/core";
+import { KnexHistoryRepository } from "./knex-history-repository.js";
 import { SECRET_COLUMNS, applySecretFilters } from "./secret-filter-compiler.js";
 import { prepareRead, type ParameterOf, type PreparedRead } from "./prepared-read.js";
 import { isUniqueViolation, type SqlDatabase } from "./sql-database.js";
@@ -156,6 +157,8 @@ class SecretQueries {
 export const VALUES_STORE_RECORD = "values_store";
 
 class KnexMetadataTransaction extends SecretQueries implements MetadataTransaction {
+  readonly history = new KnexHistoryRepository(this.db);
+
   async lockSecret(viewerId: string, id: string): Promise<LockedSecret | undefined> {
     const query = this.visibleSecrets(viewerId).where("s.id", id).first(SECRET_SELECT);
     // Lock the secret's row only; SQLite's write transaction is already exclusive.
@@ -274,8 +277,11 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
   private readonly secretById: ReturnType<typeof prepareLookup<{ viewerId: string; id: string }>>;
   private readonly secretsByName: ReturnType<typeof prepareLookup<{ viewerId: string; workspace: string; name: string }>>;
 
+  readonly history: KnexHistoryRepository;
+
   constructor(private readonly database: SqlDatabase) {
     super(database.knex, database.dialect);
+    this.history = new KnexHistoryRepository(database.knex);
     this.secretById = prepareLookup((parameter, options) => this.foundSecrets(parameter("viewerId"), options).where("s.id", parameter("id")).first());
     this.secretsByName = prepareLookup((parameter, options) =>
       this.foundSecrets(parameter("viewerId"), options).where("w.name", parameter("workspace")).where("s.name", parameter("name")),

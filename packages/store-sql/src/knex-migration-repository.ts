@@ -112,8 +112,14 @@ export class KnexMigrationRepository extends KnexReplicationRepository implement
     return (await this.database.executor("values_migrations").where({ id: migrationId, status: "running" }).first("id")) !== undefined;
   }
 
-  async completeMigration(migrationId: string, record: string, finished: number): Promise<void> {
+  async completeMigration(migrationId: string, record: string, finished: number, options: { forgetKeptVersions?: boolean } = {}): Promise<void> {
     await this.database.transaction(async (trx) => {
+      if (options.forgetKeptVersions) {
+        await trx("secret_history").where({ values_written: true, values_moved: false }).update({ backend_version: null, values_moved: true });
+        // Whichever side the sql store was on, the versions it kept are now unreachable: drop
+        // them, so that they never take the place of newer ones within the retention.
+        await trx("secret_value_versions").delete();
+      }
       const copied = await countCopied(trx, migrationId);
       await trx("zs_meta").insert({ key: VALUES_STORE_RECORD, value: record }).onConflict("key").merge();
       await trx("values_migrations").where({ id: migrationId }).update({ status: "completed", finished, secrets: copied });

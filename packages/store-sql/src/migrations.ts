@@ -274,6 +274,42 @@ const backupAndMigrations: Migration = {
 };
 
 /**
+ * Versions and history (lifecycle.md): one row per version of a secret, key names only (never a
+ * value), removed with the secret; and the `sql` values store's earlier values, encrypted like
+ * the current ones (the additional data binds the secret id and the version), which the store
+ * prunes to the retention in each write and removes with the secret's values.
+ */
+const history: Migration = {
+  name: "005_history",
+  async up(knex) {
+    await knex.schema.createTable("secret_history", (t) => {
+      t.string("secret_id", 36).notNullable().references("id").inTable("secrets").onDelete("CASCADE");
+      t.integer("version").notNullable();
+      t.bigInteger("time").notNullable();
+      t.string("actor", 255).notNullable();
+      t.string("action", 32).notNullable();
+      // JSON arrays of key names.
+      t.text("keys_added").notNullable();
+      t.text("keys_removed").notNullable();
+      t.text("keys_changed").notNullable();
+      t.boolean("values_written").notNullable();
+      // The values store's opaque id of the values this version wrote; null: none, or not kept.
+      t.text("backend_version");
+      t.integer("restored_version");
+      // Set by a migration's switch: the values this version wrote stayed in the old store.
+      t.boolean("values_moved").notNullable().defaultTo(false);
+      t.primary(["secret_id", "version"]);
+    });
+    await knex.schema.createTable("secret_value_versions", (t) => {
+      t.string("secret_id", 36).notNullable();
+      t.integer("version").notNullable();
+      t.text("ciphertext").notNullable();
+      t.primary(["secret_id", "version"]);
+    });
+  },
+};
+
+/**
  * The audit log (lifecycle.md "Audit log"): the events of one hash chain, each field a column
  * (so that editing any breaks the event's hash), and the chain's one row: its head (the last
  * event, read and moved under a lock by the instance flushing a batch) and its anchor (the
@@ -354,7 +390,7 @@ const audit: Migration = {
 };
 
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, audit];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, audit];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;

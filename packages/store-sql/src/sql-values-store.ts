@@ -5,11 +5,14 @@ import {
   createKeySentinel,
   secretSizeInBytes,
   verifyKeySentinel,
-  type GetValuesHint,
+  type GetValuesOptions,
+  type PutValuesHint,
+  type PutValuesResult,
   type SecretValues,
   type SecretValuesStore,
   type KeyRingSource,
   type ValuesStoreCapabilities,
+  type VersionedWrite,
 } from "@zs/core";
 import { prepareRead, type PreparedRead } from "./prepared-read.js";
 import type { SqlDatabase } from "./sql-database.js";
@@ -23,14 +26,21 @@ export const KEY_SENTINEL = "key_sentinel";
  */
 export type KeySource = KeyRing | KeyRingSource;
 
+/** The additional data of an earlier version's ciphertext: the secret id and the version, so no row can pass for another. */
+export function versionContext(secretId: string, version: number): string {
+  return `${secretId}#v${version}`;
+}
+
 /**
  * The `sql` values store: each secret's values as one JSON object, AES-256-GCM encrypted with
  * the secret id as additional data, in the metadata database. Inside a metadata transaction it
- * writes in that same transaction.
+ * writes in that same transaction. It is `versioned`: a write given a `VersionedWrite` also
+ * keeps the values in `secret_value_versions` under that version (additional data: id and
+ * version), its `backendVersion`, and prunes the versions beyond the retention.
  */
 export class SqlValuesStore implements SecretValuesStore {
   readonly type = "sql";
-  readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: LIMITS.maxSecretBytes, storedWithMetadata: true };
+  readonly capabilities: ValuesStoreCapabilities = { maxValueBytes: LIMITS.maxSecretBytes, storedWithMetadata: true, versioned: true };
   private readonly ciphertextById: PreparedRead<{ secretId: string }, { ciphertext: string }>;
 
   private constructor(
@@ -57,27 +67,69 @@ export class SqlValuesStore implements SecretValuesStore {
     return new SqlValuesStore(database, current);
   }
 
-  async putValues(secretId: string, values: SecretValues): Promise<void> {
+  async putValues(secretId: string, values: SecretValues, _hint?: PutValuesHint, versioned?: VersionedWrite): Promise<PutValuesResult> {
     const bytes = secretSizeInBytes(values);
     if (bytes > this.capabilities.maxValueBytes) {
       throw new ZsError("SECRET_TOO_LARGE", `The sql values store holds at most ${this.capabilities.maxValueBytes} bytes per secret, not ${bytes}.`);
     }
-    const ciphertext = await (await this.keyRing()).encrypt(JSON.stringify(values), secretId);
-    await this.database.executor("secret_values").insert({ secret_id: secretId, ciphertext }).onConflict("secret_id").merge();
+    const ring = await this.keyRing();
+    const plaintext = JSON.stringify(values);
+    const ciphertext = await ring.encrypt(plaintext, secretId);
+    if (!versioned) {
+      await this.database.executor("secret_values").insert({ secret_id: secretId, ciphertext }).onConflict("secret_id").merge();
+      return {};
+    }
+    const versionCiphertext = await ring.encrypt(plaintext, versionContext(secretId, versioned.version));
+    // One transaction (the caller's, when it has one): current values, the version and the pruning commit together.
+    await this.database.transaction(async (trx) => {
+      await trx("secret_values").insert({ secret_id: secretId, ciphertext }).onConflict("secret_id").merge();
+      await trx("secret_value_versions")
+        .insert({ secret_id: secretId, version: versioned.version, ciphertext: versionCiphertext })
+        .onConflict(["secret_id", "version"])
+        .merge();
+      const oldestKept = await trx("secret_value_versions")
+        .where({ secret_id: secretId })
+        .orderBy("version", "desc")
+        .offset(versioned.keep)
+        .first("version");
+      if (oldestKept) await trx("secret_value_versions").where({ secret_id: secretId }).where("version", "<", Number(oldestKept.version)).delete();
+    });
+    return { backendVersion: String(versioned.version) };
   }
 
-  /** With a hint, decrypts the ciphertext the lookup read in its own query (`storedWithMetadata`). */
-  async getValues(secretId: string, hint?: GetValuesHint): Promise<SecretValues | undefined> {
-    const ciphertext = hint ? hint.stored : (await this.database.read(this.ciphertextById, { secretId }))[0]?.ciphertext;
+  /**
+   * With a hint, decrypts the ciphertext the lookup read in its own query (`storedWithMetadata`);
+   * with a backend version, the values kept under it (`undefined` once pruned).
+   */
+  async getValues(secretId: string, options?: GetValuesOptions): Promise<SecretValues | undefined> {
+    if (options && "backendVersion" in options) return this.getVersion(secretId, options.backendVersion);
+    const ciphertext = options ? options.stored : (await this.database.read(this.ciphertextById, { secretId }))[0]?.ciphertext;
     if (ciphertext == null) return undefined;
+    return JSON.parse(await this.decrypt(ciphertext, secretId)) as SecretValues;
+  }
+
+  /** Deletes the current values and every kept version. */
+  async deleteValues(secretId: string): Promise<boolean> {
+    return this.database.transaction(async (trx) => {
+      await trx("secret_value_versions").where({ secret_id: secretId }).delete();
+      return (await trx("secret_values").where({ secret_id: secretId }).delete()) > 0;
+    });
+  }
+
+  private async getVersion(secretId: string, backendVersion: string): Promise<SecretValues | undefined> {
+    // Only versions this store wrote: a positive whole number. Anything else (another store's id) was never kept here.
+    if (!/^[1-9]\d{0,14}$/.test(backendVersion)) return undefined;
+    const version = Number(backendVersion);
+    const row = await this.database.executor("secret_value_versions").where({ secret_id: secretId, version }).first("ciphertext");
+    if (!row) return undefined;
+    return JSON.parse(await this.decrypt(String(row.ciphertext), versionContext(secretId, version))) as SecretValues;
+  }
+
+  private async decrypt(ciphertext: string, context: string): Promise<string> {
     const ring = await this.keyRing();
     // A key this process has not loaded yet: another process rotated the key file meanwhile.
     const current = ring.knows(ciphertext) ? ring : await this.keyRing({ refresh: true });
-    return JSON.parse(await current.decrypt(ciphertext, secretId)) as SecretValues;
-  }
-
-  async deleteValues(secretId: string): Promise<boolean> {
-    return (await this.database.executor("secret_values").where({ secret_id: secretId }).delete()) > 0;
+    return current.decrypt(ciphertext, context);
   }
 
   async check(): Promise<void> {

@@ -128,7 +128,7 @@ describe.each(testDatabases)("key rotation on %s", (_label, createDatabase) => {
     }
   });
 
-  it("resumes after an interruption: a second run re-encrypts only the rows left", async () => {
+  it("resumes after an interruption: a second run re-encrypts only the rows left, the kept versions of history included", async () => {
     const database = await SqlDatabase.open(db.url);
     const ring = new KeyRing(both);
     try {
@@ -144,9 +144,10 @@ describe.each(testDatabases)("key rotation on %s", (_label, createDatabase) => {
       expect((interrupted as Error).message).toBe("interrupted");
       const seen: number[] = [];
       const result = await rotateEncryptionKey(database, ring, { batchSize: 10, onProgress: (p) => seen.push(p.done) });
-      expect(result).toEqual({ done: 15, total: 15 });
-      expect(seen).toEqual([10, 15]);
-      expect(await rotateEncryptionKey(database, ring)).toEqual({ done: 0, total: 0 });
+      // 25 current values and 25 kept versions (each secret's version 1); the first batch of 10 was done.
+      expect(result).toEqual({ done: 40, total: 40, versions: 25 });
+      expect(seen).toEqual([10, 15, 25, 35, 40]);
+      expect(await rotateEncryptionKey(database, ring)).toEqual({ done: 0, total: 0, versions: 0 });
     } finally {
       await database.close();
     }
@@ -158,6 +159,8 @@ describe.each(testDatabases)("key rotation on %s", (_label, createDatabase) => {
       const caller = await callerFor(service);
       for (const [name, values] of expected) {
         expect((await service.getSecret(caller, name)).values).toEqual(values);
+        await service.updateSecret(caller, name, { values: { password: "changed" } });
+        expect((await service.getSecretVersion(caller, name, 1)).values).toEqual(values);
       }
     } finally {
       await service.close();

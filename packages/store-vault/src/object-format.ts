@@ -5,6 +5,12 @@ import type { VaultKvDocument } from "./vault-kv-client.js";
 export const DEPLOYMENT_TAG = "zs-deployment";
 /** The `custom_metadata` key naming the zs secret id a path holds. */
 export const SECRET_ID_TAG = "zs-secret-id";
+/**
+ * The `custom_metadata` key recording the `max_versions` zs last set on a path's metadata: data
+ * reads answer `custom_metadata` but not `max_versions`, so a write sees without another call
+ * whether the path's retention must be set first.
+ */
+export const MAX_VERSIONS_TAG = "zs-max-versions";
 /** The legacy data field that held the whole values map as one JSON string. */
 const LEGACY_VALUES_FIELD = "values";
 

@@ -6,7 +6,15 @@
 export interface VaultKvDocument {
   data: Record<string, unknown> | null;
   version: number;
+  /** The version's `created_time` (RFC 3339, as Vault answers it); `""` when not answered. */
+  createdTime: string;
   customMetadata: Record<string, string> | null;
+}
+
+/** A version just written: its number and `created_time`. */
+export interface VaultKvWritten {
+  version: number;
+  createdTime: string;
 }
 
 /**
@@ -28,12 +36,18 @@ export class VaultCallError extends Error {
 
 /** The KV v2 calls the `vault` store makes; paths are relative to the mount. */
 export interface VaultKvClient {
-  /** The current version, or `undefined` when the path has none (a plain 404). */
-  readData(mount: string, path: string): Promise<VaultKvDocument | undefined>;
+  /**
+   * The current version, or version `version` (`?version=N`); `undefined` when there is none
+   * (a plain 404: no such path, or a version removed by `max_versions`).
+   */
+  readData(mount: string, path: string, version?: number): Promise<VaultKvDocument | undefined>;
   /** Writes a new version with check-and-set: `cas` 0 = only if absent, N = only if the current version is N. */
-  writeData(mount: string, path: string, data: Record<string, unknown>, cas: number): Promise<void>;
-  /** Sets the key's `custom_metadata` (the whole map; it creates the key's metadata when there is none). */
-  writeMetadata(mount: string, path: string, customMetadata: Record<string, string>): Promise<void>;
+  writeData(mount: string, path: string, data: Record<string, unknown>, cas: number): Promise<VaultKvWritten>;
+  /**
+   * Sets the key's `custom_metadata` (the whole map; it creates the key's metadata when there is
+   * none) and, when given, its `max_versions`.
+   */
+  writeMetadata(mount: string, path: string, customMetadata: Record<string, string>, maxVersions?: number): Promise<void>;
   /** Deletes every version and the metadata of the path. */
   deleteMetadata(mount: string, path: string): Promise<void>;
   /**
@@ -67,6 +81,17 @@ function toCallError(error: unknown): VaultCallError {
   return new VaultCallError(status, reason);
 }
 
+/** A version's metadata as the data routes answer it. */
+interface VersionMetadata {
+  version?: number;
+  created_time?: unknown;
+  custom_metadata?: unknown;
+}
+
+function createdTimeOf(metadata: VersionMetadata | undefined): string {
+  return typeof metadata?.created_time === "string" ? metadata.created_time : "";
+}
+
 /** `custom_metadata` as answered: a map of strings, or `null`. */
 function customMetadataOf(metadata: { custom_metadata?: unknown } | undefined): Record<string, string> | null {
   const raw = metadata?.custom_metadata;
@@ -91,20 +116,23 @@ export async function createNodeVaultClient(options: NodeVaultClientOptions): Pr
     noCustomHTTPVerbs: true,
   });
   return {
-    async readData(mount, path) {
+    async readData(mount, path, version) {
       try {
-        const body = (await vault.read(`${encodePath(mount)}/data/${encodePath(path)}`)) as {
-          data?: { data?: Record<string, unknown> | null; metadata?: { version?: number; custom_metadata?: unknown } };
+        const query = version === undefined ? "" : `?version=${version}`;
+        const body = (await vault.read(`${encodePath(mount)}/data/${encodePath(path)}${query}`)) as {
+          data?: { data?: Record<string, unknown> | null; metadata?: VersionMetadata };
         };
         const metadata = body.data?.metadata;
-        return { data: body.data?.data ?? null, version: metadata?.version ?? 0, customMetadata: customMetadataOf(metadata) };
+        return { data: body.data?.data ?? null, version: metadata?.version ?? 0, createdTime: createdTimeOf(metadata), customMetadata: customMetadataOf(metadata) };
       } catch (error) {
         const failure = error as NodeVaultError;
         if (failure.response?.statusCode === 404) {
-          const body = failure.response.body as { errors?: unknown[]; data?: { metadata?: { version?: number; custom_metadata?: unknown } } } | undefined;
-          // A soft-deleted current version: 404, but with its metadata (the version for check-and-set).
+          const body = failure.response.body as { errors?: unknown[]; data?: { metadata?: VersionMetadata } } | undefined;
+          // A soft-deleted (or destroyed) version: 404, but with its metadata (the version for check-and-set).
           const metadata = body?.data?.metadata;
-          if (typeof metadata?.version === "number") return { data: null, version: metadata.version, customMetadata: customMetadataOf(metadata) };
+          if (typeof metadata?.version === "number") {
+            return { data: null, version: metadata.version, createdTime: createdTimeOf(metadata), customMetadata: customMetadataOf(metadata) };
+          }
           // A plain 404 has no error text; "no handler for route" means the mount is missing.
           if (!body?.errors || body.errors.length === 0) return undefined;
         }
@@ -113,14 +141,18 @@ export async function createNodeVaultClient(options: NodeVaultClientOptions): Pr
     },
     async writeData(mount, path, data, cas) {
       try {
-        await vault.write(`${encodePath(mount)}/data/${encodePath(path)}`, { data, options: { cas } });
+        const body = (await vault.write(`${encodePath(mount)}/data/${encodePath(path)}`, { data, options: { cas } })) as { data?: VersionMetadata } | undefined;
+        return { version: body?.data?.version ?? 0, createdTime: createdTimeOf(body?.data) };
       } catch (error) {
         throw toCallError(error);
       }
     },
-    async writeMetadata(mount, path, customMetadata) {
+    async writeMetadata(mount, path, customMetadata, maxVersions) {
       try {
-        await vault.write(`${encodePath(mount)}/metadata/${encodePath(path)}`, { custom_metadata: customMetadata });
+        await vault.write(`${encodePath(mount)}/metadata/${encodePath(path)}`, {
+          custom_metadata: customMetadata,
+          ...(maxVersions === undefined ? {} : { max_versions: maxVersions }),
+        });
       } catch (error) {
         throw toCallError(error);
       }

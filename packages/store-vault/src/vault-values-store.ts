@@ -4,20 +4,29 @@ import {
   assertValuesFit,
   isZsError,
   silentLogger,
+  type GetValuesOptions,
   type Logger,
   type PutValuesHint,
+  type PutValuesResult,
   type RetryPolicy,
   type SecretValues,
   type SecretValuesStore,
   type ValueSizeLimit,
   type ValuesStoreCapabilities,
+  type VersionedWrite,
 } from "@zs/core";
 import { callVault, isCasMismatch } from "./backend-errors.js";
-import { DEPLOYMENT_TAG, ownerOf, ownerTags, valuesOf } from "./object-format.js";
-import type { VaultKvClient, VaultKvDocument } from "./vault-kv-client.js";
+import { DEPLOYMENT_TAG, MAX_VERSIONS_TAG, ownerOf, ownerTags, valuesOf } from "./object-format.js";
+import type { VaultKvClient, VaultKvDocument, VaultKvWritten } from "./vault-kv-client.js";
 
 /** zs's own limit (model.md's), as KV v2 takes far more. */
 const VAULT_LIMIT: ValueSizeLimit = { store: "vault", maxBytes: 65536, holder: "the vault store" };
+
+/**
+ * A backendVersion of this store: `vault:<version>:<created_time>`. Version numbers restart at 1
+ * when a path is deleted and written again; its `created_time` tells the versions apart.
+ */
+const BACKEND_VERSION = /^vault:([1-9]\d{0,15}):(.+)$/;
 
 /** Settings of a `VaultValuesStore`. */
 export interface VaultValuesStoreSettings {
@@ -52,6 +61,14 @@ export interface VaultValuesStoreSettings {
  * not tagged yet (a new or legacy path); hinted new 2 (writeData with check-and-set 0, which
  * only creates, then writeMetadata; on a conflict the checked put follows); delete 2
  * (readData, deleteMetadata).
+ *
+ * Versions (`versioned`): KV v2 keeps versions itself. A put given a `VersionedWrite` sets the
+ * path's `max_versions` to `keep + 1` — before its data write, so that this very write prunes
+ * by it (Vault removes versions beyond `max_versions` as it writes) — and records the value in
+ * `custom_metadata` (`zs-max-versions`), so later puts skip that metadata write until the
+ * retention changes. A version read is readData `?version=N`; a version Vault removed is a
+ * plain 404. Vault keeps the larger of a path's and its mount's `max_versions`; the store never
+ * reconfigures the mount.
  */
 export class VaultValuesStore implements SecretValuesStore {
   readonly type = "vault";
@@ -75,18 +92,23 @@ export class VaultValuesStore implements SecretValuesStore {
     this.casAttempts = settings.casAttempts ?? 3;
   }
 
-  async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
+  async putValues(secretId: string, values: SecretValues, hint?: PutValuesHint, versioned?: VersionedWrite): Promise<PutValuesResult> {
     this.assertOpen();
     assertValuesFit(values, VAULT_LIMIT);
     const path = this.pathOf(secretId);
     const data = { ...values };
+    // Vault's max_versions counts the current version too.
+    const maxVersions = versioned ? Math.max(0, versioned.keep) + 1 : undefined;
+    const result = (written: VaultKvWritten): PutValuesResult =>
+      versioned ? { backendVersion: `vault:${written.version}:${written.createdTime}` } : {};
     // Check-and-set 0 writes only where no secret is, so a new id needs no read first; a path
     // taken after all (a retried write, another deployment's object) is the checked rounds'.
     if (hint?.isNew === true) {
       try {
-        await this.call("writeData", path, () => this.client.writeData(this.mountPoint, path, data, 0));
-        await this.tag(path, secretId, null);
-        return;
+        const written = await this.call("writeData", path, () => this.client.writeData(this.mountPoint, path, data, 0));
+        // One version so far: the retention set after the write prunes nothing too early.
+        await this.tag(path, secretId, null, maxVersions);
+        return result(written);
       } catch (error) {
         if (!isCasMismatch(error)) throw error;
       }
@@ -94,15 +116,25 @@ export class VaultValuesStore implements SecretValuesStore {
     for (let round = 1; round <= this.casAttempts; round++) {
       const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
       if (current) this.assertOwned(path, current, "overwrite");
+      // The retention goes first where the path has versions, so that this write prunes by it.
+      const retentionFirst = current !== undefined && maxVersions !== undefined && current.customMetadata?.[MAX_VERSIONS_TAG] !== String(maxVersions);
+      if (retentionFirst) {
+        await this.call("writeMetadata", path, () =>
+          this.client.writeMetadata(this.mountPoint, path, this.ownTags(current.customMetadata, secretId, maxVersions), maxVersions),
+        );
+      }
+      let written: VaultKvWritten;
       try {
-        await this.call("writeData", path, () => this.client.writeData(this.mountPoint, path, data, current?.version ?? 0));
+        written = await this.call("writeData", path, () => this.client.writeData(this.mountPoint, path, data, current?.version ?? 0));
       } catch (error) {
         // Someone wrote between our read and our write (or a retried write already landed): read again.
         if (!isCasMismatch(error)) throw error;
         continue;
       }
-      if (current?.customMetadata?.[DEPLOYMENT_TAG] !== this.deploymentId) await this.tag(path, secretId, current?.customMetadata ?? null);
-      return;
+      if (!retentionFirst && current?.customMetadata?.[DEPLOYMENT_TAG] !== this.deploymentId) {
+        await this.tag(path, secretId, current?.customMetadata ?? null, maxVersions);
+      }
+      return result(written);
     }
     throw new ZsError(
       "BACKEND_UNAVAILABLE",
@@ -110,9 +142,19 @@ export class VaultValuesStore implements SecretValuesStore {
     );
   }
 
-  async getValues(secretId: string): Promise<SecretValues | undefined> {
+  async getValues(secretId: string, options?: GetValuesOptions): Promise<SecretValues | undefined> {
     this.assertOpen();
     const path = this.pathOf(secretId);
+    if (options && "backendVersion" in options) {
+      // Another store's backendVersion (history kept across a migration) names nothing here.
+      const match = BACKEND_VERSION.exec(options.backendVersion);
+      if (!match) return undefined;
+      const version = Number(match[1]);
+      const found = await this.call("readData", path, () => this.client.readData(this.mountPoint, path, version));
+      // Removed by max_versions, soft-deleted, or a version of a path deleted and written again since.
+      if (!found?.data || found.createdTime !== match[2]) return undefined;
+      return valuesOf(found);
+    }
     const current = await this.call("readData", path, () => this.client.readData(this.mountPoint, path));
     return current ? valuesOf(current) : undefined;
   }
@@ -160,13 +202,21 @@ export class VaultValuesStore implements SecretValuesStore {
    * then, so a backend failure is logged, not thrown: the path names no owner until the next
    * write tags it. A refusal (permissions) is thrown, since every write would leave it untagged.
    */
-  private async tag(path: string, secretId: string, existing: Record<string, string> | null): Promise<void> {
+  private async tag(path: string, secretId: string, existing: Record<string, string> | null, maxVersions: number | undefined): Promise<void> {
     try {
-      await this.call("writeMetadata", path, () => this.client.writeMetadata(this.mountPoint, path, ownerTags(existing, this.deploymentId, secretId)));
+      await this.call("writeMetadata", path, () =>
+        this.client.writeMetadata(this.mountPoint, path, this.ownTags(existing, secretId, maxVersions), maxVersions),
+      );
     } catch (error) {
       if (!isZsError(error) || error.code !== "BACKEND_UNAVAILABLE") throw error;
       this.logger.warn({ store: "vault", operation: "writeMetadata", objectName: `${this.mountPoint}/metadata/${path}` }, "values written, deployment tag not");
     }
+  }
+
+  /** `custom_metadata` tagging the path for this deployment, with the retention set alongside when there is one. */
+  private ownTags(existing: Record<string, string> | null, secretId: string, maxVersions: number | undefined): Record<string, string> {
+    const tags = ownerTags(existing, this.deploymentId, secretId);
+    return maxVersions === undefined ? tags : { ...tags, [MAX_VERSIONS_TAG]: String(maxVersions) };
   }
 
   private assertOpen(): void {

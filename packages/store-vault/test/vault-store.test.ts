@@ -359,4 +359,73 @@ describe("vault values store against the KV v2 emulator", () => {
       expect(await rawRead(id)).toEqual(before);
     });
   });
+
+  describe("versions (KV v2 versions, max_versions on zs's own paths)", () => {
+    const backendVersionOf = (result: unknown) => (result as { backendVersion: string }).backendVersion;
+
+    it("versioned puts set the path's max_versions to keep + 1 and record it in custom_metadata; the kept versions read back, older ones are gone", async () => {
+      const id = randomUUID();
+      const written: string[] = [];
+      for (let version = 1; version <= 4; version++) {
+        written.push(backendVersionOf(await store.putValues(id, { n: String(version) }, version === 1 ? { isNew: true } : undefined, { version, keep: 2 })));
+      }
+      expect(written.map((v) => v.split(":").slice(0, 2).join(":"))).toEqual(["vault:1", "vault:2", "vault:3", "vault:4"]);
+      expect(await Promise.all(written.map((backendVersion) => store.getValues(id, { backendVersion })))).toEqual([undefined, { n: "2" }, { n: "3" }, { n: "4" }]);
+      const metadata = await raw.read(`secret/metadata/zs/${id}`);
+      expect([metadata.data.max_versions, metadata.data.oldest_version, metadata.data.custom_metadata["zs-max-versions"]]).toEqual([3, 2, "3"]);
+      expect(metadata.data.custom_metadata["zs-deployment"]).toBe(deploymentId);
+    });
+
+    it("calls: a versioned put is readData + writeData once the retention is recorded; a changed retention adds one writeMetadata before the data; a version read is one readData", async () => {
+      const id = randomUUID();
+      expect(await callsDuring(() => store.putValues(id, { n: "1" }, { isNew: true }, { version: 1, keep: 10 }))).toEqual({ writeData: 1, writeMetadata: 1 });
+      let second: unknown;
+      expect(
+        await callsDuring(async () => {
+          second = await store.putValues(id, { n: "2" }, undefined, { version: 2, keep: 10 });
+        }),
+      ).toEqual({ readData: 1, writeData: 1 });
+      expect(await callsDuring(() => store.putValues(id, { n: "3" }, undefined, { version: 3, keep: 0 }))).toEqual({ readData: 1, writeMetadata: 1, writeData: 1 });
+      // keep 0 was set before the write: the write itself left only its own version.
+      expect(await store.getValues(id, { backendVersion: backendVersionOf(second) })).toBeUndefined();
+      expect(await callsDuring(() => store.getValues(id, { backendVersion: backendVersionOf(second) }))).toEqual({ readData: 1 });
+    });
+
+    it("the first versioned put onto a path written without versions (a copy) prunes by its retention in that same write", async () => {
+      const id = randomUUID();
+      for (let i = 1; i <= 5; i++) await store.putValues(id, { n: `copy ${i}` });
+      const result = await store.putValues(id, { n: "6" }, undefined, { version: 6, keep: 1 });
+      const metadata = await raw.read(`secret/metadata/zs/${id}`);
+      expect(Object.keys(metadata.data.versions).sort()).toEqual(["5", "6"]);
+      expect(await store.getValues(id, { backendVersion: backendVersionOf(result) })).toEqual({ n: "6" });
+      // A later put without a version keeps the recorded retention as it is.
+      await store.putValues(id, { n: "copy 7" });
+      expect((await raw.read(`secret/metadata/zs/${id}`)).data.max_versions).toBe(2);
+    });
+
+    it("a backendVersion of a path deleted and written again, or another store's, reads as absent", async () => {
+      const id = randomUUID();
+      const first = backendVersionOf(await store.putValues(id, { n: "old" }, undefined, { version: 1, keep: 10 }));
+      await store.deleteValues(id);
+      const again = backendVersionOf(await store.putValues(id, { n: "new" }, undefined, { version: 1, keep: 10 }));
+      expect(first.split(":")[1]).toBe(again.split(":")[1]);
+      expect(await store.getValues(id, { backendVersion: first })).toBeUndefined();
+      expect(await store.getValues(id, { backendVersion: again })).toEqual({ n: "new" });
+      expect(await callsDuring(async () => expect(await store.getValues(id, { backendVersion: "gcp:1:1.000000000" })).toBeUndefined())).toEqual({});
+    });
+
+    it("a mount whose own max_versions is larger keeps that many: Vault takes the larger, and the store never reconfigures the mount", async () => {
+      const mountWide = await startVaultEmulator({ mountMaxVersions: 5 });
+      const wide = await createVaultStore({ vault_addr: mountWide.address, vault_token: mountWide.token }, deploymentId);
+      try {
+        const id = randomUUID();
+        const written: string[] = [];
+        for (let version = 1; version <= 3; version++) written.push(backendVersionOf(await wide.putValues(id, { n: String(version) }, undefined, { version, keep: 0 })));
+        expect(await wide.getValues(id, { backendVersion: written[0]! })).toEqual({ n: "1" });
+      } finally {
+        await wide.close?.();
+        await mountWide.close();
+      }
+    });
+  });
 });

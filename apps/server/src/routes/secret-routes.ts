@@ -16,12 +16,12 @@ import { defineRoute, type RouteResult } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { pageToWire, pageWireSchema, secretListQuerySchema } from "../wire.js";
 
-const SECRET_ERRORS = ["VALIDATION_ERROR", "UNAUTHENTICATED", "SECRET_NOT_FOUND", "SECRET_AMBIGUOUS", "WORKSPACE_NOT_FOUND", "BACKEND_UNAVAILABLE", "SECRETS_STORE_DISABLED"] as const;
+export const SECRET_ERRORS = ["VALIDATION_ERROR", "UNAUTHENTICATED", "SECRET_NOT_FOUND", "SECRET_AMBIGUOUS", "WORKSPACE_NOT_FOUND", "BACKEND_UNAVAILABLE", "SECRETS_STORE_DISABLED"] as const;
 const patchBodySchema = secretUpdateSchema.omit({ expectedVersion: true });
 const replaceBodySchema = z.strictObject({ values: secretValuesSchema });
 
 /** A secret with its values: never cached, tagged with its version. */
-function secretResult(status: number, secret: Secret): RouteResult {
+export function secretResult(status: number, secret: Secret): RouteResult {
   return { status, body: secret, headers: { ETag: `"${secret.version}"`, "Cache-Control": "no-store" } };
 }
 
@@ -47,7 +47,7 @@ const VERSION_TAG = /^[1-9]\d{0,14}$/;
  * (`"0"`, `"abc"`, `"03"`) never matches either; neither is an error. Only a header that is not
  * entity tags at all is `VALIDATION_ERROR`.
  */
-function parseIfMatch(header: string | undefined): IfMatch | undefined {
+export function parseIfMatch(header: string | undefined): IfMatch | undefined {
   if (header === undefined) return undefined;
   if (header.trim() === "*") return { any: true };
   const versions: number[] = [];
@@ -74,7 +74,7 @@ function parseIfMatch(header: string | undefined): IfMatch | undefined {
  * service's compare-and-set; with none or several, the secret's current version is read
  * first: none can match (412), or the one that matches is then checked atomically.
  */
-async function expectedVersionFor(
+export async function expectedVersionFor(
   ifMatch: IfMatch | undefined,
   current: () => Promise<SecretMetadata>,
 ): Promise<number | undefined> {

@@ -58,7 +58,7 @@ async function awsBackend(): Promise<CloudBackend> {
     calls: () => emulator.calls,
     readOperation: "GetSecretValue",
     // CreateSecret only creates, so a new id needs no DescribeSecret; PutSecretValue overwrites anything, so an update does.
-    createCalls: { CreateSecret: 1 },
+    createCalls: { CreateSecret: 1, UpdateSecretVersionStage: 1 },
     updateWriteCalls: { DescribeSecret: 1, PutSecretValue: 1 },
     failEveryCall: () => void (emulator.faults.failNext = PERSISTENT),
     // A put describes the secret before it creates or writes it, and every call counts down alike.
@@ -103,7 +103,7 @@ async function gcpBackend(): Promise<CloudBackend> {
     // CreateSecret labels what it creates; an update checks the labels (the payload names no owner),
     // adds the new version and destroys the one before it.
     createCalls: { CreateSecret: 1, AddSecretVersion: 1 },
-    updateWriteCalls: { GetSecret: 1, AddSecretVersion: 1, DestroySecretVersion: 1 },
+    updateWriteCalls: { GetSecret: 1, AddSecretVersion: 1 },
     // UNAVAILABLE (14), what gRPC calls a 503.
     failEveryCall: () => Object.assign(emulator.faults, { unavailableNext: PERSISTENT, methods: undefined }),
     failValueWrites: () => {

@@ -50,8 +50,14 @@ export interface MigrationRepository {
   holdingWriters<T>(work: () => Promise<T>): Promise<T>;
   /** Whether the migration is still running (not completed or aborted meanwhile). */
   isRunning(migrationId: string): Promise<boolean>;
-  /** Makes `record` the values store record and the migration completed, its progress forgotten. */
-  completeMigration(migrationId: string, record: string, finished: number): Promise<void>;
+  /**
+   * Makes `record` the values store record and the migration completed, its progress forgotten.
+   * With `forgetKeptVersions` (the values moved to another store), history marks the values
+   * every version wrote so far as moved (`HistoryRow.valuesMoved`) and forgets their
+   * `backendVersion`: they name versions the old store kept, which the new one cannot read (a
+   * repository that also holds a values store's kept versions may drop them then).
+   */
+  completeMigration(migrationId: string, record: string, finished: number, options?: { forgetKeptVersions?: boolean }): Promise<void>;
   /** Marks the migration aborted and forgets its progress. */
   abortMigration(migrationId: string, finished: number): Promise<void>;
 }

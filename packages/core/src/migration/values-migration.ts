@@ -225,7 +225,9 @@ export class ValuesMigrationService {
           if (remaining.length > FINAL_ROUND_LIMIT) return "again";
           if (!(await copy(remaining))) return "failed";
           if ((await this.allStale(row.id)).length > 0) return "again";
-          await this.repository.completeMigration(row.id, record ?? (await this.repository.readValuesStoreRecord()) ?? "", Date.now());
+          await this.repository.completeMigration(row.id, record ?? (await this.repository.readValuesStoreRecord()) ?? "", Date.now(), {
+            forgetKeptVersions: !sameStore,
+          });
           if (!sameStore) this.placement.switchPrimary(target, record);
           return "switched";
         }).catch((error: unknown) => {

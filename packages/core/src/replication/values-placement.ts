@@ -1,5 +1,13 @@
 import type { SecretValues } from "../secrets/secret-schema.js";
-import { silentLogger, type GetValuesHint, type Logger, type PutValuesHint, type SecretValuesStore } from "../stores/values-store.js";
+import {
+  silentLogger,
+  type GetValuesHint,
+  type Logger,
+  type PutValuesHint,
+  type PutValuesResult,
+  type SecretValuesStore,
+  type VersionedWrite,
+} from "../stores/values-store.js";
 import type { BackupMarks } from "./replication-repository.js";
 import { callStore, failureKind } from "./store-call.js";
 
@@ -54,18 +62,37 @@ export class ValuesPlacement {
     this.valuesStoreRecord = record;
   }
 
-  /** Writes the primary (its failure fails the write), then the backup (its failure is marked in `marks`). */
-  async put(marks: BackupMarks, secretId: string, values: SecretValues, hint?: PutValuesHint): Promise<void> {
-    await callStore(this.primary, () => this.primary.putValues(secretId, values, hint));
+  /**
+   * Writes the primary (its failure fails the write), then the backup (its failure is marked in
+   * `marks`). `versioned` goes to the primary alone, and only when it declares `versioned`: the
+   * backup and a migration's target keep the current values only. Answers the primary's result.
+   */
+  async put(marks: BackupMarks, secretId: string, values: SecretValues, hint?: PutValuesHint, versioned?: VersionedWrite): Promise<PutValuesResult> {
+    const primary = this.primary;
+    const keepsVersions = versioned !== undefined && primary.capabilities.versioned === true;
+    const result = await callStore(primary, () =>
+      keepsVersions ? primary.putValues(secretId, values, hint, versioned) : primary.putValues(secretId, values, hint),
+    );
     await this.toMirror("write", (mirror) => mirror.putValues(secretId, values));
+    const answer: PutValuesResult = result && result.backendVersion !== undefined ? { backendVersion: result.backendVersion } : {};
     const backup = this.backup;
-    if (!backup) return;
+    if (!backup) return answer;
     try {
       await callStore(backup, () => backup.putValues(secretId, values, hint));
     } catch (error) {
       this.logger.warn({ secretId, store: backup.type, failure: failureKind(error) }, "backup store write failed; marked for repair");
       await marks.markBackupPending(secretId);
     }
+    return answer;
+  }
+
+  /**
+   * The values the primary kept under `backendVersion` (a versioned store's earlier values),
+   * `undefined` once pruned. The backup keeps no versions, so it is not asked.
+   */
+  async getVersion(secretId: string, backendVersion: string): Promise<SecretValues | undefined> {
+    const primary = this.primary;
+    return callStore(primary, () => primary.getValues(secretId, { backendVersion }));
   }
 
   /** The values from the primary, else from the backup (then copied back into the primary); `undefined` when neither has them. */

@@ -1,4 +1,5 @@
 import type { User, Workspace } from "../accounts/account-schema.js";
+import type { HistoryRepository, HistoryTransaction } from "../history/history-repository.js";
 import type { BackupMarks } from "../replication/replication-repository.js";
 import type { ParsedSecretQuery } from "./secret-query.js";
 import type { Scope, SecretMetadata } from "./secret-schema.js";
@@ -78,6 +79,8 @@ export interface SecretReader {
 
 /** Writes, always inside a transaction. */
 export interface MetadataTransaction extends SecretReader, BackupMarks {
+  /** The secrets' history, written in this same transaction as the change each entry records. */
+  readonly history: HistoryTransaction;
   /** Re-reads a visible secret and holds it against concurrent writers until commit. */
   lockSecret(viewerId: string, id: string): Promise<LockedSecret | undefined>;
   /** `exists` when a unique index refuses the name in that scope. */
@@ -117,6 +120,8 @@ export interface MetadataTransaction extends SecretReader, BackupMarks {
  */
 export interface MetadataRepository extends SecretReader {
   transaction<T>(work: (tx: MetadataTransaction) => Promise<T>): Promise<T>;
+  /** The secrets' history (lifecycle.md), read outside a transaction. */
+  readonly history: HistoryRepository;
   /**
    * One page of a list, in the query's order (ties by id), and in the same query how many rows
    * match, pages aside: `total` is `undefined` only when the page is empty (no row to carry it).

@@ -15,6 +15,7 @@ import type { LockedSecret, MetadataRepository, MetadataTransaction, SecretRow }
 import { nameSchema } from "../names.js";
 import { parseSecretQuery, secretQuerySchema, type Page, type SecretQuery } from "./secret-query.js";
 import {
+  ALL_WORKSPACES,
   lookupSchema,
   secretCreateSchema,
   secretUpdateSchema,
@@ -31,7 +32,22 @@ import { assertSecretSize } from "./secret-size.js";
 import { parseInput } from "../validation.js";
 import { assertHoldsValues, parseValuesStoreRecord } from "../migration/values-store-record.js";
 import { ValuesPlacement, type ValuesPlacementOptions } from "../replication/values-placement.js";
-import type { GetValuesHint, SecretValuesStore } from "../stores/values-store.js";
+import type { GetValuesHint, PutValuesResult, SecretValuesStore } from "../stores/values-store.js";
+import {
+  historyQuerySchema,
+  rollbackRequestSchema,
+  versionNumberSchema,
+  type HistoryAction,
+  type HistoryEntry,
+  type HistoryQuery,
+  type RollbackRequest,
+  type SecretVersionValues,
+} from "../history/history-entry.js";
+import type { HistoryRow } from "../history/history-repository.js";
+import { diffKeys, type KeyDiff } from "../history/key-diff.js";
+import { DEFAULT_HISTORY_MAX_VERSIONS, versionedWriteFor } from "../history/retention.js";
+import { locateVersionValues, versionPruned } from "../history/version-values.js";
+import { LIMITS } from "../limits.js";
 
 /** The workspace every store starts with; it cannot be deleted. */
 export const DEFAULT_WORKSPACE = "default";
@@ -55,6 +71,45 @@ function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** How a `SecretsService` keeps values: where (`ValuesPlacementOptions`) and how many earlier versions. */
+export interface SecretsServiceOptions extends ValuesPlacementOptions {
+  /**
+   * Earlier value versions per secret the values store keeps readable (`ZS_HISTORY_MAX_VERSIONS`);
+   * 0 keeps none. History entries are kept whatever this is. @default 10
+   */
+  historyMaxVersions?: number;
+}
+
+/** One change of a secret, as its history entry records it (`SecretsService.recordHistory`). */
+export interface RecordedChange {
+  secretId: string;
+  /** The secret's version once the change is made. */
+  version: number;
+  /** Epoch milliseconds: the secret's new `updated`. */
+  time: number;
+  action: HistoryAction;
+  /** The keys the change added, removed and changed; none when it changed no value. @default no keys */
+  keys?: KeyDiff;
+  /**
+   * What the values store answered the write of the new values (`ValuesPlacement.put`); absent
+   * when the change wrote no values (a rename, a scope change, a recovery).
+   */
+  written?: PutValuesResult;
+  /** On a rollback: the version whose values it restored. */
+  restoredVersion?: number;
+}
+
+/** What a change given to `modify` does besides renaming and rescoping. */
+interface SecretChange {
+  name?: string | undefined;
+  scope?: Scope | undefined;
+  /** The new values from the current ones, read under the row lock. */
+  values?: ((current: SecretValues, locked: LockedSecret, tx: MetadataTransaction) => SecretValues | Promise<SecretValues>) | undefined;
+  /** What the history calls it. @default `rename` or `scope_change`, from what changed */
+  action?: HistoryAction;
+  restoredVersion?: number;
+}
+
 /** Options of `deleteUser`. */
 export interface DeleteUserOptions {
   /** Also delete every secret the user owns (values included). @default false */
@@ -70,12 +125,16 @@ export class SecretsService implements SecretsStore {
   /** Where the values are kept: the values store, and the backup store when one is configured. */
   readonly placement: ValuesPlacement;
 
+  /** Earlier value versions per secret the values store keeps readable (`SecretsServiceOptions.historyMaxVersions`). */
+  readonly historyMaxVersions: number;
+
   constructor(
     private readonly repository: MetadataRepository,
     values: SecretValuesStore,
-    options: ValuesPlacementOptions = {},
+    options: SecretsServiceOptions = {},
   ) {
     this.placement = new ValuesPlacement(values, options);
+    this.historyMaxVersions = options.historyMaxVersions ?? DEFAULT_HISTORY_MAX_VERSIONS;
   }
 
   /** The values store's type, e.g. `sql`. */
@@ -105,7 +164,15 @@ export class SecretsService implements SecretsStore {
         updated: now,
       };
       if ((await tx.insertSecret(row)) === "exists") throw this.secretExists(request.name, scope, workspaceName);
-      await this.placement.put(tx, row.id, request.values, { isNew: true });
+      const written = await this.placement.put(tx, row.id, request.values, { isNew: true }, this.versionedWrite(1));
+      await this.recordHistory(tx, caller, {
+        secretId: row.id,
+        version: 1,
+        time: now,
+        action: "create",
+        keys: diffKeys({}, request.values),
+        written,
+      });
       return {
         id: row.id,
         name: row.name,
@@ -161,6 +228,7 @@ export class SecretsService implements SecretsStore {
       name: update.name,
       scope: update.scope,
       values: update.values && ((current) => mergeValues(current, update.values!)),
+      ...(update.values ? { action: "merge" as const } : {}),
     });
   }
 
@@ -169,6 +237,71 @@ export class SecretsService implements SecretsStore {
     const replacement = parseInput(secretValuesSchema, values, "values");
     return this.modify(caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"), undefined, {
       values: () => replacement,
+      action: "replace",
+    });
+  }
+
+  /**
+   * One page of a secret's history, newest first (lifecycle.md): who changed it, how, and which
+   * keys, never a value. Entries outlive the values retention prunes.
+   */
+  async listSecretHistory(caller: Caller, nameOrId: string, query: HistoryQuery = {}, lookup: Lookup = {}): Promise<Page<HistoryEntry>> {
+    this.assertEnabled();
+    const { page = 1, size = LIMITS.defaultPageSize } = parseInput(historyQuerySchema, query, "history query");
+    const secret = await findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
+    const { items, total } = await this.repository.history.listEntries(secret.id, page, size);
+    const totalPages = Math.max(1, Math.ceil(total / size));
+    if (page > totalPages) {
+      throw new ZsError("PAGE_OUT_OF_RANGE", `Page ${page} is out of range: the last page is ${totalPages}.`, { totalPages });
+    }
+    return { index: page, maxSize: size, totalPages, total, items: items.map(historyEntryOf) };
+  }
+
+  /**
+   * The values `nameOrId` had at `version`: the current values for the current version (or a
+   * later rename), else those the values store kept. `NOT_FOUND` for a version the secret never
+   * had; `HISTORY_UNAVAILABLE` when the store keeps no earlier values or pruned them.
+   */
+  async getSecretVersion(caller: Caller, nameOrId: string, version: number, lookup: Lookup = {}): Promise<SecretVersionValues> {
+    this.assertEnabled();
+    const wanted = parseInput(versionNumberSchema, version, "version");
+    const parsedLookup = parseInput(lookupSchema, lookup, "lookup");
+    let secret: SecretMetadata = await findSecret(this.repository, caller, nameOrId, parsedLookup);
+    // A write between reading the metadata and the values moves "current" on: look again.
+    for (let attempt = 1; ; attempt++) {
+      const source = await locateVersionValues(this.repository.history, secret, wanted, this.placement.primary);
+      if (source.kind === "kept") {
+        const values = await this.placement.getVersion(secret.id, source.backendVersion);
+        if (!values) throw versionPruned(secret, wanted, this.historyMaxVersions);
+        return versionValuesOf(secret, wanted, values);
+      }
+      const current = await this.getSecret(caller, secret.id, { workspace: ALL_WORKSPACES });
+      if (current.version === secret.version || attempt >= MAX_UPDATE_ATTEMPTS) return versionValuesOf(current, wanted, current.values);
+      secret = current;
+    }
+  }
+
+  /**
+   * Writes the values of an earlier version as a new version (lifecycle.md), name and scope
+   * untouched; `expectedVersion` guards it like an update's. `VALIDATION_ERROR` for the current
+   * version (nothing to roll back), `NOT_FOUND` and `HISTORY_UNAVAILABLE` as `getSecretVersion`.
+   */
+  async rollbackSecret(caller: Caller, nameOrId: string, request: RollbackRequest, lookup: Lookup = {}): Promise<Secret> {
+    this.assertEnabled();
+    const { version, expectedVersion } = parseInput(rollbackRequestSchema, request, "rollback");
+    return this.modify(caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"), expectedVersion, {
+      action: "rollback",
+      restoredVersion: version,
+      values: async (current, locked, tx) => {
+        if (version === locked.version) {
+          throw new ZsError("VALIDATION_ERROR", `Secret '${locked.name}' is at version ${version} already; nothing to roll back.`);
+        }
+        const source = await locateVersionValues(tx.history, locked, version, this.placement.primary);
+        if (source.kind === "current") return current;
+        const values = await this.placement.getVersion(locked.id, source.backendVersion);
+        if (!values) throw versionPruned(locked, version, this.historyMaxVersions);
+        return values;
+      },
     });
   }
 
@@ -299,7 +432,7 @@ export class SecretsService implements SecretsStore {
     nameOrId: string,
     lookup: Lookup,
     expectedVersion: number | undefined,
-    change: { name?: string | undefined; scope?: Scope | undefined; values?: ((current: SecretValues) => SecretValues) | undefined },
+    change: SecretChange,
   ): Promise<Secret> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -316,9 +449,8 @@ export class SecretsService implements SecretsStore {
               { version: locked.version },
             );
           }
-          const values = change.values
-            ? change.values((await this.readValues(locked)) ?? {})
-            : undefined;
+          const previous = change.values ? await this.readValues(locked) : undefined;
+          const values = change.values && previous ? await change.values(previous, locked, tx) : undefined;
           const name = change.name ?? locked.name;
           const scope = change.scope ?? locked.scope;
           if (values) assertSecretSize(values, name);
@@ -329,8 +461,17 @@ export class SecretsService implements SecretsStore {
           const outcome = await tx.updateSecret(locked.id, locked.version, { name, scope, ownerId, keys, updated });
           if (outcome === "stale") throw new StaleRow();
           if (outcome === "exists") throw this.secretExists(name, scope, locked.workspace);
+          const version = locked.version + 1;
           // `values` exist only after readValues found the current ones through the same store.
-          if (values) await this.placement.put(tx, locked.id, values, { isNew: false });
+          const written = values ? await this.placement.put(tx, locked.id, values, { isNew: false }, this.versionedWrite(version)) : undefined;
+          await this.recordHistory(tx, caller, {
+            secretId: locked.id,
+            version,
+            time: updated,
+            action: change.action ?? (name !== locked.name || scope === locked.scope ? "rename" : "scope_change"),
+            ...(values && previous ? { keys: diffKeys(previous, values), written: written! } : {}),
+            ...(change.restoredVersion !== undefined ? { restoredVersion: change.restoredVersion } : {}),
+          });
           const user = ownerId === caller.userId ? caller.userName : locked.user;
           const { ownerId: _previousOwner, ...metadata } = locked;
           return {
@@ -339,7 +480,7 @@ export class SecretsService implements SecretsStore {
             scope,
             user,
             keys,
-            version: locked.version + 1,
+            version,
             updated: toIso(updated),
             values: values ?? (await this.readValues(locked)),
           };
@@ -353,6 +494,34 @@ export class SecretsService implements SecretsStore {
         }
       }
     }
+  }
+
+  /**
+   * Adds the one history entry of a change made in `tx` (lifecycle.md): every create, merge,
+   * replace, rename, scope change, rollback and recovery calls it once, in the transaction of
+   * the metadata change, so an entry exists exactly when its change committed.
+   */
+  protected async recordHistory(tx: MetadataTransaction, caller: Caller, change: RecordedChange): Promise<void> {
+    const keys = change.keys ?? { added: [], removed: [], changed: [] };
+    const row: HistoryRow = {
+      secretId: change.secretId,
+      version: change.version,
+      time: change.time,
+      actor: caller.userName,
+      action: change.action,
+      keysAdded: keys.added,
+      keysRemoved: keys.removed,
+      keysChanged: keys.changed,
+      valuesWritten: change.written !== undefined,
+      backendVersion: change.written?.backendVersion,
+    };
+    if (change.restoredVersion !== undefined) row.restoredVersion = change.restoredVersion;
+    await tx.history.insertEntry(row);
+  }
+
+  /** What a write making `version` tells the values store about versions (only one declaring `versioned`). */
+  private versionedWrite(version: number) {
+    return versionedWriteFor(this.placement.primary, version, this.historyMaxVersions);
   }
 
   private async readValues(secret: SecretMetadata, hint?: GetValuesHint): Promise<SecretValues> {
@@ -428,4 +597,23 @@ async function assertNotLastAdmin(tx: MetadataTransaction, admin: User, change: 
   if (others.length === 0) {
     throw new ZsError("LAST_ADMIN", `User '${admin.name}' is the last admin and cannot be ${change}; make another user an admin first.`);
   }
+}
+
+/** A history row as the history shows it: no store internals. */
+function historyEntryOf(row: HistoryRow): HistoryEntry {
+  const entry: HistoryEntry = {
+    version: row.version,
+    time: toIso(row.time),
+    actor: row.actor,
+    action: row.action,
+    keysAdded: row.keysAdded,
+    keysRemoved: row.keysRemoved,
+    keysChanged: row.keysChanged,
+  };
+  if (row.restoredVersion !== undefined) entry.restoredVersion = row.restoredVersion;
+  return entry;
+}
+
+function versionValuesOf(secret: SecretMetadata, version: number, values: SecretValues): SecretVersionValues {
+  return { id: secret.id, name: secret.name, version, currentVersion: secret.version, keys: keysOf(values), values };
 }
