@@ -86,4 +86,16 @@ describe("zs audit verify on a tampered local store", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`Error: The audit log does not verify: event #${victim.seq} (${victim.id}) does not match (hash mismatch).\n`);
   });
+
+  it("local mode prunes events past ZS_AUDIT_RETENTION_DAYS (once a day) and the chain still verifies from the first kept event", async () => {
+    await zs.addSecret(uniqueName("p"), { k: "v-prune" });
+    const before = await zs.json<WirePage<WireEvent>>(["audit", "list", "--size", "1000"]);
+    const db = path.join(zs.home!, "zs.db");
+    await promisify(execFile)("sqlite3", [db, "update audit_events set time = '2000-01-01T00:00:00.000Z'; delete from zs_meta where key = 'audit_pruned_at'"]);
+    await zs.ok(["secret", "list"]);
+    const after = await zs.json<WirePage<WireEvent>>(["audit", "list", "--size", "1000"]);
+    expect(after.items.every((event) => event.seq > before.items[0]!.seq)).toBe(true);
+    expect(after.items.map((event) => event.action)).toContain("secret.list");
+    expect(await zs.json(["audit", "verify"])).toMatchObject({ valid: true, first_seq: before.items[0]!.seq + 1 });
+  });
 });

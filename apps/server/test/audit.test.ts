@@ -207,6 +207,11 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
     }
     expect((await server.call("GET", "/api/v1/audit?page=999", { token: admin })).json.error.code).toBe("PAGE_OUT_OF_RANGE");
     expect((await server.call("GET", "/api/v1/audit/verify?x=1", { token: admin })).status).toBe(400);
+    const openapi = (await server.call("GET", "/openapi.json")).json;
+    expect(openapi.paths["/api/v1/audit"].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
+      ["action", "actor", "after", "outcome", "page", "since", "size", "target", "until"],
+    );
+    expect(openapi.paths["/api/v1/audit/verify"].get.responses["200"]).toBeDefined();
     const carol = await server.createUser(admin, "carol");
     expect((await server.call("GET", "/api/v1/audit", { token: carol })).status).toBe(403);
     expect((await server.call("GET", "/api/v1/audit/verify", { token: carol })).status).toBe(403);

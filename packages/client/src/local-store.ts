@@ -36,6 +36,17 @@ export interface LocalStore {
   close(): Promise<void>;
 }
 
+/** Local mode has no background: at most once a day, a command prunes events past `ZS_AUDIT_RETENTION_DAYS`. */
+const LOCAL_PRUNE_INTERVAL_MS = 86_400_000;
+
+async function pruneLocalAuditLog(database: SqlDatabase, log: AuditLog, config: ZsConfig): Promise<void> {
+  if (config.audit.mode === "off" || config.audit.retentionDays === 0) return;
+  const last = Number((await database.getMeta("audit_pruned_at")) ?? 0);
+  if (Date.now() - last < LOCAL_PRUNE_INTERVAL_MS) return;
+  await log.prune(config.audit.retentionDays);
+  await database.setMeta("audit_pruned_at", String(Date.now()));
+}
+
 /**
  * Opens the embedded store in `home` (created on first use, with a generated 0600 key):
  * SQLite by default, or whatever the `ZS_*` settings in `env` name (values in a cloud store
@@ -54,6 +65,7 @@ export async function openLocalStore(home: string, env: Record<string, string | 
   });
   try {
     const user = await service.ensureUser(LOCAL_USER, { isAdmin: true });
+    await pruneLocalAuditLog(database, new AuditLog(chain), config);
     // Local mode has no background: each command first retries what the backup missed (one
     // indexed query when nothing did; a backup still down stops the pass at its first failure).
     if (backup) await backups.repair();
