@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, exitCodeFor, isChildExit, isPromptInterrupt } from "./exit-codes.js";
 import type { Io } from "./output.js";
 import { apiKeyCommand, userCommand } from "./account-commands.js";
+import { auditCommand } from "./audit-commands.js";
 import { componentCommand } from "./component-commands.js";
 import { connectionCommands } from "./connection-commands.js";
 import { resolveCommand, runCommand } from "./reference-commands.js";
@@ -31,6 +32,7 @@ export function buildProgram(io: Io, version: string): Command {
   for (const command of connectionCommands(io)) program.addCommand(command);
   program.addCommand(userCommand(io));
   program.addCommand(apiKeyCommand(io));
+  program.addCommand(auditCommand(io));
   // Every command reports usage errors by throwing, so they get exit code 2 in one place.
   const exitOverride = (command: Command) => {
     command.exitOverride();

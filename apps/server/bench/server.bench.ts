@@ -10,6 +10,13 @@
  *   the bare route's requests/s. Also measured in those rounds, for reference: the bare route
  *   making the two database reads such a GET needs through the bare driver (bare-express.mjs
  *   with BARE_DATABASE_URL), the floor of any server that checks its token in the database.
+ *   zs-server runs twice on the same database, each in its own process: with ZS_AUDIT=off (the
+ *   one compared with the bare route) and with ZS_AUDIT=required (the default: every GET waits
+ *   for its audit event's group commit, batches at most every 5 ms). Both are measured in those
+ *   rounds, and again in interleaved rounds at AUDIT_CONNECTIONS connections (the concurrency of
+ *   operations.md's latency target; group commit trades a few ms of latency for throughput, so
+ *   with few connections each waiting its turn the ratio shows the latency, not the throughput).
+ *   Target: required at least TARGET_AUDIT_RATIO of off at AUDIT_CONNECTIONS; its p99 printed.
  * - `GET /api/v1/secrets/{name}` one at a time while FLOOD_WAVES waves of LOGIN_FLOOD concurrent wrong logins
  *   keep password hashing busy, against the same GETs just before without them. Target: p99 <
  *   TARGET_FLOOD_P99_MS (issue 12).
@@ -34,10 +41,12 @@ import { request } from "../test/support/http-client.js";
 const SECRETS = 100_000;
 const LIST_RUNS = 200;
 const CONNECTIONS = 10;
+const AUDIT_CONNECTIONS = 50;
 const WARMUP_SECONDS = 5;
 const ROUNDS = 5;
 const ROUND_SECONDS = 4;
 const TARGET_RATIO = 0.5;
+const TARGET_AUDIT_RATIO = 0.8;
 const TARGET_LIST_P50_MS = 25;
 const LOGIN_FLOOD = 40;
 const FLOOD_GETS = 300;
@@ -157,10 +166,10 @@ async function startProcess(script: string, env: NodeJS.ProcessEnv, logFile: str
 }
 
 /** A zs-server process on `databaseUrl` with the admin logged in, an API key, and the secret SECRET_PATH reads. */
-async function startZsServer(dir: string, databaseUrl: string): Promise<{ server: RunningProcess; apiKey: string }> {
+async function startZsServer(dir: string, databaseUrl: string, audit: "required" | "off"): Promise<{ server: RunningProcess; apiKey: string }> {
   // Only these settings count: none of the developer's ZS_* variables.
-  const env = { PATH: process.env.PATH, HOME: dir, ZS_DATA_DIR: dir, ZS_DATABASE_URL: databaseUrl, ZS_PORT: "0", ZS_ADMIN_PASSWORD: ADMIN_PASSWORD };
-  const server = await startProcess(SERVER_BIN, env, path.join(dir, "zs-server.log"));
+  const env = { PATH: process.env.PATH, HOME: dir, ZS_DATA_DIR: dir, ZS_DATABASE_URL: databaseUrl, ZS_PORT: "0", ZS_ADMIN_PASSWORD: ADMIN_PASSWORD, ZS_AUDIT: audit };
+  const server = await startProcess(SERVER_BIN, env, path.join(dir, `zs-server-audit-${audit}.log`));
   try {
     const login = await request(server.url, "POST", "/api/v1/login", { body: { username: "admin", password: ADMIN_PASSWORD } });
     const created = await request(server.url, "POST", "/api/v1/api-keys", { token: login.json?.access_token, body: { name: "bench" } });
@@ -169,7 +178,8 @@ async function startZsServer(dir: string, databaseUrl: string): Promise<{ server
       token: apiKey,
       body: { name: path.basename(SECRET_PATH), values: { username: "billing", password: randomBytes(16).toString("hex") } },
     });
-    if (secret.status !== 201) throw new Error(`Setting up zs-server failed: login ${login.status}, API key ${created.status}, secret ${secret.status}.`);
+    // The second server on a database finds the secret the first one created.
+    if (secret.status !== 201 && secret.status !== 409) throw new Error(`Setting up zs-server failed: login ${login.status}, API key ${created.status}, secret ${secret.status}.`);
     return { server, apiKey };
   } catch (error) {
     await server.stop();
@@ -193,9 +203,9 @@ async function cpuMicros(pid: number | undefined): Promise<number> {
 }
 
 /** One autocannon run; any error or non-2xx answer stops the bench (its numbers would mean nothing). */
-async function load(target: RunningProcess, apiKey: string, seconds: number): Promise<LoadResult> {
+async function load(target: RunningProcess, apiKey: string, seconds: number, connections = CONNECTIONS): Promise<LoadResult> {
   const cpuBefore = await cpuMicros(target.child.pid);
-  const result = await autocannon({ url: target.url + SECRET_PATH, connections: CONNECTIONS, duration: seconds, headers: { authorization: `Bearer ${apiKey}` } });
+  const result = await autocannon({ url: target.url + SECRET_PATH, connections, duration: seconds, headers: { authorization: `Bearer ${apiKey}` } });
   const cpu = (await cpuMicros(target.child.pid)) - cpuBefore;
   if (result.errors || result.timeouts || result.non2xx) {
     throw new Error(`Load on ${target.url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers.`);
@@ -263,9 +273,13 @@ const listPath = (needle: string) => `/api/v1/secrets?name=${encodeURIComponent(
 /** One zs-server on `databaseUrl`, its data dir and log in `dir`; true when it met every target. */
 async function benchDatabase(label: string, databaseUrl: string, dir: string, bare: RunningProcess): Promise<boolean> {
   await mkdir(dir, { recursive: true });
-  const { server, apiKey } = await startZsServer(dir, databaseUrl);
+  const { server, apiKey } = await startZsServer(dir, databaseUrl, "off");
   let floor: RunningProcess | undefined;
+  let audited: RunningProcess | undefined;
   try {
+    const required = await startZsServer(dir, databaseUrl, "required");
+    audited = required.server;
+    const auditedKey = required.apiKey;
     floor = await startProcess(BARE_EXPRESS, { PATH: process.env.PATH, BARE_DATABASE_URL: databaseUrl }, path.join(dir, "bare-reads.log"));
     const seeding = await seedSecrets(databaseUrl, "admin", SECRETS);
     console.log(`\n${label}: zs-server ${server.url}, ${SECRETS.toLocaleString("en")} secrets seeded in ${(seeding / 1000).toFixed(1)} s`);
@@ -286,14 +300,28 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     await load(bare, apiKey, WARMUP_SECONDS);
     await load(floor, apiKey, WARMUP_SECONDS);
     await load(server, apiKey, WARMUP_SECONDS);
+    await load(audited, auditedKey, WARMUP_SECONDS);
     const bareRounds: LoadResult[] = [];
     const floorRounds: LoadResult[] = [];
     const zsRounds: LoadResult[] = [];
+    const auditedRounds: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       bareRounds.push(await load(bare, apiKey, ROUND_SECONDS));
       floorRounds.push(await load(floor, apiKey, ROUND_SECONDS));
       zsRounds.push(await load(server, apiKey, ROUND_SECONDS));
+      auditedRounds.push(await load(audited, auditedKey, ROUND_SECONDS));
     }
+    const auditedRps = median(auditedRounds.map((r) => r.requestsPerSecond));
+    const offAt50: LoadResult[] = [];
+    const requiredAt50: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      offAt50.push(await load(server, apiKey, ROUND_SECONDS, AUDIT_CONNECTIONS));
+      requiredAt50.push(await load(audited, auditedKey, ROUND_SECONDS, AUDIT_CONNECTIONS));
+    }
+    const offAt50Rps = median(offAt50.map((r) => r.requestsPerSecond));
+    const requiredAt50Rps = median(requiredAt50.map((r) => r.requestsPerSecond));
+    const auditRatio = requiredAt50Rps / offAt50Rps;
+    const auditMet = auditRatio >= TARGET_AUDIT_RATIO;
     const bareRps = median(bareRounds.map((r) => r.requestsPerSecond));
     const floorRps = median(floorRounds.map((r) => r.requestsPerSecond));
     const zsRps = median(zsRounds.map((r) => r.requestsPerSecond));
@@ -303,11 +331,20 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
       `    ${name.padEnd(40)} ${Math.round(rps).toLocaleString("en").padStart(6)} req/s  p99 ${String(median(rounds.map((r) => r.p99))).padStart(3)} ms  ` +
       `server CPU ${micros(median(rounds.map((r) => r.cpuMicrosPerRequest)))}/request  (rounds: ${rounds.map((r) => Math.round(r.requestsPerSecond)).join(", ")} req/s)`;
     console.log(`  GET ${SECRET_PATH} with an API key, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s rounds:`);
-    console.log(line("zs-server", zsRounds, zsRps));
+    console.log(line("zs-server, ZS_AUDIT=off", zsRounds, zsRps));
+    console.log(line("zs-server, ZS_AUDIT=required", auditedRounds, auditedRps));
     console.log(line("baseline bare express, constant JSON", bareRounds, bareRps));
     console.log(line("bare express + the 2 reads, bare driver", floorRounds, floorRps));
     console.log(`    ratio ${ratio.toFixed(2)} of the bare route; target >= ${TARGET_RATIO}: ${verdict(loadMet)}`);
     console.log(`    (the bare route with the 2 reads: ${(floorRps / bareRps).toFixed(2)} of it; zs-server: ${(zsRps / floorRps).toFixed(2)} of that)`);
+    console.log(`    (ZS_AUDIT=required at ${CONNECTIONS} connections: ${(auditedRps / zsRps).toFixed(2)} of ZS_AUDIT=off, p99 ${median(auditedRounds.map((r) => r.p99))} ms)`);
+    console.log(`  The same GET, ${AUDIT_CONNECTIONS} connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s rounds:`);
+    console.log(line("zs-server, ZS_AUDIT=off", offAt50, offAt50Rps));
+    console.log(line("zs-server, ZS_AUDIT=required", requiredAt50, requiredAt50Rps));
+    console.log(
+      `    ZS_AUDIT=required: ${auditRatio.toFixed(2)} of ZS_AUDIT=off, p99 ${median(requiredAt50.map((r) => r.p99))} ms; ` +
+        `target >= ${TARGET_AUDIT_RATIO}: ${verdict(auditMet)}`,
+    );
 
     const { quiet, flooded, statuses } = await latenciesDuringLoginFlood(server.url, apiKey);
     const floodMet = percentile(flooded, 99) < TARGET_FLOOD_P99_MS;
@@ -316,8 +353,9 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     console.log(`    p50 ${ms(median(flooded))}  p99 ${ms(percentile(flooded, 99))}  target p99 < ${TARGET_FLOOD_P99_MS} ms: ${verdict(floodMet)}`);
     console.log(`    baseline, the same GETs just before without logins: p50 ${ms(median(quiet))}  p99 ${ms(percentile(quiet, 99))}`);
     console.log(`  zs-server memory after the run: ${await residentMemory(server.child.pid)}`);
-    return listMet && loadMet && floodMet;
+    return listMet && loadMet && auditMet && floodMet;
   } finally {
+    await audited?.stop();
     await floor?.stop();
     await server.stop();
   }

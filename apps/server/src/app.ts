@@ -6,6 +6,7 @@ import { requestLog, securityHeaders } from "./http-middleware.js";
 import { requestLogger } from "./logger.js";
 import { mountRoute, type AuthenticatedLocals, type RouteDefinition } from "./route.js";
 import { accountRoutes } from "./routes/account-routes.js";
+import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { backupRoutes } from "./routes/backup-routes.js";
 import { componentRoutes } from "./routes/component-routes.js";
@@ -34,6 +35,7 @@ export function serverRoutes(services: ServerServices): RouteDefinition[] {
     ...referenceRoutes(services),
     ...backupRoutes(services),
     ...migrationRoutes(services),
+    ...auditRoutes(services),
   ];
   return routes;
 }
@@ -59,7 +61,7 @@ export function createApp(services: ServerServices, logger: Logger): Express {
     return { authenticated, caller: { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: DEFAULT_WORKSPACE } };
   };
   // On the application's own router: a nested one would add a second routing pass per request.
-  for (const route of serverRoutes(services)) mountRoute(app, route, authenticate, parseJson);
+  for (const route of serverRoutes(services)) mountRoute(app, route, authenticate, parseJson, services.audit);
   app.use((request) => {
     throw new ZsError("NOT_FOUND", `No route ${request.method} ${request.path}.`);
   });

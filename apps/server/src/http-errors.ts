@@ -32,6 +32,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   SECRETS_STORE_DISABLED: 501,
   BACKEND_UNAVAILABLE: 503,
+  AUDIT_UNAVAILABLE: 503,
   // A values store that refuses the server's credentials at run time: the backend is unusable.
   CONFIGURATION_ERROR: 503,
   INTERNAL: 500,

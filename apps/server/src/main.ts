@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Command } from "commander";
-import { ZsError, isZsError } from "@zs/core";
+import { AUDIT_ACTIONS, ZsError, isZsError } from "@zs/core";
 import { createLogger } from "./logger.js";
 import type { MigrateCommandOptions } from "./migrate-command.js";
 import { openServices } from "./open-services.js";
@@ -31,7 +31,12 @@ Settings (environment variables win over the --config file, whose keys drop the 
   ZS_ADMIN_PASSWORD           that admin's password (default: generated and printed once)
   ZS_SECRET_VALIDATION_LEVEL  NONE, SECRET_EXISTS or SECRET_AND_KEY_EXISTS (default)
   ZS_LOG_LEVEL                trace, debug, info (default), warn, error, fatal, silent; JSON on stderr
-  ZS_RECOVERY_WINDOW_DAYS     days a deleted secret stays recoverable before it is purged (default: 7; 0 deletes at once)`;
+  ZS_RECOVERY_WINDOW_DAYS     days a deleted secret stays recoverable before it is purged (default: 7; 0 deletes at once)
+  ZS_AUDIT                    required (default: a response waits for its audit event; 503 AUDIT_UNAVAILABLE
+                              when the log cannot be written), best-effort (never waits; losses counted), off
+  ZS_AUDIT_FLUSH_MS           audit events are written in batches this often (default: 5)
+  ZS_AUDIT_FILE               also append every audit event as a JSON line to this file (fsynced per batch)
+  ZS_AUDIT_RETENTION_DAYS     audit events older than this are pruned, hourly (default: 365; 0 keeps all)`;
 
 function fail(error: unknown): never {
   process.stderr.write(`Error: ${isZsError(error) ? error.message : String(error)}\n`);
@@ -76,10 +81,16 @@ async function rotateKey(options: { config?: string; settle: string }): Promise<
   // Opening the store checks the configured key against the database before anything changes.
   const { database, service } = await openConfiguredStore(config, createLogger(config.logLevel));
   try {
-    const result = await rotateConfiguredKey(database, config, {
-      settleMs,
-      onProgress: (progress) => process.stderr.write(`Re-encrypted ${progress.done}/${progress.total}\n`),
-    });
+    const { auditedCommand } = await import("./audit/command-audit.js");
+    const rotate = () =>
+      rotateConfiguredKey(database, config, {
+        settleMs,
+        onProgress: (progress) => process.stderr.write(`Re-encrypted ${progress.done}/${progress.total}\n`),
+      });
+    const result = await auditedCommand(config, database, AUDIT_ACTIONS.rotateKey, { type: "store", id: null, name: null, workspace: null }, rotate, (done) => ({
+      key_id: done.keyId,
+      secrets: done.done,
+    }));
     process.stdout.write(`Re-encrypted ${describeRotated(result)} under key '${result.keyId}'; the old key is no longer needed.\n`);
   } finally {
     await service.close();

@@ -1,6 +1,7 @@
 import { openConfiguredStore } from "@zs/builtin-stores";
-import { DEFAULT_WORKSPACE, ZsError, copiesLeft, describeCopySummary, parseOptionAssignments, type Caller, type ZsConfig } from "@zs/core";
+import { AUDIT_ACTIONS, DEFAULT_WORKSPACE, ZsError, copiesLeft, describeCopySummary, parseOptionAssignments, type Caller, type ZsConfig } from "@zs/core";
 import type { Logger } from "pino";
+import { auditedCommand } from "./audit/command-audit.js";
 
 /** `zs-server migrate`'s flags. */
 export interface MigrateCommandOptions {
@@ -29,7 +30,23 @@ export async function migrateCommand(config: ZsConfig, logger: Logger, options: 
   if (!options.abort && !options.to) throw new ZsError("VALIDATION_ERROR", "Give --to TYPE (the store to move the values to), or --abort.");
   const targetOptions = parseOptionAssignments(options.toOption, "--to-option");
   const store = await openConfiguredStore(config, logger);
+  const target = { type: "store", id: null, name: options.to ?? null, workspace: null };
+  const details = { abort: options.abort ?? false, resume: options.resume ?? false, delete_source: options.deleteSource ?? false };
   try {
+    await auditedCommand(config, store.database, AUDIT_ACTIONS.migrate, target, () => migrate(config, store, options, concurrency, targetOptions), () => details);
+  } finally {
+    await store.service.close();
+  }
+}
+
+async function migrate(
+  config: ZsConfig,
+  store: Awaited<ReturnType<typeof openConfiguredStore>>,
+  options: MigrateCommandOptions,
+  concurrency: number,
+  targetOptions: Record<string, string>,
+): Promise<void> {
+  {
     if (options.abort) {
       const aborted = await store.migrations.abort(OPERATOR);
       process.stdout.write(`Abandoned the migration to '${aborted.targetType}'; the '${aborted.sourceType}' store still holds every value. ${copiesLeft(aborted.done, aborted.targetType)}\n`);
@@ -58,7 +75,5 @@ export async function migrateCommand(config: ZsConfig, logger: Logger, options: 
     }
     const moved = target.setting.type === config.secretsStore.type ? "" : ` Set ZS_SECRETS_STORE_TYPE=${target.setting.type} and its ZS_SECRETS_STORE_<OPTION>s before the next start.`;
     process.stdout.write(`The values are now in the '${target.setting.type}' store${outcome.deletedFromSource ? `; deleted ${outcome.deletedFromSource} from the old one` : ""}.${moved}\n`);
-  } finally {
-    await store.service.close();
   }
 }

@@ -2,6 +2,7 @@ import { openConfiguredStore } from "@zs/builtin-stores";
 import type { ZsConfig } from "@zs/core";
 import { KnexCredentialRepository, KnexLoginCounterRepository } from "@zs/store-sql";
 import type { Logger } from "pino";
+import { openServerAudit } from "./audit/server-audit.js";
 import { AuthService } from "./auth/auth-service.js";
 import { LoginThrottle, type LoginThrottleLimits } from "./auth/login-throttle.js";
 import { PasswordHashingQueue, type PasswordHashingLimits } from "./auth/password-hashing-queue.js";
@@ -36,7 +37,9 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
   const repairs = backup ? scheduleBackupRepair(backups, config.backupRepairIntervalMs) : undefined;
   const migrationJobs = new MigrationJobs(migrations, openMigrationTarget);
   const purges = options.sweep === false ? undefined : schedulePurges(secrets, logger.child({ component: "purge" }));
+  const audit = openServerAudit(config.audit, database, logger.child({ component: "audit" }));
   return {
+    audit,
     secrets,
     components,
     secretValidationLevel: config.secretValidationLevel,
@@ -60,6 +63,8 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
       await migrationJobs.stop();
       await repairs?.stop();
       await purges?.stop();
+      // In-flight requests have finished: their events are flushed before the database closes.
+      await audit.close();
       await secrets.close();
     },
   };

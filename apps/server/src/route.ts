@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from "express";
-import { ZsError, parseInput, type Caller, type ErrorCode } from "@zs/core";
+import { ZsError, isZsError, parseInput, type AuditEventInput, type Caller, type ErrorCode } from "@zs/core";
 import * as z from "zod";
+import { outcomeOf, requestEvent, requestIdOf, type AuditNote, type RouteAudit } from "./audit/request-audit.js";
 import type { Authenticated } from "./auth/auth-service.js";
 
 /** Routes without query parameters refuse any. */
@@ -15,6 +16,8 @@ export interface RouteContext<B, Q> {
   caller: Caller;
   authenticated: Authenticated;
   request: Request;
+  /** What the handler adds to the route's audit event (target found, key names, versions). */
+  audit: AuditNote;
 }
 
 /** What a handler answers: a status, an optional JSON body, extra headers. */
@@ -49,6 +52,8 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Error codes the route can answer with, for the OpenAPI document. */
   errors?: ErrorCode[];
+  /** The audit event each request records; without it only denied requests are recorded. */
+  audit?: RouteAudit;
   handle(context: RouteContext<z.output<B>, z.output<Q>>): Promise<RouteResult>;
 }
 
@@ -69,29 +74,71 @@ export interface AuthenticatedLocals {
 export type Authenticator = (request: Request) => Promise<Required<AuthenticatedLocals>>;
 
 /**
- * Registers `route` on `router`: authenticate, then read a JSON body (`parseJson`, only on
- * routes that take one), validate the input, run the handler, send its result.
+ * Records requests' audit events. In `required` mode `record` resolves once the event is
+ * committed and rejects with `AUDIT_UNAVAILABLE` otherwise, so a response is sent only after
+ * its event is stored.
  */
-export function mountRoute(router: Pick<Router, RouteDefinition["method"]>, route: RouteDefinition, authenticate: Authenticator, parseJson: RequestHandler): void {
+export interface RequestAuditor {
+  /** False with `ZS_AUDIT=off`: nothing is built or recorded. */
+  readonly enabled: boolean;
+  record(event: AuditEventInput): Promise<void>;
+  /** Throws `AUDIT_UNAVAILABLE` while the log is known to be failing (`required` mode), before any work. */
+  assertAvailable(): void;
+  /** Whether `nameOrId` names a user-scoped secret of another user (a 404 that is really a denial). */
+  isOthersPrivateSecret(caller: Caller, nameOrId: string, workspace: string | undefined): Promise<boolean>;
+}
+
+/**
+ * Registers `route` on `router`: authenticate, then read a JSON body (`parseJson`, only on
+ * routes that take one), validate the input, run the handler, record its audit event, send
+ * its result.
+ */
+export function mountRoute(
+  router: Pick<Router, RouteDefinition["method"]>,
+  route: RouteDefinition,
+  authenticate: Authenticator,
+  parseJson: RequestHandler,
+  auditor: RequestAuditor,
+): void {
   const isPublic = route.access === "public";
   // An anonymous client learns nothing back from what it sent: no unknown field is named to it.
   const describe = { quoteInput: !isPublic };
   router[route.method](route.path, async (request: Request, response: Response) => {
-    // Authentication comes first: an unauthenticated client's body is never read or parsed (security.md "Input").
-    if (!isPublic) Object.assign(response.locals, await authenticate(request));
-    if (route.body) await readBody(parseJson, request, response);
-    const sent = route.bodyOptional && isEmptyRequest(request) ? {} : route.body ? requireJsonBody(request) : undefined;
-    const body = route.body ? parseInput(route.body, sent, route.bodyLabel ?? "request body", "VALIDATION_ERROR", describe) : undefined;
-    const query = parseInput(route.query ?? EMPTY_QUERY, request.query, route.queryLabel ?? "query", route.queryErrorCode, describe);
+    const requestId = requestIdOf(request);
+    response.setHeader("X-Request-Id", requestId);
+    const note: AuditNote = { details: {} };
     const locals = response.locals as AuthenticatedLocals;
-    const result = await route.handle({
-      body,
-      query,
-      params: request.params as Record<string, string>,
-      caller: locals.caller!,
-      authenticated: locals.authenticated!,
-      request,
-    });
+    const audited = (outcome: ReturnType<typeof outcomeOf>, error?: unknown) =>
+      requestEvent({ request, requestId, routePath: route.path, audit: route.audit, note, caller: locals.caller, authenticated: locals.authenticated, outcome, error });
+    let result: RouteResult;
+    // An action whose event could not be written is refused before it is carried out.
+    if (route.audit && auditor.enabled) auditor.assertAvailable();
+    try {
+      // Authentication comes first: an unauthenticated client's body is never read or parsed (security.md "Input").
+      if (!isPublic) Object.assign(response.locals, await authenticate(request));
+      if (route.body) await readBody(parseJson, request, response);
+      const sent = route.bodyOptional && isEmptyRequest(request) ? {} : route.body ? requireJsonBody(request) : undefined;
+      const body = route.body ? parseInput(route.body, sent, route.bodyLabel ?? "request body", "VALIDATION_ERROR", describe) : undefined;
+      const query = parseInput(route.query ?? EMPTY_QUERY, request.query, route.queryLabel ?? "query", route.queryErrorCode, describe);
+      result = await route.handle({
+        body,
+        query,
+        params: request.params as Record<string, string>,
+        caller: locals.caller!,
+        authenticated: locals.authenticated!,
+        request,
+        audit: note,
+      });
+    } catch (error) {
+      if (auditor.enabled) {
+        const hidden = await isHiddenPrivateSecret(auditor, route, request, locals.caller, error);
+        const outcome = outcomeOf(error, hidden);
+        // Failed actions are recorded as such; on other routes only denials are.
+        if (route.audit || outcome === "denied") await auditor.record(audited(outcome, error));
+      }
+      throw error;
+    }
+    if (route.audit && auditor.enabled) await auditor.record(audited("ok"));
     for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
     response.statusCode = result.status;
     if (result.body === undefined) {
@@ -102,6 +149,15 @@ export function mountRoute(router: Pick<Router, RouteDefinition["method"]>, rout
       response.end(JSON.stringify(result.body));
     }
   });
+}
+
+/** A `SECRET_NOT_FOUND` for a secret that exists, private to another user: recorded as denied. */
+async function isHiddenPrivateSecret(auditor: RequestAuditor, route: RouteDefinition, request: Request, caller: Caller | undefined, error: unknown): Promise<boolean> {
+  if (!route.audit?.privateSecret || !caller || !isZsError(error) || error.code !== "SECRET_NOT_FOUND") return false;
+  const nameOrId = Object.values(request.params as Record<string, string>)[0];
+  if (nameOrId === undefined) return false;
+  const workspace = typeof request.query.workspace === "string" ? request.query.workspace : undefined;
+  return auditor.isOthersPrivateSecret(caller, nameOrId, workspace).catch(() => false);
 }
 
 /** Runs the body parser as a step of the handler, so it runs only once the caller is known. */

@@ -1,4 +1,5 @@
 import type { BackupService, ComponentsService, SecretsService, ValidationLevel } from "@zs/core";
+import type { ServerAudit } from "./audit/server-audit.js";
 import type { AuthService } from "./auth/auth-service.js";
 import type { MigrationJobs } from "./migration-jobs.js";
 
@@ -10,6 +11,8 @@ export interface ServerServices {
   /** `ZS_SECRET_VALIDATION_LEVEL`: the level a stack validation without `level` uses. */
   secretValidationLevel: ValidationLevel;
   auth: AuthService;
+  /** The audit log: every request's event, reading and verifying it. */
+  audit: ServerAudit;
   /** The backup store's status, backup and restore. */
   backups: BackupService;
   /** Migrations of the values to another store, run in this server's background. */

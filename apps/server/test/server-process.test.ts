@@ -134,6 +134,10 @@ describe("the zs-server process", () => {
       const restarted = await startServerProcess(env);
       try {
         await check(restarted.url, token);
+        // The rotation is in the audit log, done by the host's operator (via local).
+        const rotations = await request(restarted.url, "GET", "/api/v1/audit?action=store.rotate_key", { token });
+        expect(rotations.json.items).toEqual([expect.objectContaining({ outcome: "ok", actor: expect.objectContaining({ via: "local" }), target: expect.objectContaining({ type: "store" }) })]);
+        expect((await request(restarted.url, "GET", "/api/v1/audit/verify", { token })).json).toMatchObject({ valid: true });
       } finally {
         restarted.child.kill("SIGTERM");
         await restarted.exited;

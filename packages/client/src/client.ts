@@ -1,5 +1,9 @@
 import {
+  AUDIT_ACTIONS,
   removalPatch,
+  type AuditQuery,
+  type AuditVerification,
+  type ChainedAuditEvent,
   type HistoryEntry,
   type HistoryQuery,
   type SecretVersionValues,
@@ -488,7 +492,8 @@ export class Client {
   async backup(options: CopyRunOptions = {}): Promise<CopySummary> {
     const session = await this.openSession();
     if (session.mode === "remote") return fromWireSummary((await session.http.request("POST", "/api/v1/admin/backup", { body: {} })).body as WireCopySummary);
-    return session.local.backups.backup((await this.open()).caller, options);
+    const { caller } = await this.open();
+    return session.local.audit(caller, AUDIT_ACTIONS.backup, STORE_TARGET, () => session.local.backups.backup(caller, options));
   }
 
   /** Copies values from the backup store into the values store: where it lacks them, or every one with `overwrite` (admins only). */
@@ -498,7 +503,10 @@ export class Client {
       const body = { overwrite: options.overwrite ?? false };
       return fromWireSummary((await session.http.request("POST", "/api/v1/admin/restore", { body })).body as WireCopySummary);
     }
-    return session.local.backups.restore((await this.open()).caller, options);
+    const { caller } = await this.open();
+    return session.local.audit(caller, AUDIT_ACTIONS.restore, STORE_TARGET, () => session.local.backups.restore(caller, options), () => ({
+      details: { overwrite: options.overwrite ?? false },
+    }));
   }
 
   /**
@@ -509,7 +517,10 @@ export class Client {
   async migrate(options: MigrationOptions): Promise<MigrationReport> {
     const session = await this.openSession();
     if (session.mode === "remote") return migrateRemotely(session.http, options);
-    return migrateLocally(session.local, (await this.open()).caller, options);
+    const { caller } = await this.open();
+    return session.local.audit(caller, AUDIT_ACTIONS.migrate, { ...STORE_TARGET, name: options.to }, () => migrateLocally(session.local, caller, options), () => ({
+      details: { resume: options.resume ?? false, delete_source: options.deleteSource ?? false },
+    }));
   }
 
   /** The migration in progress, else the latest one; `undefined` when there never was one (admins only). */
@@ -523,7 +534,8 @@ export class Client {
   async abortMigration(): Promise<MigrationReport> {
     const session = await this.openSession();
     if (session.mode === "remote") return abortRemoteMigration(session.http);
-    return abortLocalMigration(session.local, (await this.open()).caller);
+    const { caller } = await this.open();
+    return session.local.audit(caller, AUDIT_ACTIONS.migrate, STORE_TARGET, () => abortLocalMigration(session.local, caller), () => ({ details: { abort: true } }));
   }
 
   /**
@@ -538,12 +550,45 @@ export class Client {
     try {
       // Imported here: the rest of the client (and all of remote mode) runs without the SQL store's code.
       const { rotateConfiguredKey } = await import("@zs/store-sql");
-      return await rotateConfiguredKey(session.local.database, session.local.config, { onProgress });
+      const { caller } = await this.open();
+      return await session.local.audit(caller, AUDIT_ACTIONS.rotateKey, STORE_TARGET, () =>
+        rotateConfiguredKey(session.local.database, session.local.config, { onProgress }), (result) => ({ details: { key_id: result.keyId } }));
     } finally {
       // The open store holds the old key ring; the next call opens with the new key.
       this.session = undefined;
       await session.close();
     }
+  }
+
+  /**
+   * One page of audit events, newest first (oldest first after `after`, to follow the log);
+   * filters as `GET /api/v1/audit` (admins only; local mode's user is one).
+   */
+  async listAuditEvents(query: AuditQuery = {}): Promise<Page<ChainedAuditEvent>> {
+    const session = await this.openSession();
+    if (session.mode === "local") return session.local.auditLog.listEvents((await this.open()).caller, query);
+    const { after, page, size, ...filters } = query;
+    const wire = (await session.http.request("GET", "/api/v1/audit", { query: { ...filters, after, page, size } })).body as WirePage<ChainedAuditEvent>;
+    return { index: wire.index, maxSize: wire.max_size, totalPages: wire.total_pages, total: wire.total, items: wire.items };
+  }
+
+  /** Recomputes the audit log's hash chain; names the first event that does not match (admins only). */
+  async verifyAuditLog(): Promise<AuditVerification> {
+    const session = await this.openSession();
+    if (session.mode === "local") {
+      const { caller } = await this.open();
+      return session.local.audit(caller, AUDIT_ACTIONS.auditVerify, { type: "audit_log", id: null, name: null, workspace: null }, () => session.local.auditLog.verify(caller), (result) => ({
+        details: { valid: result.valid, checked: result.checked },
+      }));
+    }
+    const wire = (await session.http.request("GET", "/api/v1/audit/verify")).body as WireVerification;
+    return {
+      valid: wire.valid,
+      checked: wire.checked,
+      firstSeq: wire.first_seq,
+      lastSeq: wire.last_seq,
+      ...(wire.first_invalid ? { firstInvalid: wire.first_invalid } : {}),
+    };
   }
 
   /** Closes the store; the client opens it again if used afterwards. */
@@ -599,6 +644,25 @@ export class Client {
     }
     return session;
   }
+}
+
+/** The target of the values store's own actions (backup, restore, migrate, rotate-key). */
+const STORE_TARGET = { type: "store", id: null, name: null, workspace: null };
+
+interface WirePage<T> {
+  index: number;
+  max_size: number;
+  total_pages: number;
+  total: number;
+  items: T[];
+}
+
+interface WireVerification {
+  valid: boolean;
+  checked: number;
+  first_seq: number | null;
+  last_seq: number;
+  first_invalid?: NonNullable<AuditVerification["firstInvalid"]>;
 }
 
 interface WireCopySummary extends Omit<CopySummary, "failures"> {

@@ -16,7 +16,10 @@ export { LOCAL_USER } from "./local-user.js";
 export {
   ZsError,
   isZsError,
+  type AuditQuery,
+  type AuditVerification,
   type BackupStatus,
+  type ChainedAuditEvent,
   type CopySummary,
   type Component,
   type DeletedSecret,

@@ -1,6 +1,18 @@
 import { openConfiguredStore, type ConfiguredStore } from "@zs/builtin-stores";
-import { readConfig, silentLogger, type BackupService, type ComponentsService, type SecretsService, type User, type ZsConfig } from "@zs/core";
-import type { SqlDatabase } from "@zs/store-sql";
+import {
+  AuditLog,
+  AuditRecorder,
+  JsonLinesAuditSink,
+  readConfig,
+  silentLogger,
+  type BackupService,
+  type ComponentsService,
+  type SecretsService,
+  type User,
+  type ZsConfig,
+} from "@zs/core";
+import { KnexAuditLogRepository, type SqlDatabase } from "@zs/store-sql";
+import { localAuditor, type LocalAuditor } from "./local-audit.js";
 import { LOCAL_USER } from "./local-user.js";
 
 /** An opened local store: the service, who acts, and what it was opened from. */
@@ -17,7 +29,22 @@ export interface LocalStore {
   database: SqlDatabase;
   /** The values store's type and capabilities. */
   store: { type: string; capabilities: Record<string, unknown> };
+  /** Runs a security-relevant call and records its event (actor `local`), as `ZS_AUDIT` says. */
+  audit: LocalAuditor;
+  /** The local audit log, for listing and verifying. */
+  auditLog: AuditLog;
   close(): Promise<void>;
+}
+
+/** Local mode has no background: at most once a day, a command prunes events past `ZS_AUDIT_RETENTION_DAYS`. */
+const LOCAL_PRUNE_INTERVAL_MS = 86_400_000;
+
+async function pruneLocalAuditLog(database: SqlDatabase, log: AuditLog, config: ZsConfig): Promise<void> {
+  if (config.audit.mode === "off" || config.audit.retentionDays === 0) return;
+  const last = Number((await database.getMeta("audit_pruned_at")) ?? 0);
+  if (Date.now() - last < LOCAL_PRUNE_INTERVAL_MS) return;
+  await log.prune(config.audit.retentionDays);
+  await database.setMeta("audit_pruned_at", String(Date.now()));
 }
 
 /**
@@ -29,8 +56,16 @@ export async function openLocalStore(home: string, env: Record<string, string | 
   // ZS_HOME is local mode's data directory; ZS_DATA_DIR belongs to the server.
   const config = readConfig({ env: { ...env, ZS_DATA_DIR: undefined }, defaultDataDir: home });
   const { database, values, backup, backups, migrations, openMigrationTarget, service, components } = await openConfiguredStore(config, silentLogger);
+  const chain = new KnexAuditLogRepository(database);
+  const recorder = new AuditRecorder({
+    mode: config.audit.mode,
+    flushMs: config.audit.flushMs,
+    chain,
+    sinks: config.audit.file ? [new JsonLinesAuditSink(config.audit.file)] : [],
+  });
   try {
     const user = await service.ensureUser(LOCAL_USER, { isAdmin: true });
+    await pruneLocalAuditLog(database, new AuditLog(chain), config);
     // Local mode has no background: each command first retries what the backup missed (one
     // indexed query when nothing did; a backup still down stops the pass at its first failure).
     if (backup) await backups.repair();
@@ -47,9 +82,16 @@ export async function openLocalStore(home: string, env: Record<string, string | 
       config,
       database,
       store: { type: values.type, capabilities: { ...values.capabilities } },
-      close: () => service.close(),
+      audit: localAuditor(recorder),
+      auditLog: new AuditLog(chain),
+      close: async () => {
+        // Every audited call awaited its event already (or lost it in best-effort mode); this writes what waits.
+        await recorder.close().catch(() => undefined);
+        await service.close();
+      },
     };
   } catch (error) {
+    await recorder.close().catch(() => undefined);
     await service.close();
     throw error;
   }

@@ -37,11 +37,13 @@ export interface Connection {
  */
 export async function openLocalSession(home: string, env: Record<string, string | undefined>): Promise<Session> {
   const { openLocalStore } = await import("./local-store.js");
+  const { auditedLocalApis } = await import("./local-audit.js");
   const local = await openLocalStore(home, env);
+  const audited = auditedLocalApis(local.service, local.components, local.audit);
   return {
     mode: "local",
-    api: local.service,
-    components: local.components,
+    api: audited.api,
+    components: audited.components,
     user: local.user,
     local,
     store: async () => local.store,

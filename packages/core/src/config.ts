@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { parseEncryptionKeys, type EncryptionKey } from "./encryption/encryption.js";
+import { AUDIT_MODES, type AuditMode } from "./audit/audit-recorder.js";
 import { ZsError } from "./errors.js";
 import { DEFAULT_HISTORY_MAX_VERSIONS, MAX_HISTORY_MAX_VERSIONS } from "./history/retention.js";
 import { isValidName } from "./names.js";
@@ -51,6 +52,20 @@ export interface ZsConfig {
   recoveryWindowDays: number;
   /** Relative paths (custom store modules) resolve from here. */
   configDir: string;
+  /** The audit log (lifecycle.md "Audit log"). */
+  audit: AuditSettings;
+}
+
+/** `ZS_AUDIT`, `ZS_AUDIT_FLUSH_MS`, `ZS_AUDIT_FILE`, `ZS_AUDIT_RETENTION_DAYS`. */
+export interface AuditSettings {
+  /** @default "required" */
+  mode: AuditMode;
+  /** Group commit interval. @default 5 */
+  flushMs: number;
+  /** A JSON lines file every event is also appended to; unset: none. */
+  file: string | undefined;
+  /** Events older than this many days are pruned; 0 keeps them forever. @default 365 */
+  retentionDays: number;
 }
 
 /** A values store as configured: a built-in type or a module specifier, and its options. */
@@ -87,6 +102,10 @@ const SETTINGS = [
   "SECRET_VALIDATION_LEVEL",
   "LOG_LEVEL",
   "RECOVERY_WINDOW_DAYS",
+  "AUDIT",
+  "AUDIT_FLUSH_MS",
+  "AUDIT_FILE",
+  "AUDIT_RETENTION_DAYS",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -177,6 +196,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
   if (!/^\d{1,6}$/.test(historyText) || historyMaxVersions > MAX_HISTORY_MAX_VERSIONS) {
     problems.push(`ZS_HISTORY_MAX_VERSIONS must be a whole number 0-${MAX_HISTORY_MAX_VERSIONS} (0: keep no earlier values), not '${historyText}'`);
   }
+  const audit = readAuditSettings(settings, configDir, problems);
 
   if (problems.length > 0) {
     throw new ZsError("CONFIGURATION_ERROR", `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, {
@@ -199,6 +219,23 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     logLevel: logLevel as LogLevel,
     recoveryWindowDays: recoveryWindowDays ?? DEFAULT_RECOVERY_WINDOW_DAYS,
     configDir,
+    audit,
+  };
+}
+
+function readAuditSettings(settings: Map<string, string>, configDir: string, problems: string[]): AuditSettings {
+  const mode = settings.get("AUDIT") ?? "required";
+  if (!(AUDIT_MODES as readonly string[]).includes(mode)) problems.push(`ZS_AUDIT must be one of ${AUDIT_MODES.join(", ")}, not '${mode}'`);
+  const flushText = settings.get("AUDIT_FLUSH_MS") ?? "5";
+  if (!/^\d{1,4}$/.test(flushText) || Number(flushText) > 1000) problems.push(`ZS_AUDIT_FLUSH_MS must be a whole number of milliseconds 0-1000, not '${flushText}'`);
+  const retentionText = settings.get("AUDIT_RETENTION_DAYS") ?? "365";
+  if (!/^\d{1,6}$/.test(retentionText)) problems.push(`ZS_AUDIT_RETENTION_DAYS must be a whole number of days (0: keep forever), not '${retentionText}'`);
+  const file = settings.get("AUDIT_FILE");
+  return {
+    mode: mode as AuditMode,
+    flushMs: Number(flushText),
+    file: file === undefined ? undefined : path.resolve(configDir, file),
+    retentionDays: Number(retentionText),
   };
 }
 

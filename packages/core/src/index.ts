@@ -164,6 +164,7 @@ export {
   VALIDATION_LEVELS,
   readConfig,
   xdgDataHome,
+  type AuditSettings,
   type ConfigSources,
   type LogLevel,
   type ValidationLevel,
@@ -299,3 +300,29 @@ export {
   type ImportSummary,
 } from "./import/import-run.js";
 export { documentImportSource, documentSecrets, type DocumentSecrets, type DocumentValues } from "./import/document-source.js";
+export {
+  AUDIT_ACTIONS,
+  AUDIT_OUTCOMES,
+  AUDIT_VIAS,
+  auditActorSchema,
+  auditDetailSchema,
+  auditEventSchema,
+  auditTargetSchema,
+  chainedAuditEventSchema,
+  type AuditActor,
+  type AuditDetail,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditOutcome,
+  type AuditTarget,
+  type AuditVia,
+  type ChainedAuditEvent,
+} from "./audit/audit-event.js";
+export { canonicalJson } from "./audit/canonical-json.js";
+export { ChainVerifier, GENESIS_HASH, eventHash, eventOf, linkEvents, type ChainBreak, type ChainHead } from "./audit/hash-chain.js";
+export type { AuditChainState, AuditLogRepository, AuditSink } from "./audit/audit-log-repository.js";
+export { auditQuerySchema, parseAuditQuery, type AuditQuery, type ParsedAuditQuery } from "./audit/audit-query.js";
+export { AUDIT_MODES, AuditRecorder, type AuditMode, type AuditRecorderOptions, type AuditRecorderStats } from "./audit/audit-recorder.js";
+export { JsonLinesAuditSink } from "./audit/json-lines-sink.js";
+export { verifyAuditChain, type AuditVerification } from "./audit/audit-verification.js";
+export { AuditLog } from "./audit/audit-log.js";

@@ -28,6 +28,7 @@ describe("readConfig defaults", () => {
       logLevel: "info",
       recoveryWindowDays: 7,
       configDir: "/etc/zs",
+      audit: { mode: "required", flushMs: 5, file: undefined, retentionDays: 365 },
     });
   });
 

@@ -12,3 +12,4 @@ export { KEY_SENTINEL, SqlValuesStore, versionContext, type KeySource } from "./
 export { sqlStoreDefinition } from "./sql-store-definition.js";
 export { rotateEncryptionKey, type RotationOptions, type RotationProgress } from "./key-rotation.js";
 export { rotateConfiguredKey, type ConfiguredRotationOptions } from "./configured-key-rotation.js";
+export { KnexAuditLogRepository } from "./knex-audit-log-repository.js";

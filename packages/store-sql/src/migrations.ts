@@ -332,7 +332,88 @@ const softDelete: Migration = {
 };
 
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete];
+/**
+ * The audit log (lifecycle.md "Audit log"): the events of one hash chain, each field a column
+ * (so that editing any breaks the event's hash), and the chain's one row: its head (the last
+ * event, read and moved under a lock by the instance flushing a batch) and its anchor (the
+ * hash the first kept event follows, moved by retention pruning).
+ */
+const audit: Migration = {
+  name: "007_audit",
+  async up(knex) {
+    await knex.schema.createTable("audit_events", (t) => {
+      t.bigInteger("seq").primary();
+      t.string("id", 36).notNullable();
+      // ISO-8601 with milliseconds in UTC: sorts as it reads.
+      t.string("time", 30).notNullable().index("audit_events_time");
+      t.text("actor_user_id");
+      t.text("actor_user_name");
+      t.string("actor_via", 16);
+      t.text("actor_api_key_id");
+      t.string("action", 64).notNullable();
+      t.string("target_type", 32).notNullable();
+      t.text("target_id");
+      t.text("target_name");
+      t.text("target_workspace");
+      t.string("outcome", 8).notNullable();
+      t.string("error_code", 64);
+      t.text("request_id");
+      t.text("client_ip");
+      t.text("user_agent");
+      t.text("details").notNullable();
+      t.string("prev_hash", 64).notNullable();
+      t.string("hash", 64).notNullable();
+    });
+    await knex.schema.createTable("audit_chain", (t) => {
+      t.integer("id").primary();
+      t.bigInteger("head_seq").notNullable();
+      t.string("head_hash", 64).notNullable();
+      t.bigInteger("anchor_seq").notNullable();
+      t.string("anchor_hash", 64).notNullable();
+    });
+    const genesis = "0".repeat(64);
+    await knex("audit_chain").insert({ id: 1, head_seq: 0, head_hash: genesis, anchor_seq: 0, anchor_hash: genesis });
+    // Each row must follow the head, which it then becomes: one insert statement appends a
+    // batch atomically, and a batch linked to a head another instance moved is refused whole.
+    if (knex.client.config.client === "pg") {
+      // Once per statement, over the rows it inserted: one lock and one update of the head per batch.
+      await knex.raw(`
+        create function zs_audit_chain_advance() returns trigger language plpgsql as $$
+        declare
+          head record;
+          first_row record;
+          last_row record;
+          row_count bigint;
+        begin
+          select head_seq, head_hash into head from audit_chain where id = 1 for update;
+          select seq, prev_hash into first_row from inserted order by seq limit 1;
+          select seq, hash into last_row from inserted order by seq desc limit 1;
+          select count(*) into row_count from inserted;
+          if first_row.seq <> head.head_seq + 1 or first_row.prev_hash <> head.head_hash or last_row.seq - first_row.seq + 1 <> row_count
+             or exists (select 1 from inserted a join inserted b on b.seq = a.seq + 1 where b.prev_hash <> a.hash) then
+            raise exception 'ZS_AUDIT_CHAIN_MOVED: events from % do not follow the head %', first_row.seq, head.head_seq;
+          end if;
+          update audit_chain set head_seq = last_row.seq, head_hash = last_row.hash where id = 1;
+          return null;
+        end $$`);
+      await knex.raw(
+        "create trigger audit_events_chain after insert on audit_events referencing new table as inserted for each statement execute function zs_audit_chain_advance()",
+      );
+    } else {
+      await knex.raw(`
+        create trigger audit_events_chain before insert on audit_events
+        begin
+          select raise(abort, 'ZS_AUDIT_CHAIN_MOVED')
+            where new.seq <> (select head_seq + 1 from audit_chain where id = 1)
+               or new.prev_hash <> (select head_hash from audit_chain where id = 1);
+          update audit_chain set head_seq = new.seq, head_hash = new.hash where id = 1;
+        end`);
+    }
+  },
+};
+
+/** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete, audit];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;

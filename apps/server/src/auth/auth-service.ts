@@ -109,11 +109,11 @@ export class AuthService {
    * otherwise, never saying which was wrong; `RATE_LIMITED` while the throttle delays this
    * user from this address, or when too many passwords are being checked at once.
    */
-  async login(name: string, password: string, address: string): Promise<{ token: string; expiresInSeconds: number }> {
+  async login(name: string, password: string, address: string): Promise<{ token: string; expiresInSeconds: number; userId: string }> {
     const user = await this.checkLogin(name, password, address);
     if (!user) throw new ZsError("UNAUTHENTICATED", "Wrong user name or password.");
     const { token } = await this.issue(user.id, "session", null, this.now() + SESSION_LIFETIME_MS);
-    return { token, expiresInSeconds: SESSION_LIFETIME_MS / 1000 };
+    return { token, expiresInSeconds: SESSION_LIFETIME_MS / 1000, userId: user.id };
   }
 
   /**

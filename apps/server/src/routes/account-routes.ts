@@ -1,4 +1,4 @@
-import { nameSchema, workspaceCreateSchema } from "@zs/core";
+import { AUDIT_ACTIONS, nameSchema, workspaceCreateSchema } from "@zs/core";
 import * as z from "zod";
 import { apiKeyLifetimeSchema, passwordSchema } from "../auth/auth-service.js";
 import { defineRoute } from "../route.js";
@@ -30,9 +30,13 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       summary: "Create a user with a password (admins only)",
       body: userCreateSchema,
       responses: { 201: { description: "The new user", schema: userWireSchema } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_EXISTS"],
-      async handle({ caller, body }) {
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_EXISTS", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.userCreate, target: "user" },
+      async handle({ caller, body, audit }) {
+        audit.target = { name: body.name };
+        audit.details = { is_admin: body.is_admin ?? false };
         const user = await auth.createUser(caller, { name: body.name, password: body.password, isAdmin: body.is_admin ?? false });
+        audit.target.id = user.id;
         return { status: 201, body: userToWire(user) };
       },
     }),
@@ -42,8 +46,10 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       summary: "Delete a user; with cascade=true also their secrets (admins only)",
       query: userDeleteQuerySchema,
       responses: { 204: { description: "Deleted" } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "USER_OWNS_SECRETS", "LAST_ADMIN"],
-      async handle({ caller, params, query }) {
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "USER_OWNS_SECRETS", "LAST_ADMIN", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.userDelete, target: "user" },
+      async handle({ caller, params, query, audit }) {
+        audit.details = { cascade: query.cascade === "true" };
         await secrets.deleteUser(caller, params.name!, { cascade: query.cascade === "true" });
         return { status: 204 };
       },
@@ -54,8 +60,10 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       summary: "Make a user an admin or not (admins only); the last admin cannot be demoted",
       body: userUpdateSchema,
       responses: { 200: { description: "The user", schema: userWireSchema } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "LAST_ADMIN"],
-      async handle({ caller, params, body }) {
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "LAST_ADMIN", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.userUpdate, target: "user" },
+      async handle({ caller, params, body, audit }) {
+        audit.details = { is_admin: body.is_admin };
         return { status: 200, body: userToWire(await secrets.setUserAdmin(caller, params.name!, body.is_admin)) };
       },
     }),
@@ -65,7 +73,8 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       summary: "Set a user's password (admins only); their sessions are revoked",
       body: passwordResetSchema,
       responses: { 204: { description: "Set" } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "RATE_LIMITED"],
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "USER_NOT_FOUND", "RATE_LIMITED", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.userPasswordReset, target: "user" },
       async handle({ caller, authenticated, params, body }) {
         await auth.resetPassword(caller, authenticated, params.name!, body.password);
         return { status: 204 };
@@ -77,9 +86,13 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       summary: "Create an API key for yourself, optionally expiring (expires_in: 90d); the key is shown only in this response. Needs a session, not an API key",
       body: apiKeyCreateSchema,
       responses: { 201: { description: "The new key", schema: apiKeyWireSchema.extend({ key: z.string() }) } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN"],
-      async handle({ caller, authenticated, body }) {
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.apiKeyCreate, target: "api_key" },
+      async handle({ caller, authenticated, body, audit }) {
+        audit.target = { name: body.name };
         const created = await auth.createApiKey(caller, authenticated, body.name, body.expires_in);
+        audit.target.id = created.id;
+        audit.details = { expires: created.expires };
         return { status: 201, body: { ...apiKeyToWire(created), key: created.key }, headers: { "Cache-Control": "no-store" } };
       },
     }),
@@ -98,8 +111,10 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       path: "/api/v1/api-keys/:id",
       summary: "Delete one of your API keys. Needs a session, not an API key",
       responses: { 204: { description: "Deleted" } },
-      errors: ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"],
-      async handle({ caller, authenticated, params }) {
+      errors: ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.apiKeyDelete, target: "api_key" },
+      async handle({ caller, authenticated, params, audit }) {
+        audit.target = { id: params.id!, name: null };
         await auth.deleteApiKey(caller, authenticated, params.id!);
         return { status: 204 };
       },
@@ -121,9 +136,13 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       body: workspaceCreateSchema,
       bodyLabel: "workspace",
       responses: { 201: { description: "The new workspace", schema: workspaceWireSchema } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "WORKSPACE_EXISTS"],
-      async handle({ caller, body }) {
-        return { status: 201, body: workspaceToWire(await secrets.createWorkspace(caller, body)) };
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "WORKSPACE_EXISTS", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.workspaceCreate, target: "workspace" },
+      async handle({ caller, body, audit }) {
+        audit.target = { name: body.name };
+        const workspace = await secrets.createWorkspace(caller, body);
+        audit.target.id = workspace.id;
+        return { status: 201, body: workspaceToWire(workspace) };
       },
     }),
     defineRoute({
@@ -131,7 +150,8 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       path: "/api/v1/workspaces/:name",
       summary: "Delete a workspace with its secrets and their values (admins only)",
       responses: { 204: { description: "Deleted" } },
-      errors: ["UNAUTHENTICATED", "FORBIDDEN", "WORKSPACE_NOT_FOUND", "BACKEND_UNAVAILABLE"],
+      errors: ["UNAUTHENTICATED", "FORBIDDEN", "WORKSPACE_NOT_FOUND", "BACKEND_UNAVAILABLE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.workspaceDelete, target: "workspace" },
       async handle({ caller, params }) {
         await secrets.deleteWorkspace(caller, params.name!);
         return { status: 204 };

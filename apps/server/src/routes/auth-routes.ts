@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import { AUDIT_ACTIONS } from "@zs/core";
 import * as z from "zod";
 import { passwordSchema } from "../auth/auth-service.js";
 import { defineRoute } from "../route.js";
@@ -29,9 +30,16 @@ export function authRoutes({ auth }: ServerServices) {
       access: "public",
       body: loginSchema,
       responses: { 200: { description: "A session token", schema: tokenSchema } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "RATE_LIMITED"],
-      async handle({ body, request }) {
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "RATE_LIMITED", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.login, target: "user" },
+      async handle({ body, request, audit }) {
+        // A failed login names the user name tried; the password is never recorded.
+        audit.actor = { userId: null, userName: body.username };
+        audit.target = { name: body.username };
         const session = await auth.login(body.username, body.password, clientAddress(request));
+        audit.actor.userId = session.userId;
+        audit.target.id = session.userId;
+        audit.details = { via: "session" };
         return {
           status: 200,
           body: { access_token: session.token, token_type: "bearer", expires_in: session.expiresInSeconds },
@@ -44,8 +52,10 @@ export function authRoutes({ auth }: ServerServices) {
       path: "/api/v1/logout",
       summary: "Revoke the token this request presents",
       responses: { 204: { description: "Revoked" } },
-      errors: ["UNAUTHENTICATED"],
-      async handle({ authenticated }) {
+      errors: ["UNAUTHENTICATED", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.logout, target: "session" },
+      async handle({ authenticated, audit }) {
+        audit.target = { id: authenticated.credentialId, name: null };
         await auth.logout(authenticated);
         return { status: 204 };
       },
@@ -66,8 +76,10 @@ export function authRoutes({ auth }: ServerServices) {
       summary: "Change your password, given the current one; your other sessions are revoked",
       body: passwordChangeSchema,
       responses: { 204: { description: "Changed" } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED"],
-      async handle({ authenticated, body, request }) {
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.userPasswordChange, target: "user" },
+      async handle({ authenticated, body, request, audit }) {
+        audit.target = { id: authenticated.user.id, name: authenticated.user.name };
         await auth.changePassword(authenticated, { currentPassword: body.current_password, newPassword: body.new_password }, clientAddress(request));
         return { status: 204 };
       },

@@ -1,3 +1,4 @@
+import { AUDIT_ACTIONS } from "@zs/core";
 import * as z from "zod";
 import { defineRoute } from "../route.js";
 import { ADMIN_ERRORS, copySummarySchema, summaryToWire } from "./copy-summary-wire.js";
@@ -25,7 +26,8 @@ export function backupRoutes({ backups }: ServerServices) {
       summary: "Copies every secret's values to the backup store, each read back and compared",
       body: z.strictObject({}),
       responses: { 200: { description: "What was copied", schema: copySummarySchema } },
-      errors: [...ADMIN_ERRORS, "VALIDATION_ERROR"],
+      errors: [...ADMIN_ERRORS, "VALIDATION_ERROR", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.backup, target: "store" },
       async handle({ caller }) {
         return { status: 200, body: summaryToWire(await backups.backup(caller)) };
       },
@@ -36,8 +38,10 @@ export function backupRoutes({ backups }: ServerServices) {
       summary: "Copies values from the backup store into the values store: where it lacks them, or all with overwrite",
       body: restoreSchema,
       responses: { 200: { description: "What was copied", schema: copySummarySchema } },
-      errors: [...ADMIN_ERRORS, "VALIDATION_ERROR"],
-      async handle({ caller, body }) {
+      errors: [...ADMIN_ERRORS, "VALIDATION_ERROR", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.restore, target: "store" },
+      async handle({ caller, body, audit }) {
+        audit.details = { overwrite: body.overwrite ?? false };
         return { status: 200, body: summaryToWire(await backups.restore(caller, { overwrite: body.overwrite ?? false })) };
       },
     }),

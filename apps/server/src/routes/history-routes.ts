@@ -1,4 +1,5 @@
 import {
+  AUDIT_ACTIONS,
   ZsError,
   historyEntrySchema,
   lookupSchema,
@@ -9,6 +10,7 @@ import {
   type SecretVersionValues,
 } from "@zs/core";
 import * as z from "zod";
+import { noteSecret } from "../audit/request-audit.js";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { pageToWire, pageWireSchema, wholeNumber } from "../wire.js";
@@ -76,10 +78,12 @@ export function historyRoutes({ secrets }: ServerServices) {
       query: historyQuerySchema,
       queryLabel: "history query",
       responses: { 200: { description: "One page of history entries", schema: pageWireSchema(historyEntryWireSchema) } },
-      errors: [...SECRET_ERRORS, "PAGE_OUT_OF_RANGE"],
-      async handle({ caller, params, query }) {
+      errors: [...SECRET_ERRORS, "PAGE_OUT_OF_RANGE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretHistoryRead, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, audit }) {
         const { page, size, ...lookup } = query;
         const history = await secrets.listSecretHistory(caller, params.nameOrId!, { page, size }, lookup);
+        audit.details = { page: history.index, returned: history.items.length };
         return { status: 200, body: pageToWire({ ...history, items: history.items.map(historyEntryToWire) }) };
       },
     }),
@@ -90,9 +94,12 @@ export function historyRoutes({ secrets }: ServerServices) {
       query: lookupSchema,
       queryLabel: "lookup",
       responses: { 200: { description: "That version's values", schema: secretVersionWireSchema } },
-      errors: [...HISTORY_ERRORS],
-      async handle({ caller, params, query }) {
+      errors: [...HISTORY_ERRORS, "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretVersionRead, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, audit }) {
         const version = await secrets.getSecretVersion(caller, params.nameOrId!, versionParameter(params.version!), query);
+        audit.target = { id: version.id, name: version.name };
+        audit.details = { version: version.version, current_version: version.currentVersion, keys: version.keys };
         return { status: 200, body: secretVersionToWire(version), headers: { "Cache-Control": "no-store" } };
       },
     }),
@@ -105,11 +112,14 @@ export function historyRoutes({ secrets }: ServerServices) {
       body: rollbackBodySchema,
       bodyLabel: "rollback",
       responses: { 200: { description: "The secret at its new version, with the restored values", schema: secretSchema } },
-      errors: [...HISTORY_ERRORS, "VERSION_MISMATCH", "SECRET_TOO_LARGE"],
-      async handle({ caller, params, query, body, request }) {
+      errors: [...HISTORY_ERRORS, "VERSION_MISMATCH", "SECRET_TOO_LARGE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretRollback, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, body, request, audit }) {
         const expectedVersion = await expectedVersionFor(parseIfMatch(request.get("If-Match")), () => secrets.findSecret(caller, params.nameOrId!, query));
         const rollback = expectedVersion === undefined ? body : { ...body, expectedVersion };
-        return secretResult(200, await secrets.rollbackSecret(caller, params.nameOrId!, rollback, query));
+        const secret = await secrets.rollbackSecret(caller, params.nameOrId!, rollback, query);
+        noteSecret(audit, secret, { restored_version: body.version });
+        return secretResult(200, secret);
       },
     }),
   ];

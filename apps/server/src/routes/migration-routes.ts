@@ -1,4 +1,4 @@
-import { ZsError, type MigrationReport } from "@zs/core";
+import { AUDIT_ACTIONS, ZsError, type MigrationReport } from "@zs/core";
 import * as z from "zod";
 import { defineRoute } from "../route.js";
 import { ADMIN_ERRORS, copySummarySchema, summaryToWire } from "./copy-summary-wire.js";
@@ -68,9 +68,13 @@ export function migrationRoutes({ migrations }: ServerServices) {
         200: { description: "The migration, aborted", schema: z.object({ migration: migrationSchema }) },
         202: { description: "The migration, under way", schema: z.object({ migration: migrationSchema }) },
       },
-      errors: [...ADMIN_ERRORS, "VALIDATION_ERROR", "MIGRATION_IN_PROGRESS", "BACKEND_UNAVAILABLE"],
-      async handle({ caller, body }) {
+      errors: [...ADMIN_ERRORS, "VALIDATION_ERROR", "MIGRATION_IN_PROGRESS", "BACKEND_UNAVAILABLE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.migrate, target: "store" },
+      async handle({ caller, body, audit }) {
         const { abort, to, ...flags } = body;
+        // The target store's type and flags; its options may hold credentials and are not recorded.
+        audit.target = { name: to ?? null };
+        audit.details = { abort: abort ?? false, resume: body.resume ?? false, delete_source: body.delete_source ?? false };
         if (abort) {
           if (to !== undefined || Object.keys(flags).length > 0) throw new ZsError("VALIDATION_ERROR", "'abort' takes no other field: it abandons the migration in progress.");
           return { status: 200, body: { migration: migrationToWire(await migrations.abort(caller)) } };

@@ -1,4 +1,4 @@
-import { componentSchema, nameSchema } from "@zs/core";
+import { AUDIT_ACTIONS, componentSchema, findReferences, nameSchema, type Component, type ComponentsService, type Caller } from "@zs/core";
 import * as z from "zod";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
@@ -27,6 +27,28 @@ const resolvedSchema = z.union([
   z.object({ component: componentSchema.describe("The component, configuration resolved") }),
 ]);
 
+/** The references (`secret.key`) of texts, sorted and once each: what a resolution read. */
+function referencedKeys(texts: readonly string[]): string[] {
+  const keys = new Set<string>();
+  for (const text of texts) {
+    try {
+      for (const reference of findReferences(text)) keys.add(`${reference.name}.${reference.key}`);
+    } catch {
+      // A malformed text fails the request with its own error; the event lists what parsed.
+    }
+  }
+  return [...keys].sort();
+}
+
+/** The references of a stack's or a component's configuration (the stored ones, never the resolved values). */
+async function configuredReferences(components: ComponentsService, caller: Caller, request: { stack?: string; component?: string; workspace?: string }): Promise<string[]> {
+  const lookup = { workspace: request.workspace };
+  const members: Component[] = request.stack
+    ? await Promise.all((await components.getStack(caller, request.stack, lookup)).components.map((name) => components.getComponent(caller, name, lookup)))
+    : [await components.getComponent(caller, request.component!, lookup)];
+  return referencedKeys(members.flatMap((member) => Object.values(member.configuration)));
+}
+
 /**
  * Resolution (references.md): the caller's own user-scoped secret before the workspace one,
  * each secret read once per request. Resolved values are answered, never stored or logged.
@@ -40,14 +62,18 @@ export function referenceRoutes({ components }: ServerServices) {
       body: resolveRequestSchema,
       bodyLabel: "resolve request",
       responses: { 200: { description: "The resolved values (Cache-Control: no-store)", schema: resolvedSchema } },
-      errors: ["VALIDATION_ERROR", "INVALID_REFERENCE", "UNAUTHENTICATED", "NOT_FOUND", "SECRET_NOT_FOUND", "SECRET_KEY_NOT_FOUND", "BACKEND_UNAVAILABLE"],
-      async handle({ caller, body: { references, stack, component, workspace } }) {
+      errors: ["VALIDATION_ERROR", "INVALID_REFERENCE", "UNAUTHENTICATED", "NOT_FOUND", "SECRET_NOT_FOUND", "SECRET_KEY_NOT_FOUND", "BACKEND_UNAVAILABLE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.referenceResolve, target: "references" },
+      async handle({ caller, body: { references, stack, component, workspace }, audit }) {
         const lookup = { workspace };
+        audit.target = { type: references ? "references" : stack ? "stack" : "component", name: stack ?? component ?? null, workspace: workspace ?? caller.workspace };
+        if (references) audit.details = { references: referencedKeys(references) };
         const body = references
           ? { values: await components.resolveTexts(caller, references, lookup) }
           : stack
             ? { components: await components.resolveStack(caller, stack, lookup) }
             : { component: await components.resolveComponent(caller, component!, lookup) };
+        if (!references) audit.details = { references: await configuredReferences(components, caller, { stack, component, workspace }) };
         return { status: 200, body, headers: { "Cache-Control": "no-store" } };
       },
     }),

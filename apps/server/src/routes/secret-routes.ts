@@ -1,4 +1,5 @@
 import {
+  AUDIT_ACTIONS,
   ZsError,
   lookupSchema,
   secretCreateSchema,
@@ -12,6 +13,7 @@ import {
   type SecretMetadata,
 } from "@zs/core";
 import * as z from "zod";
+import { noteSecret, type AuditNote } from "../audit/request-audit.js";
 import { defineRoute, type RouteResult } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import {
@@ -40,6 +42,14 @@ const replaceBodySchema = z.strictObject({ values: secretValuesSchema });
 /** A secret with its values: never cached, tagged with its version. */
 export function secretResult(status: number, secret: Secret): RouteResult {
   return { status, body: secret, headers: { ETag: `"${secret.version}"`, "Cache-Control": "no-store" } };
+}
+
+/** An update's key names: set (a string value) and removed (`null`); never the values. */
+function noteUpdate(audit: AuditNote, values: Record<string, string | null> | undefined, replace = false): void {
+  if (values === undefined) return;
+  const entries = Object.entries(values);
+  audit.details[replace ? "keys_replaced" : "keys_set"] = entries.filter(([, value]) => value !== null).map(([key]) => key).sort();
+  if (!replace) audit.details.keys_removed = entries.filter(([, value]) => value === null).map(([key]) => key).sort();
 }
 
 /** What an `If-Match` header asks: any current version (`*`), or one of these versions. */
@@ -107,9 +117,13 @@ export function secretRoutes({ secrets }: ServerServices) {
       body: secretCreateSchema,
       bodyLabel: "secret",
       responses: { 201: { description: "The new secret, with its values", schema: secretSchema } },
-      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE"],
-      async handle({ caller, body }) {
-        return secretResult(201, await secrets.createSecret(caller, body));
+      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretCreate, target: "secret" },
+      async handle({ caller, body, audit }) {
+        audit.target = { name: body.name, workspace: body.workspace ?? caller.workspace };
+        const secret = await secrets.createSecret(caller, body);
+        noteSecret(audit, secret);
+        return secretResult(201, secret);
       },
     }),
     defineRoute({
@@ -125,9 +139,12 @@ export function secretRoutes({ secrets }: ServerServices) {
           schema: pageWireSchema(z.union([secretMetadataSchema, deletedSecretWireSchema])),
         },
       },
-      errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "SECRETS_STORE_DISABLED"],
-      async handle({ caller, query }) {
-        const page = pageToWire(await secrets.listSecrets(caller, query));
+      errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "SECRETS_STORE_DISABLED", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretList, target: "secret" },
+      async handle({ caller, query, audit }) {
+        const listed = await secrets.listSecrets(caller, query);
+        audit.details = { page: listed.index, returned: listed.items.length, total: listed.total };
+        const page = pageToWire(listed);
         return { status: 200, body: { ...page, items: page.items.map(secretListItemToWire) } };
       },
     }),
@@ -138,9 +155,12 @@ export function secretRoutes({ secrets }: ServerServices) {
       query: lookupSchema,
       queryLabel: "lookup",
       responses: { 200: { description: "The secret, with its values", schema: secretSchema } },
-      errors: [...SECRET_ERRORS],
-      async handle({ caller, params, query }) {
-        return secretResult(200, await secrets.getSecret(caller, params.nameOrId!, query));
+      errors: [...SECRET_ERRORS, "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretRead, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, audit }) {
+        const secret = await secrets.getSecret(caller, params.nameOrId!, query);
+        noteSecret(audit, secret);
+        return secretResult(200, secret);
       },
     }),
     defineRoute({
@@ -154,14 +174,19 @@ export function secretRoutes({ secrets }: ServerServices) {
       body: patchBodySchema,
       bodyLabel: "update",
       responses: { 200: { description: "The updated secret, with its values (and `warnings`, see above)", schema: updatedSecretSchema } },
-      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "VERSION_MISMATCH"],
-      async handle({ caller, params, query, body, request }) {
+      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "VERSION_MISMATCH", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretUpdate, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, body, request, audit }) {
+        // A new name makes it a rename (with whatever else the same request changes).
+        if (body.name !== undefined) audit.action = AUDIT_ACTIONS.secretRename;
+        noteUpdate(audit, body.values);
         const expectedVersion = await expectedVersionFor(parseIfMatch(request.get("If-Match")), () =>
           secrets.findSecret(caller, params.nameOrId!, query),
         );
         const update = expectedVersion === undefined ? body : { ...body, expectedVersion };
         const { update_references: updateReferences, ...lookup } = query;
         const { warnings, ...secret } = await secrets.updateSecret(caller, params.nameOrId!, update, lookup, { updateReferences });
+        noteSecret(audit, secret, body.name !== undefined ? { new_name: secret.name } : {});
         const result = secretResult(200, secret);
         return warnings ? { ...result, body: { ...secret, warnings: warningsToWire(warnings) } } : result;
       },
@@ -174,9 +199,13 @@ export function secretRoutes({ secrets }: ServerServices) {
       queryLabel: "lookup",
       body: replaceBodySchema,
       responses: { 200: { description: "The secret, with its new values", schema: secretSchema } },
-      errors: [...SECRET_ERRORS, "SECRET_TOO_LARGE"],
-      async handle({ caller, params, query, body }) {
-        return secretResult(200, await secrets.replaceSecretValues(caller, params.nameOrId!, body.values, query));
+      errors: [...SECRET_ERRORS, "SECRET_TOO_LARGE", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretUpdate, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, body, audit }) {
+        noteUpdate(audit, body.values, true);
+        const secret = await secrets.replaceSecretValues(caller, params.nameOrId!, body.values, query);
+        noteSecret(audit, secret);
+        return secretResult(200, secret);
       },
     }),
     defineRoute({
@@ -188,10 +217,15 @@ export function secretRoutes({ secrets }: ServerServices) {
       query: deleteQuerySchema,
       queryLabel: "lookup",
       responses: { 200: { description: "What the delete did", schema: secretDeletionWireSchema } },
-      errors: [...SECRET_ERRORS],
-      async handle({ caller, params, query }) {
+      errors: [...SECRET_ERRORS, "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretDelete, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, audit }) {
         const { purge, ...lookup } = query;
-        return { status: 200, body: deletionToWire(await secrets.deleteSecret(caller, params.nameOrId!, lookup, { purge })) };
+        // Which secret it was (id, keys, version), for the record; the delete looks it up again.
+        noteSecret(audit, await secrets.findSecret(caller, params.nameOrId!, lookup));
+        const deletion = await secrets.deleteSecret(caller, params.nameOrId!, lookup, { purge });
+        if (deletion.purged) audit.action = AUDIT_ACTIONS.secretPurge;
+        return { status: 200, body: deletionToWire(deletion) };
       },
     }),
     defineRoute({
@@ -206,9 +240,12 @@ export function secretRoutes({ secrets }: ServerServices) {
       bodyOptional: true,
       bodyLabel: "recover",
       responses: { 200: { description: "The recovered secret (no values)", schema: secretMetadataSchema } },
-      errors: [...SECRET_ERRORS, "SECRET_EXISTS"],
-      async handle({ caller, params, query, body }) {
-        return { status: 200, body: await secrets.recoverSecret(caller, params.nameOrId!, body, query) };
+      errors: [...SECRET_ERRORS, "SECRET_EXISTS", "AUDIT_UNAVAILABLE"],
+      audit: { action: AUDIT_ACTIONS.secretRecover, target: "secret", privateSecret: true },
+      async handle({ caller, params, query, body, audit }) {
+        const recovered = await secrets.recoverSecret(caller, params.nameOrId!, body, query);
+        noteSecret(audit, recovered);
+        return { status: 200, body: recovered };
       },
     }),
     defineRoute({
