@@ -106,6 +106,7 @@ export {
 } from "./components/component-schema.js";
 export { stackCreateSchema, stackSchema, type Stack, type StackCreate } from "./components/stack-schema.js";
 export { findReferencedSecret, type ReferenceSecrets } from "./references/reference-lookup.js";
+export { assertReferenceLimit, assertTextLimit, countReferences } from "./references/reference-limit.js";
 export {
   componentSites,
   describeMissingReferences,
