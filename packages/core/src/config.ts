@@ -4,6 +4,7 @@ import { parseEncryptionKeys, type EncryptionKey } from "./encryption/encryption
 import { ZsError } from "./errors.js";
 import { DEFAULT_HISTORY_MAX_VERSIONS, MAX_HISTORY_MAX_VERSIONS } from "./history/retention.js";
 import { isValidName } from "./names.js";
+import { parseTrustProxy, TRUST_PROXY_FORMS, type TrustProxy } from "./trust-proxy.js";
 
 /** How strictly references are checked before use (references.md). */
 export const VALIDATION_LEVELS = ["NONE", "SECRET_EXISTS", "SECRET_AND_KEY_EXISTS"] as const;
@@ -44,6 +45,8 @@ export interface ZsConfig {
   secretValidationLevel: ValidationLevel;
   /** @default "info" */
   logLevel: LogLevel;
+  /** Which proxies in front of the server are trusted to name the client (`X-Forwarded-For`). @default false */
+  trustProxy: TrustProxy;
   /** Relative paths (custom store modules) resolve from here. */
   configDir: string;
 }
@@ -81,6 +84,7 @@ const SETTINGS = [
   "ADMIN_PASSWORD",
   "SECRET_VALIDATION_LEVEL",
   "LOG_LEVEL",
+  "TRUST_PROXY",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -164,6 +168,9 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     problems.push(`ZS_HISTORY_MAX_VERSIONS must be a whole number 0-${MAX_HISTORY_MAX_VERSIONS} (0: keep no earlier values), not '${historyText}'`);
   }
 
+  const trustProxy = parseTrustProxy(settings.get("TRUST_PROXY") ?? "false");
+  if (trustProxy === undefined) problems.push(`ZS_TRUST_PROXY must be ${TRUST_PROXY_FORMS}; not '${settings.get("TRUST_PROXY")!.slice(0, 200)}'`);
+
   if (problems.length > 0) {
     throw new ZsError("CONFIGURATION_ERROR", `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, {
       problems,
@@ -183,6 +190,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     adminPassword: settings.get("ADMIN_PASSWORD"),
     secretValidationLevel: level as ValidationLevel,
     logLevel: logLevel as LogLevel,
+    trustProxy: trustProxy ?? false,
     configDir,
   };
 }

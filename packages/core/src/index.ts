@@ -155,6 +155,7 @@ export {
   type StoreSetting,
   type ZsConfig,
 } from "./config.js";
+export { TRUST_PROXY_FORMS, parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
 export {
   STORE_API_VERSION,
   defineStore,

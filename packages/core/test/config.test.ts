@@ -26,6 +26,7 @@ describe("readConfig defaults", () => {
       adminPassword: undefined,
       secretValidationLevel: "SECRET_AND_KEY_EXISTS",
       logLevel: "info",
+      trustProxy: false,
       configDir: "/etc/zs",
     });
   });
