@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import sqlite3 from "sqlite3";
 
 // Several processes opening one new SQLite database at once, round after round: each must
-// open it, print nothing but its answer, and all must report the same deployment id. The
+// open it, print nothing but its answer, and all must report the same deployment id; every
+// other round one of them stalls while switching the file to WAL. The
 // default size keeps CI fast; to run it bigger, and under CPU load (busy-looping processes,
 // which stretch the moments between two of SQLite's lock steps where the race lives):
 //   ZS_MIGRATOR_STRESS_ROUNDS=200 ZS_MIGRATOR_STRESS_PROCESSES=8 ZS_MIGRATOR_STRESS_CPU_LOAD=2 \
@@ -65,6 +67,21 @@ class Worker {
   }
 }
 
+/** Takes the write lock of `file` (created empty, as `SqlDatabase.open` creates it) in rollback mode, as a process switching it to WAL holds it. */
+async function stalledSwitch(file: string): Promise<{ release(afterMs: number): Promise<void> }> {
+  await writeFile(file, "", { mode: 0o600 });
+  const connection = new sqlite3.Database(file);
+  const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.exec(sql, (error) => (error ? reject(error) : resolve())));
+  await exec("begin immediate");
+  return {
+    async release(afterMs) {
+      await new Promise((resolve) => setTimeout(resolve, afterMs));
+      await exec("rollback");
+      await new Promise<void>((resolve, reject) => connection.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
 describe(`${PROCESSES} processes opening one new SQLite database at once, ${ROUNDS} rounds${CPU_LOAD > 0 ? `, ${CPU_LOAD} busy processes` : ""}`, () => {
   let workers: Worker[] = [];
   let burners: ChildProcess[] = [];
@@ -84,8 +101,15 @@ describe(`${PROCESSES} processes opening one new SQLite database at once, ${ROUN
       for (let round = 1; round <= ROUNDS; round++) {
         const dir = await mkdtemp(path.join(os.tmpdir(), "zs-migrator-stress-"));
         try {
-          const answers = await Promise.all(workers.map((worker) => worker.open(`sqlite:${path.join(dir, "zs.db")}`)));
-          const ids = new Set(answers.map((answer) => answer.deploymentId));
+          const file = path.join(dir, "zs.db");
+          // Every other round, a process stalls half-way through switching the new file to WAL
+          // (what a process descheduled under load does): it holds the write lock of the still
+          // empty file in rollback mode for a few milliseconds while the others open it.
+          const stall = round % 2 === 0 ? await stalledSwitch(file) : undefined;
+          const opening = Promise.all(workers.map((worker) => worker.open(`sqlite:${file}`)));
+          await stall?.release(5 + Math.random() * 40);
+          const answers = await opening;
+          const ids = new Set(answers.flatMap((answer) => (answer.deploymentId === undefined ? [] : [answer.deploymentId])));
           answers.forEach((answer, i) => {
             if (answer.error !== undefined) problems.push(`round ${round}, process ${i + 1} failed: ${answer.error}`);
             else if (!UUID.test(answer.deploymentId ?? "")) problems.push(`round ${round}, process ${i + 1} answered '${answer.deploymentId}'`);
