@@ -83,6 +83,18 @@ describe.each(HARNESS_FACTORIES)("zs resolve ($mode)", (factory) => {
     for (const file of ["never-1.txt", "never-2.txt", "never-3.txt"]) expect(existsSync(path.join(zs.workDir, file))).toBe(false);
   });
 
+  it("a file holding 1,000 references resolves; 1,001 fail with LIMIT_EXCEEDED's message before any lookup, printing and writing nothing", async () => {
+    await zs.writeFile("at-limit.txt", "{{db.user}}\n".repeat(1000));
+    expect(await zs.run(["resolve", "at-limit.txt"])).toEqual({ code: 0, stdout: "app\n".repeat(1000), stderr: "" });
+    // References to secrets that do not exist: a lookup would have failed with SECRET_NOT_FOUND instead.
+    await zs.writeFile("over-limit.txt", "{{db.user}}\n".repeat(1000) + "{{nowhere.k}}\n");
+    expectError(
+      await zs.run(["resolve", "over-limit.txt", "-o", "never.txt"]),
+      "The text holds 1,001 references; one resolution may hold at most 1,000: split it into smaller ones.",
+    );
+    expect(existsSync(path.join(zs.workDir, "never.txt"))).toBe(false);
+  });
+
   it("a missing file fails naming it; no FILE is a usage error", async () => {
     expectError(await zs.run(["resolve", "no-such-file.yaml"]), "Cannot read 'no-such-file.yaml': no such file.");
     expectUsageError(await zs.run(["resolve"]), "missing required argument 'file'");

@@ -223,6 +223,13 @@ describe.each(HARNESS_FACTORIES)("zs run validates before the child starts ($mod
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("more than 1,000 references and --secrets in one run: exit 1 with LIMIT_EXCEEDED's message before validation, the child never starts", async () => {
+    const many = Array.from({ length: 1000 }, () => "{{partial.present}}").join("");
+    const result = await zs.run(["run", "--env", `MANY=${many}`, "--secret", "partial", "--", ...child()]);
+    expectError(result, "The run holds 1,001 references; one resolution may hold at most 1,000: split it into smaller ones.");
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("an unknown stack, component or secret, or a malformed --env reference: exit 1, the child never starts", async () => {
     const cases: [string[], string][] = [
       [["--stack", "nope"], "No stack named 'nope' in workspace 'default'."],

@@ -1,5 +1,5 @@
 import express, { type Express, type Request } from "express";
-import { DEFAULT_WORKSPACE, ZsError } from "@zs/core";
+import { DEFAULT_WORKSPACE, ZsError, type TrustProxy } from "@zs/core";
 import type { Logger } from "pino";
 import { errorHandler } from "./http-errors.js";
 import { requestLog, securityHeaders } from "./http-middleware.js";
@@ -46,9 +46,19 @@ function bearerToken(request: Request): string {
   return match[1]!;
 }
 
+/** What the app takes from the configuration. */
+export interface AppOptions {
+  /**
+   * `ZS_TRUST_PROXY`: which proxies may name the client in `X-Forwarded-For`; the address
+   * `request.ip` gives login throttling and the audit log. @default false (the peer's address)
+   */
+  trustProxy?: TrustProxy;
+}
+
 /** The express application of the zs server (http-api.md). */
-export function createApp(services: ServerServices, logger: Logger): Express {
+export function createApp(services: ServerServices, logger: Logger, options: AppOptions = {}): Express {
   const app = express();
+  app.set("trust proxy", options.trustProxy ?? false);
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");

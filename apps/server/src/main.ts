@@ -27,6 +27,8 @@ Settings (environment variables win over the --config file, whose keys drop the 
   ZS_BACKUP_REPAIR_INTERVAL   how often writes the backup missed are retried, e.g. 60s (default), 5m
   ZS_HISTORY_MAX_VERSIONS     earlier value versions kept per secret (default: 10; 0 keeps none; history entries are always kept)
   ZS_HOST, ZS_PORT            address to listen on (default: 127.0.0.1, 8237; port 0 picks a free one)
+  ZS_TRUST_PROXY              proxies whose X-Forwarded-For names the client (throttling, audit): false (default),
+                              true (any), a number of hops, or addresses/CIDR subnets/loopback,linklocal,uniquelocal
   ZS_ADMIN_USERNAME           the admin created on first start (default: admin)
   ZS_ADMIN_PASSWORD           that admin's password (default: generated and printed once)
   ZS_SECRET_VALIDATION_LEVEL  NONE, SECRET_EXISTS or SECRET_AND_KEY_EXISTS (default)

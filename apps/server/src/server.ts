@@ -34,7 +34,7 @@ export async function startServer({ config, logger, ...options }: StartOptions):
     const outcome = await services.auth.bootstrapAdmin(config.adminUsername, config.adminPassword);
     if (outcome.created) bootstrap = { adminName: config.adminUsername, generatedPassword: outcome.generatedPassword };
     await services.auth.purgeExpired();
-    const app = createApp(services, logger);
+    const app = createApp(services, logger, { trustProxy: config.trustProxy });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });

@@ -106,6 +106,9 @@ const CASES: Case[] = [
   { label: "resolve references holding a number", method: "POST", path: "/api/v1/references/resolve", body: { references: ["{{target.k}}", 7] }, status: 400, code: "VALIDATION_ERROR", mentions: "references.1" },
   { label: "resolve an empty references list", method: "POST", path: "/api/v1/references/resolve", body: { references: [] }, status: 400, code: "VALIDATION_ERROR", mentions: "references" },
   { label: "resolve with an unknown field", method: "POST", path: "/api/v1/references/resolve", body: { stack: "target-stack", level: "NONE" }, status: 400, code: "VALIDATION_ERROR", mentions: "'level'" },
+  { label: "resolve 1,001 references", method: "POST", path: "/api/v1/references/resolve", body: { references: Array.from({ length: 1001 }, () => "{{target.k}}") }, status: 400, code: "LIMIT_EXCEEDED", mentions: "at most 1,000" },
+  { label: "resolve a text holding 1,001 references", method: "POST", path: "/api/v1/references/resolve", body: { references: ["{{target.k}}".repeat(1001)] }, status: 400, code: "LIMIT_EXCEEDED", mentions: "1,001 references" },
+  { label: "resolve 1,001 texts without references", method: "POST", path: "/api/v1/references/resolve", body: { references: Array.from({ length: 1001 }, () => "plain") }, status: 400, code: "LIMIT_EXCEEDED", mentions: "1,001 texts" },
   { label: "resolve a stack named by a number", method: "POST", path: "/api/v1/references/resolve", body: { stack: 7 }, status: 400, code: "VALIDATION_ERROR", mentions: "stack" },
   // Lookups and paths
   { label: "a lookup scope not allowed", method: "GET", path: "/api/v1/secrets/target?scope=team", status: 400, code: "VALIDATION_ERROR", mentions: "scope" },

@@ -399,6 +399,38 @@ describe("components, stacks and references over HTTP", () => {
       }
     });
 
+    it("more than 1,000 references: 400 LIMIT_EXCEEDED for texts, a component, a stack and a validation, and no secret is looked up", async () => {
+      const many = (n: number) => Array.from({ length: n }, () => "{{ml.user}}").join(",");
+      await component(alice, "over-the-limit", { a: many(600), b: many(401) });
+      await component(alice, "half-the-limit", { a: many(501) });
+      await call(alice, "POST", "/api/v1/stacks", { name: "over-the-limit-stack", components: ["half-the-limit", "resolved-tracker", "over-the-limit"] });
+      // The server's own secrets service, counted and passed through.
+      const secrets = server.running.services.secrets;
+      const [findSecret, getSecret] = [secrets.findSecret, secrets.getSecret];
+      let lookups = 0;
+      secrets.findSecret = (...args) => (lookups++, findSecret.apply(secrets, args));
+      secrets.getSecret = (...args) => (lookups++, getSecret.apply(secrets, args));
+      try {
+        const refused = [
+          await resolve(alice, { references: [many(1001)] }),
+          await resolve(alice, { references: [many(500), many(501)] }),
+          await resolve(alice, { component: "over-the-limit" }),
+          await resolve(alice, { stack: "over-the-limit-stack" }),
+          await call(alice, "GET", "/api/v1/stacks/over-the-limit-stack/validation"),
+        ];
+        for (const result of refused) {
+          expect(errorOf(result)).toMatchObject({ status: 400, code: "LIMIT_EXCEEDED", message: expect.stringContaining("at most 1,000") });
+        }
+        expect(lookups).toBe(0);
+        expect((await resolve(alice, { references: [many(1000)] })).json.values[0]).toBe(Array.from({ length: 1000 }, () => "ml-user-value").join(","));
+        expect(lookups).toBe(2);
+      } finally {
+        // The counting functions were own properties over the class's methods.
+        delete (secrets as Partial<typeof secrets>).findSecret;
+        delete (secrets as Partial<typeof secrets>).getSecret;
+      }
+    });
+
     it("resolved values appear in no log line, and describing or listing never shows them", async () => {
       const resolvedValues = ["ml-user-value", "ml-password-value", "aws-key-value", "aws-secret-value", "shared-alice-value", "shared-bob-value"];
       for (const value of resolvedValues) server.sensitive.add(value);

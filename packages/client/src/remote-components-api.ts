@@ -1,5 +1,7 @@
 import {
   ZsError,
+  assertReferenceLimit,
+  countReferences,
   componentCreateSchema,
   componentLookupSchema,
   componentUpdateSchema,
@@ -94,6 +96,7 @@ export class RemoteComponentsApi implements ComponentsApi {
   /** One `POST /references/resolve {references: [text]}`: the server resolves, reading each secret once. */
   async resolve(caller: Caller, text: string, lookup: ComponentLookup = {}): Promise<string> {
     if (typeof text !== "string") throw new ZsError("VALIDATION_ERROR", "Only a string can be resolved.");
+    assertReferenceLimit(countReferences([text]), "the text");
     const body = { references: [text], workspace: this.workspaceOf(caller, lookup) };
     return ((await this.http.request("POST", "/api/v1/references/resolve", { body })).body as { values: string[] }).values[0]!;
   }

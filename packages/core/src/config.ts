@@ -5,6 +5,7 @@ import { AUDIT_MODES, type AuditMode } from "./audit/audit-recorder.js";
 import { ZsError } from "./errors.js";
 import { DEFAULT_HISTORY_MAX_VERSIONS, MAX_HISTORY_MAX_VERSIONS } from "./history/retention.js";
 import { isValidName } from "./names.js";
+import { parseTrustProxy, TRUST_PROXY_FORMS, type TrustProxy } from "./trust-proxy.js";
 
 /** How strictly references are checked before use (references.md). */
 export const VALIDATION_LEVELS = ["NONE", "SECRET_EXISTS", "SECRET_AND_KEY_EXISTS"] as const;
@@ -50,6 +51,8 @@ export interface ZsConfig {
    * purges it (lifecycle.md); 0 deletes at once. @default 7
    */
   recoveryWindowDays: number;
+  /** Which proxies in front of the server are trusted to name the client (`X-Forwarded-For`). @default false */
+  trustProxy: TrustProxy;
   /** Relative paths (custom store modules) resolve from here. */
   configDir: string;
   /** The audit log (lifecycle.md "Audit log"). */
@@ -106,6 +109,7 @@ const SETTINGS = [
   "AUDIT_FLUSH_MS",
   "AUDIT_FILE",
   "AUDIT_RETENTION_DAYS",
+  "TRUST_PROXY",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -198,6 +202,9 @@ export function readConfig(sources: ConfigSources): ZsConfig {
   }
   const audit = readAuditSettings(settings, configDir, problems);
 
+  const trustProxy = parseTrustProxy(settings.get("TRUST_PROXY") ?? "false");
+  if (trustProxy === undefined) problems.push(`ZS_TRUST_PROXY must be ${TRUST_PROXY_FORMS}; not '${settings.get("TRUST_PROXY")!.slice(0, 200)}'`);
+
   if (problems.length > 0) {
     throw new ZsError("CONFIGURATION_ERROR", `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, {
       problems,
@@ -218,6 +225,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     secretValidationLevel: level as ValidationLevel,
     logLevel: logLevel as LogLevel,
     recoveryWindowDays: recoveryWindowDays ?? DEFAULT_RECOVERY_WINDOW_DAYS,
+    trustProxy: trustProxy ?? false,
     configDir,
     audit,
   };

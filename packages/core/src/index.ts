@@ -111,6 +111,7 @@ export {
 } from "./components/component-schema.js";
 export { stackCreateSchema, stackSchema, type Stack, type StackCreate } from "./components/stack-schema.js";
 export { findReferencedSecret, type ReferenceSecrets } from "./references/reference-lookup.js";
+export { assertReferenceLimit, assertTextLimit, countReferences } from "./references/reference-limit.js";
 export {
   referencedWarnings,
   renameInConfiguration,
@@ -171,6 +172,7 @@ export {
   type StoreSetting,
   type ZsConfig,
 } from "./config.js";
+export { TRUST_PROXY_FORMS, parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
 export {
   STORE_API_VERSION,
   defineStore,

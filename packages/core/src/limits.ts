@@ -9,6 +9,11 @@ export const LIMITS = {
   /** Default and largest page size of a list. */
   defaultPageSize: 20,
   maxPageSize: 1000,
+  /**
+   * Most references one resolution may hold (a resolve request, a component or stack resolved,
+   * a `zs run`), counted where they are written, however often one repeats (operations.md).
+   */
+  maxReferencesPerResolution: 1000,
   /** Shortest id prefix a lookup accepts. */
   minIdPrefixLength: 8,
 } as const;

@@ -27,6 +27,7 @@ describe("readConfig defaults", () => {
       secretValidationLevel: "SECRET_AND_KEY_EXISTS",
       logLevel: "info",
       recoveryWindowDays: 7,
+      trustProxy: false,
       configDir: "/etc/zs",
       audit: { mode: "required", flushMs: 5, file: undefined, retentionDays: 365 },
     });

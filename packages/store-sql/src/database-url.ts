@@ -1,8 +1,25 @@
 import type { Knex } from "knex";
 import { ZsError, isZsError, redactUrl, redactUrlIn } from "@zs/core";
+import { prepareSqliteConnection, type SqliteConnection } from "./sqlite-connection-settings.js";
 
 /** The two databases zs runs on. */
 export type SqlDialect = "sqlite" | "postgres";
+
+function toStderr(message: unknown): void {
+  process.stderr.write(`knex: ${String(message)}\n`);
+}
+
+/**
+ * knex prints its warnings with `console.log`, onto stdout, where they would mix with what a
+ * command prints (`zs secret get -o json`, a deployment id read by another process); they go
+ * to stderr instead.
+ */
+const knexLog: Knex.Logger = {
+  warn: toStderr,
+  error: toStderr,
+  debug: toStderr,
+  deprecate: (method, alternative) => toStderr(`${method} is deprecated, use ${alternative}`),
+};
 
 /** Turns a `ZS_DATABASE_URL` (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`) into a knex configuration. */
 export function knexConfigFor(databaseUrl: string): { dialect: SqlDialect; config: Knex.Config; filename?: string } {
@@ -15,6 +32,7 @@ export function knexConfigFor(databaseUrl: string): { dialect: SqlDialect; confi
       config: {
         client: "sqlite3",
         connection: { filename },
+        log: knexLog,
         useNullAsDefault: true,
         // One connection: SQLite serialises writers anyway, and a single connection keeps an
         // in-memory database alive and every transaction strictly ordered.
@@ -22,15 +40,11 @@ export function knexConfigFor(databaseUrl: string): { dialect: SqlDialect; confi
           min: 1,
           max: 1,
           idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
-          afterCreate(connection: { exec(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) {
-            connection.exec(
-              // The busy timeout first, so that even switching to WAL waits for another process; WAL for
-              // concurrent readers; FULL sync so an acknowledged write survives a crash;
-              // case-sensitive LIKE as model.md requires on every database; a 32 MiB page cache
-              // so filtered counts over large tables stay in memory.
-              "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; " +
-                "PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON; PRAGMA cache_size = -32768;",
-              (error) => done(error, connection),
+          afterCreate(connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) {
+            prepareSqliteConnection(connection).then(
+              () => done(null, connection),
+              // knex drops a connection whose set-up failed without closing it.
+              (error: Error) => connection.close(() => done(error, connection)),
             );
           },
         },
@@ -38,7 +52,7 @@ export function knexConfigFor(databaseUrl: string): { dialect: SqlDialect; confi
     };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    return { dialect: "postgres", config: { client: "pg", connection: databaseUrl, pool: { min: 0, max: 10 } } };
+    return { dialect: "postgres", config: { client: "pg", connection: databaseUrl, log: knexLog, pool: { min: 0, max: 10 } } };
   }
   throw new ZsError("CONFIGURATION_ERROR", "ZS_DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://…");
 }

@@ -16,9 +16,12 @@ const passwordChangeSchema = z.strictObject({
 });
 const tokenSchema = z.object({ access_token: z.string(), token_type: z.literal("bearer"), expires_in: z.number().int() });
 
-/** The address a request came from, as the login throttle counts it. */
+/**
+ * The address a request came from, as the login throttle counts it: the peer's, or the one a
+ * trusted proxy names in `X-Forwarded-For` (`ZS_TRUST_PROXY`, express's `request.ip`).
+ */
 function clientAddress(request: Request): string {
-  return request.socket.remoteAddress ?? "unknown";
+  return request.ip ?? request.socket.remoteAddress ?? "unknown";
 }
 
 export function authRoutes({ auth }: ServerServices) {

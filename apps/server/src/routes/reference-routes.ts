@@ -8,7 +8,10 @@ const FORMS = ["references", "stack", "component"] as const;
 /** What to resolve: exactly one of a list of texts, a stack or a component. */
 export const resolveRequestSchema = z
   .strictObject({
-    /** References (`{{db.password}}`), or texts with references embedded (`\{{` is a literal `{{`). */
+    /**
+     * References (`{{db.password}}`), or texts with references embedded (`\{{` is a literal `{{`):
+     * at most 1,000 texts and 1,000 references in all (more: `LIMIT_EXCEEDED`, nothing looked up).
+     */
     references: z.array(z.string()).min(1).optional(),
     /** A stack: each of its components with its configuration resolved. */
     stack: nameSchema.optional(),
@@ -58,11 +61,11 @@ export function referenceRoutes({ components }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/references/resolve",
-      summary: "Resolve references for the caller: {references: [texts]}, {stack} or {component}",
+      summary: "Resolve references for the caller: {references: [texts]}, {stack} or {component}; at most 1,000 references",
       body: resolveRequestSchema,
       bodyLabel: "resolve request",
       responses: { 200: { description: "The resolved values (Cache-Control: no-store)", schema: resolvedSchema } },
-      errors: ["VALIDATION_ERROR", "INVALID_REFERENCE", "UNAUTHENTICATED", "NOT_FOUND", "SECRET_NOT_FOUND", "SECRET_KEY_NOT_FOUND", "BACKEND_UNAVAILABLE", "AUDIT_UNAVAILABLE"],
+      errors: ["VALIDATION_ERROR", "INVALID_REFERENCE", "LIMIT_EXCEEDED", "UNAUTHENTICATED", "NOT_FOUND", "SECRET_NOT_FOUND", "SECRET_KEY_NOT_FOUND", "BACKEND_UNAVAILABLE", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.referenceResolve, target: "references" },
       async handle({ caller, body: { references, stack, component, workspace }, audit }) {
         const lookup = { workspace };

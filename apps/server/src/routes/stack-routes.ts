@@ -75,7 +75,7 @@ export function stackRoutes({ components, secretValidationLevel }: ServerService
       query: validationQuerySchema,
       queryLabel: "lookup",
       responses: { 200: { description: "The outcome, valid or not", schema: referenceValidationSchema } },
-      errors: [...STACK_ERRORS],
+      errors: [...STACK_ERRORS, "LIMIT_EXCEEDED"],
       async handle({ caller, params, query: { level, ...lookup } }) {
         return { status: 200, body: await components.validateStack(caller, params.name!, level ?? secretValidationLevel, lookup) };
       },

@@ -13,6 +13,7 @@ import {
 import { ZsError } from "../errors.js";
 import { mergeValues } from "../secrets/merge.js";
 import { nameSchema } from "../names.js";
+import { assertReferenceLimit, assertTextLimit, countReferences } from "../references/reference-limit.js";
 import { assertWellFormedReferences } from "../references/reference-parser.js";
 import type { ReferenceSecrets } from "../references/reference-lookup.js";
 import { ReferenceResolver, settledInOrder } from "../references/reference-resolver.js";
@@ -198,6 +199,8 @@ export class ComponentsService {
    */
   async resolveTexts(caller: Caller, texts: readonly string[], lookup: ComponentLookup = {}): Promise<string[]> {
     if (!Array.isArray(texts) || texts.some((text) => typeof text !== "string")) throw new ZsError("VALIDATION_ERROR", "Only strings can be resolved.");
+    assertTextLimit(texts.length);
+    assertReferenceLimit(countReferences(texts), texts.length === 1 ? "the text" : "the request");
     const resolver = new ReferenceResolver(this.secrets, caller, this.workspaceOf(caller, lookup));
     return settledInOrder(texts.map((text, i) => resolver.render(text, texts.length === 1 ? "the text" : `text ${i + 1}`)));
   }
@@ -205,6 +208,7 @@ export class ComponentsService {
   /** The component with its configuration resolved; each secret is read once. */
   async resolveComponent(caller: Caller, name: string, lookup: ComponentLookup = {}): Promise<Component> {
     const component = await this.getComponent(caller, name, lookup);
+    assertReferenceLimit(countReferences(Object.values(component.configuration)), `component '${component.name}'`);
     const resolver = new ReferenceResolver(this.secrets, caller, component.workspace);
     return resolver.renderComponent(component);
   }
@@ -212,6 +216,7 @@ export class ComponentsService {
   /** The stack's components, in order, with their configurations resolved; each secret is read once. */
   async resolveStack(caller: Caller, name: string, lookup: ComponentLookup = {}): Promise<Component[]> {
     const { stack, components } = await this.stackWithComponents(caller, name, lookup);
+    assertReferenceLimit(countReferences(components.flatMap((component) => Object.values(component.configuration))), `stack '${stack.name}'`);
     const resolver = new ReferenceResolver(this.secrets, caller, stack.workspace);
     return settledInOrder(components.map((component) => resolver.renderComponent(component)));
   }

@@ -1,5 +1,6 @@
 import type { Caller } from "../accounts/caller.js";
 import { ZsError } from "../errors.js";
+import { assertReferenceLimit } from "./reference-limit.js";
 import { findReferencedSecret, type ReferenceSecrets } from "./reference-lookup.js";
 import { assertWellFormedReferences, parseTemplate, renderTemplate, type SecretReference } from "./reference-parser.js";
 import type { SecretValues } from "../secrets/secret-schema.js";
@@ -12,6 +13,8 @@ import type { SecretValues } from "../secrets/secret-schema.js";
  */
 export class ReferenceResolver {
   private readonly reads = new Map<string, Promise<{ name: string; values: SecretValues } | undefined>>();
+  /** References rendered so far: however a resolution is put together, it stays within the limit. */
+  private referencesRendered = 0;
 
   constructor(
     private readonly secrets: ReferenceSecrets,
@@ -34,11 +37,16 @@ export class ReferenceResolver {
   /**
    * `text` with every reference replaced by its value and `\{{` by `{{`. A malformed reference
    * is `INVALID_REFERENCE`; a missing secret `SECRET_NOT_FOUND`; a missing key
-   * `SECRET_KEY_NOT_FOUND` naming the secret, the key and the keys it has.
+   * `SECRET_KEY_NOT_FOUND` naming the secret, the key and the keys it has; more than 1,000
+   * references rendered by this resolver `LIMIT_EXCEEDED`, before this text's lookups (callers
+   * check the whole resolution first, so that nothing at all is looked up).
    */
   async render(text: string, wantedBy: string): Promise<string> {
     assertWellFormedReferences(text, capitalize(wantedBy));
     const segments = parseTemplate(text);
+    const references = segments.filter((segment) => segment.kind === "reference").length;
+    assertReferenceLimit(this.referencesRendered + references, "this resolution");
+    this.referencesRendered += references;
     const names = [...new Set(segments.flatMap((s) => (s.kind === "reference" ? [s.name] : [])))];
     const values = new Map(await settledInOrder(names.map(async (name) => [name, await this.secretValues(name, wantedBy)] as const)));
     return renderTemplate(segments, (reference) => valueOf(values.get(reference.name)!, reference, wantedBy));

@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { Caller } from "../accounts/caller.js";
 import { VALIDATION_LEVELS, type ValidationLevel } from "../config.js";
 import { ZsError } from "../errors.js";
+import { assertReferenceLimit } from "./reference-limit.js";
 import { findReferencedSecret, type ReferenceSecrets } from "./reference-lookup.js";
 import { findReferences } from "./reference-parser.js";
 
@@ -53,7 +54,8 @@ export function parseValidationLevel(level: unknown): ValidationLevel {
 
 /**
  * Checks every reference of `sites` at `level` in `workspace`, looking each secret up once
- * and reading metadata only (key names are metadata): no secret value is read.
+ * and reading metadata only (key names are metadata): no secret value is read. More than
+ * 1,000 references are `LIMIT_EXCEEDED`, before any lookup.
  */
 export async function validateReferences(
   secrets: ReferenceSecrets,
@@ -62,8 +64,9 @@ export async function validateReferences(
   sites: readonly ReferenceSite[],
   level: ValidationLevel,
 ): Promise<ReferenceValidation> {
-  if (level === "NONE") return { level, valid: true, missing: [] };
   const uses = sites.flatMap((site) => findReferences(site.text).map((reference) => ({ site, ...reference })));
+  assertReferenceLimit(uses.length, "the validation");
+  if (level === "NONE") return { level, valid: true, missing: [] };
   const names = [...new Set(uses.map((use) => use.name))];
   const found = new Map(await Promise.all(names.map(async (name) => [name, await findReferencedSecret(secrets, caller, workspace, name)] as const)));
   const missing: MissingReference[] = [];

@@ -1,6 +1,7 @@
 import type { Caller } from "../accounts/caller.js";
 import type { Component, ComponentLookup } from "../components/component-schema.js";
 import { ZsError } from "../errors.js";
+import { assertReferenceLimit, countReferences } from "./reference-limit.js";
 import { assertWellFormedReferences } from "./reference-parser.js";
 import type { ReferenceSecrets } from "./reference-lookup.js";
 import { ReferenceResolver, settledInOrder } from "./reference-resolver.js";
@@ -26,6 +27,7 @@ export interface RunSources {
  * The variables `zs run` adds (references.md): validated at `level` first — a failure lists
  * every missing reference (`SECRET_NOT_FOUND`, or `SECRET_KEY_NOT_FOUND` when only keys are
  * missing) before any value is read — then resolved in one resolution, each secret read once.
+ * More than 1,000 references and `--secret`s together are `LIMIT_EXCEEDED`, before any lookup.
  */
 export async function resolveRunEnvironment(sources: RunSources, caller: Caller, input: RunRequest, level: string): Promise<Record<string, string>> {
   const parsedLevel = parseValidationLevel(level);
@@ -42,6 +44,8 @@ export async function resolveRunEnvironment(sources: RunSources, caller: Caller,
     ...components.flatMap(componentSites),
     ...Object.entries(env).map(([variable, text]) => ({ component: null, attribute: variable, text })),
   ];
+  // Each --secret is one lookup, like a reference; the whole run is checked before the first.
+  assertReferenceLimit(countReferences(sites.map((site) => site.text)) + (request.secrets?.length ?? 0), "the run");
   const validation = await validateReferences(sources.secrets, caller, workspace, sites, parsedLevel);
   if (!validation.valid) {
     const secretMissing = validation.missing.some((m) => m.problem === "secret_missing");
