@@ -303,6 +303,8 @@ const history: Migration = {
     await knex.schema.createTable("secret_value_versions", (t) => {
       t.string("secret_id", 36).notNullable();
       t.integer("version").notNullable();
+      // Random per write: a backend version names these values only, never a later write of the same id and version.
+      t.string("write_id", 36).notNullable();
       t.text("ciphertext").notNullable();
       t.primary(["secret_id", "version"]);
     });

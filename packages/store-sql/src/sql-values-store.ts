@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   KeyRing,
   LIMITS,
@@ -36,7 +37,7 @@ export function versionContext(secretId: string, version: number): string {
  * the secret id as additional data, in the metadata database. Inside a metadata transaction it
  * writes in that same transaction. It is `versioned`: a write given a `VersionedWrite` also
  * keeps the values in `secret_value_versions` under that version (additional data: id and
- * version), its `backendVersion`, and prunes the versions beyond the retention.
+ * version), its `backendVersion` `<version>:<write id>` (random per write, so an id written again never reads an earlier write), and prunes the versions beyond the retention.
  */
 export class SqlValuesStore implements SecretValuesStore {
   readonly type = "sql";
@@ -80,11 +81,12 @@ export class SqlValuesStore implements SecretValuesStore {
       return {};
     }
     const versionCiphertext = await ring.encrypt(plaintext, versionContext(secretId, versioned.version));
+    const writeId = randomUUID();
     // One transaction (the caller's, when it has one): current values, the version and the pruning commit together.
     await this.database.transaction(async (trx) => {
       await trx("secret_values").insert({ secret_id: secretId, ciphertext }).onConflict("secret_id").merge();
       await trx("secret_value_versions")
-        .insert({ secret_id: secretId, version: versioned.version, ciphertext: versionCiphertext })
+        .insert({ secret_id: secretId, version: versioned.version, write_id: writeId, ciphertext: versionCiphertext })
         .onConflict(["secret_id", "version"])
         .merge();
       const oldestKept = await trx("secret_value_versions")
@@ -94,7 +96,7 @@ export class SqlValuesStore implements SecretValuesStore {
         .first("version");
       if (oldestKept) await trx("secret_value_versions").where({ secret_id: secretId }).where("version", "<", Number(oldestKept.version)).delete();
     });
-    return { backendVersion: String(versioned.version) };
+    return { backendVersion: `${versioned.version}:${writeId}` };
   }
 
   /**
@@ -117,10 +119,11 @@ export class SqlValuesStore implements SecretValuesStore {
   }
 
   private async getVersion(secretId: string, backendVersion: string): Promise<SecretValues | undefined> {
-    // Only versions this store wrote: a positive whole number. Anything else (another store's id) was never kept here.
-    if (!/^[1-9]\d{0,14}$/.test(backendVersion)) return undefined;
-    const version = Number(backendVersion);
-    const row = await this.database.executor("secret_value_versions").where({ secret_id: secretId, version }).first("ciphertext");
+    // Only versions this store wrote: `<version>:<write id>`. Anything else (another store's id) was never kept here.
+    const match = /^([1-9]\d{0,14}):([0-9a-f-]{36})$/.exec(backendVersion);
+    if (!match) return undefined;
+    const version = Number(match[1]);
+    const row = await this.database.executor("secret_value_versions").where({ secret_id: secretId, version, write_id: match[2] }).first("ciphertext");
     if (!row) return undefined;
     return JSON.parse(await this.decrypt(String(row.ciphertext), versionContext(secretId, version))) as SecretValues;
   }
