@@ -110,7 +110,18 @@ describe("zs with ZS_SECRETS_STORE_TYPE=azure, against the Key Vault HTTPS emula
     expect((JSON.parse(listed.result.stdout) as WirePage<WireSecret>).items.map((item) => item.name)).toContain(name);
     expect(listed.calls).toEqual({});
 
-    const deleted = await azureRun(["secret", "delete", name, "--yes"]);
+    // A delete is soft: the values stay in the backend, untouched, until the recovery window ends.
+    const softDeleted = await azureRun(["secret", "delete", name, "--yes"]);
+    expect(softDeleted.result).toMatchObject({ code: 0, stderr: "" });
+    expect(softDeleted.calls).toEqual({});
+    expect(await vaultSecret(secret.id)).toEqual(stored);
+    expect((await azureRun(["secret", "get", name])).result.code).toBe(1);
+    const recovered = await azureRun(["secret", "recover", name]);
+    expect(recovered.result).toMatchObject({ code: 0, stderr: "" });
+    expect(recovered.calls).toEqual({});
+    expect(JSON.parse((await azureRun(["secret", "get", name, "-o", "json"])).result.stdout).values).toEqual({ user: "admin", password });
+
+    const deleted = await azureRun(["secret", "delete", name, "--purge", "--yes"]);
     expect(deleted.result).toMatchObject({ code: 0, stderr: "" });
     // Soft-delete, the SDK's poller seeing it done, then the purge (purge_on_delete defaults to true).
     expect(deleted.calls).toEqual({ Token: 1, GetSecret: 1, DeleteSecret: 1, GetDeletedSecret: 1, PurgeDeletedSecret: 1 });

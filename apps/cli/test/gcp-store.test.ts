@@ -88,7 +88,18 @@ describe("zs with ZS_SECRETS_STORE_TYPE=gcp, against the Secret Manager gRPC emu
     expect((JSON.parse(listed.result.stdout) as WirePage<WireSecret>).items.map((item) => item.name)).toContain(name);
     expect(listed.calls).toEqual({});
 
-    const deleted = await gcpRun(["secret", "delete", name, "--yes"]);
+    // A delete is soft: the values stay in the backend, untouched, until the recovery window ends.
+    const softDeleted = await gcpRun(["secret", "delete", name, "--yes"]);
+    expect(softDeleted.result).toMatchObject({ code: 0, stderr: "" });
+    expect(softDeleted.calls).toEqual({});
+    expect(await gcpSecret(secret.id)).toEqual(stored);
+    expect((await gcpRun(["secret", "get", name])).result.code).toBe(1);
+    const recovered = await gcpRun(["secret", "recover", name]);
+    expect(recovered.result).toMatchObject({ code: 0, stderr: "" });
+    expect(recovered.calls).toEqual({});
+    expect(JSON.parse((await gcpRun(["secret", "get", name, "-o", "json"])).result.stdout).values).toEqual({ user: "admin", password });
+
+    const deleted = await gcpRun(["secret", "delete", name, "--purge", "--yes"]);
     expect(deleted.result).toMatchObject({ code: 0, stderr: "" });
     expect(deleted.calls).toEqual({ GetSecret: 1, DeleteSecret: 1 });
     expect(await gcpSecret(secret.id)).toBe(grpc.status.NOT_FOUND);

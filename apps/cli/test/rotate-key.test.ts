@@ -63,7 +63,7 @@ describe("zs secret rotate-key (local)", () => {
     const again = await zs.ok(["secret", "rotate-key"]);
     expect(again.stdout).toMatch(/^Re-encrypted 4 secrets and 4 earlier versions under key '[0-9a-f]+'/);
     expect(await keyFileKeys(zs)).toHaveLength(1);
-    for (const name of ["shared", "mine", "after-rotation"]) await zs.ok(["secret", "delete", name, "-y"]);
+    for (const name of ["shared", "mine", "after-rotation"]) await zs.ok(["secret", "delete", name, "--purge", "-y"]);
     await zs.ok(["workspace", "delete", "other", "-y"]);
     expect((await zs.ok(["secret", "rotate-key"])).stdout).toMatch(/^Re-encrypted 0 secrets under key '[0-9a-f]+'/);
   });

@@ -65,7 +65,18 @@ describe("zs with ZS_SECRETS_STORE_TYPE=vault, against the Vault KV v2 emulator"
     expect((JSON.parse(listed.result.stdout) as WirePage<WireSecret>).items.map((item) => item.name)).toContain(name);
     expect(listed.calls).toEqual({});
 
-    const deleted = await vaultRun(["secret", "delete", name, "--yes"]);
+    // A delete is soft: the values stay in the backend, untouched, until the recovery window ends.
+    const softDeleted = await vaultRun(["secret", "delete", name, "--yes"]);
+    expect(softDeleted.result).toMatchObject({ code: 0, stderr: "" });
+    expect(softDeleted.calls).toEqual({});
+    expect(await vaultData(secret.id)).toEqual(stored);
+    expect((await vaultRun(["secret", "get", name])).result.code).toBe(1);
+    const recovered = await vaultRun(["secret", "recover", name]);
+    expect(recovered.result).toMatchObject({ code: 0, stderr: "" });
+    expect(recovered.calls).toEqual({});
+    expect(JSON.parse((await vaultRun(["secret", "get", name, "-o", "json"])).result.stdout).values).toEqual({ user: "admin", password });
+
+    const deleted = await vaultRun(["secret", "delete", name, "--purge", "--yes"]);
     expect(deleted.result).toMatchObject({ code: 0, stderr: "" });
     expect(deleted.calls).toEqual({ readData: 1, deleteMetadata: 1 });
     expect(await vaultData(secret.id)).toBe(404);
