@@ -57,6 +57,21 @@ export interface ZsConfig {
   configDir: string;
   /** The audit log (lifecycle.md "Audit log"). */
   audit: AuditSettings;
+  /**
+   * `ZS_SHUTDOWN_TIMEOUT`: how long in-flight requests get to finish after SIGTERM/SIGINT
+   * before the server gives up and exits 1 (operations.md). @default 10000
+   */
+  shutdownTimeoutMs: number;
+  /** `ZS_TLS_CERT_FILE` + `ZS_TLS_KEY_FILE`: the server speaks HTTPS with these PEM files; unset: plain HTTP. */
+  tls: TlsFiles | undefined;
+}
+
+/** The PEM files of the server's own HTTPS listener, absolute paths; re-read on SIGHUP. */
+export interface TlsFiles {
+  /** The certificate chain, the server's certificate first. */
+  certFile: string;
+  /** Its private key. */
+  keyFile: string;
 }
 
 /** `ZS_AUDIT`, `ZS_AUDIT_FLUSH_MS`, `ZS_AUDIT_FILE`, `ZS_AUDIT_RETENTION_DAYS`. */
@@ -110,6 +125,9 @@ const SETTINGS = [
   "AUDIT_FILE",
   "AUDIT_RETENTION_DAYS",
   "TRUST_PROXY",
+  "SHUTDOWN_TIMEOUT",
+  "TLS_CERT_FILE",
+  "TLS_KEY_FILE",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -205,6 +223,12 @@ export function readConfig(sources: ConfigSources): ZsConfig {
   const trustProxy = parseTrustProxy(settings.get("TRUST_PROXY") ?? "false");
   if (trustProxy === undefined) problems.push(`ZS_TRUST_PROXY must be ${TRUST_PROXY_FORMS}; not '${settings.get("TRUST_PROXY")!.slice(0, 200)}'`);
 
+  const shutdownTimeoutMs = parseInterval(settings.get("SHUTDOWN_TIMEOUT") ?? "10s", MAX_SHUTDOWN_TIMEOUT_MS);
+  if (shutdownTimeoutMs === undefined) {
+    problems.push(`ZS_SHUTDOWN_TIMEOUT must be a duration such as 10s, 2m (1s to 1h), or a number of seconds, not '${settings.get("SHUTDOWN_TIMEOUT")!.slice(0, 100)}'`);
+  }
+  const tls = readTlsFiles(settings, configDir, problems);
+
   if (problems.length > 0) {
     throw new ZsError("CONFIGURATION_ERROR", `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, {
       problems,
@@ -228,7 +252,21 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     trustProxy: trustProxy ?? false,
     configDir,
     audit,
+    shutdownTimeoutMs: shutdownTimeoutMs ?? 0,
+    tls,
   };
+}
+
+/** Both TLS files or neither: one alone is a mistake, never a silent fallback to plain HTTP. */
+function readTlsFiles(settings: Map<string, string>, configDir: string, problems: string[]): TlsFiles | undefined {
+  const certFile = settings.get("TLS_CERT_FILE");
+  const keyFile = settings.get("TLS_KEY_FILE");
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    problems.push(`ZS_TLS_CERT_FILE and ZS_TLS_KEY_FILE go together: ${certFile === undefined ? "ZS_TLS_KEY_FILE" : "ZS_TLS_CERT_FILE"} is set without the other`);
+    return undefined;
+  }
+  return { certFile: path.resolve(configDir, certFile), keyFile: path.resolve(configDir, keyFile) };
 }
 
 function readAuditSettings(settings: Map<string, string>, configDir: string, problems: string[]): AuditSettings {
@@ -270,10 +308,13 @@ function parseRecoveryWindowDays(text: string): number | undefined {
 
 const INTERVAL_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `30s`, `5m`, `1h` or bare seconds, within 1 s to 24 h, in ms; `undefined` otherwise. */
-function parseInterval(text: string): number | undefined {
+/** The longest `ZS_SHUTDOWN_TIMEOUT`: past an hour an orchestrator has long since killed the process. */
+const MAX_SHUTDOWN_TIMEOUT_MS = 3_600_000;
+
+/** `30s`, `5m`, `1h` or bare seconds, within 1 s to `maxMs` (24 h), in ms; `undefined` otherwise. */
+function parseInterval(text: string, maxMs = 86_400_000): number | undefined {
   const match = /^(\d{1,6})([smh]?)$/.exec(text.trim());
   if (!match) return undefined;
   const ms = Number(match[1]) * INTERVAL_UNITS_MS[match[2] || "s"]!;
-  return ms >= 1000 && ms <= 86_400_000 ? ms : undefined;
+  return ms >= 1000 && ms <= maxMs ? ms : undefined;
 }

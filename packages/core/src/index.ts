@@ -167,6 +167,7 @@ export {
   xdgDataHome,
   type AuditSettings,
   type ConfigSources,
+  type TlsFiles,
   type LogLevel,
   type ValidationLevel,
   type StoreSetting,

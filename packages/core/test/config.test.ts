@@ -30,6 +30,8 @@ describe("readConfig defaults", () => {
       trustProxy: false,
       configDir: "/etc/zs",
       audit: { mode: "required", flushMs: 5, file: undefined, retentionDays: 365 },
+      shutdownTimeoutMs: 10_000,
+      tls: undefined,
     });
   });
 
@@ -300,5 +302,28 @@ describe("readConfig backup store settings", () => {
     expect(() => readConfig({ env: { ZS_HISTORY_MAX_VERSIONS: text } })).toThrow(
       `ZS_HISTORY_MAX_VERSIONS must be a whole number 0-1000 (0: keep no earlier values), not '${text}'`,
     );
+  });
+
+  it("ZS_SHUTDOWN_TIMEOUT takes 10s, 2m, 1h or bare seconds; the default is 10 s", () => {
+    expect(readConfig({ env: {} }).shutdownTimeoutMs).toBe(10_000);
+    expect(readConfig({ env: { ZS_SHUTDOWN_TIMEOUT: "2m" } }).shutdownTimeoutMs).toBe(120_000);
+    expect(readConfig({ env: { ZS_SHUTDOWN_TIMEOUT: "3" } }).shutdownTimeoutMs).toBe(3000);
+    expect(readConfig({ env: {}, file: { shutdown_timeout: "1h" } }).shutdownTimeoutMs).toBe(3_600_000);
+  });
+
+  it.each(["0", "0s", "soon", "1.5s", "-5", "10ms", "2h"])("ZS_SHUTDOWN_TIMEOUT=%s is refused, naming the setting", (text) => {
+    expect(() => readConfig({ env: { ZS_SHUTDOWN_TIMEOUT: text } })).toThrow(/ZS_SHUTDOWN_TIMEOUT must be a duration such as 10s, 2m \(1s to 1h\)/);
+  });
+
+  it("ZS_TLS_CERT_FILE and ZS_TLS_KEY_FILE together make the TLS files, relative ones from the config's directory", () => {
+    expect(readConfig({ env: {}, configDir: "/etc/zs", file: { tls_cert_file: "tls/cert.pem", tls_key_file: "/keys/key.pem" } }).tls).toEqual({
+      certFile: "/etc/zs/tls/cert.pem",
+      keyFile: "/keys/key.pem",
+    });
+  });
+
+  it("only one of ZS_TLS_CERT_FILE and ZS_TLS_KEY_FILE is refused, naming the one that is set", () => {
+    expect(() => readConfig({ env: { ZS_TLS_CERT_FILE: "/c.pem" } })).toThrow("ZS_TLS_CERT_FILE and ZS_TLS_KEY_FILE go together: ZS_TLS_CERT_FILE is set without the other");
+    expect(() => readConfig({ env: { ZS_TLS_KEY_FILE: "/k.pem" } })).toThrow("ZS_TLS_CERT_FILE and ZS_TLS_KEY_FILE go together: ZS_TLS_KEY_FILE is set without the other");
   });
 });
