@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, constants as osConstants } from "node:os";
 import { Command } from "commander";
 import { AUDIT_ACTIONS, ZsError, isZsError } from "@zs/core";
 import { createLogger } from "./logger.js";
@@ -10,6 +10,9 @@ import { startServer } from "./server.js";
 // libuv's pool runs password hashing and the database driver's queries: room for a hash per
 // core and two threads more (security.md). Read when the pool first starts, which is later.
 process.env.UV_THREADPOOL_SIZE ??= String(availableParallelism() + 2);
+
+/** After the drain (ended or cut at ZS_SHUTDOWN_TIMEOUT), how long flushing audit events and closing pools may take. */
+const CLOSE_AFTER_DRAIN_MS = 5000;
 
 declare const ZS_VERSION: string | undefined;
 const version = typeof ZS_VERSION === "string" ? ZS_VERSION : "0.0.0";
@@ -26,7 +29,13 @@ Settings (environment variables win over the --config file, whose keys drop the 
   ZS_BACKUP_SECRETS_STORE_<OPTION>  an option of the backup store
   ZS_BACKUP_REPAIR_INTERVAL   how often writes the backup missed are retried, e.g. 60s (default), 5m
   ZS_HISTORY_MAX_VERSIONS     earlier value versions kept per secret (default: 10; 0 keeps none; history entries are always kept)
-  ZS_HOST, ZS_PORT            address to listen on (default: 127.0.0.1, 8237; port 0 picks a free one)
+  ZS_HOST, ZS_PORT            address to listen on (default: 127.0.0.1, 8237; port 0 picks a free one); a non-loopback
+                              address without TLS is warned about at start
+  ZS_TLS_CERT_FILE            PEM certificate chain (server certificate first): with ZS_TLS_KEY_FILE the server speaks
+                              HTTPS itself; both files are re-read on SIGHUP (open connections kept; a bad file keeps the old)
+  ZS_TLS_KEY_FILE             PEM private key of that certificate (unencrypted)
+  ZS_SHUTDOWN_TIMEOUT         on SIGTERM/SIGINT, how long in-flight requests get to finish, e.g. 10s (default), 1m (1s to 1h);
+                              past it they are cut and the exit code is 1; a second signal exits at once
   ZS_TRUST_PROXY              proxies whose X-Forwarded-For names the client (throttling, audit): false (default),
                               true (any), a number of hops, or addresses/CIDR subnets/loopback,linklocal,uniquelocal
   ZS_ADMIN_USERNAME           the admin created on first start (default: admin)
@@ -63,15 +72,38 @@ async function start(options: { config?: string }): Promise<void> {
   lines.push(`Log in: zs connect ${server.url} --username ${server.bootstrap?.adminName ?? config.adminUsername}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 
-  const stop = (signal: string) => {
-    logger.info({ signal }, "shutting down");
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting at once");
+      process.exit(128 + (osConstants.signals[signal] ?? 0));
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "shutting down: draining requests");
+    // Past the timeout the drain cuts what still runs; flushing and closing after that get a little longer, never forever.
+    setTimeout(() => {
+      logger.error("shutdown did not complete: exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs + CLOSE_AFTER_DRAIN_MS).unref();
     server.close().then(
-      () => process.exit(0),
+      ({ finished }) => {
+        if (finished) process.exit(0);
+        logger.error({ timeoutMs: config.shutdownTimeoutMs }, "ZS_SHUTDOWN_TIMEOUT reached: requests still running were cut");
+        process.exit(1);
+      },
       (error: unknown) => fail(error),
     );
   };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGHUP", () => {
+    server.reloadTls().then(
+      (reloaded) => {
+        if (!reloaded) logger.info("SIGHUP: no TLS files to reload");
+      },
+      (error: unknown) => logger.error({ err: isZsError(error) ? error.message : String(error) }, "TLS files not reloaded: the previous certificate stays in use"),
+    );
+  });
 }
 
 async function rotateKey(options: { config?: string; settle: string }): Promise<void> {

@@ -9,6 +9,7 @@ import { PasswordHashingQueue, type PasswordHashingLimits } from "./auth/passwor
 import type { ScryptCost } from "./auth/passwords.js";
 import { scheduleBackupRepair } from "./backup-repair-schedule.js";
 import { MigrationJobs } from "./migration-jobs.js";
+import { Readiness } from "./ops/readiness.js";
 import { schedulePurges } from "./purge-schedule.js";
 import type { ServerServices } from "./server-services.js";
 
@@ -38,7 +39,16 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
   const migrationJobs = new MigrationJobs(migrations, openMigrationTarget);
   const purges = options.sweep === false ? undefined : schedulePurges(secrets, logger.child({ component: "purge" }));
   const audit = openServerAudit(config.audit, database, logger.child({ component: "audit" }));
+  const readiness = new Readiness({
+    checks: {
+      database: async () => void (await database.knex.raw("select 1")),
+      values_store: async () => await secrets.placement.primary.check?.(),
+      // The database chain is the database's check; this covers a failed batch and the file sink.
+      audit: () => audit.recorder.check(),
+    },
+  });
   return {
+    readiness,
     audit,
     secrets,
     components,

@@ -2,6 +2,7 @@ import type { BackupService, ComponentsService, SecretsService, ValidationLevel 
 import type { ServerAudit } from "./audit/server-audit.js";
 import type { AuthService } from "./auth/auth-service.js";
 import type { MigrationJobs } from "./migration-jobs.js";
+import type { Readiness } from "./ops/readiness.js";
 
 /** What the routes work with. */
 export interface ServerServices {
@@ -19,6 +20,8 @@ export interface ServerServices {
   migrations: MigrationJobs;
   /** Throws when the database or the values store cannot be reached. */
   checkHealth(): Promise<void>;
+  /** `GET /health/ready`: the server's phase and its parts' checks. */
+  readiness: Readiness;
   version: string;
   /** The values store's type and declared capabilities (a migration may change them). */
   store: { type: string; capabilities: Record<string, unknown> };

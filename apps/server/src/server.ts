@@ -1,12 +1,13 @@
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { ZsConfig } from "@zs/core";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { openServices, type OpenedServices, type ServiceOptions } from "./open-services.js";
+import { ConnectionDraining, type DrainOutcome } from "./ops/connection-draining.js";
+import { isLoopbackHost, readTlsCredentials } from "./ops/tls-files.js";
 
-/** How long in-flight requests get to finish after SIGTERM before connections are cut. */
-const SHUTDOWN_GRACE_MS = 10_000;
 /** How often expired sessions are removed. */
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -16,8 +17,17 @@ export interface RunningServer {
   services: OpenedServices;
   /** Set when this start created the first admin; the password only when it was generated. */
   bootstrap: { adminName: string; generatedPassword?: string } | undefined;
-  /** Stops accepting connections, lets in-flight requests finish, closes the database. */
-  close(): Promise<void>;
+  /**
+   * Shutdown (operations.md): readiness turns 503, the listener stops accepting, in-flight
+   * requests finish (up to `ZS_SHUTDOWN_TIMEOUT`, then their connections are cut), audit
+   * events are flushed and the database closes. `finished` is false when the timeout cut requests.
+   */
+  close(): Promise<DrainOutcome>;
+  /**
+   * Re-reads `ZS_TLS_CERT_FILE` and `ZS_TLS_KEY_FILE` for new connections, open ones kept;
+   * throws (keeping the old certificate) when they are not valid. `false` without TLS.
+   */
+  reloadTls(): Promise<boolean>;
 }
 
 export interface StartOptions extends ServiceOptions {
@@ -25,23 +35,34 @@ export interface StartOptions extends ServiceOptions {
   logger: Logger;
 }
 
-/** Opens the store, creates the first admin if there are no users, and listens. */
+/** Opens the store, creates the first admin if there are no users, and listens (HTTPS with `ZS_TLS_*`). */
 export async function startServer({ config, logger, ...options }: StartOptions): Promise<RunningServer> {
+  // The TLS files are checked before anything is opened: a bad file changes nothing.
+  const credentials = config.tls ? await readTlsCredentials(config.tls) : undefined;
   const services = await openServices(config, logger, options);
-  let server: Server;
+  let server: HttpServer | HttpsServer;
+  let draining: ConnectionDraining;
   let bootstrap: RunningServer["bootstrap"];
   try {
     const outcome = await services.auth.bootstrapAdmin(config.adminUsername, config.adminPassword);
     if (outcome.created) bootstrap = { adminName: config.adminUsername, generatedPassword: outcome.generatedPassword };
     await services.auth.purgeExpired();
     const app = createApp(services, logger, { trustProxy: config.trustProxy });
-    server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    server = credentials ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, app) : createHttpServer(app);
+    draining = new ConnectionDraining(server);
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once("error", reject);
+      listening.listen(config.port, config.host, () => {
+        listening.off("error", reject);
+        resolve();
+      });
     });
   } catch (error) {
     await services.close();
     throw error;
   }
+  services.readiness.markServing();
   const purge = setInterval(() => {
     services.auth.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, "could not remove expired sessions"));
   }, PURGE_INTERVAL_MS);
@@ -49,9 +70,15 @@ export async function startServer({ config, logger, ...options }: StartOptions):
 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
-  logger.info({ url, store: services.secrets.valuesStoreType }, "listening");
-  let closing: Promise<void> | undefined;
+  const url = `${credentials ? "https" : "http"}://${host}:${port}`;
+  logger.info({ url, store: services.secrets.valuesStoreType, ...(credentials && { certificate: credentials.fingerprint, validTo: credentials.validTo }) }, "listening");
+  if (!credentials && !isLoopbackHost(config.host)) {
+    logger.warn(
+      { host: config.host },
+      "listening on a non-loopback address without TLS: tokens and secret values cross the network in clear; set ZS_TLS_CERT_FILE and ZS_TLS_KEY_FILE, or put a TLS-terminating proxy in front",
+    );
+  }
+  let closing: Promise<DrainOutcome> | undefined;
   const listening = server;
   return {
     url,
@@ -59,17 +86,21 @@ export async function startServer({ config, logger, ...options }: StartOptions):
     bootstrap,
     close() {
       closing ??= (async () => {
+        services.readiness.markDraining();
         clearInterval(purge);
-        const cut = setTimeout(() => listening.closeAllConnections(), SHUTDOWN_GRACE_MS);
-        await new Promise<void>((resolve) => {
-          listening.close(() => resolve());
-          listening.closeIdleConnections();
-        });
-        clearTimeout(cut);
+        const outcome = await draining.drain(config.shutdownTimeoutMs);
         await services.close();
-        logger.info("stopped");
+        logger.info({ finished: outcome.finished }, "stopped");
+        return outcome;
       })();
       return closing;
+    },
+    async reloadTls() {
+      if (!config.tls) return false;
+      const renewed = await readTlsCredentials(config.tls);
+      (listening as HttpsServer).setSecureContext({ cert: renewed.cert, key: renewed.key });
+      logger.info({ certificate: renewed.fingerprint, validTo: renewed.validTo }, "TLS certificate reloaded");
+      return true;
     },
   };
 }

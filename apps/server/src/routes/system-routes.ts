@@ -2,8 +2,18 @@ import * as z from "zod";
 import { defineRoute, type RouteDefinition } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { buildOpenApiDocument } from "../openapi.js";
+import { READINESS_PARTS } from "../ops/readiness.js";
 
 const healthSchema = z.object({ status: z.enum(["ok", "unavailable"]), version: z.string() });
+
+const liveSchema = z.object({ status: z.literal("ok") });
+
+const readySchema = z.object({
+  status: z.enum(["ready", "starting", "draining", "degraded"]),
+  version: z.string(),
+  checks: z.record(z.enum(READINESS_PARTS), z.enum(["ok", "failing"])).optional(),
+  failing: z.array(z.enum(READINESS_PARTS)).optional(),
+});
 
 const serverInfoSchema = z.object({
   version: z.string(),
@@ -27,6 +37,27 @@ export function systemRoutes(services: ServerServices, allRoutes: () => RouteDef
         } catch {
           return { status: 503, body: { status: "unavailable", version: services.version } };
         }
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/health/live",
+      summary: "Liveness: 200 while the process runs (operations.md)",
+      access: "public",
+      responses: { 200: { description: "The process runs", schema: liveSchema } },
+      async handle() {
+        return { status: 200, body: { status: "ok" } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/health/ready",
+      summary: "Readiness: 200 when the database, the values store and the audit sink answer; 503 naming what fails, or while starting or draining",
+      access: "public",
+      responses: { 200: { description: "Ready for traffic", schema: readySchema }, 503: { description: "Starting, draining, or a part failing", schema: readySchema } },
+      async handle() {
+        const report = await services.readiness.report();
+        return { status: report.status === "ready" ? 200 : 503, body: { ...report, version: services.version } };
       },
     }),
     defineRoute({

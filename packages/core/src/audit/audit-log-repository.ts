@@ -45,5 +45,7 @@ export interface AuditSink {
   /** For messages: `file:/var/log/zs/audit.jsonl`. */
   readonly name: string;
   write(events: readonly ChainedAuditEvent[]): Promise<void>;
+  /** Readiness: throws when the sink could not take a write now (e.g. its file cannot be opened). */
+  check?(): Promise<void>;
   close?(): Promise<void>;
 }

@@ -110,6 +110,24 @@ export class AuditRecorder {
     return new Promise<void>((resolve, reject) => this.enqueue({ event, settle: { resolve, reject } }));
   }
 
+  /**
+   * Readiness (operations.md): throws `AUDIT_UNAVAILABLE` while a recent batch failed
+   * (`required` mode), or when a sink cannot be written now; the database chain is checked with
+   * the database. Never writes an event.
+   */
+  async check(): Promise<void> {
+    if (this.mode === "off") return;
+    if (this.closed) throw unavailable();
+    this.assertAvailable();
+    for (const sink of this.options.sinks ?? []) {
+      try {
+        await sink.check?.();
+      } catch (error) {
+        throw new ZsError("AUDIT_UNAVAILABLE", `The audit sink ${sink.name} cannot be written (${(error as { code?: string }).code ?? "error"}).`);
+      }
+    }
+  }
+
   /** Writes whatever waits, now; resolves when it has been written (or failed). */
   async flush(): Promise<void> {
     this.timer?.cancel();

@@ -28,6 +28,16 @@ export class JsonLinesAuditSink implements AuditSink {
     }
   }
 
+  /** Opens the file for appending (as the next batch would), writing nothing. */
+  async check(): Promise<void> {
+    try {
+      await this.currentHandle();
+    } catch (error) {
+      await this.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
     const opened = this.opened;
     this.opened = undefined;
