@@ -79,7 +79,7 @@ async function start(options: { config?: string }): Promise<void> {
       process.exit(128 + (osConstants.signals[signal] ?? 0));
     }
     stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "shutting down: draining requests");
+    logger.info({ signal }, "shutting down");
     // Past the timeout the drain cuts what still runs; flushing and closing after that get a little longer, never forever.
     setTimeout(() => {
       logger.error("shutdown did not complete: exiting");

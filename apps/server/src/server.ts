@@ -88,6 +88,7 @@ export async function startServer({ config, logger, ...options }: StartOptions):
       closing ??= (async () => {
         services.readiness.markDraining();
         clearInterval(purge);
+        logger.info({ inFlight: draining.inFlight, timeoutMs: config.shutdownTimeoutMs }, "draining: readiness 503, no new connections");
         const outcome = await draining.drain(config.shutdownTimeoutMs);
         await services.close();
         logger.info({ finished: outcome.finished }, "stopped");
