@@ -72,6 +72,11 @@ export interface ClientOptions {
   url?: string;
   /** The API key for `url`. @default `$ZS_API_KEY` */
   apiKey?: string;
+  /**
+   * A PEM file of CA certificates to trust for an `https://` server, besides Node's bundled
+   * roots, e.g. a company CA's. `NODE_EXTRA_CA_CERTS` works too. @default `$ZS_CA_FILE`
+   */
+  caFile?: string;
 }
 
 /** How `connect` proves who you are: a password (a session token is saved) or an API key. */
@@ -396,7 +401,7 @@ export class Client {
    */
   async connect(url: string, credentials: ConnectCredentials): Promise<User> {
     const server = normalizeServerUrl(url);
-    const anonymous = new RemoteHttp(server, undefined);
+    const anonymous = new RemoteHttp(server, undefined, { caFile: this.caFile });
     let saved: SavedConnection;
     if ("apiKey" in credentials) {
       const user = await currentUser(anonymous.withToken(credentials.apiKey));
@@ -419,7 +424,7 @@ export class Client {
     if (!settings.server) return undefined;
     if (settings.server.kind === "session") {
       // The token dies with the connection; a server that is gone or already forgot it is no reason to keep it.
-      await new RemoteHttp(settings.server.url, settings.server.token).request("POST", "/api/v1/logout").catch(() => undefined);
+      await new RemoteHttp(settings.server.url, settings.server.token, { caFile: this.caFile }).request("POST", "/api/v1/logout").catch(() => undefined);
     }
     await writeClientSettings(this.configDir, { ...settings, server: undefined });
     this.workspace = undefined;
@@ -604,10 +609,15 @@ export class Client {
     if (url) {
       const token = this.options.apiKey ?? this.env.ZS_API_KEY;
       if (!token) throw new ZsError("CONFIGURATION_ERROR", "ZS_URL is set but ZS_API_KEY is not; a server needs an API key (zs api-key create).");
-      return { url: normalizeServerUrl(url), token };
+      return { url: normalizeServerUrl(url), token, caFile: this.caFile };
     }
     const server = (settings ?? (await readClientSettings(this.configDir))).server;
-    return server && { url: server.url, token: server.token };
+    return server && { url: server.url, token: server.token, caFile: this.caFile };
+  }
+
+  /** `caFile`, else `ZS_CA_FILE`. */
+  private get caFile(): string | undefined {
+    return this.options.caFile ?? (this.env.ZS_CA_FILE || undefined);
   }
 
   private openSession(): Promise<Session> {

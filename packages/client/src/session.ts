@@ -29,6 +29,8 @@ export type Session =
 export interface Connection {
   url: string;
   token: string;
+  /** Trusted for an `https://` server besides the bundled roots (`ZS_CA_FILE`). */
+  caFile?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function currentUser(http: RemoteHttp): Promise<User> {
 }
 
 export async function openRemoteSession(connection: Connection): Promise<Session> {
-  const http = new RemoteHttp(connection.url, connection.token);
+  const http = new RemoteHttp(connection.url, connection.token, { caFile: connection.caFile });
   const user = await currentUser(http);
   const api = new RemoteSecretsApi(http);
   return {
