@@ -123,13 +123,11 @@ export class RemoteHttp {
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === "string" && UNTRUSTED_CERTIFICATE_CODES.has(code)) {
-        throw new ZsError(
-          "CONFIGURATION_ERROR",
-          `The zs server at ${redactUrl(this.url)} presented a TLS certificate this machine does not accept (${code}). ` +
-            (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code.startsWith("CERT_")
-              ? "Check the certificate's names and dates."
-              : "If a private CA issued it, set ZS_CA_FILE (or NODE_EXTRA_CA_CERTS) to that CA's PEM certificate."),
-        );
+        const advice =
+          code === "ERR_TLS_CERT_ALTNAME_INVALID" || code.startsWith("CERT_")
+            ? "check the certificate's names and dates"
+            : "if a private CA issued it, set ZS_CA_FILE (or NODE_EXTRA_CA_CERTS) to that CA's PEM certificate";
+        throw new ZsError("BACKEND_UNAVAILABLE", `Cannot reach the zs server at ${redactUrl(this.url)} (${code}): its TLS certificate is not trusted here; ${advice}.`);
       }
       throw new ZsError("BACKEND_UNAVAILABLE", `Cannot reach the zs server at ${redactUrl(this.url)}${typeof code === "string" ? ` (${code})` : ""}.`);
     }

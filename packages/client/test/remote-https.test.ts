@@ -52,12 +52,12 @@ describe("remote mode over HTTPS", () => {
     });
   });
 
-  it("refuses a certificate nobody vouches for: BACKEND_UNAVAILABLE naming the server and the TLS error", async () => {
+  it("refuses a certificate nobody vouches for: BACKEND_UNAVAILABLE naming the server, the TLS error and ZS_CA_FILE", async () => {
     const error = await new RemoteHttp(selfSigned.url, "token").request("GET", "/api/v1/current-user").then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(isZsError(error) && error.code).toBe("BACKEND_UNAVAILABLE");
-    expect((error as Error).message).toMatch(new RegExp(`^Cannot reach the zs server at ${selfSigned.url} \\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\\)\\.$`));
+    expect((error as Error).message).toMatch(new RegExp(`^Cannot reach the zs server at ${selfSigned.url} \\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\\): its TLS certificate is not trusted here; .*ZS_CA_FILE`));
   });
 });
