@@ -50,7 +50,7 @@ describe("liveness and readiness", () => {
     }
   });
 
-  it("a stopped values store (its emulator closed) makes /health/ready 503 naming the values store; probes within a second share one backend call", async () => {
+  it("a stopped values store (its emulator closed) makes /health/ready 503 naming the values store; 21 probes cost at most two backend calls (a round of checks serves a second)", async () => {
     const vault = await startVaultEmulator();
     const server = await TestServer.start({
       env: { ZS_SECRETS_STORE_TYPE: "vault", ZS_SECRETS_STORE_VAULT_ADDR: vault.address, ZS_SECRETS_STORE_VAULT_TOKEN: vault.token },
@@ -60,7 +60,8 @@ describe("liveness and readiness", () => {
       const probes = await Promise.all(Array.from({ length: 20 }, () => request(server.url, "GET", "/health/ready")));
       expect(probes.map((probe) => probe.status)).toEqual(Array(20).fill(200));
       expect((await request(server.url, "GET", "/health/ready")).status).toBe(200);
-      expect(vault.calls.readData - before).toBe(1);
+      // One round for all of them; two if a slow machine let the cached round expire in between.
+      expect(vault.calls.readData - before).toBeLessThanOrEqual(2);
 
       await vault.close();
       await wait(READINESS_CACHE_MS + 50);
