@@ -87,6 +87,19 @@ describe("zs audit verify on a tampered local store", () => {
     expect(result.stderr).toBe(`Error: The audit log does not verify: event #${victim.seq} (${victim.id}) does not match (hash mismatch).\n`);
   });
 
+  it("local mode audits the purge of a deleted secret whose recovery window ended, done by the next command", async () => {
+    const name = uniqueName("expiring");
+    await zs.addSecret(name, { k: "fixture-expiring-value" });
+    await zs.ok(["secret", "delete", name, "-y"]);
+    await promisify(execFile)("sqlite3", [path.join(zs.home!, "zs.db"), `update secrets set purge_after = 1 where name = '${name}'`]);
+    await zs.ok(["secret", "list"]);
+    const purges = await zs.json<WirePage<WireEvent>>(["audit", "list", "--action", "secret.purge", "--target", name]);
+    expect(purges.items).toEqual([
+      expect.objectContaining({ outcome: "ok", actor: expect.objectContaining({ via: "local" }), target: expect.objectContaining({ name }), details: { reason: "recovery_window_ended" } }),
+    ]);
+    expect((await zs.ok(["secret", "list", "--deleted"])).stdout).not.toContain(name);
+  });
+
   it("local mode prunes events past ZS_AUDIT_RETENTION_DAYS (once a day) and the chain still verifies from the first kept event", async () => {
     await zs.addSecret(uniqueName("p"), { k: "v-prune" });
     const before = await zs.json<WirePage<WireEvent>>(["audit", "list", "--size", "1000"]);

@@ -36,8 +36,8 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
   );
   const repairs = backup ? scheduleBackupRepair(backups, config.backupRepairIntervalMs) : undefined;
   const migrationJobs = new MigrationJobs(migrations, openMigrationTarget);
-  const purges = options.sweep === false ? undefined : schedulePurges(secrets, logger.child({ component: "purge" }));
   const audit = openServerAudit(config.audit, database, logger.child({ component: "audit" }));
+  const purges = options.sweep === false ? undefined : schedulePurges(secrets, audit.record, logger.child({ component: "purge" }));
   return {
     audit,
     secrets,

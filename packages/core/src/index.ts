@@ -204,6 +204,7 @@ export { runHealthCheck } from "./stores/health-check.js";
 export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./stores/store-registry.js";
 export type {
   DeletedSecretMatch,
+  ExpiredSecret,
   FoundSecret,
   LockedDeletedSecret,
   LockedSecret,
@@ -328,3 +329,4 @@ export { AUDIT_MODES, AuditRecorder, type AuditMode, type AuditRecorderOptions, 
 export { JsonLinesAuditSink } from "./audit/json-lines-sink.js";
 export { verifyAuditChain, type AuditVerification } from "./audit/audit-verification.js";
 export { AuditLog } from "./audit/audit-log.js";
+export { purgeEvents } from "./audit/purge-events.js";
