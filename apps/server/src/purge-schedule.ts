@@ -1,28 +1,21 @@
 import type { Logger } from "pino";
 import { purgeEvents, type AuditEventInput, type SecretsService } from "@zs/core";
+import { runRepeatedly, type RepeatingTask } from "./repeating-task.js";
 
 /** How often the server purges the deleted secrets whose recovery window ended (lifecycle.md). */
 export const PURGE_INTERVAL_MS = 3_600_000;
-
-/** A running purge schedule; `stop` waits for a sweep in progress. */
-export interface PurgeSchedule {
-  stop(): Promise<void>;
-}
 
 /**
  * Sweeps expired deleted secrets at once and then hourly, one sweep at a time. Several
  * instances may sweep together: each secret is purged by one of them (`purgeExpiredSecrets`).
  * Every purge (and failed purge) is audited, by nobody: the server itself did it.
- * The timer never keeps the process alive.
  */
 export function schedulePurges(
   secrets: SecretsService,
   audit: (event: AuditEventInput) => Promise<void>,
   logger: Logger,
   intervalMs = PURGE_INTERVAL_MS,
-): PurgeSchedule {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
+): RepeatingTask {
   const sweep = async () => {
     try {
       const outcome = await secrets.purgeExpiredSecrets();
@@ -36,17 +29,5 @@ export function schedulePurges(
       logger.warn({ error: error instanceof Error ? error.message : String(error) }, "purging deleted secrets failed");
     }
   };
-  const pass = () => {
-    running = running.then(() => (stopped ? undefined : sweep()));
-  };
-  pass();
-  const timer = setInterval(pass, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runRepeatedly(sweep, intervalMs);
 }
