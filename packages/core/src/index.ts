@@ -330,3 +330,4 @@ export { JsonLinesAuditSink } from "./audit/json-lines-sink.js";
 export { verifyAuditChain, type AuditVerification } from "./audit/audit-verification.js";
 export { AuditLog } from "./audit/audit-log.js";
 export { purgeEvents } from "./audit/purge-events.js";
+export { referencedKeys } from "./audit/referenced-keys.js";
