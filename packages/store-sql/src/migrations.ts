@@ -419,14 +419,15 @@ const audit: Migration = {
  * every change that revokes or weakens access — a credential deleted (logout, API key delete,
  * expiry sweep, a user's cascade), a user deleted, demoted or given a new password — is
  * announced by the database itself, in the transaction that makes it, whichever process makes
- * it. On PostgreSQL a trigger sends `NOTIFY zs_auth, '<token hash | user id>'` (delivered at
+ * it (a promotion too, so no cache lags behind the admin flag). On PostgreSQL a trigger sends
+ * `NOTIFY zs_auth, '<token hash | user id>'` (delivered at
  * commit, dropped on rollback). On SQLite, where one server shares the file only with
  * commands on the same host, the triggers move a revocation epoch the server polls.
  */
 const authRevocation: Migration = {
   name: "008_auth_revocation",
   async up(knex) {
-    const userWeakened = "(old.is_admin and not new.is_admin) or old.password_hash is distinct from new.password_hash";
+    const userWeakened = "old.is_admin is distinct from new.is_admin or old.password_hash is distinct from new.password_hash";
     if (knex.client.config.client === "pg") {
       await knex.raw(`
         create function zs_auth_revoke_credential() returns trigger language plpgsql as $$
@@ -450,7 +451,7 @@ const authRevocation: Migration = {
     await knex.raw(`create trigger credentials_auth_revoke after delete on credentials begin ${bump} end`);
     await knex.raw(`create trigger users_auth_revoke_delete after delete on users begin ${bump} end`);
     await knex.raw(
-      `create trigger users_auth_revoke_update after update of is_admin, password_hash on users when ${userWeakened.replace("is distinct from", "is not")} begin ${bump} end`,
+      `create trigger users_auth_revoke_update after update of is_admin, password_hash on users when ${userWeakened.replaceAll("is distinct from", "is not")} begin ${bump} end`,
     );
   },
 };
