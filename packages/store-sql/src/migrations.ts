@@ -420,9 +420,10 @@ const audit: Migration = {
  * expiry sweep, a user's cascade), a user deleted, demoted or given a new password — is
  * announced by the database itself, in the transaction that makes it, whichever process makes
  * it (a promotion too, so no cache lags behind the admin flag). On PostgreSQL a trigger sends
- * `NOTIFY zs_auth, '<token hash | user id>'` (delivered at
- * commit, dropped on rollback). On SQLite, where one server shares the file only with
- * commands on the same host, the triggers move a revocation epoch the server polls.
+ * `NOTIFY zs_auth, '<token hash | user id>'` (delivered at commit, dropped on rollback). On
+ * SQLite, where one server shares the file only with commands on the same host, the triggers
+ * move a revocation epoch the server polls; its own changes move it too (its cache then
+ * empties at the next poll, costing one read per token).
  */
 const authRevocation: Migration = {
   name: "008_auth_revocation",
