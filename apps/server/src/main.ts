@@ -38,7 +38,10 @@ Settings (environment variables win over the --config file, whose keys drop the 
                               when the log cannot be written), best-effort (never waits; losses counted), off
   ZS_AUDIT_FLUSH_MS           audit events are written in batches this often (default: 5)
   ZS_AUDIT_FILE               also append every audit event as a JSON line to this file (fsynced per batch)
-  ZS_AUDIT_RETENTION_DAYS     audit events older than this are pruned, hourly (default: 365; 0 keeps all)`;
+  ZS_AUDIT_RETENTION_DAYS     audit events older than this are pruned, hourly (default: 365; 0 keeps all)
+  ZS_AUTH_CACHE_TTL           how long a verified token is trusted without asking the database, e.g. 30s (default), 5m,
+                              at most 1h; 0 turns the cache off. Revocations reach every instance within a second anyway
+  ZS_AUTH_CACHE_SIZE          most tokens each instance caches, least recently used dropped first (default: 10000)`;
 
 function fail(error: unknown): never {
   process.stderr.write(`Error: ${isZsError(error) ? error.message : String(error)}\n`);
@@ -102,7 +105,7 @@ async function rotateKey(options: { config?: string; settle: string }): Promise<
 async function resetAdmin(options: { config?: string; username?: string }): Promise<void> {
   const config = await readServerConfig(options.config, process.env);
   const name = options.username ?? config.adminUsername;
-  const services = await openServices(config, createLogger(config.logLevel), { version, sweep: false });
+  const services = await openServices(config, createLogger(config.logLevel), { version, sweep: false, authCache: false });
   try {
     const outcome = await services.auth.resetAdmin(name, config.adminPassword);
     const lines = [

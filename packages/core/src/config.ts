@@ -57,6 +57,16 @@ export interface ZsConfig {
   configDir: string;
   /** The audit log (lifecycle.md "Audit log"). */
   audit: AuditSettings;
+  /** Each instance's cache of verified tokens (operations.md "Authentication cache and revocation"). */
+  authCache: AuthCacheSettings;
+}
+
+/** `ZS_AUTH_CACHE_TTL`, `ZS_AUTH_CACHE_SIZE`. */
+export interface AuthCacheSettings {
+  /** How long a verified token is trusted without asking the database, in ms; 0 turns the cache off. @default 30000 */
+  ttlMs: number;
+  /** Most tokens kept; the least recently used one goes first. @default 10000 */
+  size: number;
 }
 
 /** `ZS_AUDIT`, `ZS_AUDIT_FLUSH_MS`, `ZS_AUDIT_FILE`, `ZS_AUDIT_RETENTION_DAYS`. */
@@ -110,6 +120,8 @@ const SETTINGS = [
   "AUDIT_FILE",
   "AUDIT_RETENTION_DAYS",
   "TRUST_PROXY",
+  "AUTH_CACHE_TTL",
+  "AUTH_CACHE_SIZE",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -202,6 +214,8 @@ export function readConfig(sources: ConfigSources): ZsConfig {
   }
   const audit = readAuditSettings(settings, configDir, problems);
 
+  const authCache = readAuthCacheSettings(settings, problems);
+
   const trustProxy = parseTrustProxy(settings.get("TRUST_PROXY") ?? "false");
   if (trustProxy === undefined) problems.push(`ZS_TRUST_PROXY must be ${TRUST_PROXY_FORMS}; not '${settings.get("TRUST_PROXY")!.slice(0, 200)}'`);
 
@@ -228,7 +242,26 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     trustProxy: trustProxy ?? false,
     configDir,
     audit,
+    authCache,
   };
+}
+
+/** The longest an authentication may be cached: revocation does not depend on it, but a bound keeps surprises small. */
+const MAX_AUTH_CACHE_TTL_MS = 3_600_000;
+const MAX_AUTH_CACHE_SIZE = 10_000_000;
+
+function readAuthCacheSettings(settings: Map<string, string>, problems: string[]): AuthCacheSettings {
+  const ttlText = settings.get("AUTH_CACHE_TTL") ?? "30s";
+  const ttlMs = ttlText.trim() === "0" ? 0 : parseInterval(ttlText);
+  if (ttlMs === undefined || ttlMs > MAX_AUTH_CACHE_TTL_MS) {
+    problems.push(`ZS_AUTH_CACHE_TTL must be 0 (no cache) or a duration such as 30s, 5m or 1h (1s to 1h), or a number of seconds, not '${ttlText.slice(0, 100)}'`);
+  }
+  const sizeText = settings.get("AUTH_CACHE_SIZE") ?? "10000";
+  const size = Number(sizeText.trim());
+  if (!/^\d{1,8}$/.test(sizeText.trim()) || size < 1 || size > MAX_AUTH_CACHE_SIZE) {
+    problems.push(`ZS_AUTH_CACHE_SIZE must be a whole number of tokens 1-${MAX_AUTH_CACHE_SIZE}, not '${sizeText.slice(0, 100)}'`);
+  }
+  return { ttlMs: ttlMs ?? 0, size };
 }
 
 function readAuditSettings(settings: Map<string, string>, configDir: string, problems: string[]): AuditSettings {

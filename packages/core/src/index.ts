@@ -166,6 +166,7 @@ export {
   readConfig,
   xdgDataHome,
   type AuditSettings,
+  type AuthCacheSettings,
   type ConfigSources,
   type LogLevel,
   type ValidationLevel,

@@ -30,6 +30,7 @@ describe("readConfig defaults", () => {
       trustProxy: false,
       configDir: "/etc/zs",
       audit: { mode: "required", flushMs: 5, file: undefined, retentionDays: 365 },
+      authCache: { ttlMs: 30_000, size: 10_000 },
     });
   });
 
@@ -250,6 +251,22 @@ describe("readConfig problems", () => {
     expect(error.message).not.toContain("admin-pw-xyz");
     expect(error.message).not.toContain("db-pw-xyz");
     expect(JSON.stringify(error.details)).not.toContain("db-pw-xyz");
+  });
+});
+
+describe("readConfig authentication cache settings", () => {
+  it("ZS_AUTH_CACHE_TTL takes a duration or bare seconds, and 0 turns the cache off", () => {
+    expect(readConfig({ env: { ZS_AUTH_CACHE_TTL: "5m", ZS_AUTH_CACHE_SIZE: "50" } }).authCache).toEqual({ ttlMs: 300_000, size: 50 });
+    expect(readConfig({ env: { ZS_AUTH_CACHE_TTL: "10" } }).authCache.ttlMs).toBe(10_000);
+    expect(readConfig({ env: { ZS_AUTH_CACHE_TTL: "0" } }).authCache.ttlMs).toBe(0);
+  });
+
+  it.each(["30 seconds", "-1", "2h", "1.5s", "abc"])("ZS_AUTH_CACHE_TTL=%s is a configuration error", (ttl) => {
+    expect(configError({ env: { ZS_AUTH_CACHE_TTL: ttl } })).toMatchObject({ code: "CONFIGURATION_ERROR", message: expect.stringContaining("ZS_AUTH_CACHE_TTL must be") });
+  });
+
+  it.each(["0", "ten", "1e4", "-5", "100000000"])("ZS_AUTH_CACHE_SIZE=%s is a configuration error", (size) => {
+    expect(configError({ env: { ZS_AUTH_CACHE_SIZE: size } })).toMatchObject({ code: "CONFIGURATION_ERROR", message: expect.stringContaining("ZS_AUTH_CACHE_SIZE must be") });
   });
 });
 

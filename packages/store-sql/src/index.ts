@@ -5,6 +5,7 @@ export { KnexHistoryRepository } from "./knex-history-repository.js";
 export { KnexComponentRepository } from "./knex-component-repository.js";
 export { KnexCredentialRepository } from "./knex-credential-repository.js";
 export { KnexLoginCounterRepository } from "./knex-login-counter-repository.js";
+export { KnexAuthRevocationRepository } from "./knex-auth-revocation-repository.js";
 export { KnexReplicationRepository } from "./knex-replication-repository.js";
 export { KnexMigrationRepository } from "./knex-migration-repository.js";
 export { applySecretFilters, escapeLike } from "./secret-filter-compiler.js";
