@@ -194,6 +194,8 @@ describePostgres("the authentication cache of two instances on one PostgreSQL", 
     } finally {
       await db.admin(`alter database ${db.name} allow_connections true`);
     }
+    // The log is written in batches: wait for the line rather than for a flush.
+    for (let i = 0; i < 100 && !b.stderr().includes("lost the connection listening for revocations"); i++) await sleep(50);
     expect(b.stderr()).toContain("lost the connection listening for revocations");
 
     await waitUntilListening(b);
