@@ -1,6 +1,6 @@
 import { openConfiguredStore } from "@zs/builtin-stores";
 import type { ZsConfig } from "@zs/core";
-import { KnexCredentialRepository, KnexLoginCounterRepository } from "@zs/store-sql";
+import { KnexCredentialRepository, KnexLoginCounterRepository, type PoolStats } from "@zs/store-sql";
 import type { Logger } from "pino";
 import { openServerAudit } from "./audit/server-audit.js";
 import { AuthService } from "./auth/auth-service.js";
@@ -14,6 +14,8 @@ import type { ServerServices } from "./server-services.js";
 
 /** The server's services over the configured database and values store, and how to close them. */
 export interface OpenedServices extends ServerServices {
+  /** The metadata database's connection pool now (for metrics). */
+  databasePool(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
       const values = secrets.placement.primary;
       return { type: values.type, capabilities: { ...values.capabilities } };
     },
+    databasePool: () => database.poolStats(),
     async checkHealth() {
       await database.knex.raw("select 1");
       await secrets.placement.primary.check?.();
