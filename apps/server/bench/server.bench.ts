@@ -17,6 +17,9 @@
  *   operations.md's latency target; group commit trades a few ms of latency for throughput, so
  *   with few connections each waiting its turn the ratio shows the latency, not the throughput).
  *   Target: required at least TARGET_AUDIT_RATIO of off at AUDIT_CONNECTIONS; its p99 printed.
+ *   A third zs-server process, ZS_AUDIT=off with metrics on (ZS_METRICS_TOKEN), is measured in
+ *   the same interleaved rounds: its requests/s against the one without metrics (metrics are off
+ *   unless configured), and one scrape of its /metrics afterwards (duration and size).
  * - `GET /api/v1/secrets/{name}` one at a time while FLOOD_WAVES waves of LOGIN_FLOOD concurrent wrong logins
  *   keep password hashing busy, against the same GETs just before without them. Target: p99 <
  *   TARGET_FLOOD_P99_MS (issue 12).
@@ -58,6 +61,7 @@ const SERVER_BIN = path.join(SERVER_DIR, "dist", "zs-server.js");
 const BARE_EXPRESS = path.join(SERVER_DIR, "bench", "bare-express.mjs");
 const POSTGRES_URL = process.env.ZS_TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
 const ADMIN_PASSWORD = randomBytes(12).toString("base64url");
+const METRICS_TOKEN = randomBytes(24).toString("hex");
 /** The secret the throughput rounds read; the bare route answers the same path. */
 const SECRET_PATH = "/api/v1/secrets/prod-billing-db-password";
 
@@ -166,10 +170,19 @@ async function startProcess(script: string, env: NodeJS.ProcessEnv, logFile: str
 }
 
 /** A zs-server process on `databaseUrl` with the admin logged in, an API key, and the secret SECRET_PATH reads. */
-async function startZsServer(dir: string, databaseUrl: string, audit: "required" | "off"): Promise<{ server: RunningProcess; apiKey: string }> {
+async function startZsServer(dir: string, databaseUrl: string, audit: "required" | "off", metrics = false): Promise<{ server: RunningProcess; apiKey: string }> {
   // Only these settings count: none of the developer's ZS_* variables.
-  const env = { PATH: process.env.PATH, HOME: dir, ZS_DATA_DIR: dir, ZS_DATABASE_URL: databaseUrl, ZS_PORT: "0", ZS_ADMIN_PASSWORD: ADMIN_PASSWORD, ZS_AUDIT: audit };
-  const server = await startProcess(SERVER_BIN, env, path.join(dir, `zs-server-audit-${audit}.log`));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    ZS_DATA_DIR: dir,
+    ZS_DATABASE_URL: databaseUrl,
+    ZS_PORT: "0",
+    ZS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ZS_AUDIT: audit,
+    ...(metrics ? { ZS_METRICS_TOKEN: METRICS_TOKEN } : {}),
+  };
+  const server = await startProcess(SERVER_BIN, env, path.join(dir, `zs-server-audit-${audit}${metrics ? "-metrics" : ""}.log`));
   try {
     const login = await request(server.url, "POST", "/api/v1/login", { body: { username: "admin", password: ADMIN_PASSWORD } });
     const created = await request(server.url, "POST", "/api/v1/api-keys", { token: login.json?.access_token, body: { name: "bench" } });
@@ -276,10 +289,14 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
   const { server, apiKey } = await startZsServer(dir, databaseUrl, "off");
   let floor: RunningProcess | undefined;
   let audited: RunningProcess | undefined;
+  let measured: RunningProcess | undefined;
   try {
     const required = await startZsServer(dir, databaseUrl, "required");
     audited = required.server;
     const auditedKey = required.apiKey;
+    const withMetrics = await startZsServer(dir, databaseUrl, "off", true);
+    measured = withMetrics.server;
+    const measuredKey = withMetrics.apiKey;
     floor = await startProcess(BARE_EXPRESS, { PATH: process.env.PATH, BARE_DATABASE_URL: databaseUrl }, path.join(dir, "bare-reads.log"));
     const seeding = await seedSecrets(databaseUrl, "admin", SECRETS);
     console.log(`\n${label}: zs-server ${server.url}, ${SECRETS.toLocaleString("en")} secrets seeded in ${(seeding / 1000).toFixed(1)} s`);
@@ -301,7 +318,9 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     await load(floor, apiKey, WARMUP_SECONDS);
     await load(server, apiKey, WARMUP_SECONDS);
     await load(audited, auditedKey, WARMUP_SECONDS);
+    await load(measured, measuredKey, WARMUP_SECONDS);
     const bareRounds: LoadResult[] = [];
+    const metricsRounds: LoadResult[] = [];
     const floorRounds: LoadResult[] = [];
     const zsRounds: LoadResult[] = [];
     const auditedRounds: LoadResult[] = [];
@@ -310,6 +329,7 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
       floorRounds.push(await load(floor, apiKey, ROUND_SECONDS));
       zsRounds.push(await load(server, apiKey, ROUND_SECONDS));
       auditedRounds.push(await load(audited, auditedKey, ROUND_SECONDS));
+      metricsRounds.push(await load(measured, measuredKey, ROUND_SECONDS));
     }
     const auditedRps = median(auditedRounds.map((r) => r.requestsPerSecond));
     const offAt50: LoadResult[] = [];
@@ -333,11 +353,21 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     console.log(`  GET ${SECRET_PATH} with an API key, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s rounds:`);
     console.log(line("zs-server, ZS_AUDIT=off", zsRounds, zsRps));
     console.log(line("zs-server, ZS_AUDIT=required", auditedRounds, auditedRps));
+    const metricsRps = median(metricsRounds.map((r) => r.requestsPerSecond));
+    console.log(line("zs-server, ZS_AUDIT=off, metrics on", metricsRounds, metricsRps));
     console.log(line("baseline bare express, constant JSON", bareRounds, bareRps));
     console.log(line("bare express + the 2 reads, bare driver", floorRounds, floorRps));
     console.log(`    ratio ${ratio.toFixed(2)} of the bare route; target >= ${TARGET_RATIO}: ${verdict(loadMet)}`);
     console.log(`    (the bare route with the 2 reads: ${(floorRps / bareRps).toFixed(2)} of it; zs-server: ${(zsRps / floorRps).toFixed(2)} of that)`);
     console.log(`    (ZS_AUDIT=required at ${CONNECTIONS} connections: ${(auditedRps / zsRps).toFixed(2)} of ZS_AUDIT=off, p99 ${median(auditedRounds.map((r) => r.p99))} ms)`);
+    const scrapeStart = performance.now();
+    const scrape = await request(measured.url, "GET", "/metrics", { token: METRICS_TOKEN });
+    const scrapeMs = performance.now() - scrapeStart;
+    if (scrape.status !== 200) throw new Error(`GET /metrics: ${scrape.status}`);
+    console.log(
+      `    (metrics on: ${(metricsRps / zsRps).toFixed(2)} of metrics off; a scrape after the run took ${ms(scrapeMs)}, ` +
+        `${(scrape.text.length / 1024).toFixed(0)} KiB, ${scrape.text.split("\n").filter((l) => l && !l.startsWith("#")).length} samples)`,
+    );
     console.log(`  The same GET, ${AUDIT_CONNECTIONS} connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s rounds:`);
     console.log(line("zs-server, ZS_AUDIT=off", offAt50, offAt50Rps));
     console.log(line("zs-server, ZS_AUDIT=required", requiredAt50, requiredAt50Rps));
@@ -355,6 +385,7 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     console.log(`  zs-server memory after the run: ${await residentMemory(server.child.pid)}`);
     return listMet && loadMet && auditMet && floodMet;
   } finally {
+    await measured?.stop();
     await audited?.stop();
     await floor?.stop();
     await server.stop();
