@@ -5,6 +5,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Registry } from "prom-client";
+import { authCacheMetrics, type AuthCacheStats } from "../src/ops/auth-cache-metrics.js";
 import { createPostgresDatabase, postgresUrl, type TestDatabase } from "../../../packages/store-sql/test/support/test-databases.js";
 import { request } from "./support/http-client.js";
 import { parsePrometheusText, type Sample } from "./support/prometheus-text.js";
@@ -253,6 +255,21 @@ describe("metrics off (neither ZS_METRICS_TOKEN nor ZS_METRICS_PORT)", () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe("the auth cache hook", () => {
+  it("reads a cache's stats at each scrape; no cache reads as zero", async () => {
+    const registry = new Registry();
+    let stats: AuthCacheStats | undefined;
+    authCacheMetrics(registry, () => stats);
+    const values = async () =>
+      Object.fromEntries(parsePrometheusText(await registry.metrics()).map((sample) => [sample.name, sample.value]));
+    expect(await values()).toEqual({ zs_auth_cache_hits_total: 0, zs_auth_cache_misses_total: 0, zs_auth_cache_evictions_total: 0, zs_auth_cache_entries: 0 });
+    stats = { hits: 41, misses: 3, evictions: 1, size: 2 };
+    expect(await values()).toEqual({ zs_auth_cache_hits_total: 41, zs_auth_cache_misses_total: 3, zs_auth_cache_evictions_total: 1, zs_auth_cache_entries: 2 });
+    stats.hits += 1;
+    expect((await values()).zs_auth_cache_hits_total).toBe(42);
   });
 });
 
