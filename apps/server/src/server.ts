@@ -35,7 +35,7 @@ export interface StartOptions extends ServiceOptions {
 /** Opens the store, creates the first admin if there are no users, and listens. */
 export async function startServer({ config, logger, metrics: metricsOptions, ...options }: StartOptions): Promise<RunningServer> {
   const services = await openServices(config, logger, options);
-  let server: Server | undefined;
+  let server: Server;
   let metricsServer: Server | undefined;
   let bootstrap: RunningServer["bootstrap"];
   try {
