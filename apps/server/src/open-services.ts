@@ -1,6 +1,6 @@
 import { openConfiguredStore } from "@zs/builtin-stores";
 import type { ZsConfig } from "@zs/core";
-import { KnexAuthRevocationRepository, KnexCredentialRepository, KnexLoginCounterRepository, type SqlDatabase } from "@zs/store-sql";
+import { KnexAuthRevocationRepository, KnexCredentialRepository, KnexLoginCounterRepository, type PoolStats, type SqlDatabase } from "@zs/store-sql";
 import type { Logger } from "pino";
 import { openServerAudit } from "./audit/server-audit.js";
 import { AuthCache } from "./auth/auth-cache.js";
@@ -21,6 +21,8 @@ export interface OpenedServices extends ServerServices {
   database: SqlDatabase;
   /** Verified tokens (its `stats` are the counters a metrics module reads); off in one-job commands. */
   authCache: AuthCache;
+  /** The metadata database's connection pool now (for metrics). */
+  databasePool(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
       const values = secrets.placement.primary;
       return { type: values.type, capabilities: { ...values.capabilities } };
     },
+    databasePool: () => database.poolStats(),
     async checkHealth() {
       await database.knex.raw("select 1");
       await secrets.placement.primary.check?.();

@@ -59,6 +59,8 @@ export interface ZsConfig {
   audit: AuditSettings;
   /** Each instance's cache of verified tokens (operations.md "Authentication cache and revocation"). */
   authCache: AuthCacheSettings;
+  /** `GET /metrics` (operations.md "Metrics"). */
+  metrics: MetricsSettings;
 }
 
 /** `ZS_AUTH_CACHE_TTL`, `ZS_AUTH_CACHE_SIZE`. */
@@ -67,6 +69,17 @@ export interface AuthCacheSettings {
   ttlMs: number;
   /** Most tokens kept; the least recently used one goes first. @default 10000 */
   size: number;
+}
+
+/**
+ * `ZS_METRICS_TOKEN`, `ZS_METRICS_PORT`. With neither, `/metrics` is not served at all; with a
+ * port, it is served there and not on the main port; with a token, only to `Bearer <token>`.
+ */
+export interface MetricsSettings {
+  /** The bearer token a scrape must send; unset: none asked. */
+  token: string | undefined;
+  /** A listener of its own for `/metrics` (on `host`; 0 picks a free port); unset: the main port. */
+  port: number | undefined;
 }
 
 /** `ZS_AUDIT`, `ZS_AUDIT_FLUSH_MS`, `ZS_AUDIT_FILE`, `ZS_AUDIT_RETENTION_DAYS`. */
@@ -122,6 +135,8 @@ const SETTINGS = [
   "TRUST_PROXY",
   "AUTH_CACHE_TTL",
   "AUTH_CACHE_SIZE",
+  "METRICS_TOKEN",
+  "METRICS_PORT",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -213,6 +228,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     problems.push(`ZS_HISTORY_MAX_VERSIONS must be a whole number 0-${MAX_HISTORY_MAX_VERSIONS} (0: keep no earlier values), not '${historyText}'`);
   }
   const audit = readAuditSettings(settings, configDir, problems);
+  const metrics = readMetricsSettings(settings, port, problems);
 
   const authCache = readAuthCacheSettings(settings, problems);
 
@@ -243,6 +259,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     configDir,
     audit,
     authCache,
+    metrics,
   };
 }
 
@@ -262,6 +279,25 @@ function readAuthCacheSettings(settings: Map<string, string>, problems: string[]
     problems.push(`ZS_AUTH_CACHE_SIZE must be a whole number of tokens 1-${MAX_AUTH_CACHE_SIZE}, not '${sizeText.slice(0, 100)}'`);
   }
   return { ttlMs: ttlMs ?? 0, size };
+}
+
+/** A metrics token: 16 or more printable ASCII characters (shorter is too easily guessed; it is all that guards the endpoint). */
+const METRICS_TOKEN_PATTERN = /^[\x21-\x7e]{16,4096}$/;
+
+function readMetricsSettings(settings: Map<string, string>, mainPort: number, problems: string[]): MetricsSettings {
+  const token = settings.get("METRICS_TOKEN");
+  // Never quoted: it is a credential.
+  if (token !== undefined && !METRICS_TOKEN_PATTERN.test(token)) {
+    problems.push("ZS_METRICS_TOKEN must be 16-4096 printable ASCII characters without spaces (e.g. openssl rand -hex 32)");
+  }
+  const portText = settings.get("METRICS_PORT");
+  let port: number | undefined;
+  if (portText !== undefined) {
+    port = Number(portText);
+    if (!/^\d{1,5}$/.test(portText) || port > 65535) problems.push(`ZS_METRICS_PORT must be a port number 0-65535 (0: any free port), not '${portText.slice(0, 200)}'`);
+    else if (port !== 0 && port === mainPort) problems.push(`ZS_METRICS_PORT must differ from ZS_PORT (${mainPort}): /metrics is served on a listener of its own`);
+  }
+  return { token, port };
 }
 
 function readAuditSettings(settings: Map<string, string>, configDir: string, problems: string[]): AuditSettings {

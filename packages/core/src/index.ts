@@ -169,6 +169,7 @@ export {
   type AuthCacheSettings,
   type ConfigSources,
   type LogLevel,
+  type MetricsSettings,
   type ValidationLevel,
   type StoreSetting,
   type ZsConfig,
@@ -260,6 +261,7 @@ export { DEFAULT_HISTORY_MAX_VERSIONS, MAX_HISTORY_MAX_VERSIONS, versionedWriteF
 export { historyUnavailable, locateVersionValues, versionNotFound, versionPruned, type VersionValuesSource } from "./history/version-values.js";
 export { ComponentsService } from "./components/components-service.js";
 export { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
+export type { StoreCallObservation, StoreCallObserver, StoreCallWatch, StoreOperation } from "./replication/store-call.js";
 export type { BackupMarks, ReplicationRepository, SecretVersion } from "./replication/replication-repository.js";
 export {
   DEFAULT_COPY_CONCURRENCY,
@@ -326,7 +328,14 @@ export { canonicalJson } from "./audit/canonical-json.js";
 export { ChainVerifier, GENESIS_HASH, eventHash, eventOf, linkEvents, type ChainBreak, type ChainHead } from "./audit/hash-chain.js";
 export type { AuditChainState, AuditLogRepository, AuditSink } from "./audit/audit-log-repository.js";
 export { auditQuerySchema, parseAuditQuery, type AuditQuery, type ParsedAuditQuery } from "./audit/audit-query.js";
-export { AUDIT_MODES, AuditRecorder, type AuditMode, type AuditRecorderOptions, type AuditRecorderStats } from "./audit/audit-recorder.js";
+export {
+  AUDIT_MODES,
+  AuditRecorder,
+  type AuditBatchObservation,
+  type AuditMode,
+  type AuditRecorderOptions,
+  type AuditRecorderStats,
+} from "./audit/audit-recorder.js";
 export { JsonLinesAuditSink } from "./audit/json-lines-sink.js";
 export { verifyAuditChain, type AuditVerification } from "./audit/audit-verification.js";
 export { AuditLog } from "./audit/audit-log.js";

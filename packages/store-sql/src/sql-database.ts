@@ -20,6 +20,23 @@ interface KnexClientPool {
   releaseConnection(connection: PostgresConnection): Promise<unknown>;
 }
 
+/** Knex's (tarn) connection pool, as `poolStats` reads it. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+/** The connection pool right now (for metrics). */
+export interface PoolStats {
+  /** Connections lent out to a query or a transaction. */
+  inUse: number;
+  /** Connections open and waiting to be lent. */
+  idle: number;
+  /** Queries waiting for a connection. */
+  pending: number;
+}
+
 /** How to open a `SqlDatabase`. */
 export interface SqlDatabaseOptions {
   /**
@@ -143,6 +160,13 @@ export class SqlDatabase {
       this.openTransactions -= 1;
       if (this.openTransactions === 0) this.current.disable();
     }
+  }
+
+  /** The pool's connections now; all zero once closed. */
+  poolStats(): PoolStats {
+    const pool = (this.knex.client as { pool?: TarnPool | null }).pool;
+    if (!pool) return { inUse: 0, idle: 0, pending: 0 };
+    return { inUse: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires() };
   }
 
   /** Reads a value of the `zs_meta` table. */
