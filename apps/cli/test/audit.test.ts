@@ -45,14 +45,22 @@ describe.each(HARNESS_FACTORIES)("zs audit ($mode)", (factory) => {
   });
 
   it("tail prints the latest events oldest first, and -f keeps printing new ones", async () => {
+    const tailed = uniqueName("tailed");
+    await zs.addSecret(tailed, { k: "v" });
+    await zs.ok(["secret", "get", tailed]);
     const tail = (await zs.ok(["audit", "tail", "-n", "2", "-o", "json", "--action", "secret.*"])).stdout.trim().split("\n").map((line) => JSON.parse(line) as WireEvent);
     expect(tail).toHaveLength(2);
     expect(tail[0]!.seq).toBeLessThan(tail[1]!.seq);
     const name = uniqueName("followed");
-    const following = zs.shell("timeout 6 zs audit tail -f -n 0 --interval 100 -o json");
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    await zs.addSecret(name, { k: "fixture-followed-value" });
-    const result = await following;
+    // The follower prints the latest event once it is up; only then is the secret created, and
+    // the follower stopped once it printed the new event (or 30 s passed): no guessing how long a start takes.
+    const result = await zs.shell(
+      `out=$(mktemp); zs audit tail -f -n 1 --interval 100 -o json > "$out" & follower=$!
+      for _ in $(seq 300); do [ -s "$out" ] && break; sleep 0.1; done
+      zs secret create ${name} --k=fixture-followed-value > /dev/null
+      for _ in $(seq 300); do grep -q '"${name}"' "$out" && break; sleep 0.1; done
+      kill $follower; cat "$out"; rm -f "$out"`,
+    );
     const events = result.stdout.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as WireEvent);
     expect(events.filter((event) => event.target.name === name).map((event) => event.action)).toEqual(["secret.create"]);
     expect(result.stdout).not.toContain("fixture-followed-value");
@@ -85,6 +93,19 @@ describe("zs audit verify on a tampered local store", () => {
     const result = await zs.run(["audit", "verify"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`Error: The audit log does not verify: event #${victim.seq} (${victim.id}) does not match (hash mismatch).\n`);
+  });
+
+  it("local mode audits the purge of a deleted secret whose recovery window ended, done by the next command", async () => {
+    const name = uniqueName("expiring");
+    await zs.addSecret(name, { k: "fixture-expiring-value" });
+    await zs.ok(["secret", "delete", name, "-y"]);
+    await promisify(execFile)("sqlite3", [path.join(zs.home!, "zs.db"), `update secrets set purge_after = 1 where name = '${name}'`]);
+    await zs.ok(["secret", "list"]);
+    const purges = await zs.json<WirePage<WireEvent>>(["audit", "list", "--action", "secret.purge", "--target", name]);
+    expect(purges.items).toEqual([
+      expect.objectContaining({ outcome: "ok", actor: expect.objectContaining({ via: "local" }), target: expect.objectContaining({ name }), details: { reason: "recovery_window_ended" } }),
+    ]);
+    expect((await zs.ok(["secret", "list", "--deleted"])).stdout).not.toContain(name);
   });
 
   it("local mode prunes events past ZS_AUDIT_RETENTION_DAYS (once a day) and the chain still verifies from the first kept event", async () => {

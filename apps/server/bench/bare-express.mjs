@@ -7,6 +7,9 @@
 //   the secret by name with its values), each a statement prepared once, through the bare driver
 //   zs-server uses (sqlite3, pg): no knex, no checks, no decryption. The floor of any server that
 //   looks its token up in the database on every request, on this machine.
+// - With BARE_READS=secret as well: the token is hashed but not looked up, only the secret is
+//   read — the one read zs-server makes with its authentication cache warm: the floor of a
+//   server with such a cache.
 import { createHash } from "node:crypto";
 import express from "express";
 
@@ -43,11 +46,13 @@ async function openReads(databaseUrl) {
 }
 
 const read = process.env.BARE_DATABASE_URL ? await openReads(process.env.BARE_DATABASE_URL) : undefined;
+const readsCredential = process.env.BARE_READS !== "secret";
 const app = express();
 app.get("/api/v1/secrets/:nameOrId", async (request, response) => {
   if (read) {
     const token = (request.headers.authorization ?? "").slice("Bearer ".length);
-    const [credential] = await read(0, createHash("sha256").update(token).digest("hex"));
+    const tokenHash = createHash("sha256").update(token).digest("hex");
+    const [credential] = readsCredential ? await read(0, tokenHash) : [tokenHash];
     const [secret] = await read(1, request.params.nameOrId);
     if (!credential || !secret) return response.status(404).end();
   }

@@ -1,9 +1,10 @@
-import express, { type Express, type Request } from "express";
+import express, { type Express, type Request, type RequestHandler } from "express";
 import { DEFAULT_WORKSPACE, ZsError, type TrustProxy } from "@zs/core";
 import type { Logger } from "pino";
 import { errorHandler } from "./http-errors.js";
 import { requestLog, securityHeaders } from "./http-middleware.js";
 import { requestLogger } from "./logger.js";
+import { METRICS_PATH } from "./ops/metrics-endpoint.js";
 import { mountRoute, type AuthenticatedLocals, type RouteDefinition } from "./route.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
@@ -53,6 +54,12 @@ export interface AppOptions {
    * `request.ip` gives login throttling and the audit log. @default false (the peer's address)
    */
   trustProxy?: TrustProxy;
+  /**
+   * Metrics, when on (`ZS_METRICS_TOKEN` or `ZS_METRICS_PORT`): `requests` measures every
+   * request; `endpoint`, when given, serves `GET /metrics` on this app (not with a metrics port).
+   * @default off: nothing measured, `/metrics` unknown
+   */
+  metrics?: { requests: RequestHandler; endpoint?: RequestHandler };
 }
 
 /** The express application of the zs server (http-api.md). */
@@ -62,6 +69,7 @@ export function createApp(services: ServerServices, logger: Logger, options: App
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  if (options.metrics) app.use(options.metrics.requests);
   app.use(securityHeaders, requestLog(requestLogger(logger)));
   const parseJson = express.json({ limit: BODY_LIMIT });
 
@@ -72,6 +80,7 @@ export function createApp(services: ServerServices, logger: Logger, options: App
   };
   // On the application's own router: a nested one would add a second routing pass per request.
   for (const route of serverRoutes(services)) mountRoute(app, route, authenticate, parseJson, services.audit);
+  if (options.metrics?.endpoint) app.get(METRICS_PATH, options.metrics.endpoint);
   app.use((request) => {
     throw new ZsError("NOT_FOUND", `No route ${request.method} ${request.path}.`);
   });

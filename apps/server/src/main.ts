@@ -47,7 +47,15 @@ Settings (environment variables win over the --config file, whose keys drop the 
                               when the log cannot be written), best-effort (never waits; losses counted), off
   ZS_AUDIT_FLUSH_MS           audit events are written in batches this often (default: 5)
   ZS_AUDIT_FILE               also append every audit event as a JSON line to this file (fsynced per batch)
-  ZS_AUDIT_RETENTION_DAYS     audit events older than this are pruned, hourly (default: 365; 0 keeps all)`;
+  ZS_AUDIT_RETENTION_DAYS     audit events older than this are pruned, hourly (default: 365; 0 keeps all)
+  ZS_AUTH_CACHE_TTL           how long a verified token is trusted without asking the database, e.g. 30s (default), 5m,
+                              at most 1h; 0 turns the cache off. Revocations reach every instance within a second anyway
+  ZS_AUTH_CACHE_SIZE          most tokens each instance caches, least recently used dropped first (default: 10000)
+  ZS_METRICS_TOKEN            serve GET /metrics (Prometheus text format) to 'Authorization: Bearer <token>' only
+                              (16+ printable characters, e.g. openssl rand -hex 32)
+  ZS_METRICS_PORT             serve GET /metrics on this port of ZS_HOST instead of the main port (0: any free one);
+                              with ZS_METRICS_TOKEN too, the token is still required
+                              (default: neither set, metrics off: nothing measured, /metrics answers 404)`;
 
 function fail(error: unknown): never {
   process.stderr.write(`Error: ${isZsError(error) ? error.message : String(error)}\n`);
@@ -61,6 +69,7 @@ async function start(options: { config?: string }): Promise<void> {
   const backup = server.services.secrets.placement.backup;
   const stores = `values store: ${server.services.secrets.valuesStoreType}${backup ? `, backup store: ${backup.type}` : ""}`;
   const lines = [`zs-server ${version} listening on ${server.url} (${stores})`];
+  if (server.metricsUrl) lines.push(`Metrics: ${server.metricsUrl}${config.metrics.token === undefined ? "" : " (bearer token: ZS_METRICS_TOKEN)"}`);
   if (server.bootstrap?.generatedPassword) {
     lines.push(
       `Created the admin '${server.bootstrap.adminName}' with the generated password: ${server.bootstrap.generatedPassword}`,
@@ -134,7 +143,7 @@ async function rotateKey(options: { config?: string; settle: string }): Promise<
 async function resetAdmin(options: { config?: string; username?: string }): Promise<void> {
   const config = await readServerConfig(options.config, process.env);
   const name = options.username ?? config.adminUsername;
-  const services = await openServices(config, createLogger(config.logLevel), { version, sweep: false });
+  const services = await openServices(config, createLogger(config.logLevel), { version, sweep: false, authCache: false });
   try {
     const outcome = await services.auth.resetAdmin(name, config.adminPassword);
     const lines = [

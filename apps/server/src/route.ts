@@ -70,6 +70,14 @@ export interface AuthenticatedLocals {
   caller?: Caller;
 }
 
+/**
+ * What `mountRoute` leaves on a response for metrics: the route's audit action (`secret.read`,
+ * or the handler's more precise one, `secret.rename`), a name, never a value.
+ */
+export interface OperationLocals {
+  operation?: string;
+}
+
 /** Establishes who sends a request, from its bearer token; throws `UNAUTHENTICATED`. */
 export type Authenticator = (request: Request) => Promise<Required<AuthenticatedLocals>>;
 
@@ -107,7 +115,8 @@ export function mountRoute(
     const requestId = requestIdOf(request);
     response.setHeader("X-Request-Id", requestId);
     const note: AuditNote = { details: {} };
-    const locals = response.locals as AuthenticatedLocals;
+    const locals = response.locals as AuthenticatedLocals & OperationLocals;
+    if (route.audit) locals.operation = route.audit.action;
     const audited = (outcome: ReturnType<typeof outcomeOf>, error?: unknown) =>
       requestEvent({ request, requestId, routePath: route.path, audit: route.audit, note, caller: locals.caller, authenticated: locals.authenticated, outcome, error });
     let result: RouteResult;
@@ -130,6 +139,7 @@ export function mountRoute(
         audit: note,
       });
     } catch (error) {
+      if (note.action) locals.operation = note.action;
       if (auditor.enabled) {
         const hidden = await isHiddenPrivateSecret(auditor, route, request, locals.caller, error);
         const outcome = outcomeOf(error, hidden);
@@ -138,6 +148,7 @@ export function mountRoute(
       }
       throw error;
     }
+    if (note.action) locals.operation = note.action;
     if (route.audit && auditor.enabled) await auditor.record(audited("ok"));
     for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
     response.statusCode = result.status;

@@ -1,11 +1,14 @@
 import type { AddressInfo } from "node:net";
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { ZsConfig } from "@zs/core";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { openServices, type OpenedServices, type ServiceOptions } from "./open-services.js";
 import { ConnectionDraining, type DrainOutcome } from "./ops/connection-draining.js";
+import { METRICS_PATH, metricsEndpoint } from "./ops/metrics-endpoint.js";
+import { listenForMetrics } from "./ops/metrics-listener.js";
+import { createServerMetrics, type ServerMetricsOptions } from "./ops/server-metrics.js";
 import { isLoopbackHost, readTlsCredentials } from "./ops/tls-files.js";
 
 /** How often expired sessions are removed. */
@@ -14,6 +17,8 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** A listening server. */
 export interface RunningServer {
   url: string;
+  /** Where `GET /metrics` is served (the main port or `ZS_METRICS_PORT`); unset when metrics are off. */
+  metricsUrl: string | undefined;
   services: OpenedServices;
   /** Set when this start created the first admin; the password only when it was generated. */
   bootstrap: { adminName: string; generatedPassword?: string } | undefined;
@@ -33,21 +38,33 @@ export interface RunningServer {
 export interface StartOptions extends ServiceOptions {
   config: ZsConfig;
   logger: Logger;
+  /** What the metrics read besides the services (the token cache's stats). */
+  metrics?: ServerMetricsOptions;
 }
 
 /** Opens the store, creates the first admin if there are no users, and listens (HTTPS with `ZS_TLS_*`). */
-export async function startServer({ config, logger, ...options }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, logger, metrics: metricsOptions, ...options }: StartOptions): Promise<RunningServer> {
   // The TLS files are checked before anything is opened: a bad file changes nothing.
   const credentials = config.tls ? await readTlsCredentials(config.tls) : undefined;
   const services = await openServices(config, logger, options);
-  let server: HttpServer | HttpsServer;
+  let server: Server | HttpsServer;
   let draining: ConnectionDraining;
+  let metricsServer: Server | undefined;
   let bootstrap: RunningServer["bootstrap"];
   try {
     const outcome = await services.auth.bootstrapAdmin(config.adminUsername, config.adminPassword);
     if (outcome.created) bootstrap = { adminName: config.adminUsername, generatedPassword: outcome.generatedPassword };
     await services.auth.purgeExpired();
-    const app = createApp(services, logger, { trustProxy: config.trustProxy });
+    // Off unless asked for (operations.md "Metrics"): nothing is measured, /metrics is unknown.
+    const { token, port: metricsPort } = config.metrics;
+    const metrics = token !== undefined || metricsPort !== undefined ? createServerMetrics(services, metricsOptions) : undefined;
+    const endpoint = metrics && metricsEndpoint(metrics, token);
+    // A separate port first: when it cannot be had, the main port was never opened.
+    if (endpoint && metricsPort !== undefined) metricsServer = await listenForMetrics(endpoint, config.host, metricsPort, logger);
+    const app = createApp(services, logger, {
+      trustProxy: config.trustProxy,
+      metrics: metrics && { requests: metrics.requests, endpoint: metricsPort === undefined ? endpoint : undefined },
+    });
     server = credentials ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, app) : createHttpServer(app);
     draining = new ConnectionDraining(server);
     const listening = server;
@@ -59,6 +76,7 @@ export async function startServer({ config, logger, ...options }: StartOptions):
       });
     });
   } catch (error) {
+    if (metricsServer) await closeServer(metricsServer);
     await services.close();
     throw error;
   }
@@ -68,10 +86,24 @@ export async function startServer({ config, logger, ...options }: StartOptions):
   }, PURGE_INTERVAL_MS);
   purge.unref();
 
-  const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const url = `${credentials ? "https" : "http"}://${host}:${port}`;
-  logger.info({ url, store: services.secrets.valuesStoreType, ...(credentials && { certificate: credentials.fingerprint, validTo: credentials.validTo }) }, "listening");
+  const portOf = (listening: Server | HttpsServer) => (listening.address() as AddressInfo).port;
+  const url = `${credentials ? "https" : "http"}://${host}:${portOf(server)}`;
+  // The metrics port is plain HTTP (a scraper's network), whatever the main port speaks.
+  const metricsUrl = metricsServer
+    ? `http://${host}:${portOf(metricsServer)}${METRICS_PATH}`
+    : config.metrics.token !== undefined
+      ? `${url}${METRICS_PATH}`
+      : undefined;
+  logger.info(
+    {
+      url,
+      store: services.secrets.valuesStoreType,
+      metrics: metricsUrl ?? "off",
+      ...(credentials && { certificate: credentials.fingerprint, validTo: credentials.validTo }),
+    },
+    "listening",
+  );
   if (!credentials && !isLoopbackHost(config.host)) {
     logger.warn(
       { host: config.host },
@@ -80,8 +112,10 @@ export async function startServer({ config, logger, ...options }: StartOptions):
   }
   let closing: Promise<DrainOutcome> | undefined;
   const listening = server;
+  const metricsListening = metricsServer;
   return {
     url,
+    metricsUrl,
     services,
     bootstrap,
     close() {
@@ -89,7 +123,9 @@ export async function startServer({ config, logger, ...options }: StartOptions):
         services.readiness.markDraining();
         clearInterval(purge);
         logger.info({ inFlight: draining.inFlight, timeoutMs: config.shutdownTimeoutMs }, "draining: readiness 503, no new connections");
-        const outcome = await draining.drain(config.shutdownTimeoutMs);
+        const cutMetrics = setTimeout(() => metricsListening?.closeAllConnections(), config.shutdownTimeoutMs);
+        const [outcome] = await Promise.all([draining.drain(config.shutdownTimeoutMs), metricsListening && closeServer(metricsListening)]);
+        clearTimeout(cutMetrics);
         await services.close();
         logger.info({ finished: outcome.finished }, "stopped");
         return outcome;
@@ -104,4 +140,12 @@ export async function startServer({ config, logger, ...options }: StartOptions):
       return true;
     },
   };
+}
+
+/** Stops accepting connections and resolves once the open ones are done (idle ones are closed at once). */
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
 }

@@ -138,6 +138,12 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
     await call("GET", "/api/v1/secrets", {}, "secret.list", "denied", { status: 401, error_code: "UNAUTHENTICATED" });
     await call("GET", "/api/v1/secrets", { token: "not-a-valid-token-at-all" }, "secret.list", "denied", { status: 401 });
     await call("DELETE", "/api/v1/secrets/database", { token: alice }, "secret.delete", "ok", { status: 200 });
+    await call("POST", "/api/v1/secrets/database/recover", { token: alice, body: {} }, "secret.recover", "ok", {
+      status: 200,
+      check: (event) => expect(event.target).toMatchObject({ type: "secret", name: "database", workspace: "default" }),
+    });
+    await call("DELETE", "/api/v1/secrets/database?purge=true", { token: alice }, "secret.purge", "ok", { status: 200 });
+    await call("POST", "/api/v1/secrets/database/recover", { token: alice, body: {} }, "secret.recover", "error", { status: 404, error_code: "SECRET_NOT_FOUND" });
     await call("POST", "/api/v1/workspaces", { token: admin, body: { name: "staging" } }, "workspace.create", "ok", { status: 201 });
     await call("DELETE", "/api/v1/workspaces/staging", { token: admin }, "workspace.delete", "ok", { status: 204 });
     await call("DELETE", `/api/v1/api-keys/${key.json.id}`, { token: alice }, "api_key.delete", "ok", { status: 204 });
@@ -170,6 +176,51 @@ describe.each(databases)("the audit log of a server on %s", (_label, createDatab
       await database.close();
     }
     expect(server.leakedIntoLogs()).toEqual([]);
+  });
+
+  it("the sweeper's purges are audited: one secret.purge per expired secret, by nobody, with the reason", async () => {
+    const sweepDb = await createDatabase();
+    const env = { ZS_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+    const first = await TestServer.start({ databaseUrl: sweepDb.url, env });
+    let id: string;
+    try {
+      const token = await first.login("admin", ADMIN_PASSWORD);
+      const created = await first.call("POST", "/api/v1/secrets", { token, body: { name: "expiring", values: { k: "fixture-expiring-value" } } });
+      id = created.json.id as string;
+      expect((await first.call("DELETE", "/api/v1/secrets/expiring", { token })).status).toBe(200);
+      // The recovery window ends: the row says so, as a week later would.
+      const database = await openDatabase(sweepDb.url);
+      try {
+        await database.knex("secrets").where({ id }).update({ purge_after: Date.now() - 1000 });
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await first.stop();
+    }
+    // A server sweeps at start.
+    const second = await TestServer.start({ databaseUrl: sweepDb.url, env });
+    try {
+      const token = await second.login("admin", ADMIN_PASSWORD);
+      let purges: WireEvent[] = [];
+      for (let tries = 0; tries < 100 && purges.length === 0; tries++) {
+        purges = (await allEvents(second, token)).filter((event) => event.action === "secret.purge");
+        if (purges.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(purges).toHaveLength(1);
+      expect(purges[0]).toMatchObject({
+        outcome: "ok",
+        actor: { user_id: null, user_name: null, via: null },
+        target: { type: "secret", id, name: "expiring", workspace: "default" },
+        details: { reason: "recovery_window_ended" },
+      });
+      expect((await second.call("GET", "/api/v1/secrets?deleted=true", { token })).json.items).toEqual([]);
+      expect((await second.call("GET", "/api/v1/audit/verify", { token })).json).toMatchObject({ valid: true });
+      expect(JSON.stringify(await allEvents(second, token))).not.toContain("fixture-expiring-value");
+    } finally {
+      await second.stop();
+      await sweepDb.drop();
+    }
   });
 
   it("an edited stored event is named by verify", async () => {

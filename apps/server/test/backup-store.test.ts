@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DeleteSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { startAwsSecretsManagerEmulator, startVaultEmulator, type AwsSecretsManagerEmulator, type VaultEmulator } from "@zs/emulators";
 import { createPostgresDatabase, postgresUrl, type TestDatabase } from "../../../packages/store-sql/test/support/test-databases.js";
+import { request } from "./support/http-client.js";
+import { parsePrometheusText } from "./support/prometheus-text.js";
 import { TestServer } from "./support/test-server.js";
 
 // The backup store of stores.md, on a real server: values in AWS Secrets Manager (the
@@ -13,6 +15,7 @@ import { TestServer } from "./support/test-server.js";
 
 /** More failures than any retry policy makes attempts: a fault that lasts until it is cleared. */
 const PERSISTENT = Number.MAX_SAFE_INTEGER;
+const METRICS_TOKEN = "backup-store-test-metrics-token";
 const AWS_CREDENTIALS = { accessKeyId: "AKIAZSBACKUPTEST0001", secretAccessKey: "zs-backup-test-aws-secret-access-key" };
 
 const databases: [string, () => Promise<TestDatabase | undefined>][] = [
@@ -42,6 +45,12 @@ describe.each(databases)("the backup store on %s", (_label, createDatabase) => {
       () => true,
       () => false,
     );
+  /** The value of one series of a scrape (0 when absent). */
+  const metric = async (name: string, labels: Record<string, string> = {}) => {
+    const scrape = await request(server.url, "GET", "/metrics", { token: METRICS_TOKEN });
+    const sample = parsePrometheusText(scrape.text).find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+    return sample?.value ?? 0;
+  };
   const status = async () => (await server.call("GET", "/api/v1/admin/backup", { token: admin })).json as { type: string; pending: number };
 
   beforeAll(async () => {
@@ -61,6 +70,7 @@ describe.each(databases)("the backup store on %s", (_label, createDatabase) => {
         ZS_BACKUP_SECRETS_STORE_VAULT_ADDR: vault.address,
         ZS_BACKUP_SECRETS_STORE_VAULT_TOKEN: vault.token,
         ZS_BACKUP_REPAIR_INTERVAL: "1s",
+        ZS_METRICS_TOKEN: METRICS_TOKEN,
       },
     });
     server.sensitive.add(AWS_CREDENTIALS.secretAccessKey).add(vault.token);
@@ -116,6 +126,7 @@ describe.each(databases)("the backup store on %s", (_label, createDatabase) => {
       // Purged: a soft delete keeps the values, in the backup too, until the sweeper purges them.
       expect((await server.call("DELETE", "/api/v1/secrets/deleted-while-down?purge=true", { token: admin })).status).toBe(200);
       expect((await status()).pending).toBe(2);
+      expect(await metric("zs_backup_pending_secrets")).toBe(2);
     } finally {
       vault.faults.failNext(0);
     }
@@ -128,6 +139,19 @@ describe.each(databases)("the backup store on %s", (_label, createDatabase) => {
     } finally {
       aws.faults.failNext = 0;
     }
+  });
+
+  it("metrics time every values store call by store type, operation and outcome, the backup's and the copy-back's too", async () => {
+    const count = (store: string, operation: string, outcome: string) => metric("zs_values_store_call_duration_seconds_count", { store, operation, outcome });
+    expect(await count("aws", "put", "ok")).toBeGreaterThanOrEqual(5);
+    expect(await count("vault", "put", "ok")).toBeGreaterThanOrEqual(4);
+    expect(await count("aws", "get", "error")).toBeGreaterThanOrEqual(1);
+    expect(await count("aws", "get", "not_found")).toBeGreaterThanOrEqual(1);
+    expect(await count("vault", "get", "ok")).toBeGreaterThanOrEqual(2);
+    expect(await count("vault", "put", "error")).toBeGreaterThanOrEqual(1);
+    expect(await count("vault", "delete", "error")).toBeGreaterThanOrEqual(1);
+    expect(await count("vault", "delete", "ok")).toBeGreaterThanOrEqual(1);
+    expect(await metric("zs_backup_pending_secrets")).toBe(0);
   });
 
   it("restore copies back only what the primary lacks, or everything with overwrite; backup copies and verifies every secret", async () => {

@@ -124,6 +124,8 @@ describe("SIGTERM and SIGINT", () => {
     expect(probeAnswer).toContain('"status":"draining"');
     expect(exit).toEqual({ code: 0, signal: null });
     expect(elapsed).toBeLessThan(30_000);
+    // The log is written in batches, flushed at exit: its last bytes may come after the exit event.
+    for (let i = 0; i < 40 && !server!.stderr().includes('"msg":"stopped"'); i++) await wait(50);
     const logs = server!.stderr();
     expect(logs).toMatch(/"inFlight":2\d\d,/);
     expect(logs).toContain('"finished":true');
@@ -164,6 +166,7 @@ describe("SIGTERM and SIGINT", () => {
     expect(exit).toEqual({ code: 1, signal: null });
     expect(elapsed).toBeGreaterThanOrEqual(900);
     expect(elapsed).toBeLessThan(2900);
+    for (let i = 0; i < 40 && !server!.stderr().includes("ZS_SHUTDOWN_TIMEOUT reached"); i++) await wait(50);
     expect(server!.stderr()).toContain("ZS_SHUTDOWN_TIMEOUT reached");
     expect(await pending).toHaveProperty("error");
     agent.destroy();

@@ -120,7 +120,7 @@ describe("HTTPS with ZS_TLS_CERT_FILE and ZS_TLS_KEY_FILE", () => {
     const renewed = await issueServerCertificate(ca);
     await Promise.all([writeFile(certFile, renewed.certificatePem), writeFile(keyFile, renewed.privateKeyPem)]);
     server.child.kill("SIGHUP");
-    await wait(500);
+    for (let i = 0; i < 60 && !server.stderr().includes("TLS certificate reloaded"); i++) await wait(50);
     expect(server.stderr()).toContain("TLS certificate reloaded");
 
     const sameConnection = await get(`${server.url}/health/live`, agent);
@@ -136,7 +136,7 @@ describe("HTTPS with ZS_TLS_CERT_FILE and ZS_TLS_KEY_FILE", () => {
     const stranger = await issueServerCertificate(ca);
     await writeFile(keyFile, stranger.privateKeyPem);
     server.child.kill("SIGHUP");
-    await wait(500);
+    for (let i = 0; i < 60 && !server.stderr().includes("TLS files not reloaded"); i++) await wait(50);
     expect(server.stderr()).toContain("TLS files not reloaded");
     expect((await get(`${server.url}/health/live`, fresh)).fingerprint).toBe(after.fingerprint);
     expect(server.child.exitCode).toBeNull();
@@ -201,6 +201,8 @@ describe("bad TLS and shutdown settings stop the server at start, nothing create
     const server = await startServerProcess({ ZS_DATA_DIR: path.join(dir, "warn"), ZS_ADMIN_PASSWORD: ADMIN_PASSWORD, ZS_HOST: "0.0.0.0" });
     server.child.kill("SIGTERM");
     await server.exited;
+    // The log is written in batches, flushed at exit: its last bytes may come after the exit event.
+    for (let i = 0; i < 40 && !server.stderr().includes('"msg":"stopped"'); i++) await wait(50);
     expect(server.stderr()).toContain("non-loopback address without TLS");
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import {
   AUDIT_ACTIONS,
-  findReferences,
   isZsError,
+  referencedKeys,
   type AuditDetail,
   type AuditRecorder,
   type AuditTarget,
@@ -66,17 +66,6 @@ function secretTarget(caller: Caller, name: string | null, workspace?: string): 
   return { type: "secret", id: null, name, workspace: workspace ?? caller.workspace };
 }
 
-function referencesOf(texts: readonly string[]): string[] {
-  const keys = new Set<string>();
-  for (const text of texts) {
-    try {
-      for (const reference of findReferences(text)) keys.add(`${reference.name}.${reference.key}`);
-    } catch {
-      // The call itself reports the malformed text.
-    }
-  }
-  return [...keys].sort();
-}
 
 /** Local mode's services with the security-relevant calls recorded, as the server records its routes. */
 export function auditedLocalApis(service: SecretsService, components: ComponentsService, audit: LocalAuditor): { api: SecretsApi; components: ComponentsApi } {
@@ -159,13 +148,13 @@ export function auditedLocalApis(service: SecretsService, components: Components
     validateStack: (caller, name, level, lookup) => components.validateStack(caller, name, level, lookup),
     resolve: (caller, text, lookup) =>
       audit(caller, AUDIT_ACTIONS.referenceResolve, resolveTarget(caller, "references", null, lookup?.workspace), () => components.resolve(caller, text, lookup), () => ({
-        details: { references: referencesOf([text]) },
+        details: { references: referencedKeys([text]) },
       })),
     resolveComponent: (caller, name, lookup) =>
       audit(caller, AUDIT_ACTIONS.referenceResolve, resolveTarget(caller, "component", name, lookup?.workspace), async () => {
         const stored = await components.getComponent(caller, name, lookup);
         return { stored, resolved: await components.resolveComponent(caller, name, lookup) };
-      }, ({ stored }) => ({ details: { references: referencesOf(Object.values(stored.configuration)) } })).then(({ resolved }) => resolved),
+      }, ({ stored }) => ({ details: { references: referencedKeys(Object.values(stored.configuration)) } })).then(({ resolved }) => resolved),
     runEnvironment: (caller, input, level) =>
       audit(caller, AUDIT_ACTIONS.referenceResolve, resolveTarget(caller, "run", null), () => components.runEnvironment(caller, input, level), (environment) => ({
         details: { variables: Object.keys(environment).sort() },

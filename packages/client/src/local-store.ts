@@ -3,6 +3,7 @@ import {
   AuditLog,
   AuditRecorder,
   JsonLinesAuditSink,
+  purgeEvents,
   readConfig,
   silentLogger,
   type BackupService,
@@ -71,7 +72,9 @@ export async function openLocalStore(home: string, env: Record<string, string | 
     if (backup) await backups.repair();
     // …and purges the deleted secrets whose recovery window ended (one indexed query when none
     // did). A values store that fails leaves them for the next command; the command goes on.
-    await service.purgeExpiredSecrets().catch(() => undefined);
+    const purged = await service.purgeExpiredSecrets().catch(() => undefined);
+    const actor = { user_id: user.id, user_name: user.name, via: "local" as const };
+    await Promise.all((purged ? purgeEvents(purged, actor, null) : []).map((event) => recorder.record(event).catch(() => undefined)));
     return {
       service,
       components,

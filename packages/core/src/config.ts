@@ -57,6 +57,10 @@ export interface ZsConfig {
   configDir: string;
   /** The audit log (lifecycle.md "Audit log"). */
   audit: AuditSettings;
+  /** Each instance's cache of verified tokens (operations.md "Authentication cache and revocation"). */
+  authCache: AuthCacheSettings;
+  /** `GET /metrics` (operations.md "Metrics"). */
+  metrics: MetricsSettings;
   /**
    * `ZS_SHUTDOWN_TIMEOUT`: how long in-flight requests get to finish after SIGTERM/SIGINT
    * before the server gives up and exits 1 (operations.md). @default 10000
@@ -72,6 +76,25 @@ export interface TlsFiles {
   certFile: string;
   /** Its private key. */
   keyFile: string;
+}
+
+/** `ZS_AUTH_CACHE_TTL`, `ZS_AUTH_CACHE_SIZE`. */
+export interface AuthCacheSettings {
+  /** How long a verified token is trusted without asking the database, in ms; 0 turns the cache off. @default 30000 */
+  ttlMs: number;
+  /** Most tokens kept; the least recently used one goes first. @default 10000 */
+  size: number;
+}
+
+/**
+ * `ZS_METRICS_TOKEN`, `ZS_METRICS_PORT`. With neither, `/metrics` is not served at all; with a
+ * port, it is served there and not on the main port; with a token, only to `Bearer <token>`.
+ */
+export interface MetricsSettings {
+  /** The bearer token a scrape must send; unset: none asked. */
+  token: string | undefined;
+  /** A listener of its own for `/metrics` (on `host`; 0 picks a free port); unset: the main port. */
+  port: number | undefined;
 }
 
 /** `ZS_AUDIT`, `ZS_AUDIT_FLUSH_MS`, `ZS_AUDIT_FILE`, `ZS_AUDIT_RETENTION_DAYS`. */
@@ -128,6 +151,10 @@ const SETTINGS = [
   "SHUTDOWN_TIMEOUT",
   "TLS_CERT_FILE",
   "TLS_KEY_FILE",
+  "AUTH_CACHE_TTL",
+  "AUTH_CACHE_SIZE",
+  "METRICS_TOKEN",
+  "METRICS_PORT",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -219,6 +246,9 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     problems.push(`ZS_HISTORY_MAX_VERSIONS must be a whole number 0-${MAX_HISTORY_MAX_VERSIONS} (0: keep no earlier values), not '${historyText}'`);
   }
   const audit = readAuditSettings(settings, configDir, problems);
+  const metrics = readMetricsSettings(settings, port, problems);
+
+  const authCache = readAuthCacheSettings(settings, problems);
 
   const trustProxy = parseTrustProxy(settings.get("TRUST_PROXY") ?? "false");
   if (trustProxy === undefined) problems.push(`ZS_TRUST_PROXY must be ${TRUST_PROXY_FORMS}; not '${settings.get("TRUST_PROXY")!.slice(0, 200)}'`);
@@ -252,6 +282,8 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     trustProxy: trustProxy ?? false,
     configDir,
     audit,
+    authCache,
+    metrics,
     shutdownTimeoutMs: shutdownTimeoutMs ?? 0,
     tls,
   };
@@ -267,6 +299,43 @@ function readTlsFiles(settings: Map<string, string>, configDir: string, problems
     return undefined;
   }
   return { certFile: path.resolve(configDir, certFile), keyFile: path.resolve(configDir, keyFile) };
+}
+
+/** The longest an authentication may be cached: revocation does not depend on it, but a bound keeps surprises small. */
+const MAX_AUTH_CACHE_TTL_MS = 3_600_000;
+const MAX_AUTH_CACHE_SIZE = 10_000_000;
+
+function readAuthCacheSettings(settings: Map<string, string>, problems: string[]): AuthCacheSettings {
+  const ttlText = settings.get("AUTH_CACHE_TTL") ?? "30s";
+  const ttlMs = ttlText.trim() === "0" ? 0 : parseInterval(ttlText);
+  if (ttlMs === undefined || ttlMs > MAX_AUTH_CACHE_TTL_MS) {
+    problems.push(`ZS_AUTH_CACHE_TTL must be 0 (no cache) or a duration such as 30s, 5m or 1h (1s to 1h), or a number of seconds, not '${ttlText.slice(0, 100)}'`);
+  }
+  const sizeText = settings.get("AUTH_CACHE_SIZE") ?? "10000";
+  const size = Number(sizeText.trim());
+  if (!/^\d{1,8}$/.test(sizeText.trim()) || size < 1 || size > MAX_AUTH_CACHE_SIZE) {
+    problems.push(`ZS_AUTH_CACHE_SIZE must be a whole number of tokens 1-${MAX_AUTH_CACHE_SIZE}, not '${sizeText.slice(0, 100)}'`);
+  }
+  return { ttlMs: ttlMs ?? 0, size };
+}
+
+/** A metrics token: 16 or more printable ASCII characters (shorter is too easily guessed; it is all that guards the endpoint). */
+const METRICS_TOKEN_PATTERN = /^[\x21-\x7e]{16,4096}$/;
+
+function readMetricsSettings(settings: Map<string, string>, mainPort: number, problems: string[]): MetricsSettings {
+  const token = settings.get("METRICS_TOKEN");
+  // Never quoted: it is a credential.
+  if (token !== undefined && !METRICS_TOKEN_PATTERN.test(token)) {
+    problems.push("ZS_METRICS_TOKEN must be 16-4096 printable ASCII characters without spaces (e.g. openssl rand -hex 32)");
+  }
+  const portText = settings.get("METRICS_PORT");
+  let port: number | undefined;
+  if (portText !== undefined) {
+    port = Number(portText);
+    if (!/^\d{1,5}$/.test(portText) || port > 65535) problems.push(`ZS_METRICS_PORT must be a port number 0-65535 (0: any free port), not '${portText.slice(0, 200)}'`);
+    else if (port !== 0 && port === mainPort) problems.push(`ZS_METRICS_PORT must differ from ZS_PORT (${mainPort}): /metrics is served on a listener of its own`);
+  }
+  return { token, port };
 }
 
 function readAuditSettings(settings: Map<string, string>, configDir: string, problems: string[]): AuditSettings {

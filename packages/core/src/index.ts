@@ -166,9 +166,11 @@ export {
   readConfig,
   xdgDataHome,
   type AuditSettings,
+  type AuthCacheSettings,
   type ConfigSources,
   type TlsFiles,
   type LogLevel,
+  type MetricsSettings,
   type ValidationLevel,
   type StoreSetting,
   type ZsConfig,
@@ -205,6 +207,7 @@ export { runHealthCheck } from "./stores/health-check.js";
 export { StoreRegistry, type StoreLoadFailure, type StoreLoader } from "./stores/store-registry.js";
 export type {
   DeletedSecretMatch,
+  ExpiredSecret,
   FoundSecret,
   LockedDeletedSecret,
   LockedSecret,
@@ -259,6 +262,7 @@ export { DEFAULT_HISTORY_MAX_VERSIONS, MAX_HISTORY_MAX_VERSIONS, versionedWriteF
 export { historyUnavailable, locateVersionValues, versionNotFound, versionPruned, type VersionValuesSource } from "./history/version-values.js";
 export { ComponentsService } from "./components/components-service.js";
 export { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
+export type { StoreCallObservation, StoreCallObserver, StoreCallWatch, StoreOperation } from "./replication/store-call.js";
 export type { BackupMarks, ReplicationRepository, SecretVersion } from "./replication/replication-repository.js";
 export {
   DEFAULT_COPY_CONCURRENCY,
@@ -325,7 +329,16 @@ export { canonicalJson } from "./audit/canonical-json.js";
 export { ChainVerifier, GENESIS_HASH, eventHash, eventOf, linkEvents, type ChainBreak, type ChainHead } from "./audit/hash-chain.js";
 export type { AuditChainState, AuditLogRepository, AuditSink } from "./audit/audit-log-repository.js";
 export { auditQuerySchema, parseAuditQuery, type AuditQuery, type ParsedAuditQuery } from "./audit/audit-query.js";
-export { AUDIT_MODES, AuditRecorder, type AuditMode, type AuditRecorderOptions, type AuditRecorderStats } from "./audit/audit-recorder.js";
+export {
+  AUDIT_MODES,
+  AuditRecorder,
+  type AuditBatchObservation,
+  type AuditMode,
+  type AuditRecorderOptions,
+  type AuditRecorderStats,
+} from "./audit/audit-recorder.js";
 export { JsonLinesAuditSink } from "./audit/json-lines-sink.js";
 export { verifyAuditChain, type AuditVerification } from "./audit/audit-verification.js";
 export { AuditLog } from "./audit/audit-log.js";
+export { purgeEvents } from "./audit/purge-events.js";
+export { referencedKeys } from "./audit/referenced-keys.js";

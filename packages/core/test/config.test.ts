@@ -30,6 +30,8 @@ describe("readConfig defaults", () => {
       trustProxy: false,
       configDir: "/etc/zs",
       audit: { mode: "required", flushMs: 5, file: undefined, retentionDays: 365 },
+      authCache: { ttlMs: 30_000, size: 10_000 },
+      metrics: { token: undefined, port: undefined },
       shutdownTimeoutMs: 10_000,
       tls: undefined,
     });
@@ -252,6 +254,52 @@ describe("readConfig problems", () => {
     expect(error.message).not.toContain("admin-pw-xyz");
     expect(error.message).not.toContain("db-pw-xyz");
     expect(JSON.stringify(error.details)).not.toContain("db-pw-xyz");
+  });
+});
+
+describe("readConfig authentication cache settings", () => {
+  it("ZS_AUTH_CACHE_TTL takes a duration or bare seconds, and 0 turns the cache off", () => {
+    expect(readConfig({ env: { ZS_AUTH_CACHE_TTL: "5m", ZS_AUTH_CACHE_SIZE: "50" } }).authCache).toEqual({ ttlMs: 300_000, size: 50 });
+    expect(readConfig({ env: { ZS_AUTH_CACHE_TTL: "10" } }).authCache.ttlMs).toBe(10_000);
+    expect(readConfig({ env: { ZS_AUTH_CACHE_TTL: "0" } }).authCache.ttlMs).toBe(0);
+  });
+
+  it.each(["30 seconds", "-1", "2h", "1.5s", "abc"])("ZS_AUTH_CACHE_TTL=%s is a configuration error", (ttl) => {
+    expect(configError({ env: { ZS_AUTH_CACHE_TTL: ttl } })).toMatchObject({ code: "CONFIGURATION_ERROR", message: expect.stringContaining("ZS_AUTH_CACHE_TTL must be") });
+  });
+
+  it.each(["0", "ten", "1e4", "-5", "100000000"])("ZS_AUTH_CACHE_SIZE=%s is a configuration error", (size) => {
+    expect(configError({ env: { ZS_AUTH_CACHE_SIZE: size } })).toMatchObject({ code: "CONFIGURATION_ERROR", message: expect.stringContaining("ZS_AUTH_CACHE_SIZE must be") });
+  });
+});
+
+describe("readConfig metrics settings", () => {
+  const TOKEN = "0123456789abcdef0123";
+
+  it("ZS_METRICS_TOKEN and ZS_METRICS_PORT are read from the environment or the file", () => {
+    expect(readConfig({ env: { ZS_METRICS_TOKEN: TOKEN, ZS_METRICS_PORT: "9464" }, defaultDataDir: DATA_DIR }).metrics).toEqual({ token: TOKEN, port: 9464 });
+    expect(readConfig({ env: {}, file: { metrics_port: 0 }, defaultDataDir: DATA_DIR }).metrics).toEqual({ token: undefined, port: 0 });
+  });
+
+  it("an unparseable or out-of-range ZS_METRICS_PORT is refused naming the setting", () => {
+    for (const bad of ["metrics", "-1", "65536", "94 64", "1e3", "8080x"]) {
+      const error = configError({ env: { ZS_METRICS_PORT: bad }, defaultDataDir: DATA_DIR });
+      expect(error.code).toBe("CONFIGURATION_ERROR");
+      expect(error.message).toContain("ZS_METRICS_PORT must be a port number 0-65535");
+    }
+  });
+
+  it("ZS_METRICS_PORT equal to ZS_PORT is refused; both 0 (two free ports) is fine", () => {
+    expect(configError({ env: { ZS_PORT: "8300", ZS_METRICS_PORT: "8300" }, defaultDataDir: DATA_DIR }).message).toContain("ZS_METRICS_PORT must differ from ZS_PORT");
+    expect(readConfig({ env: { ZS_PORT: "0", ZS_METRICS_PORT: "0" }, defaultDataDir: DATA_DIR }).metrics.port).toBe(0);
+  });
+
+  it("a short or spaced ZS_METRICS_TOKEN is refused without quoting it", () => {
+    for (const bad of ["short-token", "a token with spaces in it"]) {
+      const error = configError({ env: { ZS_METRICS_TOKEN: bad }, defaultDataDir: DATA_DIR });
+      expect(error.message).toContain("ZS_METRICS_TOKEN must be 16-4096 printable ASCII characters");
+      expect(error.message).not.toContain(bad);
+    }
   });
 });
 

@@ -1,10 +1,11 @@
 export { knexConfigFor, type SqlDialect } from "./database-url.js";
-export { SqlDatabase, isUniqueViolation, type SqlDatabaseOptions } from "./sql-database.js";
+export { SqlDatabase, isUniqueViolation, type PoolStats, type SqlDatabaseOptions } from "./sql-database.js";
 export { KnexMetadataRepository, VALUES_STORE_RECORD } from "./knex-metadata-repository.js";
 export { KnexHistoryRepository } from "./knex-history-repository.js";
 export { KnexComponentRepository } from "./knex-component-repository.js";
 export { KnexCredentialRepository } from "./knex-credential-repository.js";
 export { KnexLoginCounterRepository } from "./knex-login-counter-repository.js";
+export { KnexAuthRevocationRepository } from "./knex-auth-revocation-repository.js";
 export { KnexReplicationRepository } from "./knex-replication-repository.js";
 export { KnexMigrationRepository } from "./knex-migration-repository.js";
 export { applySecretFilters, escapeLike } from "./secret-filter-compiler.js";

@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import type {
   Configuration,
   DeletedSecretMatch,
+  ExpiredSecret,
   FoundSecret,
   LockedDeletedSecret,
   LockedSecret,
@@ -276,16 +277,17 @@ class KnexMetadataTransaction extends SecretQueries implements MetadataTransacti
     }
   }
 
-  async lockExpiredSecret(now: number, skipIds: readonly string[]): Promise<string | undefined> {
-    const query = this.db("secrets")
-      .whereNotNull("deleted")
-      .where("purge_after", "<=", now)
-      .whereNotIn("id", [...skipIds])
-      .orderBy("purge_after")
-      .first("id");
+  async lockExpiredSecret(now: number, skipIds: readonly string[]): Promise<ExpiredSecret | undefined> {
+    const query = this.db({ s: "secrets" })
+      .join({ w: "workspaces" }, "w.id", "s.workspace_id")
+      .whereNotNull("s.deleted")
+      .where("s.purge_after", "<=", now)
+      .whereNotIn("s.id", [...skipIds])
+      .orderBy("s.purge_after")
+      .first({ id: "s.id", name: "s.name", workspace: "w.name" });
     // SQLite has one writer at a time: the row a concurrent sweeper purged is gone when this reads.
-    const row: { id: string } | undefined = await (this.dialect === "postgres" ? query.forUpdate().skipLocked() : query);
-    return row?.id;
+    const row: ExpiredSecret | undefined = await (this.dialect === "postgres" ? query.forUpdate("s").skipLocked() : query);
+    return row && { id: row.id, name: row.name, workspace: row.workspace };
   }
 
   async updateComponentConfiguration(componentId: string, configuration: Configuration, updated: number): Promise<void> {

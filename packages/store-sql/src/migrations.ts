@@ -414,8 +414,51 @@ const audit: Migration = {
   },
 };
 
+/**
+ * Revocation of cached authentications (operations.md "Authentication cache and revocation"):
+ * every change that revokes or weakens access — a credential deleted (logout, API key delete,
+ * expiry sweep, a user's cascade), a user deleted, demoted or given a new password — is
+ * announced by the database itself, in the transaction that makes it, whichever process makes
+ * it (a promotion too, so no cache lags behind the admin flag). On PostgreSQL a trigger sends
+ * `NOTIFY zs_auth, '<token hash | user id>'` (delivered at commit, dropped on rollback). On
+ * SQLite, where one server shares the file only with commands on the same host, the triggers
+ * move a revocation epoch the server polls; its own changes move it too (its cache then
+ * empties at the next poll, costing one read per token).
+ */
+const authRevocation: Migration = {
+  name: "008_auth_revocation",
+  async up(knex) {
+    const userWeakened = "old.is_admin is distinct from new.is_admin or old.password_hash is distinct from new.password_hash";
+    if (knex.client.config.client === "pg") {
+      await knex.raw(`
+        create function zs_auth_revoke_credential() returns trigger language plpgsql as $$
+        begin perform pg_notify('zs_auth', old.token_hash); return null; end $$`);
+      await knex.raw(`
+        create function zs_auth_revoke_user() returns trigger language plpgsql as $$
+        begin perform pg_notify('zs_auth', old.id); return null; end $$`);
+      await knex.raw("create trigger credentials_auth_revoke after delete on credentials for each row execute function zs_auth_revoke_credential()");
+      await knex.raw("create trigger users_auth_revoke_delete after delete on users for each row execute function zs_auth_revoke_user()");
+      await knex.raw(
+        `create trigger users_auth_revoke_update after update of is_admin, password_hash on users for each row when (${userWeakened}) execute function zs_auth_revoke_user()`,
+      );
+      return;
+    }
+    await knex.schema.createTable("auth_revocation", (t) => {
+      t.integer("id").primary();
+      t.bigInteger("epoch").notNullable();
+    });
+    await knex("auth_revocation").insert({ id: 1, epoch: 0 });
+    const bump = "update auth_revocation set epoch = epoch + 1 where id = 1;";
+    await knex.raw(`create trigger credentials_auth_revoke after delete on credentials begin ${bump} end`);
+    await knex.raw(`create trigger users_auth_revoke_delete after delete on users begin ${bump} end`);
+    await knex.raw(
+      `create trigger users_auth_revoke_update after update of is_admin, password_hash on users when ${userWeakened.replaceAll("is distinct from", "is not")} begin ${bump} end`,
+    );
+  },
+};
+
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete, audit];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete, audit, authRevocation];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;

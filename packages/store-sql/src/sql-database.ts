@@ -20,6 +20,23 @@ interface KnexClientPool {
   releaseConnection(connection: PostgresConnection): Promise<unknown>;
 }
 
+/** Knex's (tarn) connection pool, as `poolStats` reads it. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+/** The connection pool right now (for metrics). */
+export interface PoolStats {
+  /** Connections lent out to a query or a transaction. */
+  inUse: number;
+  /** Connections open and waiting to be lent. */
+  idle: number;
+  /** Queries waiting for a connection. */
+  pending: number;
+}
+
 /** How to open a `SqlDatabase`. */
 export interface SqlDatabaseOptions {
   /**
@@ -43,6 +60,10 @@ export class SqlDatabase {
   /** Transactions in progress, joined ones not counted. */
   private openTransactions = 0;
   private closed = false;
+  private readonly statementListeners = new Set<(sql: string) => void>();
+  private readonly forwardKnexQuery = (query: { sql: string }) => {
+    for (const listener of this.statementListeners) listener(query.sql);
+  };
 
   private constructor(
     readonly knex: Knex,
@@ -84,9 +105,24 @@ export class SqlDatabase {
     return (await this.readRows(prepared, prepared.bindings(parameters))) as R[];
   }
 
+  /**
+   * Calls `listener` with the SQL of every statement this database runs from now on — knex's
+   * queries and prepared reads alike (which bypass knex) — until the returned function is
+   * called. For tests and benchmarks that count a request's statements.
+   */
+  onStatement(listener: (sql: string) => void): () => void {
+    if (this.statementListeners.size === 0) this.knex.on("query", this.forwardKnexQuery);
+    this.statementListeners.add(listener);
+    return () => {
+      this.statementListeners.delete(listener);
+      if (this.statementListeners.size === 0) this.knex.off("query", this.forwardKnexQuery);
+    };
+  }
+
   private async readRows(prepared: PreparedRead<unknown, unknown>, bindings: Knex.RawBinding[]): Promise<unknown[]> {
     const transaction = this.current.getStore();
     if (transaction) return rowsOf(await transaction.raw(prepared.knexSql, bindings));
+    for (const listener of this.statementListeners) listener(prepared.nativeSql);
     if (this.dialect === "postgres") {
       const pool = this.knex.client as KnexClientPool;
       const connection = await pool.acquireConnection();
@@ -124,6 +160,13 @@ export class SqlDatabase {
       this.openTransactions -= 1;
       if (this.openTransactions === 0) this.current.disable();
     }
+  }
+
+  /** The pool's connections now; all zero once closed. */
+  poolStats(): PoolStats {
+    const pool = (this.knex.client as { pool?: TarnPool | null }).pool;
+    if (!pool) return { inUse: 0, idle: 0, pending: 0 };
+    return { inUse: pool.numUsed(), idle: pool.numFree(), pending: pool.numPendingAcquires() };
   }
 
   /** Reads a value of the `zs_meta` table. */

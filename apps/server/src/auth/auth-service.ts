@@ -12,6 +12,7 @@ import {
   type User,
 } from "@zs/core";
 import * as z from "zod";
+import type { AuthCache } from "./auth-cache.js";
 import type { AdmittedLogin, LoginThrottle } from "./login-throttle.js";
 import { PasswordHashingQueue } from "./password-hashing-queue.js";
 import { DEFAULT_SCRYPT_COST, checkPassword, generatePassword, hashPassword, type ScryptCost } from "./passwords.js";
@@ -61,6 +62,11 @@ export interface AuthServiceOptions {
   hashing?: PasswordHashingQueue;
   /** New hashes' cost; stored hashes below it are redone at the next login. @default N=2^17, r=8, p=1 */
   passwordCost?: ScryptCost;
+  /**
+   * Verified tokens kept between requests; every revocation made here evicts from it at once.
+   * @default none: every request asks the database
+   */
+  cache?: AuthCache;
   now?: () => number;
 }
 
@@ -92,6 +98,7 @@ export class AuthService {
   readonly hashing: PasswordHashingQueue;
   private readonly passwordCost: ScryptCost;
   private readonly now: () => number;
+  private readonly cache: AuthCache | undefined;
 
   constructor(
     private readonly credentials: CredentialRepository,
@@ -102,6 +109,7 @@ export class AuthService {
     this.hashing = options.hashing ?? new PasswordHashingQueue();
     this.passwordCost = options.passwordCost ?? DEFAULT_SCRYPT_COST;
     this.now = options.now ?? Date.now;
+    this.cache = options.cache;
   }
 
   /**
@@ -126,6 +134,7 @@ export class AuthService {
     if (!user) throw new ZsError("FORBIDDEN", "The current password is wrong.");
     await this.credentials.setPasswordHash(user.id, await this.hashNow(newPassword));
     await this.credentials.deleteSessions(user.id, authenticated.credentialId);
+    this.cache?.revokeUser(user.id);
   }
 
   /** An admin sets another user's password; that user's sessions are revoked (but the one presented). */
@@ -136,6 +145,7 @@ export class AuthService {
     if (!found) throw new ZsError("USER_NOT_FOUND", `No user named '${name}'.`);
     await this.credentials.setPasswordHash(found.user.id, await this.hashNow(password));
     await this.credentials.deleteSessions(found.user.id, authenticated.credentialId);
+    this.cache?.revokeUser(found.user.id);
   }
 
   /**
@@ -171,23 +181,54 @@ export class AuthService {
     return this.hashing.take().run(() => hashPassword(password, this.passwordCost));
   }
 
-  /** The user a bearer token belongs to; `UNAUTHENTICATED` for anything else. */
+  /**
+   * The user a bearer token belongs to; `UNAUTHENTICATED` for anything else. From the cache
+   * when it holds the token (keyed by the token's hash), else from the database.
+   */
   async authenticate(token: string): Promise<Authenticated> {
     if (!looksLikeToken(token)) throw unauthenticated();
     const tokenHash = hashToken(token);
+    const cached = this.cache?.get(tokenHash);
+    if (cached) {
+      await this.touch(cached, this.now());
+      return { user: cached.user, credentialId: cached.credentialId, kind: cached.kind };
+    }
+    const generation = this.cache?.generation ?? 0;
     const found = await this.credentials.findCredential(tokenHash);
     const now = this.now();
     if (!found || !sameHash(found.credential.tokenHash, tokenHash)) throw unauthenticated();
-    if (found.credential.expires !== null && found.credential.expires <= now) throw unauthenticated();
-    if (found.credential.lastUsed === null || now - found.credential.lastUsed > TOUCH_INTERVAL_MS) {
-      await this.credentials.touchCredential(found.credential.id, now);
-    }
-    return { user: found.user, credentialId: found.credential.id, kind: found.credential.kind };
+    const { credential, user } = found;
+    if (credential.expires !== null && credential.expires <= now) throw unauthenticated();
+    const entry = { user, credentialId: credential.id, kind: credential.kind, expires: credential.expires, lastUsed: credential.lastUsed };
+    await this.touch(entry, now);
+    this.cache?.store(tokenHash, entry, generation);
+    return { user, credentialId: credential.id, kind: credential.kind };
+  }
+
+  /** Writes a credential's last use, at most once per interval. */
+  private async touch(entry: { credentialId: string; lastUsed: number | null }, now: number): Promise<void> {
+    if (entry.lastUsed !== null && now - entry.lastUsed <= TOUCH_INTERVAL_MS) return;
+    entry.lastUsed = now;
+    await this.credentials.touchCredential(entry.credentialId, now);
   }
 
   /** Revokes the credential a request was made with. */
   async logout(authenticated: Authenticated): Promise<void> {
     await this.credentials.deleteCredential(authenticated.user.id, authenticated.credentialId);
+    this.cache?.revokeCredential(authenticated.credentialId);
+  }
+
+  /** An admin deletes a user (`SecretsService.deleteUser`); their credentials go with them. */
+  async deleteUser(caller: Caller, name: string, options: { cascade: boolean }): Promise<void> {
+    await this.secrets.deleteUser(caller, name, options);
+    this.cache?.revokeUserNamed(name);
+  }
+
+  /** An admin makes a user an admin or not (`SecretsService.setUserAdmin`). */
+  async setUserAdmin(caller: Caller, name: string, isAdmin: boolean): Promise<User> {
+    const user = await this.secrets.setUserAdmin(caller, name, isAdmin);
+    this.cache?.revokeUser(user.id);
+    return user;
   }
 
   /** An admin creates a user with a password. */
@@ -234,6 +275,7 @@ export class AuthService {
     if (!user.isAdmin) await this.secrets.setUserAdmin(SERVER_CALLER, userName, true);
     await this.credentials.setPasswordHash(user.id, passwordHash);
     await this.credentials.deleteSessions(user.id);
+    this.cache?.revokeUser(user.id);
     await this.throttle.clear();
     return password === undefined ? { created: !existed, generatedPassword: chosen } : { created: !existed };
   }
@@ -256,12 +298,16 @@ export class AuthService {
     if (!(await this.credentials.deleteCredential(caller.userId, id))) {
       throw new ZsError("NOT_FOUND", `You have no API key with id '${id}'.`);
     }
+    this.cache?.revokeCredential(id);
   }
 
   /** Removes expired sessions and API keys and login counters that no longer count; returns how many credentials. */
   async purgeExpired(): Promise<number> {
     await this.throttle.purgeStale();
-    return this.credentials.deleteExpiredCredentials(this.now());
+    const purged = await this.credentials.deleteExpiredCredentials(this.now());
+    // Cached entries never outlive their token; this only frees their room early.
+    this.cache?.purgeExpired();
+    return purged;
   }
 
   private async issue(userId: string, kind: CredentialKind, name: string | null, expires: number | null): Promise<{ token: string; row: CredentialRow }> {

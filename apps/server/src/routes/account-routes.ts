@@ -50,7 +50,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       audit: { action: AUDIT_ACTIONS.userDelete, target: "user" },
       async handle({ caller, params, query, audit }) {
         audit.details = { cascade: query.cascade === "true" };
-        await secrets.deleteUser(caller, params.name!, { cascade: query.cascade === "true" });
+        await auth.deleteUser(caller, params.name!, { cascade: query.cascade === "true" });
         return { status: 204 };
       },
     }),
@@ -64,7 +64,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
       audit: { action: AUDIT_ACTIONS.userUpdate, target: "user" },
       async handle({ caller, params, body, audit }) {
         audit.details = { is_admin: body.is_admin };
-        return { status: 200, body: userToWire(await secrets.setUserAdmin(caller, params.name!, body.is_admin)) };
+        return { status: 200, body: userToWire(await auth.setUserAdmin(caller, params.name!, body.is_admin)) };
       },
     }),
     defineRoute({

@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, componentSchema, findReferences, nameSchema, type Component, type ComponentsService, type Caller } from "@zs/core";
+import { AUDIT_ACTIONS, componentSchema, nameSchema, referencedKeys, type Component, type ComponentsService, type Caller } from "@zs/core";
 import * as z from "zod";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
@@ -30,18 +30,6 @@ const resolvedSchema = z.union([
   z.object({ component: componentSchema.describe("The component, configuration resolved") }),
 ]);
 
-/** The references (`secret.key`) of texts, sorted and once each: what a resolution read. */
-function referencedKeys(texts: readonly string[]): string[] {
-  const keys = new Set<string>();
-  for (const text of texts) {
-    try {
-      for (const reference of findReferences(text)) keys.add(`${reference.name}.${reference.key}`);
-    } catch {
-      // A malformed text fails the request with its own error; the event lists what parsed.
-    }
-  }
-  return [...keys].sort();
-}
 
 /** The references of a stack's or a component's configuration (the stored ones, never the resolved values). */
 async function configuredReferences(components: ComponentsService, caller: Caller, request: { stack?: string; component?: string; workspace?: string }): Promise<string[]> {

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { ZsError } from "../errors.js";
 import { LIMITS } from "../limits.js";
+import { pagingFields } from "../secrets/secret-query.js";
 import { parseDatePeriod } from "../secrets/filter-grammar.js";
 import { AUDIT_OUTCOMES, type AuditOutcome } from "./audit-event.js";
 
@@ -19,15 +20,7 @@ export const auditQuerySchema = z.strictObject({
   since: z.string().optional(),
   until: z.string().optional(),
   after: z.number().int().min(0, { error: "must be 0 or more" }).optional(),
-  /** @default 1 */
-  page: z.number().int().min(1, { error: "must be 1 or more" }).optional(),
-  /** @default 20 */
-  size: z
-    .number()
-    .int()
-    .min(1, { error: `must be 1-${LIMITS.maxPageSize}` })
-    .max(LIMITS.maxPageSize, { error: `must be 1-${LIMITS.maxPageSize}` })
-    .optional(),
+  ...pagingFields,
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 

@@ -19,6 +19,13 @@ export interface AuditRecorderStats {
   lastFlushMs: number;
 }
 
+/** One written (or failed) batch, as metrics see it: never an event's contents. */
+export interface AuditBatchObservation {
+  events: number;
+  durationMs: number;
+  ok: boolean;
+}
+
 export interface AuditRecorderOptions {
   /** @default "required" */
   mode?: AuditMode;
@@ -52,6 +59,8 @@ interface Pending {
 export class AuditRecorder {
   readonly mode: AuditMode;
   readonly stats: AuditRecorderStats = { recorded: 0, lost: 0, batches: 0, failures: 0, lastBatchSize: 0, lastFlushMs: 0 };
+  /** Told of every batch once it is written or has failed. Set by the server's metrics. @default none */
+  batchObserver: ((batch: AuditBatchObservation) => void) | undefined;
   private readonly flushMs: number;
   private readonly maxPending: number;
   private readonly maxBatch: number;
@@ -203,11 +212,13 @@ export class AuditRecorder {
       this.stats.batches += 1;
       this.stats.lastBatchSize = batch.length;
       this.stats.lastFlushMs = this.now() - started;
+      this.batchObserver?.({ events: batch.length, durationMs: this.stats.lastFlushMs, ok: true });
       this.lastFailureAt = undefined;
       for (const pending of batch) pending.settle?.resolve();
     } catch (error) {
       this.stats.failures += 1;
       this.lastFailureAt = this.now();
+      this.batchObserver?.({ events: batch.length, durationMs: this.lastFailureAt - started, ok: false });
       this.lose(batch.length, error);
       for (const pending of batch) pending.settle?.reject(unavailable());
     }

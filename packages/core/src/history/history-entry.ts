@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { LIMITS } from "../limits.js";
+import { pagingFields } from "../secrets/secret-query.js";
 import { secretValuesSchema } from "../secrets/secret-schema.js";
 
 /**
@@ -40,15 +40,7 @@ export const versionNumberSchema = z
 
 /** Which page of a secret's history, newest first (model.md's pages). */
 export const historyQuerySchema = z.strictObject({
-  /** @default 1 */
-  page: z.number().int().min(1, { error: "must be 1 or more" }).optional(),
-  /** @default 20 */
-  size: z
-    .number()
-    .int()
-    .min(1, { error: `must be 1-${LIMITS.maxPageSize}` })
-    .max(LIMITS.maxPageSize, { error: `must be 1-${LIMITS.maxPageSize}` })
-    .optional(),
+  ...pagingFields,
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 

@@ -63,6 +63,14 @@ export class BackupService {
     return { type: this.placement.backup?.type ?? null, pending: await this.repository.countBackupPending() };
   }
 
+  /**
+   * Secrets whose values the backup still has to receive, or to lose: the `pending` of
+   * `status`, for metrics (one SQL statement; no caller, so no route may answer it).
+   */
+  pendingCount(): Promise<number> {
+    return this.repository.countBackupPending();
+  }
+
   /** Copies every secret's values to the backup store (verified), after the deletes it still owes. */
   async backup(caller: Caller, options: CopyRunOptions = {}): Promise<CopySummary> {
     assertAdmin(caller, "back up secrets");
@@ -102,12 +110,12 @@ export class BackupService {
         for (const secret of batch) {
           seen.add(secret.id);
           const primary = this.placement.primary;
-          const values = await callStore(primary, () => primary.getValues(secret.id));
+          const values = await callStore(primary, () => primary.getValues(secret.id), this.placement.watch("get"));
           if (values === undefined) {
             this.logger.warn({ secretId: secret.id, store: primary.type }, "backup repair: the primary has no values for this secret");
             continue;
           }
-          await callStore(backup, () => backup.putValues(secret.id, values));
+          await callStore(backup, () => backup.putValues(secret.id, values), this.placement.watch("put"));
           await this.repository.clearBackupPending(secret.id, secret.version);
           repaired++;
         }
@@ -126,7 +134,7 @@ export class BackupService {
     try {
       for (let batch = await this.repository.pendingBackupDeletes(REPAIR_BATCH); batch.length > 0; ) {
         for (const secretId of batch) {
-          await callStore(backup, () => backup.deleteValues(secretId));
+          await callStore(backup, () => backup.deleteValues(secretId), this.placement.watch("delete"));
           await this.repository.clearBackupDelete(secretId);
           deleted++;
         }

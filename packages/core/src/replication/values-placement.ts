@@ -9,7 +9,7 @@ import {
   type VersionedWrite,
 } from "../stores/values-store.js";
 import type { BackupMarks } from "./replication-repository.js";
-import { callStore, failureKind } from "./store-call.js";
+import { callStore, failureKind, type StoreCallObserver, type StoreOperation, type StoreCallWatch } from "./store-call.js";
 
 /** The stores a deployment's values live in besides the primary. */
 export interface ValuesPlacementOptions {
@@ -40,6 +40,12 @@ export class ValuesPlacement {
   mirror: SecretValuesStore | undefined;
   /** The values store record this process writes under (`ValuesPlacementOptions.valuesStoreRecord`). */
   valuesStoreRecord: string | undefined;
+  /**
+   * Told of every call this placement (and the backup repair over it) makes to a values store:
+   * the store's type, the operation, the outcome and the duration. Set by the server's metrics.
+   * @default none
+   */
+  storeCallObserver: StoreCallObserver | undefined;
   private current: SecretValuesStore;
   private readonly logger: Logger;
 
@@ -70,15 +76,17 @@ export class ValuesPlacement {
   async put(marks: BackupMarks, secretId: string, values: SecretValues, hint?: PutValuesHint, versioned?: VersionedWrite): Promise<PutValuesResult> {
     const primary = this.primary;
     const keepsVersions = versioned !== undefined && primary.capabilities.versioned === true;
-    const result = await callStore(primary, () =>
-      keepsVersions ? primary.putValues(secretId, values, hint, versioned) : primary.putValues(secretId, values, hint),
+    const result = await callStore(
+      primary,
+      () => (keepsVersions ? primary.putValues(secretId, values, hint, versioned) : primary.putValues(secretId, values, hint)),
+      this.watch("put"),
     );
     await this.toMirror("write", (mirror) => mirror.putValues(secretId, values));
     const answer: PutValuesResult = result && result.backendVersion !== undefined ? { backendVersion: result.backendVersion } : {};
     const backup = this.backup;
     if (!backup) return answer;
     try {
-      await callStore(backup, () => backup.putValues(secretId, values, hint));
+      await callStore(backup, () => backup.putValues(secretId, values, hint), this.watch("put"));
     } catch (error) {
       this.logger.warn({ secretId, store: backup.type, failure: failureKind(error) }, "backup store write failed; marked for repair");
       await marks.markBackupPending(secretId);
@@ -92,14 +100,14 @@ export class ValuesPlacement {
    */
   async getVersion(secretId: string, backendVersion: string): Promise<SecretValues | undefined> {
     const primary = this.primary;
-    return callStore(primary, () => primary.getValues(secretId, { backendVersion }));
+    return callStore(primary, () => primary.getValues(secretId, { backendVersion }), this.watch("get"));
   }
 
   /** The values from the primary, else from the backup (then copied back into the primary); `undefined` when neither has them. */
   async get(secretId: string, hint?: GetValuesHint): Promise<SecretValues | undefined> {
     let primaryFailure: unknown;
     try {
-      const values = await callStore(this.primary, () => this.primary.getValues(secretId, hint));
+      const values = await callStore(this.primary, () => this.primary.getValues(secretId, hint), this.watch("get"));
       if (values !== undefined || !this.backup) return values;
     } catch (error) {
       if (!this.backup) throw error;
@@ -108,7 +116,7 @@ export class ValuesPlacement {
     const backup = this.backup;
     let values: SecretValues | undefined;
     try {
-      values = await callStore(backup, () => backup.getValues(secretId));
+      values = await callStore(backup, () => backup.getValues(secretId), this.watch("get"));
     } catch (error) {
       if (primaryFailure !== undefined) throw primaryFailure;
       throw error;
@@ -124,12 +132,12 @@ export class ValuesPlacement {
 
   /** Deletes from the primary (its failure fails the delete), then from the backup (its failure is marked in `marks`). */
   async delete(marks: BackupMarks, secretId: string): Promise<void> {
-    await callStore(this.primary, () => this.primary.deleteValues(secretId));
+    await callStore(this.primary, () => this.primary.deleteValues(secretId), this.watch("delete"));
     await this.toMirror("delete", (mirror) => mirror.deleteValues(secretId));
     const backup = this.backup;
     if (!backup) return;
     try {
-      await callStore(backup, () => backup.deleteValues(secretId));
+      await callStore(backup, () => backup.deleteValues(secretId), this.watch("delete"));
     } catch (error) {
       this.logger.warn({ secretId, store: backup.type, failure: failureKind(error) }, "backup store delete failed; marked for repair");
       await marks.markBackupDeletePending(secretId);
@@ -140,6 +148,11 @@ export class ValuesPlacement {
   async close(): Promise<void> {
     await this.primary.close?.();
     await this.backup?.close?.();
+  }
+
+  /** The operation `operation` of a store call, for `storeCallObserver`. */
+  watch(operation: StoreOperation): StoreCallWatch | undefined {
+    return this.storeCallObserver ? { operation, observer: this.storeCallObserver } : undefined;
   }
 
   private async toMirror(action: string, call: (mirror: SecretValuesStore) => Promise<unknown>): Promise<void> {
@@ -154,7 +167,7 @@ export class ValuesPlacement {
 
   private async copyBack(secretId: string, values: SecretValues): Promise<void> {
     try {
-      await callStore(this.primary, () => this.primary.putValues(secretId, values));
+      await callStore(this.primary, () => this.primary.putValues(secretId, values), this.watch("put"));
       this.logger.info({ secretId, store: this.primary.type }, "values copied back from the backup store into the primary");
     } catch (error) {
       this.logger.warn({ secretId, store: this.primary.type, failure: failureKind(error) }, "copying values back into the primary failed");

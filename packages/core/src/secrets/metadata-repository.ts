@@ -85,6 +85,14 @@ export interface LockedDeletedSecret extends DeletedSecret {
 }
 
 /** How recover names the deleted secret it wants: by full id, by id prefix, or by name. */
+/** A deleted secret a sweep claimed for purging: who it was, for the record. */
+export interface ExpiredSecret {
+  id: string;
+  name: string;
+  /** The workspace's name. */
+  workspace: string;
+}
+
 export type DeletedSecretMatch = { by: "id" | "idPrefix" | "name"; value: string };
 
 /** Reads of who references a secret (lifecycle.md "Usages"), in and outside a transaction. */
@@ -124,7 +132,7 @@ export interface MetadataTransaction extends SecretReader, SecretUsageReader, Ba
    * purging: a row another transaction holds (another sweeper, a recover) is skipped, never
    * waited for, so sweepers on several instances never purge the same secret twice.
    */
-  lockExpiredSecret(now: number, skipIds: readonly string[]): Promise<string | undefined>;
+  lockExpiredSecret(now: number, skipIds: readonly string[]): Promise<ExpiredSecret | undefined>;
   /** Replaces a component's configuration (a rename rewriting references to the secret). */
   updateComponentConfiguration(componentId: string, configuration: Configuration, updated: number): Promise<void>;
   findWorkspace(name: string): Promise<Workspace | undefined>;

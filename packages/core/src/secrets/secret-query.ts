@@ -7,6 +7,19 @@ export const SORT_FIELDS = ["name", "created", "updated", "scope"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 export type SortDirection = "asc" | "desc";
 
+/** The page fields every paged query takes (model.md's pages): `page` from 1, `size` up to the limit. */
+export const pagingFields = {
+  /** @default 1 */
+  page: z.number().int().min(1, { error: "must be 1 or more" }).optional(),
+  /** @default 20 */
+  size: z
+    .number()
+    .int()
+    .min(1, { error: `must be 1-${LIMITS.maxPageSize}` })
+    .max(LIMITS.maxPageSize, { error: `must be 1-${LIMITS.maxPageSize}` })
+    .optional(),
+};
+
 /** The list query of model.md; filter values use the `OP:VALUE` grammar. */
 export const secretQuerySchema = z.strictObject({
   id: z.string().optional(),
@@ -23,15 +36,7 @@ export const secretQuerySchema = z.strictObject({
   sortBy: z.string().optional(),
   /** @default "and" */
   logicalOperator: z.enum(["and", "or"], { error: "must be 'and' or 'or'" }).optional(),
-  /** @default 1 */
-  page: z.number().int().min(1, { error: "must be 1 or more" }).optional(),
-  /** @default 20 */
-  size: z
-    .number()
-    .int()
-    .min(1, { error: `must be 1-${LIMITS.maxPageSize}` })
-    .max(LIMITS.maxPageSize, { error: `must be 1-${LIMITS.maxPageSize}` })
-    .optional(),
+  ...pagingFields,
 });
 export type SecretQuery = z.infer<typeof secretQuerySchema>;
 

@@ -13,7 +13,7 @@ import { findSecret, secretNotFound } from "./lookup.js";
 import { lockDeletedSecret } from "./deleted-secret-lookup.js";
 import { referencedWarnings, renameInConfiguration, usagesIn, type SecretUsage, type SecretWarning } from "../references/secret-usages.js";
 import { keysOf, mergeValues } from "./merge.js";
-import type { LockedSecret, MetadataRepository, MetadataTransaction, SecretRow } from "./metadata-repository.js";
+import type { ExpiredSecret, LockedSecret, MetadataRepository, MetadataTransaction, SecretRow } from "./metadata-repository.js";
 import { nameSchema } from "../names.js";
 import { parseSecretQuery, secretQuerySchema, type Page, type SecretQuery } from "./secret-query.js";
 import {
@@ -154,9 +154,9 @@ export type UpdatedSecret = Secret & { warnings?: SecretWarning[] };
 /** What a sweep did. */
 export interface PurgeOutcome {
   /** Expired secrets purged, values and row. */
-  purged: number;
+  purged: ExpiredSecret[];
   /** Expired secrets whose values store failed; they are tried again on the next sweep. */
-  failed: number;
+  failed: ExpiredSecret[];
 }
 
 const DAY_MS = 86_400_000;
@@ -424,28 +424,27 @@ export class SecretsService implements SecretsStore {
    * values store that fails leaves that secret for the next sweep.
    */
   async purgeExpiredSecrets(now: number = Date.now()): Promise<PurgeOutcome> {
-    if (this.placement.primary.type === "none") return { purged: 0, failed: 0 };
-    const failed: string[] = [];
-    let purged = 0;
+    const outcome: PurgeOutcome = { purged: [], failed: [] };
+    if (this.placement.primary.type === "none") return outcome;
     for (;;) {
       // Set inside the transaction, so a failure after the claim is known to be that secret's.
-      let claimed: string | undefined;
+      let claimed: ExpiredSecret | undefined;
       try {
         await this.repository.transaction(async (tx) => {
           await this.assertValuesStoreUnmoved(tx);
-          claimed = await tx.lockExpiredSecret(now, failed);
+          claimed = await tx.lockExpiredSecret(now, outcome.failed.map((secret) => secret.id));
           if (claimed === undefined) return;
           // Values first: a failing backend must never leave values without their row.
-          await this.placement.delete(tx, claimed);
-          await tx.deleteSecret(claimed);
+          await this.placement.delete(tx, claimed.id);
+          await tx.deleteSecret(claimed.id);
         });
       } catch (error) {
         if (claimed === undefined) throw error;
-        failed.push(claimed);
+        outcome.failed.push(claimed);
         continue;
       }
-      if (claimed === undefined) return { purged, failed: failed.length };
-      purged++;
+      if (claimed === undefined) return outcome;
+      outcome.purged.push(claimed);
     }
   }
 
