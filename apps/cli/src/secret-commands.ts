@@ -162,7 +162,7 @@ export function secretCommand(io: Io): Command {
     .command("export")
     .description("write a secret's values to a file that `create -v @FILE` reads back exactly")
     .argument("<name-or-id>", "name, id or id prefix")
-    .option("-f, --filename <file>", "where to write (default: NAME.<format>)")
+    .option("-f, --filename <file>", "where to write (default: NAME.<format>; - for stdout)")
     .addOption(new Option("--format <format>", "file format").choices(EXPORT_FORMATS).default("yaml"))
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await actions()).exportSecret(io, nameOrId, options));
