@@ -33,9 +33,9 @@ export function secretCommand(io: Io): Command {
 
   secret
     .command("create")
-    .description("create a secret: zs secret create NAME --KEY=VALUE ... (VALUE may be @file)")
+    .description("create a secret: zs secret create NAME --KEY=VALUE ... (VALUE may be @file, or @- for stdin)")
     .argument("<name>", "the secret's name")
-    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file")
+    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file (@- reads stdin)")
     .option("-i, --interactive", "ask for keys and hidden values")
     .addOption(scopeOption("-s, --scope <scope>", "workspace (shared, the default) or user (private)"))
     .addOption(workspaceOption())
@@ -80,7 +80,7 @@ export function secretCommand(io: Io): Command {
     .command("update")
     .description("change a secret: --KEY=VALUE sets, -r KEY removes, other keys are kept")
     .argument("<name-or-id>", "name, id or id prefix")
-    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file")
+    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file (@- reads stdin)")
     .option("-i, --interactive", "ask for keys and hidden values")
     .option("-r, --remove-keys <key>", "remove this key (repeatable)", collect, [])
     .addOption(scopeOption("-s, --new-scope <scope>", "move the secret to this scope"))
