@@ -49,11 +49,16 @@ export function secretCommand(io: Io): Command {
     .argument("<name-or-id>", "name, id or id prefix (8+ characters)")
     .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
     .option("--version <n>", "show the values of this earlier version (zs secret history lists them)", versionNumber("version"))
+    .option("-k, --key <key>", "print only this key's value (a newline follows only on a terminal)")
+    .option("--newline", "with -k: always end the value with a newline")
     .addOption(outputOption([...READ_FORMATS, "env"]))
     .addOption(workspaceOption())
-    .action(async (nameOrId: string, options) =>
-      options.version !== undefined ? (await historyActions()).showSecretVersion(io, nameOrId, options) : (await actions()).getSecret(io, nameOrId, options),
-    );
+    .action(async (nameOrId: string, options, command: Command) => {
+      const { checkSecretValueOptions, printSecretValue } = await import("./secret-value-action.js");
+      checkSecretValueOptions(options, command);
+      if (options.key !== undefined) return printSecretValue(io, nameOrId, options);
+      return options.version !== undefined ? (await historyActions()).showSecretVersion(io, nameOrId, options) : (await actions()).getSecret(io, nameOrId, options);
+    });
 
   secret
     .command("list")
