@@ -607,6 +607,10 @@ export class Client {
       return { url: normalizeServerUrl(url), token };
     }
     const server = (settings ?? (await readClientSettings(this.configDir))).server;
+    // Without it, a CI job that forgot ZS_URL would quietly read and write a local store.
+    if (!server && (this.options.apiKey ?? this.env.ZS_API_KEY)) {
+      throw new ZsError("CONFIGURATION_ERROR", "ZS_API_KEY is set but ZS_URL is not; set ZS_URL to the server the key belongs to (or unset ZS_API_KEY for local mode).");
+    }
     return server && { url: server.url, token: server.token };
   }
 
