@@ -266,7 +266,9 @@ export class SecretsService implements SecretsStore {
     // A misspelt workspace must not look like an empty one; checked only when nothing matched.
     if (total === 0 && parsed.workspace?.operator === "equals") {
       const name = parsed.workspace.value;
-      await this.repository.transaction((tx) => this.requireWorkspace(tx, name));
+      // One read, no transaction: workspaces are few.
+      const workspaces = await this.repository.listWorkspaces();
+      if (!workspaces.some((workspace) => workspace.name === name)) throw new ZsError("WORKSPACE_NOT_FOUND", `No workspace named '${name}'.`);
     }
     const totalPages = Math.max(1, Math.ceil(total / parsed.size));
     if (parsed.page > totalPages) {
