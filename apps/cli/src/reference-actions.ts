@@ -1,6 +1,7 @@
 import { text as readStream } from "node:stream/consumers";
 import { childEnvironment, parseEnvAssignments } from "@zs/core";
 import { ChildExit } from "./child-exit.js";
+import { injectedVariables, type InjectionOptions } from "./injected-variables.js";
 import { withClient, type CommonOptions } from "./client-session.js";
 import type { Io } from "./output.js";
 import { writePrivateFile } from "./private-file.js";
@@ -9,7 +10,7 @@ import { UsageError } from "./usage-error.js";
 import { readTextFile } from "./values-input.js";
 
 /** Options of `zs run`. */
-export interface RunOptions extends CommonOptions {
+export interface RunOptions extends CommonOptions, InjectionOptions {
   stack?: string;
   component: string[];
   secret: string[];
@@ -31,8 +32,8 @@ function envTemplates(assignments: readonly string[]): Record<string, string> {
 /**
  * `zs run`: validates every reference at the level asked before anything starts (a failure
  * lists them all and the command never runs), resolves them, then runs the command with the
- * variables added to zs's environment, from which zs's own credentials are removed unless
- * `--pass-zs-credentials`. Resolved values go only into that environment: never to a file,
+ * variables added to zs's environment (`--prefix`ed; replacing an inherited variable only with
+ * `--override`), from which zs's own credentials are removed unless `--pass-zs-credentials`. Resolved values go only into that environment: never to a file,
  * never to zs's output. zs ends with the command's exit status.
  */
 export async function runWithReferences(commandLine: string[], options: RunOptions): Promise<void> {
@@ -54,7 +55,9 @@ export async function runWithReferences(commandLine: string[], options: RunOptio
       options.level,
     ),
   );
-  const status = await runChild(commandLine, childEnvironment(process.env, variables, { passZsCredentials: options.passZsCredentials ?? false }));
+  const credentials = { passZsCredentials: options.passZsCredentials ?? false };
+  const added = injectedVariables(variables, new Set(Object.keys(env)), childEnvironment(process.env, {}, credentials), options);
+  const status = await runChild(commandLine, childEnvironment(process.env, added, credentials));
   if (status !== 0) throw new ChildExit(status);
 }
 

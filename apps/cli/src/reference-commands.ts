@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { collect, levelOption, workspaceOption } from "./common-options.js";
+import { parsePrefix } from "./injected-variables.js";
 import type { Io } from "./output.js";
 
 // The work is loaded only when a command runs, so parsing and `--help` stay light.
@@ -19,6 +20,8 @@ export function runCommand(): Command {
       "--pass-zs-credentials",
       "also give the command zs's own credentials, which it never gets otherwise: ZS_URL, ZS_API_KEY, ZS_PASSWORD, ZS_ENCRYPTION_KEY, ZS_ENCRYPTION_KEYS, ZS_ADMIN_PASSWORD, ZS_DATABASE_URL, ZS_SECRETS_STORE_*, ZS_BACKUP_SECRETS_STORE_*",
     )
+    .option("--prefix <P_>", "put P_ before every added variable's name (a secret key path becomes P_PATH)", parsePrefix)
+    .option("--override", "let secret keys and component attributes replace variables already set (PATH, USER, …), which is refused otherwise")
     .addOption(levelOption())
     .addOption(workspaceOption())
     .passThroughOptions()

@@ -99,8 +99,13 @@ export async function deleteSecret(io: Io, nameOrId: string, options: CommonOpti
 
 export async function exportSecret(io: Io, nameOrId: string, options: CommonOptions & { filename?: string; format: ExportFormat }): Promise<void> {
   const found = await withClient(options, (client) => client.getSecret(nameOrId));
-  const file = options.filename ?? `${found.name}.${options.format}`;
   const text = options.format === "env" ? formatEnv(found.values) : await serialize(found.values, options.format);
+  // `-f -` is stdout, which then carries the file alone: no confirmation line after it.
+  if (options.filename === "-") {
+    io.out(text);
+    return;
+  }
+  const file = options.filename ?? `${found.name}.${options.format}`;
   await writePrivateFile(file, text);
   io.out(`Secret '${found.name}' exported to ${file}.\n`);
 }

@@ -33,9 +33,9 @@ export function secretCommand(io: Io): Command {
 
   secret
     .command("create")
-    .description("create a secret: zs secret create NAME --KEY=VALUE ... (VALUE may be @file)")
+    .description("create a secret: zs secret create NAME --KEY=VALUE ... (VALUE may be @file, or @- for stdin)")
     .argument("<name>", "the secret's name")
-    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file")
+    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file (@- reads stdin)")
     .option("-i, --interactive", "ask for keys and hidden values")
     .addOption(scopeOption("-s, --scope <scope>", "workspace (shared, the default) or user (private)"))
     .addOption(workspaceOption())
@@ -49,11 +49,16 @@ export function secretCommand(io: Io): Command {
     .argument("<name-or-id>", "name, id or id prefix (8+ characters)")
     .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
     .option("--version <n>", "show the values of this earlier version (zs secret history lists them)", versionNumber("version"))
+    .option("-k, --key <key>", "print only this key's value (a newline follows only on a terminal)")
+    .option("--newline", "with -k: always end the value with a newline")
     .addOption(outputOption([...READ_FORMATS, "env"]))
     .addOption(workspaceOption())
-    .action(async (nameOrId: string, options) =>
-      options.version !== undefined ? (await historyActions()).showSecretVersion(io, nameOrId, options) : (await actions()).getSecret(io, nameOrId, options),
-    );
+    .action(async (nameOrId: string, options, command: Command) => {
+      const { checkSecretValueOptions, printSecretValue } = await import("./secret-value-action.js");
+      checkSecretValueOptions(options, command);
+      if (options.key !== undefined) return printSecretValue(io, nameOrId, options);
+      return options.version !== undefined ? (await historyActions()).showSecretVersion(io, nameOrId, options) : (await actions()).getSecret(io, nameOrId, options);
+    });
 
   secret
     .command("list")
@@ -80,7 +85,7 @@ export function secretCommand(io: Io): Command {
     .command("update")
     .description("change a secret: --KEY=VALUE sets, -r KEY removes, other keys are kept")
     .argument("<name-or-id>", "name, id or id prefix")
-    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file")
+    .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file (@- reads stdin)")
     .option("-i, --interactive", "ask for keys and hidden values")
     .option("-r, --remove-keys <key>", "remove this key (repeatable)", collect, [])
     .addOption(scopeOption("-s, --new-scope <scope>", "move the secret to this scope"))
@@ -162,7 +167,7 @@ export function secretCommand(io: Io): Command {
     .command("export")
     .description("write a secret's values to a file that `create -v @FILE` reads back exactly")
     .argument("<name-or-id>", "name, id or id prefix")
-    .option("-f, --filename <file>", "where to write (default: NAME.<format>)")
+    .option("-f, --filename <file>", "where to write (default: NAME.<format>; - for stdout)")
     .addOption(new Option("--format <format>", "file format").choices(EXPORT_FORMATS).default("yaml"))
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await actions()).exportSecret(io, nameOrId, options));

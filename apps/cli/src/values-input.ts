@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { ZsError, type SecretValues } from "@zs/core";
 import { looksLikeDotenv, parseEnv } from "./env-format.js";
+import { readStdinValue } from "./stdin-value.js";
 import { UsageError } from "./usage-error.js";
 
 /** What `--NAME=VALUE` pairs set: a secret's keys, or a component's attributes. */
@@ -38,8 +39,8 @@ export async function resolveValue(value: string): Promise<string> {
 
 /**
  * `--KEY=VALUE` (or `--ATTR=VALUE`) arguments → values. The value is everything after the
- * first `=`, byte for byte; names are checked by core (`VALIDATION_ERROR`), the form here
- * (`UsageError`).
+ * first `=`, byte for byte (`@file`: the file's contents, `@-`: standard input's); names are
+ * checked by core (`VALIDATION_ERROR`), the form here (`UsageError`).
  */
 export async function valuesFromArguments(args: readonly string[], kind: PairKind = "key"): Promise<SecretValues> {
   const entries = new Map<string, string>();
@@ -51,18 +52,21 @@ export async function valuesFromArguments(args: readonly string[], kind: PairKin
     }
     const key = arg.slice(2, equals);
     if (entries.has(key)) throw new UsageError(`${kind === "key" ? "Key" : "Attribute"} '${key}' is given twice.`);
-    entries.set(key, await resolveValue(arg.slice(equals + 1)));
+    const value = arg.slice(equals + 1);
+    entries.set(key, value === "@-" ? await readStdinValue(`--${key}`) : await resolveValue(value));
   }
   // fromEntries keeps every key as data, `__proto__` included, for core to judge.
   return Object.fromEntries(entries);
 }
 
 /**
- * `--values DATA`: a JSON object, a YAML mapping or dotenv lines, inline or `@file`. Every
- * value must be a string; YAML scalars are read as text, so `1.10` stays `1.10`.
+ * `--values DATA`: a JSON object, a YAML mapping or dotenv lines, inline, `@file` or `@-`
+ * (standard input). Every value must be a string; YAML scalars are read as text, so `1.10`
+ * stays `1.10`.
  */
 export async function valuesFromData(data: string): Promise<SecretValues> {
-  const text = data.startsWith("@") && !data.startsWith("@@") ? await readValueFile(data) : data.replace(/^@@/, "@");
+  const text =
+    data === "@-" ? await readStdinValue("--values") : data.startsWith("@") && !data.startsWith("@@") ? await readValueFile(data) : data.replace(/^@@/, "@");
   const trimmed = text.trim();
   let parsed: unknown;
   if (trimmed.startsWith("{")) {

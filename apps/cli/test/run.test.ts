@@ -17,6 +17,10 @@ import {
   type ZsResult,
 } from "./support/zs-process.js";
 
+// The fixture secret `db` has a key `user`, and zs run refuses to replace an inherited USER
+// (run-override.test.ts sets one on purpose): the children here start without it.
+delete process.env.USER;
+
 /** A value that cannot turn up anywhere by chance. */
 const distinctive = (label: string) => `run-${label}-${randomBytes(12).toString("hex")}`;
 
@@ -107,10 +111,10 @@ describe.each(HARNESS_FACTORIES)("zs run: the environment, the arguments and the
     });
   });
 
-  it("the added variables win over zs's own environment, which the child otherwise inherits; --env wins over a derived one", async () => {
+  it("with --override the added variables win over zs's own environment, which the child otherwise inherits; --env wins over a derived one", async () => {
     const seen = json(
-      await zs.run(["run", "--stack", "app", "--env", "STORE_KEY=set-by-env", "--", node, "print-env.cjs", "ML_TRACKER_PASSWORD", "STORE_KEY", "INHERITED"], {
-        env: { ML_TRACKER_PASSWORD: "from-outside", INHERITED: "kept" },
+      await zs.run(["run", "--override", "--stack", "app", "--env", "STORE_KEY=set-by-env", "--", node, "print-env.cjs", "ML_TRACKER_PASSWORD", "STORE_KEY", "INHERITED"], {
+        env: { ML_TRACKER_PASSWORD: "from-outside", STORE_KEY: "from-outside", INHERITED: "kept" },
       }),
     );
     expect(seen).toEqual({ ML_TRACKER_PASSWORD: V.password, STORE_KEY: "set-by-env", INHERITED: "kept" });

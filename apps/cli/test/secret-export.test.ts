@@ -80,6 +80,27 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
     expect(parseYaml(await zs.readFile("v.yaml"))).toEqual(NASTY_VALUES);
   });
 
+  it("-f - writes the file to stdout alone (no file named '-', no confirmation line)", async () => {
+    const name = uniqueName();
+    await zs.addSecret(name, { a: "1", b: "two words" });
+    expect(await zs.run(["secret", "export", name, "-f", "-", "--format", "json"])).toEqual({ code: 0, stdout: '{\n  "a": "1",\n  "b": "two words"\n}\n', stderr: "" });
+    expect(parseYaml((await zs.ok(["secret", "export", name, "--filename", "-"])).stdout, { schema: "failsafe" })).toEqual({ a: "1", b: "two words" });
+    expect((await zs.ok(["secret", "export", name, "-f", "-", "--format", "env"])).stdout).toBe("a=1\nb='two words'\n");
+    await expect(stat(path.join(zs.workDir, "-"))).rejects.toThrow("ENOENT");
+  });
+
+  it("-f - into a reader that stops early (| head -c1) exits 0 without a stack trace", async () => {
+    const name = uniqueName();
+    await zs.addSecret(name, { a: "1" });
+    const result = await zs.shell(`{ zs secret export ${name} -f - --format json; echo "zs-exit=$?" >&2; } | head -c1`);
+    expect(result).toEqual({ code: 0, stdout: "{", stderr: "zs-exit=0\n" });
+    await expect(stat(path.join(zs.workDir, "-"))).rejects.toThrow("ENOENT");
+  });
+
+  it("-f - with a missing secret writes nothing to stdout and exits 1", async () => {
+    expectError(await zs.run(["secret", "export", "no-such-secret", "-f", "-"]), notFound("no-such-secret"));
+  });
+
   it("reports a missing secret (exit 1) and an unknown format (usage, exit 2)", async () => {
     expectError(await zs.run(["secret", "export", "no-such-secret"]), notFound("no-such-secret"));
     const name = uniqueName();

@@ -611,6 +611,11 @@ export class Client {
       if (!token) throw new ZsError("CONFIGURATION_ERROR", "ZS_URL is set but ZS_API_KEY is not; a server needs an API key (zs api-key create).");
       return { url: normalizeServerUrl(url), token, caFile: this.caFile };
     }
+    // ZS_API_KEY alone is a mistake, saved connection or not: a CI job that forgot ZS_URL would
+    // otherwise quietly read and write another server, or a local store (cli.md).
+    if (this.options.apiKey ?? this.env.ZS_API_KEY) {
+      throw new ZsError("CONFIGURATION_ERROR", "ZS_API_KEY is set but ZS_URL is not; set ZS_URL to the server the key belongs to (or unset ZS_API_KEY).");
+    }
     const server = (settings ?? (await readClientSettings(this.configDir))).server;
     return server && { url: server.url, token: server.token, caFile: this.caFile };
   }

@@ -77,7 +77,10 @@ export class ComponentsService {
 
   /** A workspace's components by name, references verbatim. */
   async listComponents(caller: Caller, lookup: ComponentLookup = {}): Promise<Component[]> {
-    return this.repository.listComponents(this.workspaceOf(caller, lookup));
+    const workspace = this.workspaceOf(caller, lookup);
+    const components = await this.repository.listComponents(workspace);
+    if (components.length === 0) await this.repository.transaction((tx) => this.requireWorkspace(tx, workspace));
+    return components;
   }
 
   /** Changes type/flavor and merges the configuration (`null` removes an attribute) under a row lock. */
@@ -155,7 +158,10 @@ export class ComponentsService {
 
   /** A workspace's stacks by name, with their components' names. */
   async listStacks(caller: Caller, lookup: ComponentLookup = {}): Promise<Stack[]> {
-    return this.repository.listStacks(this.workspaceOf(caller, lookup));
+    const workspace = this.workspaceOf(caller, lookup);
+    const stacks = await this.repository.listStacks(workspace);
+    if (stacks.length === 0) await this.repository.transaction((tx) => this.requireWorkspace(tx, workspace));
+    return stacks;
   }
 
   /** Deletes a stack; its components stay. */
@@ -240,6 +246,7 @@ export class ComponentsService {
     return parseInput(componentLookupSchema, lookup, "lookup").workspace ?? caller.workspace;
   }
 
+  /** A misspelt workspace must not look like an empty one: lists check it when they find nothing. */
   private async requireWorkspace(tx: ComponentTransaction, name: string) {
     const workspace = await tx.findWorkspace(name);
     if (!workspace) throw new ZsError("WORKSPACE_NOT_FOUND", `No workspace named '${name}'.`);

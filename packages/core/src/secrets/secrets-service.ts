@@ -263,6 +263,13 @@ export class SecretsService implements SecretsStore {
     // One query; an empty page (no matches, or a page past the end) also needs the count alone.
     const page = await this.repository.listSecrets(caller.userId, parsed);
     const total = page.total ?? (await this.repository.countSecrets(caller.userId, parsed));
+    // A misspelt workspace must not look like an empty one; checked only when nothing matched.
+    if (total === 0 && parsed.workspace?.operator === "equals") {
+      const name = parsed.workspace.value;
+      // One read, no transaction: workspaces are few.
+      const workspaces = await this.repository.listWorkspaces();
+      if (!workspaces.some((workspace) => workspace.name === name)) throw new ZsError("WORKSPACE_NOT_FOUND", `No workspace named '${name}'.`);
+    }
     const totalPages = Math.max(1, Math.ceil(total / parsed.size));
     if (parsed.page > totalPages) {
       throw new ZsError("PAGE_OUT_OF_RANGE", `Page ${parsed.page} is out of range: the last page is ${totalPages}.`, {
