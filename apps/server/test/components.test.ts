@@ -134,7 +134,10 @@ describe("components, stacks and references over HTTP", () => {
       expect(names).toEqual([...names].sort());
       expect(listed.json.find((c: { name: string }) => c.name === "lister-b").configuration).toEqual({ password: "{{ml.password}}" });
       expect((await call(alice, "GET", "/api/v1/components?workspace=team")).json.map((c: { name: string }) => c.name)).toEqual(["lister-a", "tracker"]);
-      expect((await call(alice, "GET", "/api/v1/components?workspace=nowhere")).json).toEqual([]);
+      // A workspace that does not exist is a mistake, not an empty list.
+      const nowhere = await call(alice, "GET", "/api/v1/components?workspace=nowhere");
+      expect(nowhere.status).toBe(404);
+      expect(nowhere.json).toEqual({ error: { code: "WORKSPACE_NOT_FOUND", message: "No workspace named 'nowhere'." } });
       const described = await call(bob, "GET", "/api/v1/components/lister-b");
       expect(described.json).toMatchObject({ name: "lister-b", user: "alice", configuration: { password: "{{ml.password}}" } });
       expect(described.headers.get("cache-control")).toBeNull();
