@@ -142,9 +142,13 @@ export function describeListFilters({ describe, test, expect, beforeAll, service
         [{ workspace: "contains:efaul" }, defaultVisibleToAlice],
         [{ workspace: "startswith:op" }, ["ops-db"]],
         [{ workspace: "endswith:ps" }, ["ops-db"]],
-        [{ workspace: "nowhere" }, []],
+        [{ workspace: "contains:nowhere" }, []],
       ]),
     );
+
+    test("a workspace that does not exist is WORKSPACE_NOT_FOUND, not an empty list", async () => {
+      await g.fail(g.service.listSecrets(g.alice, { workspace: "nowhere" }), "WORKSPACE_NOT_FOUND");
+    });
 
     test("id supports every string operator", async () => {
       const id = made.db_main!.id;
