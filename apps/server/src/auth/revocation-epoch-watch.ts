@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { runRepeatedly, type RepeatingTask } from "../repeating-task.js";
 import type { AuthCache } from "./auth-cache.js";
 
 /** The SQLite revocation epoch is read this often (operations.md: at most once a second). */
@@ -9,11 +10,6 @@ export interface RevocationEpochSource {
   readEpoch(): Promise<number>;
 }
 
-/** A running watch; `stop` waits for a check in progress. */
-export interface RevocationEpochWatch {
-  stop(): Promise<void>;
-}
-
 /**
  * SQLite: another process on the same file (`zs-server reset-admin`) revokes access without
  * telling this one; the database's triggers move the revocation epoch instead, read here once
@@ -21,7 +17,7 @@ export interface RevocationEpochWatch {
  * succeeds, and again while reads fail, so a revocation is never missed for longer than a
  * check's interval.
  */
-export async function watchRevocationEpoch(source: RevocationEpochSource, cache: AuthCache, logger: Logger): Promise<RevocationEpochWatch> {
+export async function watchRevocationEpoch(source: RevocationEpochSource, cache: AuthCache, logger: Logger): Promise<RepeatingTask> {
   cache.suspend();
   let known: number | undefined;
   let failing = false;
@@ -38,18 +34,7 @@ export async function watchRevocationEpoch(source: RevocationEpochSource, cache:
       cache.suspend();
     }
   };
-  let running: Promise<void> = check();
-  await running;
-  let stopped = false;
-  const timer = setInterval(() => {
-    running = running.then(() => (stopped ? undefined : check()));
-  }, EPOCH_CHECK_MS);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  // The first read before the server answers anyone: the cache starts trusted or bypassed.
+  await check();
+  return runRepeatedly(check, EPOCH_CHECK_MS);
 }
