@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -12,10 +13,13 @@ const ADMIN_PASSWORD = "shutdown-admin-password-1";
 const SECRET_VALUE = "shutdown-fixture-value-7f3a";
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A GET over `agent`: its status, `Connection` header and body, or the socket error it died of. */
-function get(url: string, agent: http.Agent, token: string): Promise<{ status: number; connection: string | undefined; body: string } | { error: string }> {
-  return new Promise((resolve) => {
-    http
+type Answer = { status: number; connection: string | undefined; body: string } | { error: string };
+
+/** A GET over `agent`: `sent` once the request is written to the socket; `answer`, its status, `Connection` header and body, or the socket error it died of. */
+function get(url: string, agent: http.Agent, token: string): { sent: Promise<void>; answer: Promise<Answer> } {
+  let sent!: Promise<void>;
+  const answer = new Promise<Answer>((resolve) => {
+    const request = http
       .get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (response) => {
         let body = "";
         response.setEncoding("utf8");
@@ -24,7 +28,25 @@ function get(url: string, agent: http.Agent, token: string): Promise<{ status: n
         response.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
       })
       .on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+    sent = new Promise((resolveSent) => request.once("finish", () => resolveSent()));
   });
+  return { sent, answer };
+}
+
+/**
+ * Bytes the server has not read yet on its connections at `port` (the kernel's receive queues, from `ss`):
+ * 0 once every request written to it is in the server's hands.
+ */
+function unreadBytes(port: number): number {
+  const lines = execFileSync("ss", ["-Htn", "state", "established", `( sport = :${port} )`], { encoding: "utf8" }).trim().split("\n");
+  return lines.filter(Boolean).reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0]), 0);
+}
+
+/** Waits until `condition` holds, checking every 20 ms; fails after 20 s. */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 20_000; !(await condition()); await wait(20)) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
+  }
 }
 
 /** Whether a new TCP connection to the server's port is accepted. */
@@ -101,14 +123,14 @@ describe("SIGTERM and SIGINT", () => {
     probe.write("GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n");
 
     const inFlight = Array.from({ length: 200 }, () => get(`${url}/api/v1/secrets/slow`, agent, token));
-    // Long enough for every request to reach the server, far shorter than the store's answer.
-    await wait(1000);
+    // Every request is written, then read by the server: all are in its hands.
+    await Promise.all(inFlight.map((request) => request.sent));
+    await until(() => unreadBytes(Number(new URL(url).port)) === 0);
     const signalled = Date.now();
     server!.child.kill("SIGTERM");
-    await wait(200);
-    expect(await accepts(url)).toBe(false);
+    await until(async () => !(await accepts(url)));
     probe.write("\r\n");
-    const answers = await Promise.all(inFlight);
+    const answers = await Promise.all(inFlight.map((request) => request.answer));
     const exit = await server!.exited;
     const elapsed = Date.now() - signalled;
     agent.destroy();
@@ -140,10 +162,10 @@ describe("SIGTERM and SIGINT", () => {
     const { url, token } = await start({ ZS_SHUTDOWN_TIMEOUT: "60s" });
     slowStore(3000);
     const agent = new http.Agent({ keepAlive: true });
-    const pending = get(`${url}/api/v1/secrets/slow`, agent, token);
-    await wait(500);
+    const pending = get(`${url}/api/v1/secrets/slow`, agent, token).answer;
+    await until(() => aws.waiting === 1);
     server!.child.kill("SIGTERM");
-    await wait(200);
+    await until(() => server!.stderr().includes("draining"));
     const signalled = Date.now();
     server!.child.kill("SIGINT");
     const exit = await server!.exited;
@@ -157,8 +179,8 @@ describe("SIGTERM and SIGINT", () => {
     const { url, token } = await start({ ZS_SHUTDOWN_TIMEOUT: "1s" });
     slowStore(3000);
     const agent = new http.Agent({ keepAlive: true });
-    const pending = get(`${url}/api/v1/secrets/slow`, agent, token);
-    await wait(500);
+    const pending = get(`${url}/api/v1/secrets/slow`, agent, token).answer;
+    await until(() => aws.waiting === 1);
     const signalled = Date.now();
     server!.child.kill("SIGTERM");
     const exit = await server!.exited;

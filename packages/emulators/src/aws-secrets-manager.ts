@@ -64,6 +64,8 @@ export interface AwsSecretsManagerEmulator {
   calls: Record<AwsSecretsManagerOperation, number>;
   /** Mutable fault settings. */
   faults: AwsSecretsManagerFaults;
+  /** Requests received and not yet answered (those held by `faults.latencyMs` included). */
+  readonly waiting: number;
   /** Clears secrets, counts and faults. */
   reset(): void;
   close(): Promise<void>;
@@ -422,7 +424,10 @@ export async function startAwsSecretsManagerEmulator(
     send(res, error.status, { __type: error.type, message: error.message, Message: error.message });
   }
 
+  let waiting = 0;
   const server = http.createServer((req, res) => {
+    waiting += 1;
+    res.once("close", () => (waiting -= 1));
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -490,6 +495,9 @@ export async function startAwsSecretsManagerEmulator(
     endpoint: `http://127.0.0.1:${port}`,
     calls,
     faults,
+    get waiting() {
+      return waiting;
+    },
     reset() {
       secrets.clear();
       Object.assign(calls, zeroCalls());
