@@ -13,7 +13,8 @@ describe("cloud store packages (optional peer dependencies)", () => {
   });
 
   it("a dependency missing inside an installed store package is reported as it is, not as the store's package", async () => {
-    const error = await importStorePackage("gcp", "@zs/store-gcp", () => import("zs-missing-cloud-sdk")).catch((caught: unknown) => caught);
+    const missingDependency = "zs-missing-cloud-sdk";
+    const error = await importStorePackage("gcp", "@zs/store-gcp", () => import(missingDependency)).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ message: expect.stringContaining("'zs-missing-cloud-sdk'") });
     expect((error as { code?: string }).code).not.toBe("CONFIGURATION_ERROR");
   });
