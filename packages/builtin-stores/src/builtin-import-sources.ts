@@ -1,3 +1,4 @@
+import { importCloudStore } from "./cloud-store-packages.js";
 import { ZsError, openImportSource, type ImportSource, type ImportSourceContext, type ImportSourceDefinition, type StoreDefinition } from "@zs/core";
 
 /** Opens an import source from `--option K=V` options, checked by its store's schema. */
@@ -15,19 +16,19 @@ const opener =
  */
 export const IMPORT_SOURCE_LOADERS: Readonly<Record<string, () => Promise<ImportSourceOpener>>> = Object.freeze({
   aws: async () => {
-    const aws = await import("@zs/store-aws");
+    const aws = await importCloudStore.aws();
     return opener(aws.default, aws.awsImportSource);
   },
   gcp: async () => {
-    const gcp = await import("@zs/store-gcp");
+    const gcp = await importCloudStore.gcp();
     return opener(gcp.default, gcp.gcpImportSource);
   },
   azure: async () => {
-    const azure = await import("@zs/store-azure");
+    const azure = await importCloudStore.azure();
     return opener(azure.default, azure.azureImportSource);
   },
   vault: async () => {
-    const vault = await import("@zs/store-vault");
+    const vault = await importCloudStore.vault();
     return opener(vault.default, vault.vaultImportSource);
   },
 });
