@@ -22,7 +22,7 @@ async function connectCredentials(options: ConnectOptions): Promise<{ username: 
   if (options.passwordStdin && options.apiKeyStdin) throw new UsageError("Give --password-stdin or --api-key-stdin, not both: there is one standard input.");
   if (withApiKey && options.username !== undefined) throw new UsageError("Give either --username or --api-key, not both.");
   if (withApiKey && withPassword) throw new UsageError("A password goes with --username, not with an API key.");
-  if (!withApiKey && options.username === undefined) throw new UsageError("Give --username (and a password) or --api-key.");
+  if (!withApiKey && options.username === undefined) throw new UsageError("Give --username (and a password) or --api-key (or --api-key-stdin).");
   if (withApiKey) return { apiKey: options.apiKey ?? (await readCredentialFromStdin("--api-key-stdin")) };
   return { username: options.username!, password: await passwordFrom(options, process.env, `Password of ${options.username}:`) };
 }
