@@ -22,14 +22,15 @@ async function connectCredentials(options: ConnectOptions): Promise<{ username: 
   if (options.passwordStdin && options.apiKeyStdin) throw new UsageError("Give --password-stdin or --api-key-stdin, not both: there is one standard input.");
   if (withApiKey && options.username !== undefined) throw new UsageError("Give either --username or --api-key, not both.");
   if (withApiKey && withPassword) throw new UsageError("A password goes with --username, not with an API key.");
-  if (!withApiKey && options.username === undefined) throw new UsageError("Give --username (and a password) or --api-key.");
+  if (!withApiKey && options.username === undefined) throw new UsageError("Give --username (and a password) or --api-key (or --api-key-stdin).");
   if (withApiKey) return { apiKey: options.apiKey ?? (await readCredentialFromStdin("--api-key-stdin")) };
   return { username: options.username!, password: await passwordFrom(options, process.env, `Password of ${options.username}:`) };
 }
 
-/** `zs connect URL` and `zs disconnect`: remote mode on and off. */
+/** `zs connect URL` and `zs disconnect` (aliases `login`, `logout`): remote mode on and off. */
 export function connectionCommands(io: Io): Command[] {
   const connect = new Command("connect")
+    .alias("login")
     .description("use a zs server from now on (saves the connection in a 0600 settings file)")
     .argument("<url>", "the server, e.g. http://127.0.0.1:8237")
     .option("--username <name>", "log in as this user; the password comes from --password-stdin, --password or ZS_PASSWORD, else it is asked, hidden, on a terminal")
@@ -44,6 +45,7 @@ export function connectionCommands(io: Io): Command[] {
     });
 
   const disconnect = new Command("disconnect")
+    .alias("logout")
     .description("forget the saved server (its session is logged out) and go back to local mode")
     .action(async () => {
       const url = await withClient({}, (client) => client.disconnect());

@@ -67,12 +67,13 @@ export async function renderSecret(io: Io, secret: Secret, format: ReadFormat | 
   return serialize(secret, format);
 }
 
-/** `list`: NAME, ID, SCOPE, KEYS, UPDATED and a page line; never values. */
-export async function renderSecretList(io: Io, page: Page<SecretMetadata>, format: ReadFormat): Promise<string> {
+/** `list`: NAME, ID, SCOPE, (WORKSPACE when listing several,) KEYS, UPDATED and a page line; never values. */
+export async function renderSecretList(io: Io, page: Page<SecretMetadata>, format: ReadFormat, withWorkspace = false): Promise<string> {
   if (format !== "table") return serialize(pageToWire(page), format);
   if (page.total === 0) return "No secrets found.\n";
-  const rows = page.items.map((s) => [s.name, s.id, s.scope, s.keys.join(", "), s.updated]);
-  return `${table(io, ["NAME", "ID", "SCOPE", "KEYS", "UPDATED"], rows)}\nPage ${page.index}/${page.totalPages}, ${page.total} secret${page.total === 1 ? "" : "s"}.\n`;
+  const head = withWorkspace ? ["NAME", "ID", "SCOPE", "WORKSPACE", "KEYS", "UPDATED"] : ["NAME", "ID", "SCOPE", "KEYS", "UPDATED"];
+  const rows = page.items.map((s) => [s.name, s.id, s.scope, ...(withWorkspace ? [s.workspace] : []), s.keys.join(", "), s.updated]);
+  return `${table(io, head, rows)}\nPage ${page.index}/${page.totalPages}, ${page.total} secret${page.total === 1 ? "" : "s"}.\n`;
 }
 
 /** `workspace list`: the active one marked. */

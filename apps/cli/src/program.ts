@@ -3,6 +3,7 @@ import { EXIT, exitCodeFor, isChildExit, isPromptInterrupt } from "./exit-codes.
 import type { Io } from "./output.js";
 import { apiKeyCommand, userCommand } from "./account-commands.js";
 import { auditCommand } from "./audit-commands.js";
+import { completionCommands } from "./completion-commands.js";
 import { componentCommand } from "./component-commands.js";
 import { connectionCommands } from "./connection-commands.js";
 import { resolveCommand, runCommand } from "./reference-commands.js";
@@ -33,6 +34,9 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(userCommand(io));
   program.addCommand(apiKeyCommand(io));
   program.addCommand(auditCommand(io));
+  const [completion, complete] = completionCommands(io, () => program);
+  program.addCommand(completion!);
+  program.addCommand(complete!, { hidden: true });
   // Every command reports usage errors by throwing, so they get exit code 2 in one place.
   const exitOverride = (command: Command) => {
     command.exitOverride();

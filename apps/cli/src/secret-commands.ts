@@ -8,12 +8,21 @@ import { UsageError } from "./usage-error.js";
 
 const SCOPES = ["workspace", "user"];
 // Not `.choices()`: commander would quote the refused value, which may be a secret meant for a
-// key named like the option (`--scope=…`).
-const scopeOption = (flags: string, description: string) =>
-  new Option(flags, `${description}: ${SCOPES.join(" or ")}`).argParser((value: string) => {
-    if (!SCOPES.includes(value)) throw new UsageError(`${flags.split(" ")[1]} must be ${SCOPES.join(" or ")}.`);
-    return value;
-  });
+// key named like the option (`--scope=…`, `--output=…`).
+const oneOf = (flags: string, allowed: readonly string[]) => (value: string) => {
+  if (!allowed.includes(value)) throw new UsageError(`${/--[\w-]+/.exec(flags)![0]} must be ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}.`);
+  return value;
+};
+// `.choices()` first, for help and completion; the parser after it replaces commander's check.
+const scopeOption = (flags: string, description: string) => new Option(flags, description).choices(SCOPES).argParser(oneOf(flags, SCOPES));
+/** `-s/--scope` of a command that acts on one secret: which one, when a user-scoped and a workspace secret share its name. */
+const selectScopeOption = () => scopeOption("-s, --scope <scope>", "look only in this scope");
+/** `-o` of `create`, `update`, `rename`: the resulting secret's metadata, never its values. */
+const mutationOutputOption = () =>
+  new Option("-o, --output <format>", "print the resulting secret's metadata (never its values) in this format")
+    .choices(READ_FORMATS)
+    .argParser(oneOf("--output", READ_FORMATS))
+    .default("table");
 const positiveInteger = (name: string) => (text: string) => {
   if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, not '${text}'.`);
   return Number(text);
@@ -37,7 +46,8 @@ export function secretCommand(io: Io): Command {
     .argument("<name>", "the secret's name")
     .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file (@- reads stdin)")
     .option("-i, --interactive", "ask for keys and hidden values")
-    .addOption(scopeOption("-s, --scope <scope>", "workspace (shared, the default) or user (private)"))
+    .addOption(scopeOption("-s, --scope <scope>", "the scope to create it in (default workspace: shared; user: private)"))
+    .addOption(mutationOutputOption())
     .addOption(workspaceOption())
     .allowUnknownOption()
     .allowExcessArguments()
@@ -47,7 +57,7 @@ export function secretCommand(io: Io): Command {
     .command("get")
     .description("show a secret with its values")
     .argument("<name-or-id>", "name, id or id prefix (8+ characters)")
-    .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .addOption(selectScopeOption())
     .option("--version <n>", "show the values of this earlier version (zs secret history lists them)", versionNumber("version"))
     .option("-k, --key <key>", "print only this key's value (a newline follows only on a terminal)")
     .option("--newline", "with -k: always end the value with a newline")
@@ -88,7 +98,9 @@ export function secretCommand(io: Io): Command {
     .option("-v, --values <data>", "values as JSON, YAML or dotenv lines, or @file (@- reads stdin)")
     .option("-i, --interactive", "ask for keys and hidden values")
     .option("-r, --remove-keys <key>", "remove this key (repeatable)", collect, [])
-    .addOption(scopeOption("-s, --new-scope <scope>", "move the secret to this scope"))
+    .addOption(selectScopeOption())
+    .addOption(scopeOption("--new-scope <scope>", "move the secret to this scope"))
+    .addOption(mutationOutputOption())
     .addOption(workspaceOption())
     .allowUnknownOption()
     .allowExcessArguments()
@@ -100,6 +112,8 @@ export function secretCommand(io: Io): Command {
     .argument("<name-or-id>", "name, id or id prefix")
     .requiredOption("-n, --new-name <name>", "the new name")
     .option("--update-references", "also rewrite the references components hold to the old name (same transaction)")
+    .addOption(selectScopeOption())
+    .addOption(mutationOutputOption())
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await actions()).renameSecret(io, nameOrId, options));
 
@@ -109,6 +123,7 @@ export function secretCommand(io: Io): Command {
     .argument("<name-or-id>", "name, id or id prefix")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--purge", "delete it and its values at once, beyond recovery")
+    .addOption(selectScopeOption())
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await actions()).deleteSecret(io, nameOrId, options));
 
@@ -133,7 +148,7 @@ export function secretCommand(io: Io): Command {
     .command("history")
     .description("list a secret's versions, newest first: who changed it, how, and which keys (never a value)")
     .argument("<name-or-id>", "name, id or id prefix")
-    .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .addOption(selectScopeOption())
     .option("--page <n>", "page number", positiveInteger("page"))
     .option("--size <n>", "versions per page (1-1000)", positiveInteger("size"))
     .addOption(outputOption(READ_FORMATS))
@@ -146,7 +161,7 @@ export function secretCommand(io: Io): Command {
     .argument("<name-or-id>", "name, id or id prefix")
     .requiredOption("--to <n>", "the version whose values to restore", versionNumber("to"))
     .option("--if-version <n>", "only if the secret is still at this version (else VERSION_MISMATCH)", versionNumber("if-version"))
-    .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .addOption(selectScopeOption())
     .addOption(new Option("-o, --output <format>", "print the secret's metadata in this format").choices(READ_FORMATS))
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await historyActions()).rollbackSecret(io, nameOrId, options));
@@ -158,7 +173,7 @@ export function secretCommand(io: Io): Command {
     .option("--from <n>", "the older version (default: the one before --to; 0: before creation)", versionNumber("from", 0))
     .option("--to <n>", "the newer version (default: the current one)", versionNumber("to"))
     .option("--show-values", "also print both versions' values of the keys that differ")
-    .addOption(scopeOption("-s, --scope <scope>", "look only in this scope"))
+    .addOption(selectScopeOption())
     .addOption(outputOption(READ_FORMATS))
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await historyActions()).diffSecret(io, nameOrId, options));
@@ -169,6 +184,7 @@ export function secretCommand(io: Io): Command {
     .argument("<name-or-id>", "name, id or id prefix")
     .option("-f, --filename <file>", "where to write (default: NAME.<format>; - for stdout)")
     .addOption(new Option("--format <format>", "file format").choices(EXPORT_FORMATS).default("yaml"))
+    .addOption(selectScopeOption())
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options) => (await actions()).exportSecret(io, nameOrId, options));
 

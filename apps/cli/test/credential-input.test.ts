@@ -141,7 +141,7 @@ describe("passwords and API keys reach zs connect and zs user create without arg
     [["--username", "admin", "--api-key-stdin"], "Give either --username or --api-key, not both."],
     [["--api-key-stdin", "--password-stdin"], "Give --password-stdin or --api-key-stdin, not both: there is one standard input."],
     [["--api-key", "k", "--password-stdin"], "A password goes with --username, not with an API key."],
-    [["--password-stdin"], "Give --username (and a password) or --api-key."],
+    [["--password-stdin"], "Give --username (and a password) or --api-key (or --api-key-stdin)."],
   ])("connect %j is a usage error (exit 2) and connects nothing", async (options, message) => {
     const zs = await fresh();
     // What stdin holds would log in, were it read and used.

@@ -10,6 +10,17 @@ describe.each(HARNESS_FACTORIES)("an unknown workspace is WORKSPACE_NOT_FOUND, n
     expectError(await zs.run(["secret", "list", "-o", "json"], { env: { ZS_WORKSPACE: "no-such-ws" } }), "No workspace named 'no-such-ws'.");
   });
 
+  it("secret get, get -k, create and update in an unknown workspace: exit 1 naming the workspace, not the secret; nothing written", async () => {
+    const name = uniqueName();
+    await zs.addSecret(name, { k: "v" });
+    const unknown = { env: { ZS_WORKSPACE: "no-such-ws" } };
+    expectError(await zs.run(["secret", "get", name, "--workspace", "no-such-ws"]), "No workspace named 'no-such-ws'.");
+    expectError(await zs.run(["secret", "get", name, "-k", "k"], unknown), "No workspace named 'no-such-ws'.");
+    expectError(await zs.run(["secret", "create", uniqueName(), "--k=v"], unknown), "No workspace named 'no-such-ws'.");
+    expectError(await zs.run(["secret", "update", name, "--k=changed"], unknown), "No workspace named 'no-such-ws'.");
+    expect(await zs.values(name)).toEqual({ k: "v" });
+  });
+
   it("component list and stack list in an unknown workspace: exit 1 naming it", async () => {
     expectError(await zs.run(["component", "list", "--workspace", "no-such-ws"]), "No workspace named 'no-such-ws'.");
     expectError(await zs.run(["stack", "list"], { env: { ZS_WORKSPACE: "no-such-ws" } }), "No workspace named 'no-such-ws'.");
@@ -21,6 +32,22 @@ describe.each(HARNESS_FACTORIES)("an unknown workspace is WORKSPACE_NOT_FOUND, n
     expect(await zs.run(["secret", "list", "--workspace", workspace])).toEqual({ code: 0, stdout: "No secrets found.\n", stderr: "" });
     expect(await zs.run(["component", "list", "--workspace", workspace])).toEqual({ code: 0, stdout: "No components found.\n", stderr: "" });
     expect((await zs.ok(["secret", "list", "--workspace", "contains:no-such-ws"])).stdout).toBe("No secrets found.\n");
+  });
+});
+
+describe("a saved active workspace deleted since (by another client) is WORKSPACE_NOT_FOUND", () => {
+  const zs = useZsHarness(localHarness);
+
+  it("get, list and create: exit 1 naming it; the workspace is not created again", async () => {
+    const workspace = uniqueName("ws");
+    await zs.ok(["workspace", "create", workspace]);
+    await zs.ok(["workspace", "set", workspace]);
+    // Another settings directory on the same store: its active workspace stays 'default'.
+    await zs.ok(["workspace", "delete", workspace, "-y"], { env: { XDG_CONFIG_HOME: `${zs.workDir}/other-config` } });
+    for (const args of [["secret", "get", "anything"], ["secret", "list"], ["secret", "create", uniqueName(), "--k=v"]]) {
+      expectError(await zs.run(args), `No workspace named '${workspace}'.`);
+    }
+    expect((await zs.ok(["workspace", "list", "-o", "json"])).stdout).not.toContain(workspace);
   });
 });
 

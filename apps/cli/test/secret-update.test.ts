@@ -73,13 +73,19 @@ describe.each(HARNESS_FACTORIES)("zs secret update ($mode)", (factory) => {
     expect(await zs.values(name)).toEqual({ keep: "k", a: "json", b: "json", c: "1.10", d: "x y", e: "from-file", f: "e=from-file\n" });
   });
 
-  it("--new-scope moves a secret between scopes (-s is its short form)", async () => {
+  it("--new-scope moves a secret between scopes; -s only chooses which secret", async () => {
     const name = uniqueName();
     const created = await zs.createSecret(name, { k: "v" });
     await zs.ok(["secret", "update", name, "--new-scope", "user"]);
     expect(await zs.json<WireSecret>(["secret", "get", name, "-s", "user"])).toMatchObject({ id: created.id, scope: "user", version: 2, values: { k: "v" } });
     expectError(await zs.run(["secret", "get", name, "-s", "workspace"]), `No secret with name, id or id prefix '${name}' in workspace 'default' (scope workspace).`);
-    await zs.ok(["secret", "update", name, "-s", "workspace", "--k2=v2"]);
+    const selected = await zs.run(["secret", "update", name, "-s", "workspace", "--k2=v2"]);
+    expect(selected).toMatchObject({ code: 1, stdout: "" });
+    expect(selected.stderr).toBe(
+      "Hint: -s/--scope chooses which secret to update; to move a secret to another scope, use --new-scope.\n" +
+        `Error: No secret with name, id or id prefix '${name}' in workspace 'default' (scope workspace).\n`,
+    );
+    await zs.ok(["secret", "update", name, "-s", "user", "--new-scope", "workspace", "--k2=v2"]);
     expect(await zs.json<WireSecret>(["secret", "get", name, "-s", "workspace"])).toMatchObject({ id: created.id, scope: "workspace", version: 3, values: { k: "v", k2: "v2" } });
   });
 

@@ -84,7 +84,7 @@ describe.each(HARNESS_FACTORIES)("zs workspace ($mode)", (factory) => {
     expect((await workspaceRows(zs, "--workspace", name)).map((row) => row[0])).toContain(`${name} *`);
     await zs.ok(["secret", "delete", `${secret}-2`, "--workspace", name, "-y"]);
     expect(await activeWorkspace(zs)).toBe("default");
-    expectError(await zs.run(["secret", "get", secret, "--workspace", "no-such-ws"]), notFound(secret, "no-such-ws"));
+    expectError(await zs.run(["secret", "get", secret, "--workspace", "no-such-ws"]), "No workspace named 'no-such-ws'.");
   });
 
   it("ZS_WORKSPACE overrides the active workspace; --workspace overrides ZS_WORKSPACE", async () => {

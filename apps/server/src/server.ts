@@ -7,6 +7,7 @@ import { createApp } from "./app.js";
 import { openServices, type OpenedServices, type ServiceOptions } from "./open-services.js";
 import { ConnectionDraining, type DrainOutcome } from "./ops/connection-draining.js";
 import { METRICS_PATH, metricsEndpoint } from "./ops/metrics-endpoint.js";
+import { listenOn } from "./ops/listen.js";
 import { listenForMetrics } from "./ops/metrics-listener.js";
 import { createServerMetrics, type ServerMetricsOptions } from "./ops/server-metrics.js";
 import { isLoopbackHost, readTlsCredentials } from "./ops/tls-files.js";
@@ -67,14 +68,11 @@ export async function startServer({ config, logger, metrics: metricsOptions, ...
     });
     server = credentials ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, app) : createHttpServer(app);
     draining = new ConnectionDraining(server);
-    const listening = server;
-    await new Promise<void>((resolve, reject) => {
-      listening.once("error", reject);
-      listening.listen(config.port, config.host, () => {
-        listening.off("error", reject);
-        resolve();
-      });
-    });
+    await listenOn(server, config.host, config.port, (problem, code) =>
+      code === "EADDRINUSE"
+        ? `Cannot listen on ${config.host}:${config.port}: the port is already in use; stop what holds it, or set ZS_PORT to another port (0 picks a free one).`
+        : `Cannot listen on ${config.host}:${config.port} (ZS_HOST, ZS_PORT): ${problem}.`,
+    );
   } catch (error) {
     if (metricsServer) await closeServer(metricsServer);
     await services.close();

@@ -12,6 +12,7 @@ import { request } from "./support/http-client.js";
 import { parsePrometheusText, type Sample } from "./support/prometheus-text.js";
 import { SERVER_BIN } from "./support/server-process.js";
 import { ADMIN_PASSWORD, TestServer } from "./support/test-server.js";
+import { holdPort } from "./support/held-port.js";
 
 // operations.md "Metrics": GET /metrics in Prometheus' text format, behind ZS_METRICS_TOKEN
 // (Bearer) or on a listener of its own (ZS_METRICS_PORT), off with neither. Labels carry
@@ -25,14 +26,6 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 function scrape(url: string, token?: string) {
   const { origin, pathname } = new URL(url);
   return request(origin, "GET", pathname, token === undefined ? {} : { token });
-}
-
-/** A free TCP port of 127.0.0.1 and the server holding it (close it to free the port). */
-async function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
-  const holder = net.createServer();
-  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
-  const { port } = holder.address() as net.AddressInfo;
-  return { port, close: () => new Promise<void>((resolve) => holder.close(() => resolve())) };
 }
 
 async function freePort(): Promise<number> {

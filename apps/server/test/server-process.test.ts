@@ -8,6 +8,7 @@ import { request } from "./support/http-client.js";
 import { startServerProcess } from "./support/server-process.js";
 import { spawnSync } from "node:child_process";
 import { SERVER_BIN } from "./support/server-process.js";
+import { holdPort } from "./support/held-port.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -145,6 +146,22 @@ describe("the zs-server process", () => {
     expect(result.stderr).toMatch(/^Error: Invalid configuration/);
     for (const setting of ["ZS_PORT", "ZS_ENCRYPTION_KEY", "ZS_LOG_LEVEL"]) expect(result.stderr).toContain(setting);
     expect(result.stderr).not.toContain("short");
+  });
+
+  it("a port in use: exit 1 saying so and naming ZS_PORT, nothing listening", async () => {
+    const held = await holdPort();
+    try {
+      const result = await execFileAsync(process.execPath, [SERVER_BIN], {
+        env: { PATH: process.env.PATH ?? "", ZS_DATA_DIR: dataDir, ZS_PORT: String(held.port), ZS_ADMIN_PASSWORD: "port-test-password-1" },
+        encoding: "utf8",
+      }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      expect(result).toMatchObject({ code: 1, stdout: "" });
+      expect(result.stderr).toBe(
+        `Error: Cannot listen on 127.0.0.1:${held.port}: the port is already in use; stop what holds it, or set ZS_PORT to another port (0 picks a free one).\n`,
+      );
+    } finally {
+      await held.close();
+    }
   });
 
   it("--help lists the settings", () => {

@@ -131,6 +131,16 @@ export type ClientStatus = {
   store: StoreInfo;
 } & ({ mode: "local"; /** Where the local store lives. */ home: string } | { mode: "remote"; /** The server. */ server: string });
 
+/** Where a remote client connects, as its settings say (see `Client.remoteTarget`). */
+export interface RemoteTarget {
+  /** The server's URL. */
+  server: string;
+  /** The user the saved connection was made as; absent for `ZS_URL` + `ZS_API_KEY`. */
+  user?: string;
+  /** The active workspace. */
+  workspace: string;
+}
+
 const REMOVAL_ATTEMPTS = 5;
 
 /**
@@ -392,6 +402,20 @@ export class Client {
     const session = await this.openSession();
     const common = { user: session.user.name, workspace: await this.activeWorkspace(), store: await session.store() };
     return session.mode === "local" ? { mode: "local", home: this.home, ...common } : { mode: "remote", server: session.http.url, ...common };
+  }
+
+  /**
+   * The server this client would use and the user its saved connection names, read without
+   * contacting it (so `zs status` can show them when the server is down or the token is no
+   * longer valid); `undefined` in local mode. `user` is absent for `ZS_URL` + `ZS_API_KEY`.
+   */
+  async remoteTarget(): Promise<RemoteTarget | undefined> {
+    const settings = await readClientSettings(this.configDir);
+    const connection = await this.connection(settings);
+    if (!connection) return undefined;
+    const fromEnvironment = Boolean(this.options.url ?? this.env.ZS_URL);
+    const user = fromEnvironment ? undefined : settings.server?.user;
+    return { server: connection.url, ...(user !== undefined && { user }), workspace: await this.activeWorkspace() };
   }
 
   /**

@@ -8,6 +8,7 @@ export {
   type ConnectCredentials,
   type CreateOptions,
   type GetComponentOptions,
+  type RemoteTarget,
 } from "./client.js";
 export { zsConfigDir, zsHome } from "./zs-paths.js";
 export type { MigrationOptions } from "./migrations.js";

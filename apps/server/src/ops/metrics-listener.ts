@@ -4,14 +4,8 @@ import { ZsError } from "@zs/core";
 import type { Logger } from "pino";
 import { errorHandler } from "../http-errors.js";
 import { securityHeaders } from "../http-middleware.js";
+import { listenOn } from "./listen.js";
 import { METRICS_PATH } from "./metrics-endpoint.js";
-
-/** Why a listen failed, as an operator can act on it. */
-const LISTEN_PROBLEMS: Record<string, string> = {
-  EADDRINUSE: "the port is already in use",
-  EACCES: "permission denied (ports below 1024 need privileges)",
-  EADDRNOTAVAIL: "the address is not one of this host's",
-};
 
 /**
  * `ZS_METRICS_PORT`'s listener, on the server's host: `GET /metrics` (`endpoint`) and nothing
@@ -28,17 +22,6 @@ export async function listenForMetrics(endpoint: RequestHandler, host: string, p
   });
   app.use(errorHandler(logger));
   const server = createServer(app);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    throw new ZsError("CONFIGURATION_ERROR", `Cannot serve metrics on ${host}:${port} (ZS_METRICS_PORT): ${LISTEN_PROBLEMS[code] ?? (code || "listen failed")}.`);
-  }
+  await listenOn(server, host, port, (problem) => `Cannot serve metrics on ${host}:${port} (ZS_METRICS_PORT): ${problem}.`);
   return server;
 }

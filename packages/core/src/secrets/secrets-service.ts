@@ -8,12 +8,12 @@ import {
   type WorkspaceCreate,
 } from "../accounts/account-schema.js";
 import type { Caller } from "../accounts/caller.js";
-import { isZsError, ZsError } from "../errors.js";
+import { hasErrorCode, isZsError, ZsError } from "../errors.js";
 import { findSecret, secretNotFound } from "./lookup.js";
 import { lockDeletedSecret } from "./deleted-secret-lookup.js";
 import { referencedWarnings, renameInConfiguration, usagesIn, type SecretUsage, type SecretWarning } from "../references/secret-usages.js";
 import { keysOf, mergeValues } from "./merge.js";
-import type { ExpiredSecret, LockedSecret, MetadataRepository, MetadataTransaction, SecretRow } from "./metadata-repository.js";
+import type { ExpiredSecret, FoundSecret, LockedSecret, MetadataRepository, MetadataTransaction, SecretReadOptions, SecretRow } from "./metadata-repository.js";
 import { nameSchema } from "../names.js";
 import { parseSecretQuery, secretQuerySchema, type Page, type SecretQuery } from "./secret-query.js";
 import {
@@ -246,15 +246,13 @@ export class SecretsService implements SecretsStore {
     this.assertEnabled();
     // A values store in the metadata database is read in the lookup's own query.
     const withStoredValues = this.placement.primary.capabilities.storedWithMetadata === true;
-    const { storedValues, ...metadata } = await findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"), {
-      withStoredValues,
-    });
+    const { storedValues, ...metadata } = await this.lookupSecret(caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"), { withStoredValues });
     return { ...metadata, values: await this.readValues(metadata, storedValues === undefined ? undefined : { stored: storedValues }) };
   }
 
   /** Resolves `nameOrId` to a secret's metadata without reading any value. */
   async findSecret(caller: Caller, nameOrId: string, lookup: Lookup = {}): Promise<SecretMetadata> {
-    return findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
+    return this.lookupSecret(caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
   }
 
   async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
@@ -310,7 +308,7 @@ export class SecretsService implements SecretsStore {
   async listSecretHistory(caller: Caller, nameOrId: string, query: HistoryQuery = {}, lookup: Lookup = {}): Promise<Page<HistoryEntry>> {
     this.assertEnabled();
     const { page = 1, size = LIMITS.defaultPageSize } = parseInput(historyQuerySchema, query, "history query");
-    const secret = await findSecret(this.repository, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
+    const secret = await this.lookupSecret(caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
     const { items, total } = await this.repository.history.listEntries(secret.id, page, size);
     const totalPages = Math.max(1, Math.ceil(total / size));
     if (page > totalPages) {
@@ -328,7 +326,7 @@ export class SecretsService implements SecretsStore {
     this.assertEnabled();
     const wanted = parseInput(versionNumberSchema, version, "version");
     const parsedLookup = parseInput(lookupSchema, lookup, "lookup");
-    let secret: SecretMetadata = await findSecret(this.repository, caller, nameOrId, parsedLookup);
+    let secret: SecretMetadata = await this.lookupSecret(caller, nameOrId, parsedLookup);
     // A write between reading the metadata and the values moves "current" on: look again.
     for (let attempt = 1; ; attempt++) {
       const source = await locateVersionValues(this.repository.history, secret, wanted, this.placement.primary);
@@ -377,7 +375,7 @@ export class SecretsService implements SecretsStore {
     const parsedLookup = parseInput(lookupSchema, lookup, "lookup");
     return this.repository.transaction(async (tx) => {
       await this.assertValuesStoreUnmoved(tx);
-      const found = await findSecret(tx, caller, nameOrId, parsedLookup);
+      const found = await this.lookupSecret(caller, nameOrId, parsedLookup, {}, tx);
       const locked = await tx.lockSecret(caller.userId, found.id);
       if (!locked) throw this.notFound(nameOrId, parsedLookup, caller);
       const warnings = referencedWarnings(locked.name, usagesIn(locked.name, await tx.componentsMentioning(locked.workspace, locked.name)), "deleted");
@@ -583,7 +581,7 @@ export class SecretsService implements SecretsStore {
       try {
         return await this.repository.transaction(async (tx) => {
           await this.assertValuesStoreUnmoved(tx);
-          const found = await findSecret(tx, caller, nameOrId, lookup);
+          const found = await this.lookupSecret(caller, nameOrId, lookup, {}, tx);
           const locked = await tx.lockSecret(caller.userId, found.id);
           if (!locked) throw this.notFound(nameOrId, lookup, caller);
           if (change.scope !== undefined && change.scope !== locked.scope) this.assertMayChangeScope(caller, locked);
@@ -726,6 +724,30 @@ export class SecretsService implements SecretsStore {
       `A migration moved this deployment's values to other '${this.placement.primary.type}' options; restart zs with the new ZS_SECRETS_STORE_* settings.`,
       { reason: "values_store_moved" },
     );
+  }
+
+  /**
+   * `findSecret` (in `tx` when given), where a lookup in a workspace that does not exist is
+   * `WORKSPACE_NOT_FOUND`: a misspelt or deleted workspace must not read as a missing secret.
+   * Checked only once nothing was found, so a found secret costs no extra query.
+   */
+  private async lookupSecret(
+    caller: Caller,
+    nameOrId: string,
+    lookup: Lookup,
+    options: SecretReadOptions = {},
+    tx?: MetadataTransaction,
+  ): Promise<FoundSecret> {
+    try {
+      return await findSecret(tx ?? this.repository, caller, nameOrId, lookup, options);
+    } catch (error) {
+      const workspace = lookup.workspace ?? caller.workspace;
+      if (hasErrorCode(error, "SECRET_NOT_FOUND") && workspace !== ALL_WORKSPACES) {
+        if (tx) await this.requireWorkspace(tx, workspace);
+        else await this.repository.transaction((check) => this.requireWorkspace(check, workspace));
+      }
+      throw error;
+    }
   }
 
   private async requireWorkspace(tx: MetadataTransaction, name: string): Promise<Workspace> {

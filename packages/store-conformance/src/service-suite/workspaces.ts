@@ -27,6 +27,23 @@ export function describeWorkspaces({ describe, test, expect, serviceGroup, leakC
       expect((await g.service.listSecrets(g.alice, { name, workspace: "*" })).total).toBe(0);
     });
 
+    test("get, update, rename and delete in a workspace that does not exist are WORKSPACE_NOT_FOUND, not SECRET_NOT_FOUND", async () => {
+      const missing = g.name("missing-ws");
+      const existing = await g.create(g.alice, g.name("here"));
+      for (const attempt of [
+        g.service.getSecret(g.alice, existing.name, { workspace: missing }),
+        g.service.findSecret(g.inWorkspace(g.alice, missing), existing.name),
+        g.service.updateSecret(g.alice, existing.id, { values: { k: g.value() } }, { workspace: missing }),
+        g.service.updateSecret(g.inWorkspace(g.alice, missing), existing.name, { name: g.name("renamed") }),
+        g.service.deleteSecret(g.alice, existing.name, { workspace: missing }),
+      ]) {
+        const error = await g.fail(attempt, "WORKSPACE_NOT_FOUND");
+        expect(error.message).toBe(`No workspace named '${missing}'.`);
+      }
+      expect(await g.service.getSecret(g.alice, existing.id)).toEqual(existing);
+      await g.fail(g.service.getSecret(g.alice, g.name("absent"), { workspace: "*" }), "SECRET_NOT_FOUND");
+    });
+
     test("deleting a workspace deletes its secrets of both scopes, and no other workspace's", async () => {
       const workspace = g.name("doomed");
       await g.service.createWorkspace(g.root, { name: workspace });
@@ -40,7 +57,7 @@ export function describeWorkspaces({ describe, test, expect, serviceGroup, leakC
       for (const secret of inside) {
         const owner = secret.user === "bob" ? g.bob : g.alice;
         await g.fail(g.service.getSecret(owner, secret.id, { workspace: "*" }), "SECRET_NOT_FOUND");
-        await g.fail(g.service.getSecret(owner, secret.name, { workspace }), "SECRET_NOT_FOUND");
+        await g.fail(g.service.getSecret(owner, secret.name, { workspace }), "WORKSPACE_NOT_FOUND");
       }
       expect((await g.service.listWorkspaces(g.root)).map((w) => w.name)).not.toContain(workspace);
       await g.fail(g.service.listSecrets(g.alice, { workspace }), "WORKSPACE_NOT_FOUND");
