@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Lookup, Scope, SecretQuery } from "@zs/core";
 import { withClient, type CommonOptions } from "./client-session.js";
 import { formatEnv } from "./env-format.js";
-import type { ExportFormat, ReadFormat } from "./formats.js";
+import type { ExportFormat, ReadFormat, SecretValueFormat } from "./formats.js";
 import { askForValues, confirmDeletion } from "./interactive.js";
 import { renderSecret, renderSecretList, secretTable, serialize, type Io } from "./output.js";
 import { writePrivateFile } from "./private-file.js";
@@ -25,7 +25,7 @@ export async function createSecret(io: Io, options: CommonOptions & ValueOptions
   io.out(`${secretTable(io, created, false)}\nSecret '${created.name}' created.\n`);
 }
 
-export async function getSecret(io: Io, nameOrId: string, options: CommonOptions & { scope?: Scope; output: ReadFormat | "env" }): Promise<void> {
+export async function getSecret(io: Io, nameOrId: string, options: CommonOptions & { scope?: Scope; output: SecretValueFormat }): Promise<void> {
   const found = await withClient(options, (client) => client.getSecret(nameOrId, lookupFrom(options)));
   io.out(await renderSecret(io, found, options.output));
 }
@@ -99,7 +99,7 @@ export async function deleteSecret(io: Io, nameOrId: string, options: CommonOpti
 
 export async function exportSecret(io: Io, nameOrId: string, options: CommonOptions & { filename?: string; format: ExportFormat }): Promise<void> {
   const found = await withClient(options, (client) => client.getSecret(nameOrId));
-  const text = options.format === "env" ? formatEnv(found.values) : await serialize(found.values, options.format);
+  const text = options.format === "env" ? formatEnv(found.values, "--format json or --format yaml") : await serialize(found.values, options.format);
   // `-f -` is stdout, which then carries the file alone: no confirmation line after it.
   if (options.filename === "-") {
     io.out(text);
