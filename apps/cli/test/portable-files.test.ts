@@ -1,38 +1,11 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
+import { readWithPython } from "./support/python-readers.js";
 import { PORTABLE_VALUES, UNPORTABLE_DOTENV_VALUES, YAML_SPECIAL_KEYS } from "./support/portable-values.js";
 import { expectError, uniqueName, useZsHarness, type WireSecret } from "./support/zs-process.js";
-
-// Debian's python3-dotenv and python3-yaml (.ci/run installs them): the system interpreter, not
-// another python3 that may come first on PATH without them.
-const PYTHON = "/usr/bin/python3";
-const READ_BACK = `
-import json, sys
-path, reader = sys.argv[1], sys.argv[2]
-if reader == "python-dotenv":
-    from dotenv import dotenv_values
-    data = dotenv_values(path)
-else:
-    import yaml
-    with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
-def plain(node):
-    if isinstance(node, dict):
-        return {k if isinstance(k, str) else repr(k): plain(v) for k, v in node.items()}
-    return node if isinstance(node, str) else repr(node)
-print(json.dumps(plain(data)))
-`;
-
-/** What a Python reader (python-dotenv's `dotenv_values`, PyYAML's `safe_load`) reads from `file`; a key or value that is no string shown as its repr. */
-async function readWithPython(file: string, reader: "python-dotenv" | "pyyaml"): Promise<Record<string, unknown>> {
-  const { stdout } = await promisify(execFile)(PYTHON, ["-c", READ_BACK, file, reader], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(stdout) as Record<string, unknown>;
-}
 
 describe("portable files: .env and YAML that other readers read back exactly", () => {
   const zs = useZsHarness();
