@@ -61,7 +61,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: lookup ($mode)", (factory) => {
   it("refuses an unknown output format or a missing argument as usage errors", async () => {
     const name = uniqueName();
     await zs.addSecret(name, { k: "v" });
-    expectUsageError(await zs.run(["secret", "get", name, "-o", "xml"]), "argument 'xml' is invalid. Allowed choices are table, json, yaml, env.");
+    expectUsageError(await zs.run(["secret", "get", name, "-o", "xml"]), "argument 'xml' is invalid. Allowed choices are table, json, yaml, env, shell.");
     expectUsageError(await zs.run(["secret", "get"]), "missing required argument 'name-or-id'");
     expectUsageError(await zs.run(["secret", "get", name, "--bogus"]), "unknown option '--bogus'");
   });
