@@ -16,8 +16,8 @@ export async function resolveEnv(text: string, source: string, resolveTexts: Res
     throw new Error(`${source} is not valid dotenv: ${(error as Error).message} --format text resolves it as plain text.`);
   }
   const entries = scanned.filter((entry) => entry.value.includes("{{"));
-  const splices = entries.map((entry) => ({ start: entry.start, end: entry.end, template: entry.value }));
-  return spliceResolved(text, splices, resolveTexts, (value, i) => {
+  const splices = entries.map((entry) => ({ start: entry.start, end: entry.end, template: entry.value, line: entry.line }));
+  return spliceResolved(text, splices, source, resolveTexts, (value, i) => {
     const written = dotenvValue(value);
     if (written === undefined) throw unportableValueError(entries[i]!.key, "a JSON or YAML file");
     return written;

@@ -26,6 +26,7 @@ export async function resolveByFormat(text: string, format: ResolveFormat, sourc
     case "env":
       return (await import("./resolve-env.js")).resolveEnv(text, source, resolveTexts);
     case "text":
+      // One text, as always: failures say "the text".
       return (await resolveTexts([text]))[0]!;
   }
 }

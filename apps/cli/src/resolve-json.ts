@@ -1,5 +1,5 @@
 import type { ResolveTexts } from "./resolve-format.js";
-import { spliceResolved, type Splice } from "./resolve-splice.js";
+import { lineAt, spliceResolved, type Splice } from "./resolve-splice.js";
 
 // In valid JSON every `"` outside a string opens one, so this finds exactly its strings.
 const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
@@ -23,10 +23,10 @@ export async function resolveJson(text: string, source: string, resolveTexts: Re
     const where = position === undefined ? "" : ` (${lineAndColumn(text, Number(position))})`;
     throw new Error(`${source} is not valid JSON${where}: a reference must sit inside a JSON string ("{{db.password}}"); --format text resolves it as plain text.`);
   }
-  const splices: (Splice & { template: string })[] = [];
+  const splices: Splice[] = [];
   for (const match of text.matchAll(JSON_STRING)) {
     const template = JSON.parse(match[0]) as string;
-    if (template.includes("{{")) splices.push({ start: match.index, end: match.index + match[0].length, template });
+    if (template.includes("{{")) splices.push({ start: match.index, end: match.index + match[0].length, template, line: lineAt(text, match.index) });
   }
-  return spliceResolved(text, splices, resolveTexts, (value) => JSON.stringify(value));
+  return spliceResolved(text, splices, source, resolveTexts, (value) => JSON.stringify(value));
 }

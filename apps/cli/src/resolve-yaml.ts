@@ -1,13 +1,15 @@
 import { CST, Parser, parseAllDocuments } from "yaml";
 import { plainScalarIsAmbiguous, yamlDoubleQuoted } from "./yaml-format.js";
 import type { ResolveTexts } from "./resolve-format.js";
+import { lineAt, resolveTemplates } from "./resolve-splice.js";
 
 // `key: {{db.password}}` unquoted is, to YAML, a flow mapping inside a flow mapping; zs reads it
 // as the reference it is meant to be (as text substitution always did).
 const BARE_REFERENCE = /^\{\{ *[A-Za-z0-9_-]+\.[A-Za-z_][A-Za-z0-9_.-]* *\}\}$/;
 // Written plain only when no YAML reader can take it for structure: no `#`, quotes, flow or other
-// indicators, no space at either end, no `:` before a space or at the end.
-const PLAIN_SAFE = /^[A-Za-z0-9_./@%+=~](?:[A-Za-z0-9_./@%+=~: -]*[A-Za-z0-9_./@%+=~-])?$/;
+// indicators (`@`, `%`, `-`, `=` not first: reserved, a directive, a list item, PyYAML's "value"),
+// no space at either end, no `:` before a space or at the end.
+const PLAIN_SAFE = /^[A-Za-z0-9_./+~](?:[A-Za-z0-9_./@%+=~: -]*[A-Za-z0-9_./@%+=~-])?$/;
 const COLON_BEFORE_SPACE = /: /;
 const PRINTABLE_LINE = /^[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
 
@@ -71,7 +73,11 @@ export async function resolveYaml(text: string, source: string, resolveTexts: Re
   const sites: Site[] = [];
   for (const token of tokens) collect(token, {}, sites);
   if (sites.length === 0) return text;
-  const values = await resolveTexts(sites.map((site) => site.template));
+  const values = await resolveTemplates(
+    sites.map((site) => ({ template: site.template, line: lineAt(text, site.token.offset) })),
+    source,
+    resolveTexts,
+  );
   sites.forEach((site, i) => {
     const value = values[i]!;
     const type = styleFor(site, value);

@@ -104,7 +104,17 @@ describe.each(HARNESS_FACTORIES)("zs resolve ($mode)", (factory) => {
       await zs.run(["resolve", "unportable.env", "-o", "never-3"]),
       `The value of 'BAD' cannot be written as dotenv that npm dotenv and python-dotenv both read back exactly (a value holding both ' and ", or \${…}, for example); use a JSON or YAML file instead.`,
     );
-    for (const file of ["never-1", "never-2", "never-3"]) expect(existsSync(path.join(zs.workDir, file))).toBe(false);
+    await zs.writeFile("missing.json", '{"a": "{{db.user}}",\n "b": "{{db.nokey}}"}');
+    await zs.writeFile("malformed.yaml", "a: ok\nb: '{{db . user}}'\n");
+    expectError(
+      await zs.run(["resolve", "missing.json", "-o", "never-4"]),
+      "Secret 'db' has no key 'nokey' ({{db.nokey}}, wanted by line 2 of 'missing.json'); its keys are: password, tls.key, user.",
+    );
+    expectError(
+      await zs.run(["resolve", "malformed.yaml", "-o", "never-5"]),
+      "Line 2 of 'malformed.yaml' holds a malformed reference '{{db . user}}': write {{secret_name.key}}, or \\{{ for a literal '{{'.",
+    );
+    for (const file of ["never-1", "never-2", "never-3", "never-4", "never-5"]) expect(existsSync(path.join(zs.workDir, file))).toBe(false);
     expectUsageError(await zs.run(["resolve", "bare.json", "--format", "xml"]), "argument 'xml' is invalid. Allowed choices are json, yaml, env, text.");
   });
 
