@@ -1,9 +1,8 @@
 import type { SecretDiff } from "@zs/client";
 import type { HistoryEntry, Lookup, Page, Scope, SecretVersionValues } from "@zs/core";
 import { withClient, type CommonOptions } from "./client-session.js";
-import { formatEnv } from "./env-format.js";
-import type { ReadFormat } from "./formats.js";
-import { serialize, table, type Io } from "./output.js";
+import type { ReadFormat, SecretValueFormat } from "./formats.js";
+import { renderValueLines, serialize, table, type Io } from "./output.js";
 
 const lookupFrom = (options: { scope?: Scope }): Lookup => (options.scope ? { scope: options.scope } : {});
 
@@ -61,11 +60,11 @@ export async function showHistory(
 export async function showSecretVersion(
   io: Io,
   nameOrId: string,
-  options: CommonOptions & { scope?: Scope; version: number; output: ReadFormat | "env" },
+  options: CommonOptions & { scope?: Scope; version: number; output: SecretValueFormat },
 ): Promise<void> {
   const found: SecretVersionValues = await withClient(options, (client) => client.getSecretVersion(nameOrId, options.version, lookupFrom(options)));
-  if (options.output === "env") {
-    io.out(formatEnv(found.values));
+  if (options.output === "env" || options.output === "shell") {
+    io.out(renderValueLines(found.values, options.output));
     return;
   }
   if (options.output !== "table") {

@@ -2,7 +2,8 @@ import Table from "cli-table3";
 import type { ApiKey } from "@zs/client";
 import type { Page, Secret, SecretMetadata, User, Workspace } from "@zs/core";
 import { formatEnv } from "./env-format.js";
-import type { ReadFormat } from "./formats.js";
+import type { ReadFormat, SecretValueFormat } from "./formats.js";
+import { formatShellExports } from "./shell-format.js";
 
 /** Where the CLI writes, and whether it may use colour (a TTY without NO_COLOR). */
 export interface Io {
@@ -60,9 +61,14 @@ export function secretTable(io: Io, secret: Secret, reveal: boolean): string {
   return `${about}\n${table(io, ["KEY", "VALUE"], keys.map((key) => [key, reveal ? secret.values[key]! : "***"]))}`;
 }
 
-/** `get -o …`: table, json, yaml, or env lines. */
-export async function renderSecret(io: Io, secret: Secret, format: ReadFormat | "env"): Promise<string> {
-  if (format === "env") return formatEnv(secret.values);
+/** A secret's values as `-o env` (dotenv lines, portable) or `-o shell` (`export` lines for `eval`) print them. */
+export function renderValueLines(values: Record<string, string>, format: "env" | "shell"): string {
+  return format === "env" ? formatEnv(values, "-o json or -o yaml") : formatShellExports(values);
+}
+
+/** `get -o …`: table, json, yaml, dotenv or shell lines. */
+export async function renderSecret(io: Io, secret: Secret, format: SecretValueFormat): Promise<string> {
+  if (format === "env" || format === "shell") return renderValueLines(secret.values, format);
   if (format === "table") return secretTable(io, secret, true);
   return serialize(secret, format);
 }

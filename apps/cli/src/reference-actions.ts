@@ -8,6 +8,7 @@ import { writePrivateFile } from "./private-file.js";
 import { runChild } from "./run-child.js";
 import { UsageError } from "./usage-error.js";
 import { readTextFile } from "./values-input.js";
+import { formatOfFile, resolveByFormat, type ResolveFormat } from "./resolve-format.js";
 
 /** Options of `zs run`. */
 export interface RunOptions extends CommonOptions, InjectionOptions {
@@ -61,10 +62,16 @@ export async function runWithReferences(commandLine: string[], options: RunOptio
   if (status !== 0) throw new ChildExit(status);
 }
 
-/** `zs resolve FILE [-o OUT]`: the text with its references resolved, to stdout or to OUT (0600). */
-export async function resolveFile(io: Io, file: string, options: CommonOptions & { output?: string }): Promise<void> {
+/**
+ * `zs resolve FILE [-o OUT] [--format F]`: the file with its references resolved — in a JSON,
+ * YAML or .env file (by `--format`, else FILE's extension) each escaped for where it sits — to
+ * stdout or to OUT (0600). A file its format's parser refuses is an error, and nothing is written.
+ */
+export async function resolveFile(io: Io, file: string, options: CommonOptions & { output?: string; format?: ResolveFormat }): Promise<void> {
   const text = file === "-" ? await readStream(process.stdin) : await readTextFile(file);
-  const resolved = await withClient(options, (client) => client.resolve(text));
+  const format = options.format ?? (file === "-" ? "text" : formatOfFile(file));
+  const source = file === "-" ? "stdin" : `'${file}'`;
+  const resolved = await withClient(options, (client) => resolveByFormat(text, format, source, (templates) => client.resolveTexts(templates)));
   if (options.output === undefined) {
     io.out(resolved);
     return;

@@ -1,7 +1,8 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { collect, levelOption, workspaceOption } from "./common-options.js";
 import { parsePrefix } from "./injected-variables.js";
 import type { Io } from "./output.js";
+import { RESOLVE_FORMATS } from "./resolve-format.js";
 
 // The work is loaded only when a command runs, so parsing and `--help` stay light.
 const actions = () => import("./reference-actions.js");
@@ -31,9 +32,14 @@ export function runCommand(): Command {
 /** `zs resolve FILE [-o FILE]`. */
 export function resolveCommand(io: Io): Command {
   return new Command("resolve")
-    .description("print FILE (any text: YAML, JSON, .env, …; - for stdin) with every {{secret.key}} resolved")
+    .description("print FILE (JSON, YAML, .env or any text; - for stdin) with every {{secret.key}} resolved, escaped for where it sits")
     .argument("<file>", "the file to resolve, or - for stdin")
     .option("-o, --output <file>", "write it to this file (0600) instead of stdout")
+    .addOption(
+      new Option("--format <format>", "escape each value for where it sits in a JSON, YAML or .env file, or none (text); default: from FILE's extension, text for stdin").choices(
+        RESOLVE_FORMATS,
+      ),
+    )
     .addOption(workspaceOption())
     .action(async (file: string, options) => (await actions()).resolveFile(io, file, options));
 }

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { STRING_OPERATORS, isZsError, type Lookup, type Scope, type Secret, type SecretQuery } from "@zs/core";
 import { withClient, type CommonOptions } from "./client-session.js";
 import { formatEnv } from "./env-format.js";
-import type { ExportFormat, ReadFormat } from "./formats.js";
+import type { ExportFormat, ReadFormat, SecretValueFormat } from "./formats.js";
 import { askForValues, confirmDeletion } from "./interactive.js";
 import { renderSecret, renderSecretList, secretTable, serialize, type Io } from "./output.js";
 import { writePrivateFile } from "./private-file.js";
@@ -42,7 +42,7 @@ export async function createSecret(io: Io, options: CommonOptions & ValueOptions
   await printChanged(io, created, options.output, `Secret '${created.name}' created.`);
 }
 
-export async function getSecret(io: Io, nameOrId: string, options: CommonOptions & { scope?: Scope; output: ReadFormat | "env" }): Promise<void> {
+export async function getSecret(io: Io, nameOrId: string, options: CommonOptions & { scope?: Scope; output: SecretValueFormat }): Promise<void> {
   const found = await withClient(options, (client) => client.getSecret(nameOrId, lookupFrom(options)));
   io.out(await renderSecret(io, found, options.output));
 }
@@ -136,7 +136,7 @@ export async function deleteSecret(io: Io, nameOrId: string, options: CommonOpti
 
 export async function exportSecret(io: Io, nameOrId: string, options: CommonOptions & { filename?: string; format: ExportFormat; scope?: Scope }): Promise<void> {
   const found = await withClient(options, (client) => client.getSecret(nameOrId, lookupFrom(options)));
-  const text = options.format === "env" ? formatEnv(found.values) : await serialize(found.values, options.format);
+  const text = options.format === "env" ? formatEnv(found.values, "--format json or --format yaml") : await serialize(found.values, options.format);
   // `-f -` is stdout, which then carries the file alone: no confirmation line after it.
   if (options.filename === "-") {
     io.out(text);

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { collect, outputOption, workspaceOption } from "./common-options.js";
 import type { MigrateFlags } from "./migrate-actions.js";
-import { EXPORT_FORMATS, READ_FORMATS, type ReadFormat } from "./formats.js";
+import { EXPORT_FORMATS, READ_FORMATS, SECRET_VALUE_FORMATS, type ReadFormat } from "./formats.js";
 import { importCommand } from "./import-command.js";
 import type { Io } from "./output.js";
 import { UsageError } from "./usage-error.js";
@@ -61,7 +61,7 @@ export function secretCommand(io: Io): Command {
     .option("--version <n>", "show the values of this earlier version (zs secret history lists them)", versionNumber("version"))
     .option("-k, --key <key>", "print only this key's value (a newline follows only on a terminal)")
     .option("--newline", "with -k: always end the value with a newline")
-    .addOption(outputOption([...READ_FORMATS, "env"]))
+    .addOption(outputOption(SECRET_VALUE_FORMATS))
     .addOption(workspaceOption())
     .action(async (nameOrId: string, options, command: Command) => {
       const { checkSecretValueOptions, printSecretValue } = await import("./secret-value-action.js");

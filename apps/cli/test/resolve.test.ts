@@ -3,12 +3,15 @@ import { existsSync } from "node:fs";
 import { chmod, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "@jest/globals";
+import { parse as parseDotenv } from "dotenv";
+import { parse as parseYaml } from "yaml";
+import { readWithPython } from "./support/python-readers.js";
 import { HARNESS_FACTORIES, expectError, expectUsageError, useZsHarness } from "./support/zs-process.js";
 
 describe.each(HARNESS_FACTORIES)("zs resolve ($mode)", (factory) => {
   const zs = useZsHarness(factory);
   const password = `pw-${randomBytes(12).toString("hex")}`;
-  // Characters that would need escaping in YAML, JSON or a shell: resolution is textual and keeps them as they are.
+  // Characters that need escaping in YAML, JSON or a shell.
   const tricky = `q"u'o$te\\s #x`;
 
   beforeAll(async () => {
@@ -20,17 +23,99 @@ describe.each(HARNESS_FACTORIES)("zs resolve ($mode)", (factory) => {
     [
       "YAML",
       "config.yaml",
-      "# {{db.user}} in a comment is resolved too\ndatabase:\n  url: postgres://{{db.user}}:{{ db.password }}@host/app\n  key: '{{db.tls.key}}'\n  literal: \\{{db.user}}\n",
-      `# app in a comment is resolved too\ndatabase:\n  url: postgres://app:${password}@host/app\n  key: '${tricky}'\n  literal: {{db.user}}\n`,
+      "# {{db.user}} in a comment is left as written\ndatabase:\n  url: postgres://{{db.user}}:{{ db.password }}@host/app\n  key: '{{db.tls.key}}'\n  literal: \\{{db.user}}\n",
+      `# {{db.user}} in a comment is left as written\ndatabase:\n  url: postgres://app:${password}@host/app\n  key: '${tricky.replace(/'/g, "''")}'\n  literal: "{{db.user}}"\n`,
     ],
     ["JSON", "config.json", '{"user": "{{db.user}}", "token": "{{api.token}}", "n": 1}', '{"user": "app", "token": "workspace-token", "n": 1}'],
-    [".env", ".env", "DB_USER={{db.user}}\nexport DB_PASSWORD='{{db.password}}'\n# {x.y} ${{db.user}}\n", `DB_USER=app\nexport DB_PASSWORD='${password}'\n# {x.y} \${{db.user}}\n`],
+    [".env", ".env", "DB_USER={{db.user}}\nexport DB_PASSWORD='{{db.password}}' # kept\n# {x.y} {{db.user}}\n", `DB_USER=app\nexport DB_PASSWORD=${password} # kept\n# {x.y} {{db.user}}\n`],
     ["text without a final newline", "notes.txt", "user={{db.user}}\r\nno newline", "user=app\r\nno newline"],
     ["text without references", "plain.txt", "{x.y} $db.user {{ is not closed\n", "{x.y} $db.user {{ is not closed\n"],
     ["empty", "empty.txt", "", ""],
   ])("%s: prints the file with every reference resolved and every other byte as it was", async (_label, file, content, expected) => {
     await zs.writeFile(file, content);
     expect(await zs.run(["resolve", file])).toEqual({ code: 0, stdout: expected, stderr: "" });
+  });
+
+  // A value holding both a double quote and a newline: text substitution breaks every format.
+  const quoted = 'he said "hi"\nand left';
+
+  it("JSON: every string holding a reference is written back JSON-escaped, so the output parses with the exact values; other bytes kept", async () => {
+    await zs.addSecret("quoted", { v: quoted });
+    await zs.writeFile("config.json", '{\n  "password": "{{quoted.v}}",\n  "url": "x://{{db.user}}:{{quoted.v}}@h",\n  "{{db.user}}": [1.50, "{{ quoted.v }}"]\n}\n');
+    const { stdout } = await zs.ok(["resolve", "config.json"]);
+    expect(JSON.parse(stdout)).toEqual({ password: quoted, url: `x://app:${quoted}@h`, app: [1.5, quoted] });
+    expect(stdout).toContain('[1.50, "');
+  });
+
+  it("YAML: references in any scalar style (and unquoted) are written back so the yaml library and PyYAML read the exact values; comments kept", async () => {
+    await zs.writeFile(
+      "config.yaml",
+      [
+        "# {{quoted.v}} stays in the comment",
+        'double: "{{quoted.v}}"',
+        "single: '{{quoted.v}}'",
+        "bare: {{quoted.v}} # a comment",
+        "plain: x {{quoted.v}}",
+        "port: {{db.user}}",
+        '"{{db.user}}": key',
+        'list: [{{quoted.v}}, "{{quoted.v}}"]',
+        "block: |",
+        "  {{quoted.v}}",
+        "",
+      ].join("\n"),
+    );
+    await zs.ok(["resolve", "config.yaml", "-o", "resolved.yaml"]);
+    const expected = { double: quoted, single: quoted, bare: quoted, plain: `x ${quoted}`, port: "app", app: "key", list: [quoted, quoted], block: `${quoted}\n` };
+    const resolved = await zs.readFile("resolved.yaml");
+    expect(parseYaml(resolved)).toEqual(expected);
+    expect(await readWithPython(path.join(zs.workDir, "resolved.yaml"), "pyyaml")).toEqual(expected);
+    expect(resolved).toMatch(/^# \{\{quoted\.v\}\} stays in the comment\n/);
+    expect(resolved).toContain(" # a comment\n");
+  });
+
+  it(".env: resolved values are re-quoted as export --format env writes them, read exactly by npm dotenv and python-dotenv", async () => {
+    await zs.writeFile("app.env", '# {{quoted.v}}\nA={{quoted.v}}\nexport B="pre {{quoted.v}}" # kept\nC=plain\n');
+    await zs.ok(["resolve", "app.env", "-o", "resolved.env"]);
+    const expected = { A: quoted, B: `pre ${quoted}`, C: "plain" };
+    expect(parseDotenv(await zs.readFile("resolved.env"))).toEqual(expected);
+    expect(await readWithPython(path.join(zs.workDir, "resolved.env"), "python-dotenv")).toEqual(expected);
+    expect(await zs.readFile("resolved.env")).toMatch(/^# \{\{quoted\.v\}\}\n/);
+  });
+
+  it("--format overrides the extension: json on stdin, text on a JSON file (no escaping)", async () => {
+    expect(JSON.parse((await zs.ok(["resolve", "-", "--format", "json"], { input: '["{{quoted.v}}"]' })).stdout)).toEqual([quoted]);
+    await zs.writeFile("raw.json", '"{{db.user}}"');
+    expect((await zs.ok(["resolve", "raw.json", "--format", "text"])).stdout).toBe('"app"');
+  });
+
+  it("a file its format refuses, or a value dotenv cannot carry, fails naming where (no value), printing and writing nothing; a bad --format is a usage error", async () => {
+    await zs.addSecret("unportable", { v: `it's "x"` });
+    await zs.writeFile("bare.json", '{"port": {{db.user}}}');
+    await zs.writeFile("broken.yaml", "a: [1,\n");
+    await zs.writeFile("unportable.env", "OK=1\nBAD={{unportable.v}}\n");
+    expectError(
+      await zs.run(["resolve", "bare.json", "-o", "never-1"]),
+      `'bare.json' is not valid JSON (line 1, column 11): a reference must sit inside a JSON string ("{{db.password}}"); --format text resolves it as plain text.`,
+    );
+    const yaml = await zs.run(["resolve", "broken.yaml", "-o", "never-2"]);
+    expect(yaml).toMatchObject({ code: 1, stdout: "" });
+    expect(yaml.stderr).toMatch(/^Error: 'broken\.yaml' is not valid YAML \(line \d+, column \d+\): [A-Z_]+; --format text resolves it as plain text\.\n$/);
+    expectError(
+      await zs.run(["resolve", "unportable.env", "-o", "never-3"]),
+      `The value of 'BAD' cannot be written as dotenv that npm dotenv and python-dotenv both read back exactly (a value holding both ' and ", or \${…}, for example); use a JSON or YAML file instead.`,
+    );
+    await zs.writeFile("missing.json", '{"a": "{{db.user}}",\n "b": "{{db.nokey}}"}');
+    await zs.writeFile("malformed.yaml", "a: ok\nb: '{{db . user}}'\n");
+    expectError(
+      await zs.run(["resolve", "missing.json", "-o", "never-4"]),
+      "Secret 'db' has no key 'nokey' ({{db.nokey}}, wanted by line 2 of 'missing.json'); its keys are: password, tls.key, user.",
+    );
+    expectError(
+      await zs.run(["resolve", "malformed.yaml", "-o", "never-5"]),
+      "Line 2 of 'malformed.yaml' holds a malformed reference '{{db . user}}': write {{secret_name.key}}, or \\{{ for a literal '{{'.",
+    );
+    for (const file of ["never-1", "never-2", "never-3", "never-4", "never-5"]) expect(existsSync(path.join(zs.workDir, file))).toBe(false);
+    expectUsageError(await zs.run(["resolve", "bare.json", "--format", "xml"]), "argument 'xml' is invalid. Allowed choices are json, yaml, env, text.");
   });
 
   it("- reads the text from stdin", async () => {

@@ -5,6 +5,9 @@ import { parse as parseYaml } from "yaml";
 import { NASTY_VALUES } from "./support/fixtures.js";
 import { HARNESS_FACTORIES, expectError, expectUsageError, notFound, uniqueName, useZsHarness, type WireSecret } from "./support/zs-process.js";
 
+/** The nasty values dotenv carries for npm dotenv and python-dotenv alike (portable-files.test.ts has the others). */
+const DOTENV_NASTY_VALUES = Object.fromEntries(Object.entries(NASTY_VALUES).filter(([key]) => !["quote_mix", "dollars", "backslashes"].includes(key)));
+
 /** Keys a shell cannot hold but a secret can: they must survive the file formats too. */
 const ODD_KEYS = { "db.password": "p@ss: word", "api-key": "- k", _x: "~" };
 
@@ -27,7 +30,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
     expect((await zs.ok(["secret", "export", name, "-f", "out/s.json", "--format", "json"])).stdout).toBe(`Secret '${name}' exported to out/s.json.\n`);
     expect(JSON.parse(await zs.readFile("out/s.json"))).toEqual({ a: "1", b: "two words" });
     await zs.ok(["secret", "export", name, "--filename", "s.env", "--format", "env"]);
-    expect((await zs.readFile("s.env")).split("\n").sort()).toEqual(["", "a=1", "b='two words'"]);
+    expect((await zs.readFile("s.env")).split("\n").sort()).toEqual(["", "a=1", 'b="two words"']);
   });
 
   it("without -f names the file after the format: NAME.json, NAME.env", async () => {
@@ -39,10 +42,10 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
     expect(await zs.readFile(`${name}.env`)).toBe("a=1\n");
   });
 
-  it.each(["yaml", "json", "env"])("export --format %s, then create -v @FILE, round-trips every nasty value exactly", async (format) => {
+  it.each(["yaml", "json", "env"])("export --format %s, then create -v @FILE, round-trips every nasty value exactly (env: every one dotenv carries)", async (format) => {
     const name = uniqueName("src");
     const copy = uniqueName("copy");
-    const values = { ...NASTY_VALUES, ...ODD_KEYS };
+    const values = { ...(format === "env" ? DOTENV_NASTY_VALUES : NASTY_VALUES), ...ODD_KEYS };
     await zs.addSecret(name, values);
     await zs.ok(["secret", "export", name, "--format", format, "-f", `${name}.${format}`]);
     await zs.ok(["secret", "create", copy, "-v", `@${name}.${format}`]);
@@ -60,17 +63,6 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
     expect(await zs.values(copy)).toEqual(NASTY_VALUES);
   });
 
-  it("an exported env file can be sourced by sh, values intact", async () => {
-    const name = uniqueName();
-    await zs.addSecret(name, NASTY_VALUES);
-    await zs.ok(["secret", "export", name, "--format", "env", "-f", "sourced.env"]);
-    const keys = Object.keys(NASTY_VALUES);
-    const result = await zs.shell(`. ./sourced.env || exit 9; printf '%s\\0' ${keys.map((k) => `"$${k}"`).join(" ")}`);
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
-    const printed = result.stdout.split("\0").slice(0, -1);
-    expect(Object.fromEntries(keys.map((key, i) => [key, printed[i]]))).toEqual(NASTY_VALUES);
-  });
-
   it("the exported JSON and YAML files hold exactly the values map", async () => {
     const name = uniqueName();
     await zs.addSecret(name, NASTY_VALUES);
@@ -85,7 +77,7 @@ describe.each(HARNESS_FACTORIES)("zs secret export ($mode)", (factory) => {
     await zs.addSecret(name, { a: "1", b: "two words" });
     expect(await zs.run(["secret", "export", name, "-f", "-", "--format", "json"])).toEqual({ code: 0, stdout: '{\n  "a": "1",\n  "b": "two words"\n}\n', stderr: "" });
     expect(parseYaml((await zs.ok(["secret", "export", name, "--filename", "-"])).stdout, { schema: "failsafe" })).toEqual({ a: "1", b: "two words" });
-    expect((await zs.ok(["secret", "export", name, "-f", "-", "--format", "env"])).stdout).toBe("a=1\nb='two words'\n");
+    expect((await zs.ok(["secret", "export", name, "-f", "-", "--format", "env"])).stdout).toBe('a=1\nb="two words"\n');
     await expect(stat(path.join(zs.workDir, "-"))).rejects.toThrow("ENOENT");
   });
 

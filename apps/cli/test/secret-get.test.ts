@@ -61,7 +61,7 @@ describe.each(HARNESS_FACTORIES)("zs secret get: lookup ($mode)", (factory) => {
   it("refuses an unknown output format or a missing argument as usage errors", async () => {
     const name = uniqueName();
     await zs.addSecret(name, { k: "v" });
-    expectUsageError(await zs.run(["secret", "get", name, "-o", "xml"]), "argument 'xml' is invalid. Allowed choices are table, json, yaml, env.");
+    expectUsageError(await zs.run(["secret", "get", name, "-o", "xml"]), "argument 'xml' is invalid. Allowed choices are table, json, yaml, env, shell.");
     expectUsageError(await zs.run(["secret", "get"]), "missing required argument 'name-or-id'");
     expectUsageError(await zs.run(["secret", "get", name, "--bogus"]), "unknown option '--bogus'");
   });
@@ -115,22 +115,30 @@ describe.each(HARNESS_FACTORIES)("zs secret get: output formats ($mode)", (facto
     expect(json.values).toEqual(NASTY_VALUES);
   });
 
-  it("-o env prints KEY=value lines, bare when safe and single-quoted otherwise", async () => {
+  it("-o env prints dotenv lines: bare when safe, double-quoted otherwise, single-quoted when the value holds a double quote", async () => {
     const name = uniqueName();
-    await zs.addSecret(name, { plain: "abc-1.2_3", url: "https://h:8443/p", glob: "a?b*", spaced: "two words", quote: "it's", empty: "", dollar: "$HOME" });
+    const values = { plain: "abc-1.2_3", url: "https://h:8443/p", glob: "a?b*", spaced: "two words", quote: "it's", said: 'say "hi"', lines: "a\nb", empty: "", dollar: "$HOME" };
+    await zs.addSecret(name, values);
     const result = await zs.ok(["secret", "get", name, "-o", "env"]);
     expect(result.stderr).toBe("");
     expect(result.stdout.split("\n").sort()).toEqual(
-      ["plain=abc-1.2_3", "url=https://h:8443/p", "glob='a?b*'", "spaced='two words'", "quote='it'\\''s'", "empty=''", "dollar='$HOME'", ""].sort(),
+      ["plain=abc-1.2_3", "url=https://h:8443/p", 'glob="a?b*"', 'spaced="two words"', `quote="it's"`, `said='say "hi"'`, 'lines="a\\nb"', 'empty=""', 'dollar="$HOME"', ""].sort(),
     );
   });
 
-  it("-o env output survives `eval` in sh byte for byte, for every nasty value", async () => {
+  it("-o shell prints export lines, bare when safe and single-quoted otherwise", async () => {
+    const name = uniqueName();
+    await zs.addSecret(name, { plain: "abc-1.2_3", glob: "a?b*", quote: "it's", empty: "" });
+    const result = await zs.ok(["secret", "get", name, "-o", "shell"]);
+    expect(result.stdout.split("\n").sort()).toEqual(["export plain=abc-1.2_3", "export glob='a?b*'", "export quote='it'\\''s'", "export empty=''", ""].sort());
+  });
+
+  it("-o shell output survives `eval` in sh byte for byte, for every nasty value", async () => {
     const name = uniqueName();
     await zs.addSecret(name, NASTY_VALUES);
     const keys = Object.keys(NASTY_VALUES);
     // Each variable printed NUL-terminated: NUL is the one byte no value here holds.
-    const script = `eval "$(zs secret get ${name} -o env)" || exit 9; printf '%s\\0' ${keys.map((k) => `"$${k}"`).join(" ")}`;
+    const script = `eval "$(zs secret get ${name} -o shell)" || exit 9; printf '%s\\0' ${keys.map((k) => `"$${k}"`).join(" ")}`;
     const result = await zs.shell(script);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -138,11 +146,11 @@ describe.each(HARNESS_FACTORIES)("zs secret get: output formats ($mode)", (facto
     expect(Object.fromEntries(keys.map((key, i) => [key, printed[i]]))).toEqual(NASTY_VALUES);
   });
 
-  it("-o env proves one nasty value through `eval \"$(zs secret get N -o env)\"; printf %s \"$KEY\"`", async () => {
+  it("-o shell proves one nasty value through `eval \"$(zs secret get N -o shell)\"; printf %s \"$KEY\"`", async () => {
     const name = uniqueName();
     const nasty = `a'b"c\`d$e\\f #g\nh\r\n  ~!*&{}[]|;<>?`;
     await zs.addSecret(name, { KEY: nasty });
-    const result = await zs.shell(`eval "$(zs secret get ${name} -o env)"; printf %s "$KEY"`);
+    const result = await zs.shell(`eval "$(zs secret get ${name} -o shell)"; printf %s "$KEY"`);
     expect(result).toEqual({ code: 0, stdout: nasty, stderr: "" });
   });
 

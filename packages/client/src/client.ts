@@ -347,6 +347,15 @@ export class Client {
   }
 
   /**
+   * Several texts resolved in one resolution (a secret several of them reference is read once),
+   * in the order given; at most 1,000 texts and 1,000 references in all. Nothing is stored.
+   */
+  async resolveTexts(texts: readonly string[], lookup: ComponentLookup = {}): Promise<string[]> {
+    const { api, caller } = await this.openComponents();
+    return api.resolveTexts(caller, texts, lookup);
+  }
+
+  /**
    * The variables `zs run` adds to a command's environment, validated first at `level`
    * (default as for `validateStack`): a failure lists every missing reference and reads nothing.
    */

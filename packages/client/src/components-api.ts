@@ -17,6 +17,7 @@ export type ComponentsApi = Pick<
   | "deleteStack"
   | "validateStack"
   | "resolve"
+  | "resolveTexts"
   | "resolveComponent"
   | "runEnvironment"
 >;

@@ -150,6 +150,10 @@ export function auditedLocalApis(service: SecretsService, components: Components
       audit(caller, AUDIT_ACTIONS.referenceResolve, resolveTarget(caller, "references", null, lookup?.workspace), () => components.resolve(caller, text, lookup), () => ({
         details: { references: referencedKeys([text]) },
       })),
+    resolveTexts: (caller, texts, lookup) =>
+      audit(caller, AUDIT_ACTIONS.referenceResolve, resolveTarget(caller, "references", null, lookup?.workspace), () => components.resolveTexts(caller, texts, lookup), () => ({
+        details: { references: referencedKeys(texts) },
+      })),
     resolveComponent: (caller, name, lookup) =>
       audit(caller, AUDIT_ACTIONS.referenceResolve, resolveTarget(caller, "component", name, lookup?.workspace), async () => {
         const stored = await components.getComponent(caller, name, lookup);

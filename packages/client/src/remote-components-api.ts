@@ -1,6 +1,7 @@
 import {
   ZsError,
   assertReferenceLimit,
+  assertTextLimit,
   countReferences,
   componentCreateSchema,
   componentLookupSchema,
@@ -99,6 +100,15 @@ export class RemoteComponentsApi implements ComponentsApi {
     assertReferenceLimit(countReferences([text]), "the text");
     const body = { references: [text], workspace: this.workspaceOf(caller, lookup) };
     return ((await this.http.request("POST", "/api/v1/references/resolve", { body })).body as { values: string[] }).values[0]!;
+  }
+
+  /** One `POST /references/resolve {references: texts}`: one resolution, each secret read once. */
+  async resolveTexts(caller: Caller, texts: readonly string[], lookup: ComponentLookup = {}): Promise<string[]> {
+    if (!Array.isArray(texts) || texts.some((text) => typeof text !== "string")) throw new ZsError("VALIDATION_ERROR", "Only strings can be resolved.");
+    assertTextLimit(texts.length);
+    assertReferenceLimit(countReferences(texts), texts.length === 1 ? "the text" : "the request");
+    const body = { references: texts, workspace: this.workspaceOf(caller, lookup) };
+    return ((await this.http.request("POST", "/api/v1/references/resolve", { body })).body as { values: string[] }).values;
   }
 
   /** One `POST /references/resolve {component}`: the server resolves, reading each secret once. */

@@ -77,6 +77,12 @@ describe("Client components, stacks and references in local mode", () => {
     expect(await client.resolve("postgres://{{mlflow.user}}:{{mlflow.password}}@h \\{{x.y}}")).toBe("postgres://ml:ml-pw@h {{x.y}}");
   });
 
+  it("resolveTexts resolves several texts in one resolution, in order; a missing key names the text it sits in", async () => {
+    expect(await client.resolveTexts(["{{mlflow.user}}", "a \\{{x.y}}", "{{ mlflow.password }}:{{mlflow.user}}"])).toEqual(["ml", "a {{x.y}}", "ml-pw:ml"]);
+    const error = await failure(client.resolveTexts(["{{mlflow.user}}", "{{mlflow.nokey}}"]));
+    expect(isZsError(error) && [error.code, error.message]).toEqual(["SECRET_KEY_NOT_FOUND", expect.stringContaining("wanted by text 2")]);
+  });
+
   it("runEnvironment gives zs run's variables, and refuses before reading when references are missing", async () => {
     expect(await client.runEnvironment({ stack: "prod", secrets: ["mlflow"], env: { URL: "{{mlflow.user}}@h" } })).toEqual({
       TRACKER_TRACKING_URI: "https://ml@ml",
