@@ -37,7 +37,15 @@ interface WireMigration {
 
 const secretName = (i: number) => `migrated-${String(i).padStart(4, "0")}`;
 
-describe.each(testDatabases)("migrating the values of a running server on %s", (_label, createDatabase) => {
+/**
+ * The targets each database migrates to: every cloud store on SQLite; on PostgreSQL, AWS alone.
+ * What differs between the databases (the progress records, the switch under held writers) does
+ * not depend on the target, and each store's own part is covered on SQLite: the four targets
+ * again on PostgreSQL would only repeat it, at a few minutes of CI each run.
+ */
+const targetsOn = (database: string) => (database === "SQLite" ? CLOUD_BACKENDS : CLOUD_BACKENDS.filter(([type]) => type === "aws"));
+
+describe.each(testDatabases)("migrating the values of a running server on %s", (databaseLabel, createDatabase) => {
   let database: TestDatabase;
   let server: TestServer;
   let admin: string;
@@ -151,7 +159,7 @@ describe.each(testDatabases)("migrating the values of a running server on %s", (
     await database?.drop();
   });
 
-  describe.each(CLOUD_BACKENDS)("sql → %s → sql", (type, startBackend) => {
+  describe.each(targetsOn(databaseLabel))("sql → %s → sql", (type, startBackend) => {
     let backend: CloudBackend;
     let store: SecretValuesStore;
     beforeAll(async () => {
