@@ -43,6 +43,8 @@ export {
   STRING_OPERATORS,
   parseDatePeriod,
   parseFilter,
+  DATE_VALUE_PATTERN,
+  FILTER_VALUE_PATTERNS,
   type DateCondition,
   type DateFilterField,
   type DateOperator,
