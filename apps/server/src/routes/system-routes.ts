@@ -27,6 +27,7 @@ export function systemRoutes(services: ServerServices, allRoutes: () => RouteDef
     defineRoute({
       method: "get",
       path: "/health",
+      operationId: "getHealth",
       summary: "Whether the database and the values store answer",
       access: "public",
       responses: { 200: { description: "Healthy", schema: healthSchema }, 503: { description: "A dependency is unreachable", schema: healthSchema } },
@@ -42,6 +43,7 @@ export function systemRoutes(services: ServerServices, allRoutes: () => RouteDef
     defineRoute({
       method: "get",
       path: "/health/live",
+      operationId: "getLiveness",
       summary: "Liveness: 200 while the process runs (operations.md)",
       access: "public",
       responses: { 200: { description: "The process runs", schema: liveSchema } },
@@ -52,6 +54,7 @@ export function systemRoutes(services: ServerServices, allRoutes: () => RouteDef
     defineRoute({
       method: "get",
       path: "/health/ready",
+      operationId: "getReadiness",
       summary: "Readiness: 200 when the database, the values store and the audit sink answer; 503 naming what fails, or while starting or draining",
       access: "public",
       responses: { 200: { description: "Ready for traffic", schema: readySchema }, 503: { description: "Starting, draining, or a part failing", schema: readySchema } },
@@ -63,6 +66,7 @@ export function systemRoutes(services: ServerServices, allRoutes: () => RouteDef
     defineRoute({
       method: "get",
       path: "/api/v1/server-info",
+      operationId: "getServerInfo",
       summary: "The server's version and values store (type and capabilities), for `zs status`",
       responses: { 200: { description: "About this server", schema: serverInfoSchema } },
       errors: ["UNAUTHENTICATED"],
@@ -73,6 +77,7 @@ export function systemRoutes(services: ServerServices, allRoutes: () => RouteDef
     defineRoute({
       method: "get",
       path: "/openapi.json",
+      operationId: "getOpenApiDocument",
       summary: "This API's OpenAPI 3.1 document",
       access: "public",
       responses: { 200: { description: "The OpenAPI document" } },
