@@ -25,16 +25,23 @@ export const wholeNumber = z
   .regex(/^\d{1,15}$/, { error: "must be a whole number" })
   .transform(Number);
 
-/** `page` of a paged list: a whole number from 1 (its range is checked by the service, which names it). */
+/**
+ * `page` of a paged list: a whole number from 1. The messages are core's (`must be 1 or more`),
+ * so remote and local mode word it alike; the pattern states the whole rule for the document.
+ */
 export const pageParameter = z
   .string()
-  .regex(/^[1-9]\d{0,14}$/, { error: "must be a whole number from 1" })
+  .regex(/^\d{1,15}$/, { error: "must be a whole number", abort: true })
+  .refine((text) => Number(text) >= 1, { error: "must be 1 or more" })
+  .meta({ pattern: "^[1-9]\\d{0,14}$" })
   .transform(Number);
 
 /** `size` of a paged list: 1 to the largest page size. */
 export const sizeParameter = z
   .string()
-  .regex(/^(?:[1-9]\d{0,2}|1000)$/, { error: `must be a whole number from 1 to ${LIMITS.maxPageSize}` })
+  .regex(/^\d{1,15}$/, { error: "must be a whole number", abort: true })
+  .refine((text) => Number(text) >= 1 && Number(text) <= LIMITS.maxPageSize, { error: `must be 1-${LIMITS.maxPageSize}` })
+  .meta({ pattern: "^(?:[1-9]\\d{0,2}|1000)$" })
   .transform(Number);
 
 /** A query parameter holding `true` or `false`. */
