@@ -2,16 +2,19 @@ import * as z from "zod";
 import { defineRoute, type RouteDefinition } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { buildOpenApiDocument } from "../openapi.js";
-import { READINESS_PARTS } from "../ops/readiness.js";
+import { READINESS_PARTS, type ReadinessPart } from "../ops/readiness.js";
 
 const healthSchema = z.object({ status: z.enum(["ok", "unavailable"]), version: z.string() });
 
 const liveSchema = z.object({ status: z.literal("ok") });
 
+const checkStatus = z.enum(["ok", "failing"]);
+
 const readySchema = z.object({
   status: z.enum(["ready", "starting", "draining", "degraded"]),
   version: z.string(),
-  checks: z.record(z.enum(READINESS_PARTS), z.enum(["ok", "failing"])).optional(),
+  // Every part, each named as a property (a record of enum keys would be `required` names without `properties`).
+  checks: z.object(Object.fromEntries(READINESS_PARTS.map((part) => [part, checkStatus])) as Record<ReadinessPart, typeof checkStatus>).optional(),
   failing: z.array(z.enum(READINESS_PARTS)).optional(),
 });
 
