@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { errorHandler } from "./http-errors.js";
 import { requestLog, securityHeaders } from "./http-middleware.js";
 import { requestLogger } from "./logger.js";
+import { methodNotAllowed } from "./method-not-allowed.js";
 import { METRICS_PATH } from "./ops/metrics-endpoint.js";
 import { mountRoute, type AuthenticatedLocals, type RouteDefinition } from "./route.js";
 import { accountRoutes } from "./routes/account-routes.js";
@@ -78,9 +79,19 @@ export function createApp(services: ServerServices, logger: Logger, options: App
     const { user } = authenticated;
     return { authenticated, caller: { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: DEFAULT_WORKSPACE } };
   };
+  const methodsByPath = new Map<string, string[]>();
+  const allow = (path: string, method: string) => methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);
   // On the application's own router: a nested one would add a second routing pass per request.
-  for (const route of serverRoutes(services)) mountRoute(app, route, authenticate, parseJson, services.audit);
-  if (options.metrics?.endpoint) app.get(METRICS_PATH, options.metrics.endpoint);
+  for (const route of serverRoutes(services)) {
+    mountRoute(app, route, authenticate, parseJson, services.audit);
+    allow(route.path, route.method);
+  }
+  if (options.metrics?.endpoint) {
+    app.get(METRICS_PATH, options.metrics.endpoint);
+    allow(METRICS_PATH, "get");
+  }
+  // After every route: a known path reached here was asked with a method it does not take.
+  for (const [path, methods] of methodsByPath) app.all(path, methodNotAllowed(methods));
   app.use((request) => {
     throw new ZsError("NOT_FOUND", `No route ${request.method} ${request.path}.`);
   });

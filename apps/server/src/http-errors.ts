@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from "express";
-import { isZsError, ZsError, type ErrorCode } from "@zs/core";
+import { detailsToWire, isZsError, ZsError, type ErrorCode } from "@zs/core";
 import type { Logger } from "pino";
 
 /** The HTTP status of each error code (model.md), in one place. */
@@ -16,6 +16,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   WORKSPACE_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   SECRET_EXISTS: 409,
   WORKSPACE_EXISTS: 409,
   USER_EXISTS: 409,
@@ -43,9 +44,9 @@ export function httpStatusOf(code: ErrorCode): number {
   return HTTP_STATUS[code];
 }
 
-/** The JSON body of every error response (http-api.md). */
+/** The JSON body of every error response (http-api.md); `details` in snake_case like every wire field. */
 export function errorBody(error: ZsError): { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
-  return { error: { code: error.code, message: error.message, ...(error.details ? { details: { ...error.details } } : {}) } };
+  return { error: { code: error.code, message: error.message, ...(error.details ? { details: detailsToWire(error.details) } : {}) } };
 }
 
 /** What body-parser reports for a body it could not take. */

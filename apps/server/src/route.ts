@@ -1,11 +1,32 @@
 import type { Request, RequestHandler, Response, Router } from "express";
-import { ZsError, isZsError, parseInput, type AuditEventInput, type Caller, type ErrorCode } from "@zs/core";
+import { LIMITS, ZsError, isZsError, nameSchema, parseInput, type AuditEventInput, type Caller, type ErrorCode } from "@zs/core";
 import * as z from "zod";
 import { outcomeOf, requestEvent, requestIdOf, type AuditNote, type RouteAudit } from "./audit/request-audit.js";
 import type { Authenticated } from "./auth/auth-service.js";
 
 /** Routes without query parameters refuse any. */
 const EMPTY_QUERY = z.strictObject({});
+
+/**
+ * The path parameters routes use, by name: what each must be, as the service that reads it
+ * checks it (for the OpenAPI document; the services validate them and word the errors).
+ */
+export const PATH_PARAMETERS = {
+  /** A secret: its name, its id, or an id prefix of at least 8 hex characters (model.md "Lookup"). */
+  nameOrId: z.string().min(1).max(LIMITS.maxNameLength).regex(/^[A-Za-z0-9_-]+$/).describe("A secret's name, id, or id prefix of at least 8 hex characters"),
+  /** A user, workspace, component or stack name. */
+  name: nameSchema,
+  /** An API key's id. */
+  id: z.uuid(),
+  /** A secret's version. */
+  version: z.string().regex(/^[1-9]\d{0,14}$/).describe("A version of the secret, from 1"),
+} satisfies Record<string, z.ZodType>;
+
+/** Headers success responses send, as the OpenAPI document declares them. */
+export const RESPONSE_HEADERS = {
+  ETag: { description: 'The secret\'s version as a strong entity tag, `"3"`: send it back in `If-Match`', schema: { type: "string", pattern: '^"[1-9][0-9]*"$' } },
+  "Cache-Control": { description: "`no-store`: the response carries secret values or credentials", schema: { type: "string", const: "no-store" } },
+} as const;
 
 /** What a handler gets: the validated body and query, the path parameters, and who asks. */
 export interface RouteContext<B, Q> {
@@ -33,8 +54,10 @@ export interface RouteResult {
  */
 export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
   method: "get" | "post" | "patch" | "put" | "delete";
-  /** An express path, e.g. `/api/v1/secrets/:nameOrId`. */
+  /** An express path, e.g. `/api/v1/secrets/:nameOrId`; each parameter is one of `PATH_PARAMETERS`. */
   path: string;
+  /** The OpenAPI `operationId`: stable, camelCase (`getSecret`); generated clients name their methods after it. */
+  operationId: string;
   summary: string;
   /** `public` routes need no bearer token. @default "user" */
   access?: "public" | "user";
@@ -48,8 +71,8 @@ export interface RouteDefinition<B extends z.ZodType = z.ZodType, Q extends z.Zo
   queryLabel?: string;
   /** The error code a query that fails its schema gets. @default "VALIDATION_ERROR" */
   queryErrorCode?: ErrorCode;
-  /** Success responses, for the OpenAPI document. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Success responses, for the OpenAPI document, with the headers each sends (`RESPONSE_HEADERS`). */
+  responses: Record<number, { description: string; schema?: z.ZodType; headers?: (keyof typeof RESPONSE_HEADERS)[] }>;
   /** Error codes the route can answer with, for the OpenAPI document. */
   errors?: ErrorCode[];
   /** The audit event each request records; without it only denied requests are recorded. */

@@ -1,7 +1,8 @@
 import {
+  FILTER_VALUE_PATTERNS,
   LIMITS,
+  SORT_FIELDS,
   secretMetadataSchema,
-  secretQuerySchema,
   secretUsageSchema,
   type DeletedSecret,
   type Page,
@@ -24,27 +25,66 @@ export const wholeNumber = z
   .regex(/^\d{1,15}$/, { error: "must be a whole number" })
   .transform(Number);
 
+/**
+ * `page` of a paged list: a whole number from 1. The messages are core's (`must be 1 or more`),
+ * so remote and local mode word it alike; the pattern states the whole rule for the document.
+ */
+export const pageParameter = z
+  .string()
+  .regex(/^\d{1,15}$/, { error: "must be a whole number", abort: true })
+  .refine((text) => Number(text) >= 1, { error: "must be 1 or more" })
+  .meta({ pattern: "^[1-9]\\d{0,14}$" })
+  .transform(Number);
+
+/** `size` of a paged list: 1 to the largest page size. */
+export const sizeParameter = z
+  .string()
+  .regex(/^\d{1,15}$/, { error: "must be a whole number", abort: true })
+  .refine((text) => Number(text) >= 1 && Number(text) <= LIMITS.maxPageSize, { error: `must be 1-${LIMITS.maxPageSize}` })
+  .meta({ pattern: "^(?:[1-9]\\d{0,2}|1000)$" })
+  .transform(Number);
+
 /** A query parameter holding `true` or `false`. */
 export const booleanParameter = z.enum(["true", "false"], { error: "must be 'true' or 'false'" }).transform((value) => value === "true");
 
 /**
- * The list query on the wire: core's filter fields as they are, plus `sort_by`,
- * `logical_operator`, `page`, `size` (strings in a query string) and `deleted`.
+ * A filter of the list: checked by the filter grammar (`INVALID_FILTER` saying what is allowed);
+ * the pattern tells the OpenAPI document what the grammar takes.
  */
-export const secretListQuerySchema = secretQuerySchema
-  .pick({ id: true, name: true, scope: true, workspace: true, user: true, created: true, updated: true })
-  .extend({
-    sort_by: z.string().optional(),
-    logical_operator: z.string().optional(),
-    page: wholeNumber.optional(),
-    size: wholeNumber.optional(),
+function filterParameter(pattern: string, description: string) {
+  return z.string().meta({ pattern, description }).optional();
+}
+
+const SORT_VALUES = SORT_FIELDS.flatMap((field) => [field, `asc:${field}`, `desc:${field}`]);
+
+/**
+ * The list query on the wire: core's filter fields, plus `sort_by`, `logical_operator`,
+ * `page`, `size` (strings in a query string) and `deleted`.
+ */
+export const secretListQuerySchema = z
+  .strictObject({
+    id: filterParameter(FILTER_VALUE_PATTERNS.string, "`[OP:]VALUE` on the id; OP one of equals (default), notequals, contains, startswith, endswith"),
+    name: filterParameter(FILTER_VALUE_PATTERNS.string, "`[OP:]VALUE` on the name; OP as for id"),
+    scope: filterParameter(FILTER_VALUE_PATTERNS.scope, "`[OP:]VALUE` on the scope (workspace or user)"),
+    workspace: filterParameter(
+      `^\\*$|${FILTER_VALUE_PATTERNS.string}`,
+      "`*` for every workspace you can see, or `[OP:]VALUE` on the workspace's name; default `default`",
+    ),
+    user: filterParameter(FILTER_VALUE_PATTERNS.string, "`[OP:]VALUE` on the owner's name; OP as for id"),
+    created: filterParameter(FILTER_VALUE_PATTERNS.date, "`[OP:]DATE`, OP one of equals (default), gt, gte, lt, lte; ISO-8601 or `YYYY-MM-DD HH:MM:SS` (UTC)"),
+    updated: filterParameter(FILTER_VALUE_PATTERNS.date, "`[OP:]DATE`, as for created"),
+    /** Checked by the service, whose message lists the fields; the document lists the values. */
+    sort_by: z.string().meta({ enum: SORT_VALUES, description: "`[asc:|desc:]FIELD`; default `created`" }).optional(),
+    logical_operator: z.enum(["and", "or"], { error: "must be 'and' or 'or'" }).optional(),
+    page: pageParameter.optional(),
+    size: sizeParameter.optional(),
     /** `true` lists the deleted secrets (with `deleted` and `purge_after`) instead of the live ones. */
     deleted: booleanParameter.optional(),
   })
   .transform(({ sort_by, logical_operator, ...rest }): SecretQuery => ({
     ...rest,
     ...(sort_by !== undefined ? { sortBy: sort_by } : {}),
-    ...(logical_operator !== undefined ? { logicalOperator: logical_operator as "and" | "or" } : {}),
+    ...(logical_operator !== undefined ? { logicalOperator: logical_operator } : {}),
   }));
 
 export const userWireSchema = z.object({ id: z.uuid(), name: z.string(), is_admin: z.boolean(), created: z.iso.datetime() });

@@ -105,6 +105,8 @@ describe("authentication", () => {
     expect(limited.json.error.code).toBe("RATE_LIMITED");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    // The same wait in the body's details, snake_case like every wire field.
+    expect(limited.json.error.details).toEqual({ retry_after_seconds: Number(limited.headers.get("retry-after")) });
     // Other users are unaffected.
     expect((await server.call("POST", "/api/v1/login", { body: { username: "admin", password: ADMIN_PASSWORD } })).status).toBe(200);
   });

@@ -117,7 +117,7 @@ const CASES: Case[] = [
   { label: "a badly encoded path", method: "GET", path: "/api/v1/secrets/%E0%A4%A", status: 400, code: "VALIDATION_ERROR" },
   { label: "cascade not a boolean", method: "DELETE", path: "/api/v1/users/nobody?cascade=yes", status: 400, code: "VALIDATION_ERROR", mentions: "cascade" },
   { label: "an unknown route", method: "GET", path: "/api/v1/secretz", status: 404, code: "NOT_FOUND" },
-  { label: "an unsupported method", method: "PUT", path: "/api/v1/secrets", body: {}, status: 404, code: "NOT_FOUND" },
+  { label: "an unsupported method on a known path", method: "PUT", path: "/api/v1/secrets", body: {}, status: 405, code: "METHOD_NOT_ALLOWED" },
 ];
 
 describe("malformed requests", () => {

@@ -353,7 +353,7 @@ describe("components, stacks and references over HTTP", () => {
       await component(alice, "wants-token", { token: "{{ml.token}}" });
       const viaComponent = await resolve(alice, { component: "wants-token" });
       expect(errorOf(viaComponent)).toMatchObject({ status: 404, code: "SECRET_KEY_NOT_FOUND", message: expect.stringContaining("component 'wants-token' attribute 'token'") });
-      expect(viaComponent.json.error.details).toEqual({ secret: "ml", key: "token", availableKeys: ["password", "user"] });
+      expect(viaComponent.json.error.details).toEqual({ secret: "ml", key: "token", available_keys: ["password", "user"] });
     });
 
     it("a missing secret is 404 SECRET_NOT_FOUND; with several texts the message says which", async () => {

@@ -137,10 +137,10 @@ describe.each(databases)("versions, history and rollback over HTTP on %s (sql st
   it("the OpenAPI document describes the three routes with their error codes", async () => {
     const document = (await server.call("GET", "/openapi.json")).json;
     expect(Object.keys(document.paths["/api/v1/secrets/{nameOrId}/versions"])).toEqual(["get"]);
-    expect(document.paths["/api/v1/secrets/{nameOrId}/versions/{version}"].get.responses.default.description).toContain("HISTORY_UNAVAILABLE");
+    expect(document.paths["/api/v1/secrets/{nameOrId}/versions/{version}"].get.responses["409"].description).toContain("HISTORY_UNAVAILABLE");
     const rollback = document.paths["/api/v1/secrets/{nameOrId}/rollback"].post;
     expect(rollback.requestBody.content["application/json"].schema.properties.version).toMatchObject({ type: "integer", minimum: 1 });
-    expect(rollback.responses.default.description).toContain("VERSION_MISMATCH");
+    expect(rollback.responses["412"].description).toContain("VERSION_MISMATCH");
   });
 
   it("the history tables hold no value", async () => {

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { readFile } from "node:fs/promises";
 import { request as httpsRequest } from "node:https";
 import { rootCertificates } from "node:tls";
-import { ERROR_CODES, ZsError, redactUrl, type ErrorCode } from "@zs/core";
+import { ERROR_CODES, ZsError, detailsFromWire, redactUrl, type ErrorCode } from "@zs/core";
 
 /** A query string's parameters; `undefined` ones are left out. */
 export type QueryParameters = Record<string, string | number | undefined>;
@@ -95,8 +95,8 @@ export interface RemoteHttpOptions {
 
 /**
  * Requests to one zs server with one bearer token. Every error answer becomes the `ZsError`
- * the server described (same code and message as in local mode), with the HTTP status in
- * `details.httpStatus`.
+ * the server described (same code, message and details as in local mode: the wire's snake_case
+ * detail keys back in camelCase), with the HTTP status in `details.httpStatus`.
  */
 export class RemoteHttp {
   constructor(
@@ -141,7 +141,7 @@ export class RemoteHttp {
     if (response.status >= 200 && response.status < 300) return { status: response.status, body };
     const described = (body as { error?: { code?: unknown; message?: unknown; details?: Record<string, unknown> } } | undefined)?.error;
     if (described && isErrorCode(described.code) && typeof described.message === "string") {
-      throw new ZsError(described.code, described.message, { ...described.details, httpStatus: response.status });
+      throw new ZsError(described.code, described.message, { ...detailsFromWire(described.details ?? {}), httpStatus: response.status });
     }
     throw new ZsError("INTERNAL", `The zs server at ${redactUrl(this.url)} answered ${method} ${path} with HTTP ${response.status} and no zs error.`, {
       httpStatus: response.status,

@@ -252,6 +252,12 @@ describe("local and remote clients behave identically", () => {
     expect(isZsError(error) && error.details?.httpStatus).toBe(404);
   });
 
+  it("remote error details are those of local mode: the wire's snake_case keys come back camelCase", async () => {
+    const error = await failure(remote.listSecrets({ page: 999 }));
+    expect(isZsError(error) && error.code).toBe("PAGE_OUT_OF_RANGE");
+    expect(isZsError(error) && error.details).toEqual({ totalPages: expect.any(Number), httpStatus: 400 });
+  });
+
   it("the same operations give the same results", async () => {
     const strip = ({ id: _id, created: _c, updated: _u, user: _user, ...rest }: Record<string, unknown>) => rest;
     for (const client of [local, remote]) {

@@ -1,6 +1,6 @@
 /**
  * The stable error codes of the data model (model.md), plus the start-up configuration error,
- * an HTTP request body over the server's limit, and those of components and stacks
+ * an HTTP request body over the server's limit or a method a known path does not take, and those of components and stacks
  * (references.md): a component or stack not found is `NOT_FOUND`, and so is a version a secret
  * never had (lifecycle.md).
  */
@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   "WORKSPACE_NOT_FOUND",
   "USER_NOT_FOUND",
   "NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
   "SECRET_EXISTS",
   "WORKSPACE_EXISTS",
   "USER_EXISTS",

@@ -1,5 +1,6 @@
 export { ERROR_CODES, ZsError, hasErrorCode, isZsError, type ErrorCode } from "./errors.js";
 export { LIMITS } from "./limits.js";
+export { detailsFromWire, detailsToWire } from "./detail-keys.js";
 export { isUuid, isValidKey, isValidName, keySchema, nameSchema } from "./names.js";
 export {
   ALL_WORKSPACES,
@@ -43,6 +44,8 @@ export {
   STRING_OPERATORS,
   parseDatePeriod,
   parseFilter,
+  DATE_VALUE_PATTERN,
+  FILTER_VALUE_PATTERNS,
   type DateCondition,
   type DateFilterField,
   type DateOperator,

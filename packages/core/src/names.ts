@@ -27,10 +27,32 @@ export function isValidKey(value: string): boolean {
 const NAME_RULE = `must be 1-${LIMITS.maxNameLength} characters of A-Z a-z 0-9 _ - and not a UUID`;
 const KEY_RULE = `must be 1-${LIMITS.maxNameLength} characters, start with a letter or '_', then letters, digits, '_', '-' or '.' (and not __proto__)`;
 
+/** The UUID rule as JSON Schema (a name must not match it), for the OpenAPI document. */
+const UUID_JSON_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+// The rules are spelled as zod checks (length, pattern) rather than one refinement so that the
+// OpenAPI document, generated from these schemas, carries them; `abort` keeps one message per value.
+
 /** A secret, workspace or user name. */
-export const nameSchema = z.string().refine(isValidName, { error: NAME_RULE });
+export const nameSchema = z
+  .string()
+  .min(1, { error: NAME_RULE, abort: true })
+  .max(LIMITS.maxNameLength, { error: NAME_RULE, abort: true })
+  .regex(NAME_PATTERN, { error: NAME_RULE, abort: true })
+  .refine((value) => !isUuid(value), { error: NAME_RULE })
+  .meta({ not: { pattern: UUID_JSON_PATTERN } });
+
+/** A string following the key rule (`isValidKey`); `message` says what is wrong with an input. */
+export function keyRuleSchema(message: (input: string) => string) {
+  const error = (issue: { input: unknown }) => message(String(issue.input));
+  return z
+    .string()
+    .min(1, { error, abort: true })
+    .max(LIMITS.maxNameLength, { error, abort: true })
+    .regex(KEY_PATTERN, { error, abort: true })
+    .refine((value) => value !== "__proto__", { error })
+    .meta({ not: { const: "__proto__" } });
+}
 
 /** A key of a secret's values. */
-export const keySchema = z.string().refine(isValidKey, {
-  error: (issue) => `invalid key '${inputExcerpt(String(issue.input))}': ${KEY_RULE}`,
-});
+export const keySchema = keyRuleSchema((input) => `invalid key '${inputExcerpt(input)}': ${KEY_RULE}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { ERROR_CODES, ZsError, hasErrorCode, isZsError } from "../src/index.js";
+import { ERROR_CODES, ZsError, detailsFromWire, detailsToWire, hasErrorCode, isZsError } from "../src/index.js";
 
 describe("ZsError", () => {
   it("carries its code, message, details and the name 'ZsError'", () => {
@@ -56,5 +56,14 @@ describe("hasErrorCode", () => {
     expect(hasErrorCode({ [Symbol.for("zs.error")]: true, code: "RATE_LIMITED" }, "RATE_LIMITED")).toBe(true);
     expect(hasErrorCode({ code: "RATE_LIMITED" }, "RATE_LIMITED")).toBe(false);
     expect(hasErrorCode(Object.assign(new Error("x"), { code: "INTERNAL" }), "INTERNAL")).toBe(false);
+  });
+});
+
+describe("error details on the wire", () => {
+  it("go out snake_case and come back camelCase, values untouched", () => {
+    const details = { retryAfterSeconds: 3, totalPages: 2, candidates: [{ someId: "a" }], reason: "x" };
+    const wire = detailsToWire(details);
+    expect(wire).toEqual({ retry_after_seconds: 3, total_pages: 2, candidates: [{ someId: "a" }], reason: "x" });
+    expect(detailsFromWire(wire)).toEqual(details);
   });
 });

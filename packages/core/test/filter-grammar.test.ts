@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import {
   DATE_OPERATORS,
+  FILTER_VALUE_PATTERNS,
   STRING_FILTER_FIELDS,
   STRING_OPERATORS,
   parseDatePeriod,
@@ -209,5 +210,34 @@ describe("NUL characters", () => {
   it("a filter value holding a NUL is INVALID_FILTER", () => {
     expect(() => parseFilter("name", "contains:a\u0000b")).toThrow(expect.objectContaining({ code: "INVALID_FILTER" }));
     expect(() => parseFilter("created", "2026-01-01\u0000")).toThrow(expect.objectContaining({ code: "INVALID_FILTER" }));
+  });
+});
+
+describe("the filter grammar's patterns (for the OpenAPI document)", () => {
+  const matches = (pattern: string, value: string) => new RegExp(pattern, "u").test(value);
+
+  it("a date value the pattern takes parses; one it refuses does not", () => {
+    for (const value of ["2026-01-01", "gte:2026-01-01 00:00:00", "lt:2024-02-29T23:59:59.999+14:00", "2000-02-29", "equals:2026-12-31T00:00Z"]) {
+      expect(matches(FILTER_VALUE_PATTERNS.date, value)).toBe(true);
+      expect(() => parseFilter("created", value)).not.toThrow();
+    }
+    for (const value of ["2023-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-01-01T24:00", "2026-01-01+14:30", "contains:2026-01-01", "yesterday"]) {
+      expect(matches(FILTER_VALUE_PATTERNS.date, value)).toBe(false);
+      expect(() => parseFilter("created", value)).toThrow(expect.objectContaining({ code: "INVALID_FILTER" }));
+    }
+  });
+
+  it("string and scope values the patterns take parse; operators of the wrong type are refused by both", () => {
+    for (const value of ["db", "", "contains:a:b", "endswith:", "notequals:x"]) {
+      expect(matches(FILTER_VALUE_PATTERNS.string, value)).toBe(true);
+      expect(() => parseFilter("name", value)).not.toThrow();
+    }
+    for (const value of ["gt:x", "lte:2026-01-01"]) {
+      expect(matches(FILTER_VALUE_PATTERNS.string, value)).toBe(false);
+      expect(() => parseFilter("name", value)).toThrow(expect.objectContaining({ code: "INVALID_FILTER" }));
+    }
+    for (const value of ["user", "notequals:workspace", "contains:or"]) expect([matches(FILTER_VALUE_PATTERNS.scope, value), parseFilter("scope", value).kind]).toEqual([true, "string"]);
+    expect(matches(FILTER_VALUE_PATTERNS.scope, "team")).toBe(false);
+    expect(() => parseFilter("scope", "team")).toThrow(expect.objectContaining({ code: "INVALID_FILTER" }));
   });
 });

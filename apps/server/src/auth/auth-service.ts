@@ -36,7 +36,12 @@ export const apiKeyLifetimeSchema = z
   .string()
   .regex(/^[1-9]\d{0,6}[mhd]$/, { error: "must be a whole number followed by m, h or d, e.g. 90d" })
   .transform((text) => Number(text.slice(0, -1)) * DURATION_UNITS_MS[text.slice(-1) as keyof typeof DURATION_UNITS_MS])
-  .refine((ms) => ms <= MAX_API_KEY_LIFETIME_MS, { error: "must be at most 3650d" });
+  .refine((ms) => ms <= MAX_API_KEY_LIFETIME_MS, { error: "must be at most 3650d" })
+  // The same rule as one pattern, for the OpenAPI document: 1-5256000m, 1-87600h or 1-3650d.
+  .meta({
+    pattern:
+      "^(?:(?:[1-9]\\d{0,5}|[1-4]\\d{6}|5[01]\\d{5}|52[0-4]\\d{4}|525[0-5]\\d{3}|5256000)m|(?:[1-9]\\d{0,3}|[1-7]\\d{4}|8[0-6]\\d{3}|87[0-5]\\d{2}|87600)h|(?:[1-9]\\d{0,2}|[12]\\d{3}|3[0-5]\\d{2}|36[0-4]\\d|3650)d)$",
+  });
 
 /** An API key as listed: never the key itself. */
 export interface ApiKeyInfo {

@@ -17,6 +17,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/users",
+      operationId: "listUsers",
       summary: "List users (admins only)",
       responses: { 200: { description: "Every user", schema: z.array(userWireSchema) } },
       errors: ["UNAUTHENTICATED", "FORBIDDEN"],
@@ -27,6 +28,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/users",
+      operationId: "createUser",
       summary: "Create a user with a password (admins only)",
       body: userCreateSchema,
       responses: { 201: { description: "The new user", schema: userWireSchema } },
@@ -43,6 +45,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "delete",
       path: "/api/v1/users/:name",
+      operationId: "deleteUser",
       summary: "Delete a user; with cascade=true also their secrets (admins only)",
       query: userDeleteQuerySchema,
       responses: { 204: { description: "Deleted" } },
@@ -57,6 +60,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "patch",
       path: "/api/v1/users/:name",
+      operationId: "updateUser",
       summary: "Make a user an admin or not (admins only); the last admin cannot be demoted",
       body: userUpdateSchema,
       responses: { 200: { description: "The user", schema: userWireSchema } },
@@ -70,6 +74,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "put",
       path: "/api/v1/users/:name/password",
+      operationId: "resetUserPassword",
       summary: "Set a user's password (admins only); their sessions are revoked",
       body: passwordResetSchema,
       responses: { 204: { description: "Set" } },
@@ -83,9 +88,10 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/api-keys",
+      operationId: "createApiKey",
       summary: "Create an API key for yourself, optionally expiring (expires_in: 90d); the key is shown only in this response. Needs a session, not an API key",
       body: apiKeyCreateSchema,
-      responses: { 201: { description: "The new key", schema: apiKeyWireSchema.extend({ key: z.string() }) } },
+      responses: { 201: { description: "The new key", schema: apiKeyWireSchema.extend({ key: z.string() }), headers: ["Cache-Control"] } },
       errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.apiKeyCreate, target: "api_key" },
       async handle({ caller, authenticated, body, audit }) {
@@ -99,6 +105,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/api-keys",
+      operationId: "listApiKeys",
       summary: "Your API keys (never the keys themselves)",
       responses: { 200: { description: "Your keys", schema: z.array(apiKeyWireSchema) } },
       errors: ["UNAUTHENTICATED"],
@@ -109,6 +116,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "delete",
       path: "/api/v1/api-keys/:id",
+      operationId: "deleteApiKey",
       summary: "Delete one of your API keys. Needs a session, not an API key",
       responses: { 204: { description: "Deleted" } },
       errors: ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "AUDIT_UNAVAILABLE"],
@@ -122,6 +130,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/workspaces",
+      operationId: "listWorkspaces",
       summary: "List workspaces",
       responses: { 200: { description: "Every workspace", schema: z.array(workspaceWireSchema) } },
       errors: ["UNAUTHENTICATED"],
@@ -132,6 +141,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/workspaces",
+      operationId: "createWorkspace",
       summary: "Create a workspace (admins only)",
       body: workspaceCreateSchema,
       bodyLabel: "workspace",
@@ -148,6 +158,7 @@ export function accountRoutes({ secrets, auth }: ServerServices) {
     defineRoute({
       method: "delete",
       path: "/api/v1/workspaces/:name",
+      operationId: "deleteWorkspace",
       summary: "Delete a workspace with its secrets and their values (admins only)",
       responses: { 204: { description: "Deleted" } },
       errors: ["UNAUTHENTICATED", "FORBIDDEN", "WORKSPACE_NOT_FOUND", "BACKEND_UNAVAILABLE", "AUDIT_UNAVAILABLE"],

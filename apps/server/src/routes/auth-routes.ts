@@ -29,10 +29,11 @@ export function authRoutes({ auth }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/login",
+      operationId: "login",
       summary: "Log in with a user name and password; returns a session token",
       access: "public",
       body: loginSchema,
-      responses: { 200: { description: "A session token", schema: tokenSchema } },
+      responses: { 200: { description: "A session token", schema: tokenSchema, headers: ["Cache-Control"] } },
       errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "RATE_LIMITED", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.login, target: "user" },
       async handle({ body, request, audit }) {
@@ -53,6 +54,7 @@ export function authRoutes({ auth }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/logout",
+      operationId: "logout",
       summary: "Revoke the token this request presents",
       responses: { 204: { description: "Revoked" } },
       errors: ["UNAUTHENTICATED", "AUDIT_UNAVAILABLE"],
@@ -66,6 +68,7 @@ export function authRoutes({ auth }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/current-user",
+      operationId: "getCurrentUser",
       summary: "The user the token belongs to",
       responses: { 200: { description: "The current user", schema: userWireSchema } },
       errors: ["UNAUTHENTICATED"],
@@ -76,6 +79,7 @@ export function authRoutes({ auth }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/current-user/password",
+      operationId: "changePassword",
       summary: "Change your password, given the current one; your other sessions are revoked",
       body: passwordChangeSchema,
       responses: { 204: { description: "Changed" } },

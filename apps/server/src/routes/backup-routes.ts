@@ -13,6 +13,7 @@ export function backupRoutes({ backups }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/admin/backup",
+      operationId: "getBackupStatus",
       summary: "The backup store's type and how many secrets it still has to receive or lose",
       responses: { 200: { description: "Backup status", schema: backupStatusSchema } },
       errors: [...ADMIN_ERRORS],
@@ -23,6 +24,7 @@ export function backupRoutes({ backups }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/admin/backup",
+      operationId: "runBackup",
       summary: "Copies every secret's values to the backup store, each read back and compared",
       body: z.strictObject({}),
       responses: { 200: { description: "What was copied", schema: copySummarySchema } },
@@ -35,6 +37,7 @@ export function backupRoutes({ backups }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/admin/restore",
+      operationId: "restoreFromBackup",
       summary: "Copies values from the backup store into the values store: where it lacks them, or all with overwrite",
       body: restoreSchema,
       responses: { 200: { description: "What was copied", schema: copySummarySchema } },

@@ -3,7 +3,7 @@ import * as z from "zod";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 
-const COMPONENT_ERRORS = ["VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND"] as const;
+const COMPONENT_ERRORS = ["VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND", "WORKSPACE_NOT_FOUND"] as const;
 
 /**
  * Components (references.md): a component is described exactly as stored — references such
@@ -14,6 +14,7 @@ export function componentRoutes({ components }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/components",
+      operationId: "createComponent",
       summary: "Register a component; references in its configuration are kept verbatim",
       body: componentCreateSchema,
       bodyLabel: "component",
@@ -26,11 +27,12 @@ export function componentRoutes({ components }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/components",
+      operationId: "listComponents",
       summary: "A workspace's components by name, references verbatim",
       query: componentLookupSchema,
       queryLabel: "lookup",
       responses: { 200: { description: "The components", schema: z.array(componentSchema) } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED"],
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "WORKSPACE_NOT_FOUND"],
       async handle({ caller, query }) {
         return { status: 200, body: await components.listComponents(caller, query) };
       },
@@ -38,6 +40,7 @@ export function componentRoutes({ components }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/components/:name",
+      operationId: "getComponent",
       summary: "A component as stored, references verbatim",
       query: componentLookupSchema,
       queryLabel: "lookup",
@@ -50,6 +53,7 @@ export function componentRoutes({ components }: ServerServices) {
     defineRoute({
       method: "patch",
       path: "/api/v1/components/:name",
+      operationId: "updateComponent",
       summary: "Change a component's type or flavor, or merge its configuration (null removes an attribute)",
       query: componentLookupSchema,
       queryLabel: "lookup",
@@ -64,6 +68,7 @@ export function componentRoutes({ components }: ServerServices) {
     defineRoute({
       method: "delete",
       path: "/api/v1/components/:name",
+      operationId: "deleteComponent",
       summary: "Delete a component no stack holds",
       query: componentLookupSchema,
       queryLabel: "lookup",

@@ -13,7 +13,7 @@ import * as z from "zod";
 import { noteSecret } from "../audit/request-audit.js";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
-import { pageToWire, pageWireSchema, wholeNumber } from "../wire.js";
+import { pageParameter, pageToWire, pageWireSchema, sizeParameter } from "../wire.js";
 import { SECRET_ERRORS, expectedVersionFor, parseIfMatch, secretResult } from "./secret-routes.js";
 
 /** A history entry on the wire (lifecycle.md): snake_case, key names only. */
@@ -56,7 +56,7 @@ function secretVersionToWire(version: SecretVersionValues): z.infer<typeof secre
 }
 
 /** `?page=&size=` with the lookup's `workspace` and `scope`. */
-const historyQuerySchema = lookupSchema.extend({ page: wholeNumber.optional(), size: wholeNumber.optional() });
+const historyQuerySchema = lookupSchema.extend({ page: pageParameter.optional(), size: sizeParameter.optional() });
 
 const rollbackBodySchema = z.strictObject({ version: versionNumberSchema });
 
@@ -74,6 +74,7 @@ export function historyRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/secrets/:nameOrId/versions",
+      operationId: "listSecretVersions",
       summary: "A secret's history, newest first: who changed it, how, and which keys (never a value)",
       query: historyQuerySchema,
       queryLabel: "history query",
@@ -90,10 +91,11 @@ export function historyRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/secrets/:nameOrId/versions/:version",
+      operationId: "getSecretVersion",
       summary: "The values a secret had at one of its versions",
       query: lookupSchema,
       queryLabel: "lookup",
-      responses: { 200: { description: "That version's values", schema: secretVersionWireSchema } },
+      responses: { 200: { description: "That version's values", schema: secretVersionWireSchema, headers: ["Cache-Control"] } },
       errors: [...HISTORY_ERRORS, "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.secretVersionRead, target: "secret", privateSecret: true },
       async handle({ caller, params, query, audit }) {
@@ -106,12 +108,13 @@ export function historyRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/secrets/:nameOrId/rollback",
+      operationId: "rollbackSecret",
       summary: "Write the values of an earlier version as a new version (name and scope unchanged); If-Match guards the version",
       query: lookupSchema,
       queryLabel: "lookup",
       body: rollbackBodySchema,
       bodyLabel: "rollback",
-      responses: { 200: { description: "The secret at its new version, with the restored values", schema: secretSchema } },
+      responses: { 200: { description: "The secret at its new version, with the restored values", schema: secretSchema, headers: ["ETag", "Cache-Control"] } },
       errors: [...HISTORY_ERRORS, "VERSION_MISMATCH", "SECRET_TOO_LARGE", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.secretRollback, target: "secret", privateSecret: true },
       async handle({ caller, params, query, body, request, audit }) {

@@ -49,6 +49,7 @@ export function migrationRoutes({ migrations }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/admin/migrations",
+      operationId: "getMigration",
       summary: "The migration in progress, else the latest one: its progress and this server's run of it",
       responses: { 200: { description: "The migration, or null when there never was one", schema: z.object({ migration: migrationSchema.nullable() }) } },
       errors: [...ADMIN_ERRORS],
@@ -60,6 +61,7 @@ export function migrationRoutes({ migrations }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/admin/migrations",
+      operationId: "startMigration",
       summary:
         "Starts (or with resume, goes on with) moving every secret's values to the store `to` with `options`, in the background: " +
         "poll GET for progress. `{abort: true}` abandons the migration in progress instead.",

@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, componentSchema, nameSchema, referencedKeys, type Component, type ComponentsService, type Caller } from "@zs/core";
+import { AUDIT_ACTIONS, LIMITS, componentSchema, nameSchema, referencedKeys, type Component, type ComponentsService, type Caller } from "@zs/core";
 import * as z from "zod";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
@@ -12,7 +12,7 @@ export const resolveRequestSchema = z
      * References (`{{db.password}}`), or texts with references embedded (`\{{` is a literal `{{`):
      * at most 1,000 texts and 1,000 references in all (more: `LIMIT_EXCEEDED`, nothing looked up).
      */
-    references: z.array(z.string()).min(1).optional(),
+    references: z.array(z.string()).min(1).meta({ maxItems: LIMITS.maxReferencesPerResolution }).optional(),
     /** A stack: each of its components with its configuration resolved. */
     stack: nameSchema.optional(),
     /** A component, with its configuration resolved. */
@@ -22,7 +22,8 @@ export const resolveRequestSchema = z
   })
   .refine((request) => FORMS.filter((form) => request[form] !== undefined).length === 1, {
     error: "give exactly one of references, stack or component",
-  });
+  })
+  .meta({ oneOf: FORMS.map((form) => ({ required: [form] })) });
 
 const resolvedSchema = z.union([
   z.object({ values: z.array(z.string()).describe("The texts resolved, in the order given") }),
@@ -49,10 +50,11 @@ export function referenceRoutes({ components }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/references/resolve",
+      operationId: "resolveReferences",
       summary: "Resolve references for the caller: {references: [texts]}, {stack} or {component}; at most 1,000 references",
       body: resolveRequestSchema,
       bodyLabel: "resolve request",
-      responses: { 200: { description: "The resolved values (Cache-Control: no-store)", schema: resolvedSchema } },
+      responses: { 200: { description: "The resolved values", schema: resolvedSchema, headers: ["Cache-Control"] } },
       errors: ["VALIDATION_ERROR", "INVALID_REFERENCE", "LIMIT_EXCEEDED", "UNAUTHENTICATED", "NOT_FOUND", "SECRET_NOT_FOUND", "SECRET_KEY_NOT_FOUND", "BACKEND_UNAVAILABLE", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.referenceResolve, target: "references" },
       async handle({ caller, body: { references, stack, component, workspace }, audit }) {

@@ -113,10 +113,11 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/secrets",
+      operationId: "createSecret",
       summary: "Create a secret",
       body: secretCreateSchema,
       bodyLabel: "secret",
-      responses: { 201: { description: "The new secret, with its values", schema: secretSchema } },
+      responses: { 201: { description: "The new secret, with its values", schema: secretSchema, headers: ["ETag", "Cache-Control"] } },
       errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.secretCreate, target: "secret" },
       async handle({ caller, body, audit }) {
@@ -129,6 +130,7 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/secrets",
+      operationId: "listSecrets",
       summary: "List secrets (never their values), filtered, sorted and paged as model.md describes",
       query: secretListQuerySchema,
       queryLabel: "list query",
@@ -139,7 +141,7 @@ export function secretRoutes({ secrets }: ServerServices) {
           schema: pageWireSchema(z.union([secretMetadataSchema, deletedSecretWireSchema])),
         },
       },
-      errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "SECRETS_STORE_DISABLED", "AUDIT_UNAVAILABLE"],
+      errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "WORKSPACE_NOT_FOUND", "SECRETS_STORE_DISABLED", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.secretList, target: "secret" },
       async handle({ caller, query, audit }) {
         const listed = await secrets.listSecrets(caller, query);
@@ -151,10 +153,11 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/secrets/:nameOrId",
+      operationId: "getSecret",
       summary: "Get a secret with its values, by name (your user-scoped one first), id or id prefix",
       query: lookupSchema,
       queryLabel: "lookup",
-      responses: { 200: { description: "The secret, with its values", schema: secretSchema } },
+      responses: { 200: { description: "The secret, with its values", schema: secretSchema, headers: ["ETag", "Cache-Control"] } },
       errors: [...SECRET_ERRORS, "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.secretRead, target: "secret", privateSecret: true },
       async handle({ caller, params, query, audit }) {
@@ -166,6 +169,7 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "patch",
       path: "/api/v1/secrets/:nameOrId",
+      operationId: "updateSecret",
       summary:
         "Rename, rescope or merge values into a secret (null removes a key); If-Match guards the version. A rename of a secret " +
         "components reference carries `warnings`, unless update_references=true rewrites those references in the same transaction",
@@ -173,7 +177,7 @@ export function secretRoutes({ secrets }: ServerServices) {
       queryLabel: "lookup",
       body: patchBodySchema,
       bodyLabel: "update",
-      responses: { 200: { description: "The updated secret, with its values (and `warnings`, see above)", schema: updatedSecretSchema } },
+      responses: { 200: { description: "The updated secret, with its values (and `warnings`, see above)", schema: updatedSecretSchema, headers: ["ETag", "Cache-Control"] } },
       errors: [...SECRET_ERRORS, "SECRET_EXISTS", "SECRET_TOO_LARGE", "VERSION_MISMATCH", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.secretUpdate, target: "secret", privateSecret: true },
       async handle({ caller, params, query, body, request, audit }) {
@@ -194,11 +198,12 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "put",
       path: "/api/v1/secrets/:nameOrId/values",
+      operationId: "replaceSecretValues",
       summary: "Replace a secret's whole values map",
       query: lookupSchema,
       queryLabel: "lookup",
       body: replaceBodySchema,
-      responses: { 200: { description: "The secret, with its new values", schema: secretSchema } },
+      responses: { 200: { description: "The secret, with its new values", schema: secretSchema, headers: ["ETag", "Cache-Control"] } },
       errors: [...SECRET_ERRORS, "SECRET_TOO_LARGE", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.secretUpdate, target: "secret", privateSecret: true },
       async handle({ caller, params, query, body, audit }) {
@@ -211,6 +216,7 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "delete",
       path: "/api/v1/secrets/:nameOrId",
+      operationId: "deleteSecret",
       summary:
         "Delete a secret: recoverable until purge_after (ZS_RECOVERY_WINDOW_DAYS), its name free at once; purge=true (or a window of 0) " +
         "deletes it and its values at once. `warnings` list the components that reference it",
@@ -231,6 +237,7 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "post",
       path: "/api/v1/secrets/:nameOrId/recover",
+      operationId: "recoverSecret",
       summary:
         "Recover a deleted secret, values and all, by id, id prefix or name (among deleted secrets), under its name or `name`; " +
         "SECRET_EXISTS when a live secret took the name meanwhile",
@@ -251,6 +258,7 @@ export function secretRoutes({ secrets }: ServerServices) {
     defineRoute({
       method: "get",
       path: "/api/v1/secrets/:nameOrId/usages",
+      operationId: "listSecretUsages",
       summary: "Every component attribute that references the secret, with the key and the stacks holding the component",
       query: lookupSchema,
       queryLabel: "lookup",

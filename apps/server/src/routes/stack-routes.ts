@@ -3,7 +3,7 @@ import * as z from "zod";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 
-const STACK_ERRORS = ["VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND"] as const;
+const STACK_ERRORS = ["VALIDATION_ERROR", "UNAUTHENTICATED", "NOT_FOUND", "WORKSPACE_NOT_FOUND"] as const;
 
 /**
  * `level` stays a plain string here so that a wrong one gets the service's own message
@@ -22,11 +22,12 @@ export function stackRoutes({ components, secretValidationLevel }: ServerService
     defineRoute({
       method: "post",
       path: "/api/v1/stacks",
+      operationId: "createStack",
       summary: "Register a stack of existing components, in order",
       body: stackCreateSchema,
       bodyLabel: "stack",
       responses: { 201: { description: "The new stack", schema: stackSchema } },
-      errors: [...STACK_ERRORS, "WORKSPACE_NOT_FOUND", "STACK_EXISTS"],
+      errors: [...STACK_ERRORS, "STACK_EXISTS"],
       async handle({ caller, body }) {
         return { status: 201, body: await components.registerStack(caller, body) };
       },
@@ -34,11 +35,12 @@ export function stackRoutes({ components, secretValidationLevel }: ServerService
     defineRoute({
       method: "get",
       path: "/api/v1/stacks",
+      operationId: "listStacks",
       summary: "A workspace's stacks by name, with their components' names",
       query: componentLookupSchema,
       queryLabel: "lookup",
       responses: { 200: { description: "The stacks", schema: z.array(stackSchema) } },
-      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED"],
+      errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "WORKSPACE_NOT_FOUND"],
       async handle({ caller, query }) {
         return { status: 200, body: await components.listStacks(caller, query) };
       },
@@ -46,6 +48,7 @@ export function stackRoutes({ components, secretValidationLevel }: ServerService
     defineRoute({
       method: "get",
       path: "/api/v1/stacks/:name",
+      operationId: "getStack",
       summary: "A stack with its components' names",
       query: componentLookupSchema,
       queryLabel: "lookup",
@@ -58,6 +61,7 @@ export function stackRoutes({ components, secretValidationLevel }: ServerService
     defineRoute({
       method: "delete",
       path: "/api/v1/stacks/:name",
+      operationId: "deleteStack",
       summary: "Delete a stack; its components stay",
       query: componentLookupSchema,
       queryLabel: "lookup",
@@ -71,6 +75,7 @@ export function stackRoutes({ components, secretValidationLevel }: ServerService
     defineRoute({
       method: "get",
       path: "/api/v1/stacks/:name/validation",
+      operationId: "validateStack",
       summary: "Check every reference of the stack's components at a level, listing every missing one; reads no secret value",
       query: validationQuerySchema,
       queryLabel: "lookup",

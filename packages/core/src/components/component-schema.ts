@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { LIMITS } from "../limits.js";
-import { isValidKey, nameSchema } from "../names.js";
-import { withoutProtoKey } from "../secrets/secret-schema.js";
+import { keyRuleSchema, nameSchema } from "../names.js";
+import { recordWithoutProtoKey } from "../secrets/secret-schema.js";
 import { textValueSchema } from "../unicode-text.js";
 
 const LABEL_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -14,19 +14,18 @@ const ATTRIBUTE_RULE = `must be 1-${LIMITS.maxNameLength} characters, start with
  */
 export const componentLabelSchema = z
   .string()
-  .refine((value) => value.length <= LIMITS.maxNameLength && LABEL_PATTERN.test(value), { error: LABEL_RULE });
+  .max(LIMITS.maxNameLength, { error: LABEL_RULE, abort: true })
+  .regex(LABEL_PATTERN, { error: LABEL_RULE });
 
 /** An attribute of a component's configuration: the rule of a secret's keys. */
-export const attributeNameSchema = z.string().refine(isValidKey, {
-  error: (issue) => `invalid attribute name '${String(issue.input)}': ${ATTRIBUTE_RULE}`,
-});
+export const attributeNameSchema = keyRuleSchema((input) => `invalid attribute name '${input}': ${ATTRIBUTE_RULE}`);
 
 /** A component's configuration: attribute → string, references such as `{{db.password}}` kept verbatim. */
-export const configurationSchema = withoutProtoKey.pipe(z.record(attributeNameSchema, textValueSchema));
+export const configurationSchema = recordWithoutProtoKey(z.record(attributeNameSchema, textValueSchema));
 export type Configuration = z.infer<typeof configurationSchema>;
 
 /** A merge patch of a configuration: a string sets an attribute, `null` removes it. */
-export const configurationPatchSchema = withoutProtoKey.pipe(z.record(attributeNameSchema, textValueSchema.nullable()));
+export const configurationPatchSchema = recordWithoutProtoKey(z.record(attributeNameSchema, textValueSchema.nullable()));
 export type ConfigurationPatch = z.infer<typeof configurationPatchSchema>;
 
 /** A component as stored: its configuration is never resolved here. */

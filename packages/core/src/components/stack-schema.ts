@@ -27,7 +27,8 @@ export const stackCreateSchema = z.strictObject({
         if (seen.has(name)) context.addIssue({ code: "custom", message: `component '${name}' is listed more than once` });
         seen.add(name);
       }
-    }),
+    })
+    .meta({ uniqueItems: true }),
   /** @default the caller's active workspace */
   workspace: nameSchema.optional(),
 });

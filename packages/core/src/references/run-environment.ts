@@ -2,7 +2,7 @@ import * as z from "zod";
 import { withoutZsCredentials } from "../accounts/credential-variables.js";
 import { ZsError } from "../errors.js";
 import { nameSchema } from "../names.js";
-import { withoutProtoKey } from "../secrets/secret-schema.js";
+import { recordWithoutProtoKey } from "../secrets/secret-schema.js";
 
 const VARIABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VARIABLE_RULE = "a letter or '_', then letters, digits or '_' (and not __proto__)";
@@ -25,7 +25,7 @@ export const runRequestSchema = z.strictObject({
   /** Secrets (by exact name) whose every key becomes `<KEY>`. */
   secrets: z.array(nameSchema).optional(),
   /** Variable → template, references resolved; these win over every other source. */
-  env: withoutProtoKey.pipe(z.record(environmentVariableSchema, z.string())).optional(),
+  env: recordWithoutProtoKey(z.record(environmentVariableSchema, z.string())).optional(),
   /** @default the caller's active workspace */
   workspace: nameSchema.optional(),
 });

@@ -15,6 +15,29 @@ export type DateOperator = (typeof DATE_OPERATORS)[number];
 
 const KNOWN_OPERATORS: ReadonlySet<string> = new Set([...STRING_OPERATORS, ...DATE_OPERATORS]);
 
+/**
+ * The filter grammar as JSON Schema patterns, for the OpenAPI document (every value they match
+ * parses; the parser below stays the judge and words the errors). A bare value with a colon is
+ * left out: `equals:foo:bar` says the same without ambiguity.
+ */
+const STRING_OPERATOR_PREFIX = `(?:${STRING_OPERATORS.join("|")}):`;
+/** A calendar date from year 1000: month lengths and leap years included. */
+const DATE_TEXT =
+  "(?:[1-9]\\d{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))" +
+  "|(?:[1-9]\\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29)";
+const TIME_TEXT = "(?:[T ](?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,3})?)?)?";
+const ZONE_TEXT = "(?:Z|[+-](?:0\\d|1[0-3]):[0-5]\\d|[+-]14:00)?";
+/** A date `parseDatePeriod` takes: `YYYY-MM-DD`, with a time, with an offset. */
+export const DATE_VALUE_PATTERN = `^${DATE_TEXT}${TIME_TEXT}${ZONE_TEXT}$`;
+export const FILTER_VALUE_PATTERNS = {
+  /** `id`, `name`, `workspace`, `user`: an operator and any text, or a bare text without a colon. */
+  string: `^(?:${STRING_OPERATOR_PREFIX}[^\\u0000]*|[^:\\u0000]*)$`,
+  /** `scope`: (not)equals a scope, or a substring test on any text. */
+  scope: "^(?:(?:equals:|notequals:)?(?:workspace|user)|(?:contains|startswith|endswith):[^\\u0000]*)$",
+  /** `created`, `updated`: an optional date operator and a date. */
+  date: `^(?:(?:${DATE_OPERATORS.join("|")}):)?${DATE_TEXT}${TIME_TEXT}${ZONE_TEXT}$`,
+} as const;
+
 /** A string comparison; the SQL layer compiles it to a parameterised, case-sensitive test. */
 export interface StringCondition {
   kind: "string";

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { ZsError } from "../errors.js";
 import { LIMITS } from "../limits.js";
-import { isValidName, keySchema, nameSchema } from "../names.js";
+import { keySchema, nameSchema } from "../names.js";
 import { textValueSchema } from "../unicode-text.js";
 
 /** Who may see a secret: everyone in its workspace, or its owner alone. */
@@ -10,33 +10,37 @@ export const scopeSchema = z.enum(["workspace", "user"], {
 });
 export type Scope = z.infer<typeof scopeSchema>;
 
-/** zod's records drop an own `__proto__` key silently; this refuses it instead of losing it. */
-export const withoutProtoKey = z.unknown().refine((input) => typeof input !== "object" || input === null || !Object.hasOwn(input, "__proto__"), {
-  error: "invalid key '__proto__': JavaScript objects cannot hold it",
-});
+/** An own `__proto__` key: zod's records would drop it silently, so it is refused instead of lost. */
+function hasProtoKey(input: unknown): boolean {
+  return typeof input === "object" && input !== null && Object.hasOwn(input, "__proto__");
+}
+
+/**
+ * `record`, refusing an own `__proto__` key first, and with `maxEntries` a map of more entries
+ * than any secret can take (`SECRET_TOO_LARGE`, thrown so the parse stops there: tens of
+ * thousands of keys in a 1 MiB body would hold the event loop for half a second checking them
+ * one by one). A preprocess step, so the JSON Schema of the input is the record's own.
+ */
+export function recordWithoutProtoKey<T extends z.ZodType>(record: T, maxEntries?: number) {
+  return z.preprocess((input, context) => {
+    if (hasProtoKey(input)) context.addIssue({ code: "custom", message: "invalid key '__proto__': JavaScript objects cannot hold it", input });
+    const entries = typeof input === "object" && input !== null ? Object.keys(input).length : 0;
+    if (maxEntries !== undefined && entries > maxEntries) {
+      throw new ZsError("SECRET_TOO_LARGE", `A secret holds at most ${LIMITS.maxKeys} keys; these values have ${entries}.`);
+    }
+    return input;
+  }, record);
+}
 
 /** More entries than any values map or patch can hold: a patch may remove every key and set as many new ones. */
 const MAX_ENTRIES = 2 * LIMITS.maxKeys;
 
-/**
- * A values map or patch with more entries than any secret can take is `SECRET_TOO_LARGE`
- * before its keys are checked one by one: tens of thousands of keys in a 1 MiB body would hold
- * the event loop for half a second. Thrown, not reported as an issue, so the parse stops here.
- */
-const withinEntryLimit = withoutProtoKey.refine((input) => {
-  const entries = typeof input === "object" && input !== null ? Object.keys(input).length : 0;
-  if (entries > MAX_ENTRIES) {
-    throw new ZsError("SECRET_TOO_LARGE", `A secret holds at most ${LIMITS.maxKeys} keys; these values have ${entries}.`);
-  }
-  return true;
-});
-
 /** A secret's values: key → valid Unicode string (`""` included). */
-export const secretValuesSchema = withinEntryLimit.pipe(z.record(keySchema, textValueSchema));
+export const secretValuesSchema = recordWithoutProtoKey(z.record(keySchema, textValueSchema).meta({ maxProperties: LIMITS.maxKeys }), MAX_ENTRIES);
 export type SecretValues = z.infer<typeof secretValuesSchema>;
 
 /** A merge patch of values: a string sets a key, `null` removes it. */
-export const secretValuesPatchSchema = withinEntryLimit.pipe(z.record(keySchema, textValueSchema.nullable()));
+export const secretValuesPatchSchema = recordWithoutProtoKey(z.record(keySchema, textValueSchema.nullable()).meta({ maxProperties: MAX_ENTRIES }), MAX_ENTRIES);
 export type SecretValuesPatch = z.infer<typeof secretValuesPatchSchema>;
 
 /** What a list shows of a secret: everything but its values. */
@@ -95,7 +99,7 @@ export type SecretUpdate = z.infer<typeof secretUpdateSchema>;
 export const ALL_WORKSPACES = "*";
 
 /** A workspace name, or `*` for every workspace the caller can see. */
-export const workspaceSelectorSchema = z.string().refine((value) => value === ALL_WORKSPACES || isValidName(value), {
+export const workspaceSelectorSchema = z.union([z.literal(ALL_WORKSPACES), nameSchema], {
   error: "must be a workspace name (1-255 characters of A-Z a-z 0-9 _ -) or '*' for every workspace",
 });
 
