@@ -11,6 +11,8 @@ import { startServer } from "./server.js";
 // core and two threads more (security.md). Read when the pool first starts, which is later.
 process.env.UV_THREADPOOL_SIZE ??= String(availableParallelism() + 2);
 
+/** How long an exit waits for the log's last batch to be written. */
+const EXIT_LOG_FLUSH_MS = 1000;
 /** After the drain (ended or cut at ZS_SHUTDOWN_TIMEOUT), how long flushing audit events and closing pools may take. */
 const CLOSE_AFTER_DRAIN_MS = 5000;
 
@@ -81,6 +83,12 @@ async function start(options: { config?: string }): Promise<void> {
   lines.push(`Log in: zs connect ${server.url} --username ${server.bootstrap?.adminName ?? config.adminUsername}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 
+  /** Exits once the log's last batch is written: an exit during a batched write would lose it. */
+  const exitAfterLog = (code: number) => {
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), EXIT_LOG_FLUSH_MS).unref();
+    logger.flush(() => process.exit(code));
+  };
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -96,9 +104,9 @@ async function start(options: { config?: string }): Promise<void> {
     }, config.shutdownTimeoutMs + CLOSE_AFTER_DRAIN_MS).unref();
     server.close().then(
       ({ finished }) => {
-        if (finished) process.exit(0);
+        if (finished) return exitAfterLog(0);
         logger.error({ timeoutMs: config.shutdownTimeoutMs }, "ZS_SHUTDOWN_TIMEOUT reached: requests still running were cut");
-        process.exit(1);
+        exitAfterLog(1);
       },
       (error: unknown) => fail(error),
     );
