@@ -18,7 +18,8 @@ import { TestServer } from "./support/test-server.js";
 // serving meanwhile, and after the switch no process configured with the old store writes.
 
 const execFileAsync = promisify(execFile);
-const SECRETS = 1000;
+/** Enough for several copy rounds (the last, under held writers, is at most 100), so a kill lands mid-way. */
+const SECRETS = 400;
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 const startAws = Object.fromEntries(CLOUD_BACKENDS)["aws"]!;
 
@@ -140,7 +141,7 @@ describe.each(testDatabases)("zs-server migrate on %s", (_label, createDatabase)
   });
 
   it("--abort after a kill -9 leaves the sql store serving everything, and a new migration may start", async () => {
-    await migrateKilledAfter(randomInt(50, 400));
+    await migrateKilledAfter(randomInt(SECRETS / 20, SECRETS * 0.4));
     expect(await migration()).toMatchObject({ status: "running", active: false });
     // Started again without --resume: refused, nothing changed.
     const twice = await migrate(["--to", "aws", ...awsFlags()]);
@@ -166,7 +167,7 @@ describe.each(testDatabases)("zs-server migrate on %s", (_label, createDatabase)
     // The aborted migration's copies stay in aws (abort needs no access to the target): only what
     // is deleted from now on must be gone from there.
     deletedIds.length = 0;
-    await migrateKilledAfter(randomInt(100, 800));
+    await migrateKilledAfter(randomInt(SECRETS / 10, SECRETS * 0.8));
     const interrupted = (await migration())!;
     expect(interrupted).toMatchObject({ status: "running", active: false });
     await writeMeanwhile("while-interrupted");
