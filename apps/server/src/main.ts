@@ -68,27 +68,14 @@ async function start(options: { config?: string }): Promise<void> {
   const config = await readServerConfig(options.config, process.env);
   const logger = createLogger(config.logLevel);
   const server = await startServer({ config, logger, version });
-  const backup = server.services.secrets.placement.backup;
-  const stores = `values store: ${server.services.secrets.valuesStoreType}${backup ? `, backup store: ${backup.type}` : ""}`;
-  const lines = [`zs-server ${version} listening on ${server.url} (${stores})`];
-  if (server.metricsUrl) lines.push(`Metrics: ${server.metricsUrl}${config.metrics.token === undefined ? "" : " (bearer token: ZS_METRICS_TOKEN)"}`);
-  if (server.bootstrap?.generatedPassword) {
-    lines.push(
-      `Created the admin '${server.bootstrap.adminName}' with the generated password: ${server.bootstrap.generatedPassword}`,
-      "It is shown only this once; keep it somewhere safe.",
-    );
-  } else if (server.bootstrap) {
-    lines.push(`Created the admin '${server.bootstrap.adminName}' with the password from ZS_ADMIN_PASSWORD.`);
-  }
-  lines.push(`Log in: zs connect ${server.url} --username ${server.bootstrap?.adminName ?? config.adminUsername}`);
-  process.stdout.write(`${lines.join("\n")}\n`);
-
   /** Exits once the log's last batch is written: an exit during a batched write would lose it. */
   const exitAfterLog = (code: number) => {
     process.exitCode = code;
     setTimeout(() => process.exit(code), EXIT_LOG_FLUSH_MS).unref();
     logger.flush(() => process.exit(code));
   };
+  // The signal handlers go in before the "listening" line: whoever reads that line may signal at once, and
+  // a signal without its handler would kill the process before its log is written.
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -121,6 +108,21 @@ async function start(options: { config?: string }): Promise<void> {
       (error: unknown) => logger.error({ err: isZsError(error) ? error.message : String(error) }, "TLS files not reloaded: the previous certificate stays in use"),
     );
   });
+
+  const backup = server.services.secrets.placement.backup;
+  const stores = `values store: ${server.services.secrets.valuesStoreType}${backup ? `, backup store: ${backup.type}` : ""}`;
+  const lines = [`zs-server ${version} listening on ${server.url} (${stores})`];
+  if (server.metricsUrl) lines.push(`Metrics: ${server.metricsUrl}${config.metrics.token === undefined ? "" : " (bearer token: ZS_METRICS_TOKEN)"}`);
+  if (server.bootstrap?.generatedPassword) {
+    lines.push(
+      `Created the admin '${server.bootstrap.adminName}' with the generated password: ${server.bootstrap.generatedPassword}`,
+      "It is shown only this once; keep it somewhere safe.",
+    );
+  } else if (server.bootstrap) {
+    lines.push(`Created the admin '${server.bootstrap.adminName}' with the password from ZS_ADMIN_PASSWORD.`);
+  }
+  lines.push(`Log in: zs connect ${server.url} --username ${server.bootstrap?.adminName ?? config.adminUsername}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 async function rotateKey(options: { config?: string; settle: string }): Promise<void> {
