@@ -133,7 +133,7 @@ describe("history across zs secret migrate (local mode): sql → the custom stor
   const FILE_STORE = path.resolve(__dirname, "..", "..", "..", "examples", "custom-store", "dist", "index.js");
   const fileStore = () => ({ ZS_SECRETS_STORE_TYPE: FILE_STORE, ZS_SECRETS_STORE_DIRECTORY: path.join(zs.workDir, "file-store") });
 
-  it("keeps every history entry; values kept before a switch are no longer readable (HISTORY_UNAVAILABLE), those written since are", async () => {
+  it("keeps every history entry; the versions a store without the versioned capability held are not carried over (HISTORY_UNAVAILABLE), those written since are, and a versioned target gets the current ones", async () => {
     const name = uniqueName("moved");
     await zs.ok(["secret", "create", name, `--k=${value(1)}`]);
     await zs.ok(["secret", "update", name, `--k=${value(2)}`]);
@@ -142,7 +142,7 @@ describe("history across zs secret migrate (local mode): sql → the custom stor
     expect((await zs.json<WirePage<WireEntry>>(["secret", "history", name], { env: fileStore() })).items.map((e) => e.version)).toEqual([3, 2, 1]);
     expectError(
       await zs.run(["secret", "get", name, "--version", "1"], { env: fileStore() }),
-      `The values of version 1 of secret '${name}' are not available: they were written before the values moved to the 'file' values store (zs secret migrate), which holds the values written since.`,
+      `The values of version 1 of secret '${name}' are not available: they were written before the values moved to the 'file' values store (zs secret migrate), which received only the versions the old store still kept within ZS_HISTORY_MAX_VERSIONS.`,
     );
 
     await zs.ok(["secret", "migrate", "--to", "sql", "--delete-source"], { env: fileStore() });
@@ -155,12 +155,15 @@ describe("history across zs secret migrate (local mode): sql → the custom stor
       [2, "merge"],
       [1, "create"],
     ]);
-    for (const old of ["1", "2", "3"]) {
+    // Versions 1 and 2 stayed in sql when the values left for the file store, which keeps no versions;
+    // version 3, current when they came back, was copied into sql as that version.
+    for (const old of ["1", "2"]) {
       expectError(
         await zs.run(["secret", "get", name, "--version", old]),
-        `The values of version ${old} of secret '${name}' are not available: they were written before the values moved to the 'sql' values store (zs secret migrate), which holds the values written since.`,
+        `The values of version ${old} of secret '${name}' are not available: they were written before the values moved to the 'sql' values store (zs secret migrate), which received only the versions the old store still kept within ZS_HISTORY_MAX_VERSIONS.`,
       );
     }
+    expect((await zs.json<{ values: Record<string, string> }>(["secret", "get", name, "--version", "3"])).values).toEqual({ k: value(3) });
     expect((await zs.json<{ values: Record<string, string> }>(["secret", "get", name, "--version", "4"])).values).toEqual({ k: value(4) });
     await zs.ok(["secret", "rollback", name, "--to", "4"]);
     expect(await zs.values(name)).toEqual({ k: value(4) });

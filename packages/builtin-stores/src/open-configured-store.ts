@@ -83,13 +83,13 @@ export async function openConfiguredStore(config: ZsConfig, logger: Logger, data
       recoveryWindowDays: config.recoveryWindowDays,
       historyMaxVersions: config.historyMaxVersions,
     });
-    const migrations = new ValuesMigrationService(service.placement, migrationRepository, config.secretsStore, logger);
+    const migrations = new ValuesMigrationService(service.placement, migrationRepository, config.secretsStore, logger, config.historyMaxVersions);
     return {
       database,
       values,
       backup,
       service,
-      backups: new BackupService(service.placement, migrationRepository, logger),
+      backups: new BackupService(service.placement, migrationRepository, logger, config.historyMaxVersions),
       migrations,
       openMigrationTarget: (requested, settingPrefix) =>
         openMigrationTarget((setting, prefix) => registry.create(setting.type, setting.options, context, prefix), migrations.currentSetting, requested, settingPrefix),

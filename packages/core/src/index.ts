@@ -267,7 +267,7 @@ export { historyUnavailable, locateVersionValues, versionNotFound, versionPruned
 export { ComponentsService } from "./components/components-service.js";
 export { ValuesPlacement, type ValuesPlacementOptions } from "./replication/values-placement.js";
 export type { StoreCallObservation, StoreCallObserver, StoreCallWatch, StoreOperation } from "./replication/store-call.js";
-export type { BackupMarks, ReplicationRepository, SecretVersion } from "./replication/replication-repository.js";
+export type { BackupMarks, CopiedSecret, ReplicationRepository, SecretVersion, ValuesWrite } from "./replication/replication-repository.js";
 export {
   DEFAULT_COPY_CONCURRENCY,
   copySecretValues,
@@ -275,6 +275,7 @@ export {
   type CopyFailure,
   type CopySummary,
   type ValuesCopyOptions,
+  type VersionsToCopy,
 } from "./replication/values-copy.js";
 export { valuesDigest } from "./replication/values-digest.js";
 export { BackupService, allSecretVersions, type BackupStatus, type CopyRunOptions, type RepairOutcome } from "./replication/backup-service.js";

@@ -1,4 +1,4 @@
-import type { MigrationCounts, MigrationRepository, MigrationRow, SecretVersion } from "@zs/core";
+import type { CopiedSecret, MigrationCounts, MigrationRepository, MigrationRow, SecretVersion } from "@zs/core";
 import type { Knex } from "knex";
 import { VALUES_STORE_RECORD } from "./knex-metadata-repository.js";
 import { KnexReplicationRepository } from "./knex-replication-repository.js";
@@ -73,17 +73,30 @@ export class KnexMigrationRepository extends KnexReplicationRepository implement
     return (await this.removed(migrationId).limit(limit).pluck("p.secret_id")) as string[];
   }
 
-  async recordCopied(migrationId: string, secrets: readonly SecretVersion[]): Promise<void> {
+  async recordCopied(migrationId: string, secrets: readonly CopiedSecret[]): Promise<void> {
     if (secrets.length === 0) return;
-    await this.database
-      .executor("values_migration_progress")
-      .insert(secrets.map((secret) => ({ migration_id: migrationId, secret_id: secret.id, version: secret.version })))
-      .onConflict(["migration_id", "secret_id"])
-      .merge(["version"]);
+    await this.database.transaction(async (trx) => {
+      await trx("values_migration_progress")
+        .insert(secrets.map((secret) => ({ migration_id: migrationId, secret_id: secret.id, version: secret.version })))
+        .onConflict(["migration_id", "secret_id"])
+        .merge(["version"]);
+      // A secret copied again replaces what its earlier copy wrote.
+      await trx("values_migration_versions")
+        .where({ migration_id: migrationId })
+        .whereIn("secret_id", secrets.map((secret) => secret.id))
+        .delete();
+      const written = secrets.flatMap((secret) =>
+        (secret.writtenVersions ?? []).map(({ version, backendVersion }) => ({ migration_id: migrationId, secret_id: secret.id, version, backend_version: backendVersion! })),
+      );
+      if (written.length > 0) await trx("values_migration_versions").insert(written);
+    });
   }
 
   async forgetCopied(migrationId: string, secretId: string): Promise<void> {
-    await this.database.executor("values_migration_progress").where({ migration_id: migrationId, secret_id: secretId }).delete();
+    await this.database.transaction(async (trx) => {
+      await trx("values_migration_progress").where({ migration_id: migrationId, secret_id: secretId }).delete();
+      await trx("values_migration_versions").where({ migration_id: migrationId, secret_id: secretId }).delete();
+    });
   }
 
   async counts(migrationId: string): Promise<MigrationCounts> {
@@ -116,14 +129,38 @@ export class KnexMigrationRepository extends KnexReplicationRepository implement
     await this.database.transaction(async (trx) => {
       if (options.forgetKeptVersions) {
         await trx("secret_history").where({ values_written: true, values_moved: false }).update({ backend_version: null, values_moved: true });
-        // Whichever side the sql store was on, the versions it kept are now unreachable: drop
-        // them, so that they never take the place of newer ones within the retention.
-        await trx("secret_value_versions").delete();
+      }
+      // What the copies wrote into the target, each under the version that wrote it, stays readable.
+      await trx("secret_history")
+        .update({
+          backend_version: trx("values_migration_versions as w")
+            .where("w.migration_id", migrationId)
+            .whereRaw("w.secret_id = secret_history.secret_id and w.version = secret_history.version")
+            .select("w.backend_version"),
+          values_moved: false,
+        })
+        .whereExists(
+          trx("values_migration_versions as w")
+            .where("w.migration_id", migrationId)
+            .whereRaw("w.secret_id = secret_history.secret_id and w.version = secret_history.version")
+            .select(trx.raw("1")),
+        );
+      if (options.forgetKeptVersions) {
+        // Whichever side the sql store was on, the versions it kept that history no longer names
+        // are unreachable: drop them, so that they never take the place of newer ones within the retention.
+        await trx("secret_value_versions as v")
+          .whereNotExists(
+            trx("secret_history as h")
+              .whereRaw("h.secret_id = v.secret_id and h.backend_version = cast(v.version as text) || ':' || v.write_id")
+              .select(trx.raw("1")),
+          )
+          .delete();
       }
       const copied = await countCopied(trx, migrationId);
       await trx("zs_meta").insert({ key: VALUES_STORE_RECORD, value: record }).onConflict("key").merge();
       await trx("values_migrations").where({ id: migrationId }).update({ status: "completed", finished, secrets: copied });
       await trx("values_migration_progress").where({ migration_id: migrationId }).delete();
+      await trx("values_migration_versions").where({ migration_id: migrationId }).delete();
     });
   }
 
@@ -132,6 +169,7 @@ export class KnexMigrationRepository extends KnexReplicationRepository implement
       const copied = await countCopied(trx, migrationId);
       await trx("values_migrations").where({ id: migrationId, status: "running" }).update({ status: "aborted", finished, secrets: copied });
       await trx("values_migration_progress").where({ migration_id: migrationId }).delete();
+      await trx("values_migration_versions").where({ migration_id: migrationId }).delete();
     });
   }
 

@@ -1,4 +1,4 @@
-import type { ReplicationRepository, SecretVersion } from "@zs/core";
+import type { ReplicationRepository, SecretVersion, ValuesWrite } from "@zs/core";
 import type { SqlDatabase } from "./sql-database.js";
 
 /** The knex `ReplicationRepository`: what the backup repair and the copy commands read and clear. */
@@ -34,6 +34,24 @@ export class KnexReplicationRepository implements ReplicationRepository {
 
   async clearBackupDelete(secretId: string): Promise<void> {
     await this.database.executor("backup_pending_deletes").where({ secret_id: secretId }).delete();
+  }
+
+  async valuesWrites(secretId: string, newest: number): Promise<ValuesWrite[]> {
+    const rows: { version: number | string; backend_version: string | null }[] = await this.database
+      .executor("secret_history")
+      .where({ secret_id: secretId, values_written: true, values_moved: false })
+      .orderBy("version", "desc")
+      .limit(newest)
+      .select("version", "backend_version");
+    return rows.reverse().map((row) => ({ version: Number(row.version), ...(row.backend_version === null ? {} : { backendVersion: row.backend_version }) }));
+  }
+
+  async recordBackendVersions(secretId: string, versions: readonly ValuesWrite[]): Promise<void> {
+    await this.database.transaction(async (trx) => {
+      for (const { version, backendVersion } of versions) {
+        await trx("secret_history").where({ secret_id: secretId, version }).update({ backend_version: backendVersion ?? null });
+      }
+    });
   }
 }
 

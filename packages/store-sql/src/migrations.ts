@@ -333,7 +333,6 @@ const softDelete: Migration = {
   },
 };
 
-/** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
 /**
  * The audit log (lifecycle.md "Audit log"): the events of one hash chain, each field a column
  * (so that editing any breaks the event's hash), and the chain's one row: its head (the last
@@ -457,8 +456,26 @@ const authRevocation: Migration = {
   },
 };
 
+/**
+ * History across a migration between values stores (lifecycle.md): the backend versions a
+ * migration's copies got from the target for each history version they wrote, per secret; at
+ * the switch they become the history's `backend_version`.
+ */
+const migratedVersions: Migration = {
+  name: "009_migrated_versions",
+  async up(knex) {
+    await knex.schema.createTable("values_migration_versions", (t) => {
+      t.string("migration_id", 36).notNullable().references("id").inTable("values_migrations").onDelete("CASCADE");
+      t.string("secret_id", 36).notNullable();
+      t.integer("version").notNullable();
+      t.text("backend_version").notNullable();
+      t.primary(["migration_id", "secret_id", "version"]);
+    });
+  },
+};
+
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete, audit, authRevocation];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete, audit, authRevocation, migratedVersions];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;

@@ -52,7 +52,7 @@ export async function locateVersionValues(
     throw historyUnavailable(
       secret,
       version,
-      `they were written before the values moved to the '${store.type}' values store (zs secret migrate), which holds the values written since.`,
+      `they were written before the values moved to the '${store.type}' values store (zs secret migrate), which received only the versions the old store still kept within ZS_HISTORY_MAX_VERSIONS.`,
       "migrated",
     );
   }

@@ -1,4 +1,4 @@
-import type { SecretVersion } from "../replication/replication-repository.js";
+import type { CopiedSecret, SecretVersion } from "../replication/replication-repository.js";
 
 /** A migration's row: where from, where to, how it stands. */
 export interface MigrationRow {
@@ -38,8 +38,11 @@ export interface MigrationRepository {
   staleSecrets(migrationId: string, afterId: string | undefined, limit: number): Promise<SecretVersion[]>;
   /** Secrets copied, then deleted since: their copies are to delete from the target. */
   removedSecrets(migrationId: string, limit: number): Promise<string[]>;
-  /** Records these secrets as copied and verified at these versions (one statement). */
-  recordCopied(migrationId: string, secrets: readonly SecretVersion[]): Promise<void>;
+  /**
+   * Records these secrets as copied and verified at these versions, with the backend versions
+   * the target gave their history versions (replacing what an earlier copy of the same secret recorded).
+   */
+  recordCopied(migrationId: string, secrets: readonly CopiedSecret[]): Promise<void>;
   forgetCopied(migrationId: string, secretId: string): Promise<void>;
   counts(migrationId: string): Promise<MigrationCounts>;
   /**
@@ -55,7 +58,9 @@ export interface MigrationRepository {
    * With `forgetKeptVersions` (the values moved to another store), history marks the values
    * every version wrote so far as moved (`HistoryRow.valuesMoved`) and forgets their
    * `backendVersion`: they name versions the old store kept, which the new one cannot read (a
-   * repository that also holds a values store's kept versions may drop them then).
+   * repository that also holds a values store's kept versions may drop those the history no
+   * longer names). Then, either way, the history versions the copies wrote into the target
+   * (`CopiedSecret.writtenVersions`) get the target's backend versions, and are not moved.
    */
   completeMigration(migrationId: string, record: string, finished: number, options?: { forgetKeptVersions?: boolean }): Promise<void>;
   /** Marks the migration aborted and forgets its progress. */

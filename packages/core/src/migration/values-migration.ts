@@ -3,10 +3,11 @@ import type { Caller } from "../accounts/caller.js";
 import type { StoreSetting } from "../config.js";
 import { ZsError } from "../errors.js";
 import { allSecretVersions } from "../replication/backup-service.js";
-import type { ReplicationRepository, SecretVersion } from "../replication/replication-repository.js";
+import type { CopiedSecret, ReplicationRepository, SecretVersion } from "../replication/replication-repository.js";
 import { callStore, failureKind } from "../replication/store-call.js";
-import { DEFAULT_COPY_CONCURRENCY, copySecretValues, type CopyFailure, type CopySummary } from "../replication/values-copy.js";
+import { DEFAULT_COPY_CONCURRENCY, copySecretValues, type CopyFailure, type CopySummary, type VersionsToCopy } from "../replication/values-copy.js";
 import type { ValuesPlacement } from "../replication/values-placement.js";
+import { DEFAULT_HISTORY_MAX_VERSIONS } from "../history/retention.js";
 import { forEachConcurrently } from "../run-concurrently.js";
 import { silentLogger, type Logger, type SecretValuesStore } from "../stores/values-store.js";
 import type { MigrationCounts, MigrationRepository, MigrationRow } from "./migration-repository.js";
@@ -96,6 +97,8 @@ export class ValuesMigrationService {
     /** The configured values store: what is migrated from. */
     private sourceSetting: StoreSetting,
     logger?: Logger,
+    /** `ZS_HISTORY_MAX_VERSIONS`: the earlier value versions a versioned target keeps of each secret. */
+    private readonly historyMaxVersions = DEFAULT_HISTORY_MAX_VERSIONS,
   ) {
     this.logger = logger ?? silentLogger;
   }
@@ -175,13 +178,14 @@ export class ValuesMigrationService {
     const copy = async (stale: SecretVersion[]): Promise<boolean> => {
       const done = summary.copied + summary.skipped;
       // Progress is recorded in batches: one write per batch, and a crash copies at most a batch again.
-      const verified: SecretVersion[] = [];
+      const verified: CopiedSecret[] = [];
       const flush = (): Promise<void> => this.repository.recordCopied(row.id, verified.splice(0));
       const copied = await copySecretValues(source, target, stale, {
         mode: "overwrite",
         concurrency: request.concurrency,
         // A store new to these secrets may try its create-only write first (it falls back where one exists).
         putHint: sameStore ? undefined : { isNew: true },
+        versions: this.versionsToCopy(sameStore),
         signal: request.signal,
         onProgress: (n) => request.onProgress?.(done + n, done + stale.length),
         onVerified: async (secret) => {
@@ -255,6 +259,23 @@ export class ValuesMigrationService {
       await source.close?.();
     }
     return summary;
+  }
+
+  /**
+   * History survives the move (lifecycle.md): into a versioned store, the earlier values the
+   * old store kept go along, each under its version, then the current ones. A rewrite of the
+   * same store writes only the current values again, as the version that wrote them, so that a
+   * store replacing an object's version (gcp) leaves history naming the new one.
+   */
+  private versionsToCopy(sameStore: boolean): VersionsToCopy {
+    const keep = this.historyMaxVersions;
+    return {
+      keep,
+      plan: async (secretId) => {
+        const writes = await this.repository.valuesWrites(secretId, keep + 1);
+        return sameStore ? writes.slice(-1) : writes;
+      },
+    };
   }
 
   /** Abandons the migration in progress: the old store still holds everything; the copies made stay in the target. */

@@ -1,5 +1,6 @@
 import type { Caller } from "../accounts/caller.js";
 import { ZsError } from "../errors.js";
+import { DEFAULT_HISTORY_MAX_VERSIONS } from "../history/retention.js";
 import { silentLogger, type Logger, type SecretValuesStore } from "../stores/values-store.js";
 import type { ReplicationRepository, SecretVersion } from "./replication-repository.js";
 import { callStore, failureKind } from "./store-call.js";
@@ -54,6 +55,8 @@ export class BackupService {
     private readonly placement: ValuesPlacement,
     private readonly repository: ReplicationRepository,
     logger?: Logger,
+    /** `ZS_HISTORY_MAX_VERSIONS`: the earlier value versions a versioned primary keeps of each secret. */
+    private readonly historyMaxVersions = DEFAULT_HISTORY_MAX_VERSIONS,
   ) {
     this.logger = logger ?? silentLogger;
   }
@@ -83,13 +86,22 @@ export class BackupService {
     });
   }
 
-  /** Copies values from the backup store into the primary: where the primary lacks them, or every one with `overwrite`. */
+  /**
+   * Copies values from the backup store into the primary: where the primary lacks them, or
+   * every one with `overwrite`. Into a versioned primary each is written as the version that
+   * wrote those values, and history then names what the primary kept of it: a store that
+   * replaces an object's version (gcp) would otherwise leave history naming a destroyed one.
+   */
   async restore(caller: Caller, options: CopyRunOptions & { overwrite?: boolean } = {}): Promise<CopySummary> {
     assertAdmin(caller, "restore secrets");
     const backup = this.requireBackup("zs secret restore");
     return copySecretValues(backup, this.placement.primary, await allSecretVersions(this.repository), {
       mode: options.overwrite ? "overwrite" : "missing",
       ...options,
+      versions: { keep: this.historyMaxVersions, plan: (secretId) => this.repository.valuesWrites(secretId, 1) },
+      onVerified: async (secret) => {
+        if (secret.writtenVersions?.length) await this.repository.recordBackendVersions(secret.id, secret.writtenVersions);
+      },
     });
   }
 

@@ -4,6 +4,20 @@ export interface SecretVersion {
   version: number;
 }
 
+/** A version of a secret in its history whose write put values, and where the values store kept them. */
+export interface ValuesWrite {
+  /** The history version that wrote them. */
+  version: number;
+  /** The values store's id of them (`PutValuesResult.backendVersion`); unset when it kept none. */
+  backendVersion?: string;
+}
+
+/** A secret's copy: its id and version, and the backend versions the target gave the history versions written to it. */
+export interface CopiedSecret extends SecretVersion {
+  /** Set when the copy wrote versions into a versioned target (`VersionsToCopy`). */
+  writtenVersions?: ValuesWrite[];
+}
+
 /** What a write marks, inside its own transaction, when the backup store did not take it. */
 export interface BackupMarks {
   /** The backup lacks this secret's current values: the repair pass copies them. */
@@ -29,4 +43,11 @@ export interface ReplicationRepository {
   /** Clears the mark, unless the secret changed since `version` was read (then the newer values are still to copy). */
   clearBackupPending(secretId: string, version: number): Promise<void>;
   clearBackupDelete(secretId: string): Promise<void>;
+  /**
+   * The `newest` latest versions of a secret's history that wrote values held by the current
+   * values store (not moved away by a migration), oldest first: the last one wrote the current values.
+   */
+  valuesWrites(secretId: string, newest: number): Promise<ValuesWrite[]>;
+  /** Records where the values store now keeps the values these history versions wrote (a restore rewrote them). */
+  recordBackendVersions(secretId: string, versions: readonly ValuesWrite[]): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { isZsError } from "../errors.js";
 import { forEachConcurrently } from "../run-concurrently.js";
 import type { SecretValues } from "../secrets/secret-schema.js";
 import type { PutValuesHint, SecretValuesStore } from "../stores/values-store.js";
-import type { SecretVersion } from "./replication-repository.js";
+import type { CopiedSecret, SecretVersion, ValuesWrite } from "./replication-repository.js";
 import { callStore, failureKind } from "./store-call.js";
 import { valuesDigest } from "./values-digest.js";
 
@@ -34,11 +34,29 @@ export interface ValuesCopyOptions {
   /** Called after each secret, copied or not. */
   onProgress?(done: number, total: number): void;
   /** Called once a secret's copy has been read back and found equal: record it, clear a mark. */
-  onVerified?(secret: SecretVersion, digest: string): Promise<void>;
+  onVerified?(secret: CopiedSecret, digest: string): Promise<void>;
+  /** Into a target declaring `versioned`: write history versions, not just the current values. @default current values only */
+  versions?: VersionsToCopy;
   /** Passed to every put into the target (`PutValuesHint`): `{ isNew: true }` when the target is a store new to these secrets. */
   putHint?: PutValuesHint;
   /** Once aborted, no further secret is started; those under way finish. */
   signal?: AbortSignal;
+}
+
+/**
+ * Which history versions a copy writes into a versioned target (lifecycle.md: history survives
+ * a migration), each as a `VersionedWrite` so the target keeps it readable.
+ */
+export interface VersionsToCopy {
+  /**
+   * The history versions to write, oldest first; the last is the one that wrote the current
+   * values, which are written under it. An earlier one is read from the source by its
+   * `backendVersion` (skipped when it has none, or the source pruned it). Empty: the secret has
+   * no history; its current values are copied as without `versions`.
+   */
+  plan(secretId: string): Promise<ValuesWrite[]>;
+  /** `VersionedWrite.keep`: the earlier versions the target keeps (`ZS_HISTORY_MAX_VERSIONS`). */
+  keep: number;
 }
 
 const MAX_REPORTED_FAILURES = 100;
@@ -61,9 +79,16 @@ export async function copySecretValues(
       summary.skipped++;
       return;
     }
+    const plan = options.versions && target.capabilities.versioned ? await options.versions.plan(secret.id) : [];
+    const writtenVersions = await copyEarlierVersions(source, target, secret.id, plan.slice(0, -1), options);
     const values = await callStore(source, () => source.getValues(secret.id));
     if (values === undefined) throw new CopyRefused(`the '${source.type}' store has no values for it`);
-    await callStore(target, () => target.putValues(secret.id, values, options.putHint));
+    const current = plan.at(-1);
+    const hint = writtenVersions.length === 0 ? options.putHint : undefined;
+    const put = await callStore(target, () =>
+      current ? target.putValues(secret.id, values, hint, { version: current.version, keep: options.versions!.keep }) : target.putValues(secret.id, values, hint),
+    );
+    if (current && put?.backendVersion) writtenVersions.push({ version: current.version, backendVersion: put.backendVersion });
     summary.copied++;
     const digest = valuesDigest(values);
     const readBack: SecretValues | undefined = await callStore(target, () => target.getValues(secret.id));
@@ -71,7 +96,7 @@ export async function copySecretValues(
       throw new CopyRefused(`what the '${target.type}' store gave back differs from what was written`);
     }
     summary.verified++;
-    await options.onVerified?.(secret, digest);
+    await options.onVerified?.(options.versions ? { ...secret, writtenVersions } : secret, digest);
   };
   const copyCounted = async (secret: SecretVersion): Promise<void> => {
     try {
@@ -84,6 +109,30 @@ export async function copySecretValues(
   };
   await forEachConcurrently(secrets, options.concurrency ?? DEFAULT_COPY_CONCURRENCY, copyCounted, options.signal);
   return summary;
+}
+
+/**
+ * Writes the earlier values the source kept into the target, oldest first, each under its
+ * history version; the target's backend version of each. One the source pruned is skipped.
+ */
+async function copyEarlierVersions(
+  source: SecretValuesStore,
+  target: SecretValuesStore,
+  secretId: string,
+  earlier: readonly ValuesWrite[],
+  options: ValuesCopyOptions,
+): Promise<ValuesWrite[]> {
+  const written: ValuesWrite[] = [];
+  if (source.capabilities.versioned !== true) return written;
+  for (const { version, backendVersion } of earlier) {
+    if (backendVersion === undefined) continue;
+    const values = await callStore(source, () => source.getValues(secretId, { backendVersion }));
+    if (values === undefined) continue;
+    const hint = written.length === 0 ? options.putHint : undefined;
+    const put = await callStore(target, () => target.putValues(secretId, values, hint, { version, keep: options.versions!.keep }));
+    if (put?.backendVersion) written.push({ version, backendVersion: put.backendVersion });
+  }
+  return written;
 }
 
 /** A copy that completed its calls but must not count: the message says why. */
