@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
 import { ChainVerifier, GENESIS_HASH, canonicalJson, eventHash, linkEvents, type AuditEvent } from "../src/index.js";
 
 const event = (name: string): AuditEvent => ({
@@ -23,6 +24,18 @@ describe("canonical JSON", () => {
   it("is the same whatever order the object was built in", () => {
     const built = Object.fromEntries(Object.entries(event("db")).reverse());
     expect(canonicalJson(built)).toBe(canonicalJson(event("db")));
+  });
+
+  it("is JSON.stringify of the value with its keys sorted at every level (any JSON value, empty arrays and objects, undefined in arrays)", () => {
+    const sorted = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map((item) => (item === undefined ? null : sorted(item)))
+        : value !== null && typeof value === "object"
+          ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted((value as Record<string, unknown>)[key])]))
+          : value;
+    const anyJson = fc.jsonValue({ noUnicodeString: false }).filter((value) => !Object.is(value, -0));
+    fc.assert(fc.property(anyJson, (value) => canonicalJson(value) === JSON.stringify(sorted(value))), { numRuns: 500 });
+    expect(canonicalJson([undefined, [], {}, { a: undefined }])).toBe("[null,[],{},{}]");
   });
 
   it("refuses what JSON cannot carry exactly", () => {

@@ -14,12 +14,24 @@ export function canonicalJson(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError("canonicalJson: numbers must be finite");
       return JSON.stringify(value);
     case "object": {
-      if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
-      const members = Object.keys(value as Record<string, unknown>)
-        .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-        .sort()
-        .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-      return `{${members.join(",")}}`;
+      // Loops building one string: every audited request hashes its event, and the
+      // filter/map/join form cost almost twice as much.
+      if (Array.isArray(value)) {
+        let out = "[";
+        for (let index = 0; index < value.length; index++) {
+          const item: unknown = value[index];
+          out += `${index > 0 ? "," : ""}${item === undefined ? "null" : canonicalJson(item)}`;
+        }
+        return `${out}]`;
+      }
+      const record = value as Record<string, unknown>;
+      let out = "{";
+      for (const key of Object.keys(record).sort()) {
+        const item = record[key];
+        if (item === undefined) continue;
+        out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${canonicalJson(item)}`;
+      }
+      return `${out}}`;
     }
     default:
       throw new TypeError(`canonicalJson: cannot encode a ${typeof value}`);
