@@ -1,5 +1,5 @@
 export { knexConfigFor, type SqlDialect } from "./database-url.js";
-export { SqlDatabase, isUniqueViolation, type PoolStats, type SqlDatabaseOptions } from "./sql-database.js";
+export { SqlDatabase, isUniqueViolation, type PoolStats, type PreparedWrite, type SqlDatabaseOptions } from "./sql-database.js";
 export { KnexMetadataRepository, VALUES_STORE_RECORD } from "./knex-metadata-repository.js";
 export { KnexHistoryRepository } from "./knex-history-repository.js";
 export { KnexComponentRepository } from "./knex-component-repository.js";

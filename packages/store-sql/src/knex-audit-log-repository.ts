@@ -9,7 +9,7 @@ import {
   canonicalJson,
 } from "@zs/core";
 import type { Knex } from "knex";
-import type { SqlDatabase } from "./sql-database.js";
+import type { PreparedWrite, SqlDatabase } from "./sql-database.js";
 
 /** A row of `audit_events`: the event's fields as columns, so that editing any of them breaks its hash. */
 interface AuditEventRecord {
@@ -44,6 +44,11 @@ interface AuditChainRecord {
 
 /** Rows per insert statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 500;
+/**
+ * Batches of up to this many events (what a flush usually gathers) have their insert prepared
+ * once per size; a larger one, written after a backlog, is prepared for that run only.
+ */
+const PREPARED_INSERT_ROWS = 64;
 /** The columns of `audit_events`, in the order `toRecord` lists them. */
 const COLUMNS = [
   "seq", "id", "time", "actor_user_id", "actor_user_name", "actor_via", "actor_api_key_id", "action", "target_type", "target_id",
@@ -70,6 +75,8 @@ function isChainConflict(error: unknown): boolean {
 export class KnexAuditLogRepository implements AuditLogRepository {
   /** The chain's head as this instance last wrote or read it. */
   private knownHead: ChainHead | undefined;
+  /** The insert statement of each batch size written so far. */
+  private readonly insertStatements = new Map<number, PreparedWrite>();
 
   constructor(private readonly database: SqlDatabase) {}
 
@@ -88,11 +95,11 @@ export class KnexAuditLogRepository implements AuditLogRepository {
         // Without other sinks the batch is one statement (its own transaction): a flush costs one round trip.
         if (beforeCommit) {
           await this.database.knex.transaction(async (trx) => {
-            await this.insertEvents(trx, events);
+            await this.insertEvents(events, trx);
             await beforeCommit(events);
           });
         } else {
-          await this.insertEvents(this.database.knex, events);
+          await this.insertEvents(events);
         }
         const last = events[events.length - 1]!;
         this.knownHead = { seq: last.seq, hash: last.hash };
@@ -105,14 +112,32 @@ export class KnexAuditLogRepository implements AuditLogRepository {
     }
   }
 
-  /** Plain SQL: a batch is written on every flush, and knex's query builder would cost more CPU than the database does. */
-  private async insertEvents(executor: Knex | Knex.Transaction, events: readonly ChainedAuditEvent[]): Promise<void> {
+  /**
+   * Plain SQL, one statement per chunk: a batch is written on every flush, and knex's query
+   * builder would cost more CPU than the database does. Outside a transaction the statement of
+   * each chunk size is prepared once (`SqlDatabase.write`).
+   */
+  private async insertEvents(events: readonly ChainedAuditEvent[], transaction?: Knex.Transaction): Promise<void> {
     for (let index = 0; index < events.length; index += INSERT_CHUNK) {
       const chunk = events.slice(index, index + INSERT_CHUNK);
       const bindings: (string | number | null)[] = [];
       for (const event of chunk) for (const value of Object.values(toRecord(event))) bindings.push(value);
-      await executor.raw(`${INSERT_SQL}${chunk.map(() => ROW_PLACEHOLDERS).join(",")}`, bindings);
+      await this.database.write(this.insertStatement(chunk.length), bindings, transaction);
     }
+  }
+
+  /** The insert of `rows` events, in both placeholder syntaxes; prepared once up to `PREPARED_INSERT_ROWS` rows. */
+  private insertStatement(rows: number): PreparedWrite {
+    let statement = this.insertStatements.get(rows);
+    if (!statement) {
+      const knexSql = `${INSERT_SQL}${Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(",")}`;
+      let parameter = 0;
+      const nativeSql = this.database.dialect === "postgres" ? knexSql.replace(/\?/g, () => `$${++parameter}`) : knexSql;
+      if (rows > PREPARED_INSERT_ROWS) return { knexSql, nativeSql };
+      statement = { knexSql, nativeSql, statementName: `zs_audit_insert_${rows}` };
+      this.insertStatements.set(rows, statement);
+    }
+    return statement;
   }
 
   async listAuditEvents(query: ParsedAuditQuery): Promise<{ items: ChainedAuditEvent[]; total: number }> {

@@ -3,22 +3,33 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { ensureOwnerOnlyFile, tightenToOwnerOnly } from "@zs/core";
 import knexFactory, { type Knex } from "knex";
+import type { Database as SqliteDatabase } from "sqlite3";
 import { cannotConnect, knexConfigFor, type SqlDialect } from "./database-url.js";
 import { LATEST_MIGRATION } from "./migrations.js";
 import type { PreparedRead } from "./prepared-read.js";
 import { migrateSchema } from "./schema-migrator.js";
 import { SqliteReadConnection } from "./sqlite-read-connection.js";
+import { SqliteStatementCache } from "./sqlite-statement-cache.js";
 
-/** What the pg driver's pool connections offer that `read` uses. */
+/** What the pg driver's pool connections offer that `read` and `write` use. */
 interface PostgresConnection {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
-/** Knex's pool, as `read` borrows connections from it. */
+/** Knex's pool, as `read` and `write` borrow connections from it (pg's on PostgreSQL, sqlite3's on SQLite). */
 interface KnexClientPool {
-  acquireConnection(): Promise<PostgresConnection>;
-  releaseConnection(connection: PostgresConnection): Promise<unknown>;
+  acquireConnection(): Promise<PostgresConnection & SqliteDatabase>;
+  releaseConnection(connection: unknown): Promise<unknown>;
 }
+
+/**
+ * A write's texts: knex's for a transaction, the driver's otherwise; with a `statementName`,
+ * one run many times (prepared once), without, one run once.
+ */
+export type PreparedWrite = Pick<PreparedRead<unknown, unknown>, "knexSql" | "nativeSql"> & { statementName?: string };
+
+/** Distinct write statements kept prepared on the SQLite pool connection. */
+const SQLITE_PREPARED_WRITES = 64;
 
 /** Knex's (tarn) connection pool, as `poolStats` reads it. */
 interface TarnPool {
@@ -61,6 +72,7 @@ export class SqlDatabase {
   private openTransactions = 0;
   private closed = false;
   private readonly statementListeners = new Set<(sql: string) => void>();
+  private readonly sqliteWrites = new SqliteStatementCache(SQLITE_PREPARED_WRITES);
   private readonly forwardKnexQuery = (query: { sql: string }) => {
     for (const listener of this.statementListeners) listener(query.sql);
   };
@@ -103,6 +115,33 @@ export class SqlDatabase {
    */
   async read<P, R>(prepared: PreparedRead<P, R>, parameters: P): Promise<R[]> {
     return (await this.readRows(prepared, prepared.bindings(parameters))) as R[];
+  }
+
+  /**
+   * Runs a write statement whose text repeats (only its bindings change), in `transaction`
+   * when given, else on the quickest path: on PostgreSQL a named statement on a pool
+   * connection, on SQLite a statement prepared once on the pool's connection. Never joins the
+   * transaction of the async context: a caller that wants one passes it.
+   */
+  async write(prepared: PreparedWrite, bindings: Knex.RawBinding[], transaction?: Knex.Transaction): Promise<void> {
+    if (transaction) {
+      await transaction.raw(prepared.knexSql, bindings);
+      return;
+    }
+    for (const listener of this.statementListeners) listener(prepared.nativeSql);
+    const pool = this.knex.client as KnexClientPool;
+    const connection = await pool.acquireConnection();
+    try {
+      if (this.dialect === "postgres") {
+        await connection.query({ ...(prepared.statementName === undefined ? {} : { name: prepared.statementName }), text: prepared.nativeSql, values: bindings });
+      } else if (prepared.statementName === undefined) {
+        await new Promise<void>((resolve, reject) => connection.run(prepared.nativeSql, bindings, (error: Error | null) => (error ? reject(error) : resolve())));
+      } else {
+        await this.sqliteWrites.run(connection, prepared.nativeSql, bindings);
+      }
+    } finally {
+      await pool.releaseConnection(connection);
+    }
   }
 
   /**
@@ -188,6 +227,7 @@ export class SqlDatabase {
     const reader = this.sqliteReader;
     this.sqliteReader = undefined;
     await reader?.then((connection) => connection.close()).catch(() => undefined);
+    await this.sqliteWrites.finalizeAll();
     await this.knex.destroy();
   }
 
