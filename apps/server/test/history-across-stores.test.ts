@@ -126,7 +126,7 @@ describe.each(testDatabases)("history across migrations of the values, on %s", (
     await expectHistoryReadable();
   });
 
-  it.each(chainOn(databaseLabel).map((type, step) => [type, step]))("after migrating to %s (step %d), every kept version still reads back, and keeps doing so after an update", async (type) => {
+  it.each(chainOn(databaseLabel).map((type, step): [string, number] => [type, step]))("after migrating to %s (step %d), every kept version still reads back, and keeps doing so after an update", async (type) => {
     await migrateTo(type);
     await expectHistoryReadable();
     expect((await secretCall("GET", "/single/versions/1")).status).toBe(200);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { CredentialKind } from "@zs/core";
 
 /** Prefixes that make a leaked token recognisable to secret scanners. */
@@ -10,9 +10,9 @@ export function generateToken(kind: CredentialKind): string {
   return PREFIX[kind] + randomBytes(32).toString("base64url");
 }
 
-/** What is stored instead of the token: its SHA-256, hex. */
+/** What is stored instead of the token: its SHA-256, hex (one-shot `hash`: a third of `createHash`'s cost, on every request). */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hash("sha256", token, "hex");
 }
 
 /** True when `token` has the shape of a zs token (checked before any database work). */
