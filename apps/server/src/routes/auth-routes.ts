@@ -1,7 +1,8 @@
 import type { Request } from "express";
 import { AUDIT_ACTIONS } from "@zs/core";
 import * as z from "zod";
-import { passwordSchema } from "../auth/auth-service.js";
+import type { AuditNote } from "../audit/request-audit.js";
+import { passwordSchema, type AuthService } from "../auth/auth-service.js";
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { userToWire, userWireSchema } from "../wire.js";
@@ -24,6 +25,20 @@ export function clientAddress(request: Request): string {
   return request.ip ?? request.socket.remoteAddress ?? "unknown";
 }
 
+/**
+ * Logs in with the user name and password of `body`, as `/login` and `/session` do: the audit
+ * event names the user name tried (a failed login too), never the password.
+ */
+export async function auditedLogin(auth: AuthService, body: z.output<typeof loginSchema>, request: Request, audit: AuditNote) {
+  audit.actor = { userId: null, userName: body.username };
+  audit.target = { name: body.username };
+  const session = await auth.login(body.username, body.password, clientAddress(request));
+  audit.actor.userId = session.user.id;
+  audit.target.id = session.user.id;
+  audit.details = { via: "session" };
+  return session;
+}
+
 export function authRoutes({ auth }: ServerServices) {
   return [
     defineRoute({
@@ -37,13 +52,7 @@ export function authRoutes({ auth }: ServerServices) {
       errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "RATE_LIMITED", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.login, target: "user" },
       async handle({ body, request, audit }) {
-        // A failed login names the user name tried; the password is never recorded.
-        audit.actor = { userId: null, userName: body.username };
-        audit.target = { name: body.username };
-        const session = await auth.login(body.username, body.password, clientAddress(request));
-        audit.actor.userId = session.user.id;
-        audit.target.id = session.user.id;
-        audit.details = { via: "session" };
+        const session = await auditedLogin(auth, body, request, audit);
         return {
           status: 200,
           body: { access_token: session.token, token_type: "bearer", expires_in: session.expiresInSeconds },

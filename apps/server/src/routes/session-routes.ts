@@ -5,7 +5,7 @@ import { clearedSessionCookie, requireCsrfHeader, sessionCookie } from "../brows
 import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { userToWire, userWireSchema } from "../wire.js";
-import { clientAddress, loginSchema } from "./auth-routes.js";
+import { auditedLogin, loginSchema } from "./auth-routes.js";
 
 const sessionSchema = z.object({
   user: userWireSchema,
@@ -35,14 +35,9 @@ export function sessionRoutes({ auth, dashboardIdleMinutes }: ServerServices) {
       errors: ["VALIDATION_ERROR", "UNAUTHENTICATED", "CSRF_REJECTED", "RATE_LIMITED", "AUDIT_UNAVAILABLE"],
       audit: { action: AUDIT_ACTIONS.login, target: "user" },
       async handle({ body, request, audit }) {
-        audit.actor = { userId: null, userName: body.username };
-        audit.target = { name: body.username };
         // A cross-site form must not sign a browser into someone else's account either.
         requireCsrfHeader(request);
-        const session = await auth.login(body.username, body.password, clientAddress(request));
-        audit.actor.userId = session.user.id;
-        audit.target.id = session.user.id;
-        audit.details = { via: "session" };
+        const session = await auditedLogin(auth, body, request, audit);
         return {
           status: 200,
           body: describe({ user: session.user, expires: Date.now() + session.expiresInSeconds * 1000 }),
