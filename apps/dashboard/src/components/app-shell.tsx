@@ -1,0 +1,46 @@
+import { Button } from "react-aria-components";
+import { NavLink, Outlet } from "react-router";
+import { useSession, useSignedInSession } from "../session/session-context";
+
+const LINKS = [
+  { to: "/secrets", label: "Secrets" },
+  { to: "/secrets/new", label: "New secret" },
+  { to: "/api-keys", label: "API keys" },
+];
+
+/** The frame of every signed-in page: navigation, who is signed in, sign out. */
+export function AppShell() {
+  const session = useSignedInSession();
+  const { signOut } = useSession();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="shell-header">
+        <span className="brand">zs</span>
+        <nav aria-label="Main">
+          <ul className="nav-list">
+            {LINKS.map((link) => (
+              <li key={link.to}>
+                <NavLink to={link.to} end>
+                  {link.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <span className="whoami">
+          Signed in as <strong>{session.user.name}</strong>
+          {session.user.is_admin ? " (admin)" : ""}
+        </span>
+        <Button className="button secondary" onPress={() => void signOut()}>
+          Sign out
+        </Button>
+      </header>
+      <main id="main" className="shell-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
