@@ -1,6 +1,8 @@
 import express, { type Express, type Request, type RequestHandler } from "express";
 import { DEFAULT_WORKSPACE, ZsError, type TrustProxy } from "@zs/core";
 import type { Logger } from "pino";
+import { presentedToken } from "./browser-session.js";
+import { dashboardHandler, type DashboardFiles } from "./dashboard-files.js";
 import { errorHandler } from "./http-errors.js";
 import { requestLog, securityHeaders } from "./http-middleware.js";
 import { requestLogger } from "./logger.js";
@@ -16,6 +18,7 @@ import { historyRoutes } from "./routes/history-routes.js";
 import { migrationRoutes } from "./routes/migration-routes.js";
 import { referenceRoutes } from "./routes/reference-routes.js";
 import { secretRoutes } from "./routes/secret-routes.js";
+import { sessionRoutes } from "./routes/session-routes.js";
 import { stackRoutes } from "./routes/stack-routes.js";
 import { systemRoutes } from "./routes/system-routes.js";
 import type { ServerServices } from "./server-services.js";
@@ -31,6 +34,7 @@ export function serverRoutes(services: ServerServices): RouteDefinition[] {
     ...historyRoutes(services),
     ...systemRoutes(services, () => routes),
     ...authRoutes(services),
+    ...sessionRoutes(services),
     ...accountRoutes(services),
     ...componentRoutes(services),
     ...stackRoutes(services),
@@ -40,12 +44,6 @@ export function serverRoutes(services: ServerServices): RouteDefinition[] {
     ...auditRoutes(services),
   ];
   return routes;
-}
-
-function bearerToken(request: Request): string {
-  const match = /^Bearer +(\S+) *$/i.exec(request.get("Authorization") ?? "");
-  if (!match) throw new ZsError("UNAUTHENTICATED", "This route needs 'Authorization: Bearer <token>': a session token from login, or an API key.");
-  return match[1]!;
 }
 
 /** What the app takes from the configuration. */
@@ -61,6 +59,8 @@ export interface AppOptions {
    * @default off: nothing measured, `/metrics` unknown
    */
   metrics?: { requests: RequestHandler; endpoint?: RequestHandler };
+  /** The built dashboard, served at `/` (dashboard.md); unset: not served (`ZS_DASHBOARD=false`, or not built). */
+  dashboard?: DashboardFiles;
 }
 
 /** The express application of the zs server (http-api.md). */
@@ -75,7 +75,7 @@ export function createApp(services: ServerServices, logger: Logger, options: App
   const parseJson = express.json({ limit: BODY_LIMIT });
 
   const authenticate = async (request: Request): Promise<Required<AuthenticatedLocals>> => {
-    const authenticated = await services.auth.authenticate(bearerToken(request));
+    const authenticated = await services.auth.authenticate(presentedToken(request));
     const { user } = authenticated;
     return { authenticated, caller: { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: DEFAULT_WORKSPACE } };
   };
@@ -92,6 +92,7 @@ export function createApp(services: ServerServices, logger: Logger, options: App
   }
   // After every route: a known path reached here was asked with a method it does not take.
   for (const [path, methods] of methodsByPath) app.all(path, methodNotAllowed(methods));
+  if (options.dashboard) app.use(dashboardHandler(options.dashboard));
   app.use((request) => {
     throw new ZsError("NOT_FOUND", `No route ${request.method} ${request.path}.`);
   });

@@ -1,4 +1,6 @@
+import { realpathSync } from "node:fs";
 import { availableParallelism, constants as osConstants } from "node:os";
+import path from "node:path";
 import { Command } from "commander";
 import { AUDIT_ACTIONS, ZsError, isZsError } from "@zs/core";
 import { createLogger } from "./logger.js";
@@ -53,6 +55,8 @@ Settings (environment variables win over the --config file, whose keys drop the 
   ZS_AUTH_CACHE_TTL           how long a verified token is trusted without asking the database, e.g. 30s (default), 5m,
                               at most 1h; 0 turns the cache off. Revocations reach every instance within a second anyway
   ZS_AUTH_CACHE_SIZE          most tokens each instance caches, least recently used dropped first (default: 10000)
+  ZS_DASHBOARD                serve the web dashboard at / (default: true); false: its pages answer 404
+  ZS_DASHBOARD_IDLE_MINUTES   a dashboard session with no activity for this long locks (default: 15)
   ZS_METRICS_TOKEN            serve GET /metrics (Prometheus text format) to 'Authorization: Bearer <token>' only
                               (16+ printable characters, e.g. openssl rand -hex 32)
   ZS_METRICS_PORT             serve GET /metrics on this port of ZS_HOST instead of the main port (0: any free one);
@@ -64,10 +68,15 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
+/** The built dashboard ships beside this bundle, in `dist/dashboard` (apps/server/build.mjs copies it there). */
+function bundledDashboardDir(): string {
+  return path.join(path.dirname(realpathSync(process.argv[1]!)), "dashboard");
+}
+
 async function start(options: { config?: string }): Promise<void> {
   const config = await readServerConfig(options.config, process.env);
   const logger = createLogger(config.logLevel);
-  const server = await startServer({ config, logger, version });
+  const server = await startServer({ config, logger, version, dashboardDir: bundledDashboardDir() });
   /** Exits once the log's last batch is written: an exit during a batched write would lose it. */
   const exitAfterLog = (code: number) => {
     process.exitCode = code;
@@ -112,6 +121,7 @@ async function start(options: { config?: string }): Promise<void> {
   const backup = server.services.secrets.placement.backup;
   const stores = `values store: ${server.services.secrets.valuesStoreType}${backup ? `, backup store: ${backup.type}` : ""}`;
   const lines = [`zs-server ${version} listening on ${server.url} (${stores})`];
+  if (server.dashboardUrl) lines.push(`Dashboard: ${server.dashboardUrl}`);
   if (server.metricsUrl) lines.push(`Metrics: ${server.metricsUrl}${config.metrics.token === undefined ? "" : " (bearer token: ZS_METRICS_TOKEN)"}`);
   if (server.bootstrap?.generatedPassword) {
     lines.push(

@@ -76,6 +76,7 @@ export async function openServices(config: ZsConfig, logger: Logger, options: Se
     secrets,
     components,
     secretValidationLevel: config.secretValidationLevel,
+    dashboardIdleMinutes: config.dashboard.idleMinutes,
     auth: new AuthService(new KnexCredentialRepository(database), secrets, {
       throttle: new LoginThrottle(new KnexLoginCounterRepository(database), options.loginLimits),
       hashing: new PasswordHashingQueue(options.hashingLimits),

@@ -40,6 +40,8 @@ function queryParameters(schema: z.ZodType | undefined) {
 function errorCodesOf(route: RouteDefinition): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors ?? []);
   if (route.access !== "public") codes.add("UNAUTHENTICATED");
+  // A change made with the browser session cookie but without `X-ZS-Request: 1` (dashboard.md).
+  if (route.access !== "public" && route.method !== "get") codes.add("CSRF_REJECTED");
   // Every route refuses unknown query parameters; a route with a body also a malformed one.
   codes.add(route.queryErrorCode ?? "VALIDATION_ERROR");
   if (route.body) codes.add("VALIDATION_ERROR").add("REQUEST_TOO_LARGE");
@@ -137,8 +139,18 @@ export function buildOpenApiDocument(routes: RouteDefinition[], version: string)
       license: { name: "MIT", identifier: "MIT" },
     },
     servers: [{ url: "/", description: "The server that serves this document" }],
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A session token from login, or an API key" } } },
-    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "A session token from login, or an API key" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "zs_session",
+          description: "A browser session from POST /api/v1/session; a change made with it must carry the header `X-ZS-Request: 1`",
+        },
+      },
+    },
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   };
 }

@@ -26,6 +26,7 @@ export const PATH_PARAMETERS = {
 export const RESPONSE_HEADERS = {
   ETag: { description: 'The secret\'s version as a strong entity tag, `"3"`: send it back in `If-Match`', schema: { type: "string", pattern: '^"[1-9][0-9]*"$' } },
   "Cache-Control": { description: "`no-store`: the response carries secret values or credentials", schema: { type: "string", const: "no-store" } },
+  "Set-Cookie": { description: "The browser session cookie `zs_session` (HttpOnly, SameSite=Strict, Path=/; Secure over HTTPS), or its removal", schema: { type: "string" } },
 } as const;
 
 /** What a handler gets: the validated body and query, the path parameters, and who asks. */

@@ -11,6 +11,8 @@ export interface ServerServices {
   components: ComponentsService;
   /** `ZS_SECRET_VALIDATION_LEVEL`: the level a stack validation without `level` uses. */
   secretValidationLevel: ValidationLevel;
+  /** `ZS_DASHBOARD_IDLE_MINUTES`: after this long without activity, the dashboard locks its session. */
+  dashboardIdleMinutes: number;
   auth: AuthService;
   /** The audit log: every request's event, reading and verifying it. */
   audit: ServerAudit;

@@ -4,6 +4,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import type { ZsConfig } from "@zs/core";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
+import { readDashboardFiles } from "./dashboard-files.js";
 import { openServices, type OpenedServices, type ServiceOptions } from "./open-services.js";
 import { ConnectionDraining, type DrainOutcome } from "./ops/connection-draining.js";
 import { METRICS_PATH, metricsEndpoint } from "./ops/metrics-endpoint.js";
@@ -20,6 +21,8 @@ export interface RunningServer {
   url: string;
   /** Where `GET /metrics` is served (the main port or `ZS_METRICS_PORT`); unset when metrics are off. */
   metricsUrl: string | undefined;
+  /** Where the dashboard is served; unset when it is off or its files are missing. */
+  dashboardUrl: string | undefined;
   services: OpenedServices;
   /** Set when this start created the first admin; the password only when it was generated. */
   bootstrap: { adminName: string; generatedPassword?: string } | undefined;
@@ -41,12 +44,18 @@ export interface StartOptions extends ServiceOptions {
   logger: Logger;
   /** What the metrics read besides the services (the token cache's stats). */
   metrics?: ServerMetricsOptions;
+  /** Where the built dashboard is (`dist/dashboard` beside the bundle); unset: no dashboard. */
+  dashboardDir?: string;
 }
 
 /** Opens the store, creates the first admin if there are no users, and listens (HTTPS with `ZS_TLS_*`). */
-export async function startServer({ config, logger, metrics: metricsOptions, ...options }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, logger, metrics: metricsOptions, dashboardDir, ...options }: StartOptions): Promise<RunningServer> {
   // The TLS files are checked before anything is opened: a bad file changes nothing.
   const credentials = config.tls ? await readTlsCredentials(config.tls) : undefined;
+  const dashboard = config.dashboard.enabled && dashboardDir !== undefined ? await readDashboardFiles(dashboardDir) : undefined;
+  if (config.dashboard.enabled && dashboardDir !== undefined && !dashboard) {
+    logger.warn({ dir: dashboardDir }, "the dashboard is not served: its files are missing (build apps/dashboard)");
+  }
   const services = await openServices(config, logger, options);
   let server: Server | HttpsServer;
   let draining: ConnectionDraining;
@@ -65,6 +74,7 @@ export async function startServer({ config, logger, metrics: metricsOptions, ...
     const app = createApp(services, logger, {
       trustProxy: config.trustProxy,
       metrics: metrics && { requests: metrics.requests, endpoint: metricsPort === undefined ? endpoint : undefined },
+      dashboard,
     });
     server = credentials ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, app) : createHttpServer(app);
     draining = new ConnectionDraining(server);
@@ -114,6 +124,7 @@ export async function startServer({ config, logger, metrics: metricsOptions, ...
   return {
     url,
     metricsUrl,
+    dashboardUrl: dashboard ? `${url}/` : undefined,
     services,
     bootstrap,
     close() {

@@ -68,6 +68,16 @@ export interface ZsConfig {
   shutdownTimeoutMs: number;
   /** `ZS_TLS_CERT_FILE` + `ZS_TLS_KEY_FILE`: the server speaks HTTPS with these PEM files; unset: plain HTTP. */
   tls: TlsFiles | undefined;
+  /** The web dashboard (dashboard.md). */
+  dashboard: DashboardSettings;
+}
+
+/** `ZS_DASHBOARD`, `ZS_DASHBOARD_IDLE_MINUTES`. */
+export interface DashboardSettings {
+  /** `ZS_DASHBOARD=false` turns it off: its routes answer 404. @default true */
+  enabled: boolean;
+  /** A browser session with no activity for this long locks. @default 15 */
+  idleMinutes: number;
 }
 
 /** The PEM files of the server's own HTTPS listener, absolute paths; re-read on SIGHUP. */
@@ -155,6 +165,8 @@ const SETTINGS = [
   "AUTH_CACHE_SIZE",
   "METRICS_TOKEN",
   "METRICS_PORT",
+  "DASHBOARD",
+  "DASHBOARD_IDLE_MINUTES",
 ] as const;
 const STORE_OPTION_PREFIX = "SECRETS_STORE_";
 const BACKUP_STORE_OPTION_PREFIX = "BACKUP_SECRETS_STORE_";
@@ -258,6 +270,7 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     problems.push(`ZS_SHUTDOWN_TIMEOUT must be a duration such as 10s, 2m (1s to 1h), or a number of seconds, not '${settings.get("SHUTDOWN_TIMEOUT")!.slice(0, 100)}'`);
   }
   const tls = readTlsFiles(settings, configDir, problems);
+  const dashboard = readDashboardSettings(settings, problems);
 
   if (problems.length > 0) {
     throw new ZsError("CONFIGURATION_ERROR", `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`, {
@@ -286,7 +299,21 @@ export function readConfig(sources: ConfigSources): ZsConfig {
     metrics,
     shutdownTimeoutMs: shutdownTimeoutMs ?? 0,
     tls,
+    dashboard,
   };
+}
+
+const MAX_DASHBOARD_IDLE_MINUTES = 24 * 60;
+
+function readDashboardSettings(settings: Map<string, string>, problems: string[]): DashboardSettings {
+  const enabledText = settings.get("DASHBOARD") ?? "true";
+  if (enabledText !== "true" && enabledText !== "false") problems.push(`ZS_DASHBOARD must be true or false, not '${enabledText.slice(0, 100)}'`);
+  const idleText = settings.get("DASHBOARD_IDLE_MINUTES") ?? "15";
+  const idleMinutes = Number(idleText);
+  if (!/^\d{1,4}$/.test(idleText) || idleMinutes < 1 || idleMinutes > MAX_DASHBOARD_IDLE_MINUTES) {
+    problems.push(`ZS_DASHBOARD_IDLE_MINUTES must be a whole number of minutes, 1-${MAX_DASHBOARD_IDLE_MINUTES}, not '${idleText.slice(0, 100)}'`);
+  }
+  return { enabled: enabledText !== "false", idleMinutes };
 }
 
 /** Both TLS files or neither: one alone is a mistake, never a silent fallback to plain HTTP. */

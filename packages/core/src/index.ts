@@ -172,6 +172,7 @@ export {
   type AuthCacheSettings,
   type ConfigSources,
   type TlsFiles,
+  type DashboardSettings,
   type LogLevel,
   type MetricsSettings,
   type ValidationLevel,

@@ -34,6 +34,7 @@ describe("readConfig defaults", () => {
       metrics: { token: undefined, port: undefined },
       shutdownTimeoutMs: 10_000,
       tls: undefined,
+      dashboard: { enabled: true, idleMinutes: 15 },
     });
   });
 

@@ -58,6 +58,8 @@ export interface Authenticated {
   user: User;
   credentialId: string;
   kind: CredentialKind;
+  /** When the credential stops working (ms since the epoch); null: never. */
+  expires: number | null;
 }
 
 /** How the service hashes passwords. */
@@ -122,11 +124,11 @@ export class AuthService {
    * otherwise, never saying which was wrong; `RATE_LIMITED` while the throttle delays this
    * user from this address, or when too many passwords are being checked at once.
    */
-  async login(name: string, password: string, address: string): Promise<{ token: string; expiresInSeconds: number; userId: string }> {
+  async login(name: string, password: string, address: string): Promise<{ token: string; expiresInSeconds: number; user: User }> {
     const user = await this.checkLogin(name, password, address);
     if (!user) throw new ZsError("UNAUTHENTICATED", "Wrong user name or password.");
     const { token } = await this.issue(user.id, "session", null, this.now() + SESSION_LIFETIME_MS);
-    return { token, expiresInSeconds: SESSION_LIFETIME_MS / 1000, userId: user.id };
+    return { token, expiresInSeconds: SESSION_LIFETIME_MS / 1000, user };
   }
 
   /**
@@ -196,7 +198,7 @@ export class AuthService {
     const cached = this.cache?.get(tokenHash);
     if (cached) {
       await this.touch(cached, this.now());
-      return { user: cached.user, credentialId: cached.credentialId, kind: cached.kind };
+      return { user: cached.user, credentialId: cached.credentialId, kind: cached.kind, expires: cached.expires };
     }
     const generation = this.cache?.generation ?? 0;
     const found = await this.credentials.findCredential(tokenHash);
@@ -207,7 +209,7 @@ export class AuthService {
     const entry = { user, credentialId: credential.id, kind: credential.kind, expires: credential.expires, lastUsed: credential.lastUsed };
     await this.touch(entry, now);
     this.cache?.store(tokenHash, entry, generation);
-    return { user, credentialId: credential.id, kind: credential.kind };
+    return { user, credentialId: credential.id, kind: credential.kind, expires: credential.expires };
   }
 
   /** Writes a credential's last use, at most once per interval. */

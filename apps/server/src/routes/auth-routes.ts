@@ -6,7 +6,7 @@ import { defineRoute } from "../route.js";
 import type { ServerServices } from "../server-services.js";
 import { userToWire, userWireSchema } from "../wire.js";
 
-const loginSchema = z.strictObject({
+export const loginSchema = z.strictObject({
   username: z.string().min(1, { error: "is required" }).max(255, { error: "must be at most 255 characters" }),
   password: z.string().min(1, { error: "is required" }).max(1024, { error: "must be at most 1024 characters" }),
 });
@@ -20,7 +20,7 @@ const tokenSchema = z.object({ access_token: z.string(), token_type: z.literal("
  * The address a request came from, as the login throttle counts it: the peer's, or the one a
  * trusted proxy names in `X-Forwarded-For` (`ZS_TRUST_PROXY`, express's `request.ip`).
  */
-function clientAddress(request: Request): string {
+export function clientAddress(request: Request): string {
   return request.ip ?? request.socket.remoteAddress ?? "unknown";
 }
 
@@ -41,8 +41,8 @@ export function authRoutes({ auth }: ServerServices) {
         audit.actor = { userId: null, userName: body.username };
         audit.target = { name: body.username };
         const session = await auth.login(body.username, body.password, clientAddress(request));
-        audit.actor.userId = session.userId;
-        audit.target.id = session.userId;
+        audit.actor.userId = session.user.id;
+        audit.target.id = session.user.id;
         audit.details = { via: "session" };
         return {
           status: 200,

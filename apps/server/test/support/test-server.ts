@@ -16,6 +16,8 @@ export interface TestServerOptions extends Omit<ServiceOptions, "version"> {
   databaseUrl?: string;
   /** Extra `ZS_*` settings. */
   env?: Record<string, string>;
+  /** A built dashboard to serve. @default none */
+  dashboardDir?: string;
 }
 
 /**
