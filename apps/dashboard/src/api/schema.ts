@@ -297,6 +297,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session this request presents (cookie or bearer): its user, when it ends, the idle lock */
+        get: operations["getBrowserSession"];
+        put?: never;
+        /** Sign a browser in: sets the HttpOnly session cookie `zs_session`; needs the header `X-ZS-Request: 1` */
+        post: operations["createBrowserSession"];
+        /** Sign out: revokes the presented session and clears the cookie */
+        delete: operations["deleteBrowserSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -912,6 +931,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: SECRET_NOT_FOUND, WORKSPACE_NOT_FOUND */
             404: {
                 headers: {
@@ -1294,6 +1332,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: SECRET_NOT_FOUND, WORKSPACE_NOT_FOUND */
             404: {
                 headers: {
@@ -1490,6 +1547,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -1726,6 +1802,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: SECRET_NOT_FOUND, WORKSPACE_NOT_FOUND */
             404: {
                 headers: {
@@ -1916,6 +2011,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -2654,6 +2768,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: SECRET_NOT_FOUND, WORKSPACE_NOT_FOUND, NOT_FOUND */
             404: {
                 headers: {
@@ -3369,6 +3502,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: INTERNAL */
             500: {
                 headers: {
@@ -3558,7 +3710,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3567,7 +3719,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -3608,6 +3760,398 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: AUDIT_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "AUDIT_UNAVAILABLE";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getBrowserSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current session */
+            200: {
+                headers: {
+                    /** @description `no-store`: the response carries secret values or credentials */
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            is_admin: boolean;
+                            /** Format: date-time */
+                            created: string;
+                        };
+                        /** @description Seconds until the session ends; null: never (an API key without expiry) */
+                        expires_in: number | null;
+                        /** @description After this long without activity the dashboard locks (ZS_DASHBOARD_IDLE_MINUTES) */
+                        idle_minutes: number;
+                    };
+                };
+            };
+            /** @description An error: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description The scheme to use: `Bearer realm="zs"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createBrowserSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in; the cookie is set */
+            200: {
+                headers: {
+                    /** @description `no-store`: the response carries secret values or credentials */
+                    "Cache-Control"?: "no-store";
+                    /** @description The browser session cookie `zs_session` (HttpOnly, SameSite=Strict, Path=/; Secure over HTTPS), or its removal */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            is_admin: boolean;
+                            /** Format: date-time */
+                            created: string;
+                        };
+                        /** @description Seconds until the session ends; null: never (an API key without expiry) */
+                        expires_in: number | null;
+                        /** @description After this long without activity the dashboard locks (ZS_DASHBOARD_IDLE_MINUTES) */
+                        idle_minutes: number;
+                    };
+                };
+            };
+            /** @description An error: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description The scheme to use: `Bearer realm="zs"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: REQUEST_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TOO_LARGE";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again (also `details.retry_after_seconds`) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: AUDIT_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "AUDIT_UNAVAILABLE";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteBrowserSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    /** @description The browser session cookie `zs_session` (HttpOnly, SameSite=Strict, Path=/; Secure over HTTPS), or its removal */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error: VALIDATION_ERROR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_ERROR";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    /** @description The scheme to use: `Bearer realm="zs"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -3835,7 +4379,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3844,7 +4388,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -3992,7 +4536,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4001,7 +4545,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -4162,7 +4706,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4171,7 +4715,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -4342,7 +4886,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4351,7 +4895,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -4623,7 +5167,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4632,7 +5176,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -4759,7 +5303,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4768,7 +5312,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -4992,7 +5536,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5001,7 +5545,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -5147,7 +5691,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5156,7 +5700,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -5425,6 +5969,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: WORKSPACE_NOT_FOUND */
             404: {
                 headers: {
@@ -5680,6 +6243,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: NOT_FOUND, WORKSPACE_NOT_FOUND */
             404: {
                 headers: {
@@ -5817,6 +6399,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -6073,6 +6674,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: NOT_FOUND, WORKSPACE_NOT_FOUND */
             404: {
                 headers: {
@@ -6315,6 +6935,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -6588,6 +7227,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description An error: CSRF_REJECTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CSRF_REJECTED";
+                            message: string;
+                            /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description An error: NOT_FOUND, SECRET_NOT_FOUND, SECRET_KEY_NOT_FOUND */
             404: {
                 headers: {
@@ -6838,7 +7496,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6847,7 +7505,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -6989,7 +7647,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6998,7 +7656,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
@@ -7313,7 +7971,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description An error: FORBIDDEN */
+            /** @description An error: FORBIDDEN, CSRF_REJECTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7322,7 +7980,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "CSRF_REJECTED";
                             message: string;
                             /** @description Facts about the error, snake_case (e.g. `retry_after_seconds`, `version`) */
                             details?: {
