@@ -97,7 +97,7 @@ export function EditSecretForm({
                     <FieldError className="field-error">{error}</FieldError>
                   </TextField>
                 ) : (
-                  <Button className="button secondary small" isDisabled={removed.has(key)} aria-label={`Change the value of ${key}`} onPress={() => setChanges({ ...changes, [key]: values?.[key] ?? "" })}>
+                  <Button className="button secondary small" isDisabled={removed.has(key)} aria-label={`Change value of ${key}`} onPress={() => setChanges({ ...changes, [key]: values?.[key] ?? "" })}>
                     Change value
                   </Button>
                 )}

@@ -22,6 +22,8 @@ export interface PageProblems {
 export async function openPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
   const context = await browser.newContext({ baseURL, permissions: ["clipboard-read", "clipboard-write"] });
   const page = await context.newPage();
+  // Well under jest's test timeout, so a wait that fails says which one.
+  page.setDefaultTimeout(8_000);
   const problems: PageProblems = { csp: [], consoleErrors: [], dialogs: [] };
   await page.exposeBinding("__zsReportCspViolation", (_source, text: string) => void problems.csp.push(text));
   await page.addInitScript(() => {
