@@ -2,9 +2,12 @@ import { RouterProvider } from "react-aria-components";
 import { Navigate, Route, Routes, useHref, useNavigate } from "react-router";
 import { AppShell } from "./components/app-shell";
 import { ApiKeysPage } from "./pages/api-keys-page";
+import { DeletedSecretsPage } from "./pages/deleted-secrets-page";
 import { NewSecretPage } from "./pages/new-secret-page";
 import { NotFoundPage } from "./pages/not-found-page";
+import { SecretHistoryPage } from "./pages/secret-history-page";
 import { SecretPage } from "./pages/secret-page";
+import { SecretUsagesPage } from "./pages/secret-usages-page";
 import { SecretsPage } from "./pages/secrets-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { useSession } from "./session/session-context";
@@ -32,6 +35,9 @@ export function App() {
             <Route path="secrets" element={<SecretsPage />} />
             <Route path="secrets/new" element={<NewSecretPage />} />
             <Route path="secrets/:id" element={<SecretPage />} />
+            <Route path="secrets/:id/history" element={<SecretHistoryPage />} />
+            <Route path="secrets/:id/usages" element={<SecretUsagesPage />} />
+            <Route path="deleted" element={<DeletedSecretsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -5,6 +5,7 @@ import { useSession, useSignedInSession } from "../session/session-context";
 const LINKS = [
   { to: "/secrets", label: "Secrets" },
   { to: "/secrets/new", label: "New secret" },
+  { to: "/deleted", label: "Deleted" },
   { to: "/api-keys", label: "API keys" },
 ];
 

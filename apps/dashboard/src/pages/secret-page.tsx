@@ -8,6 +8,7 @@ import { DeleteSecretDialog } from "../secrets/delete-secret-dialog";
 import { EditSecretForm } from "../secrets/edit-secret-form";
 import { RenameSecretForm } from "../secrets/rename-secret-form";
 import { secretMetaKey, useSecretMeta } from "../secrets/secret-queries";
+import { SecretTabs } from "../secrets/secret-tabs";
 import { SecretValues } from "../secrets/secret-values";
 
 type Mode = "view" | "edit" | "rename";
@@ -67,6 +68,7 @@ export function SecretPage() {
           }} />
         </div>
       </div>
+      <SecretTabs id={id} />
       <dl className="facts">
         <dt>Scope</dt>
         <dd>{secret.scope === "user" ? `user (private to ${secret.user})` : "workspace"}</dd>
