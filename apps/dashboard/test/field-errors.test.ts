@@ -27,6 +27,13 @@ describe("a server's refusal is shown next to the field it is about", () => {
     expect(fieldErrorsOf(new ApiError(413, "SECRET_TOO_LARGE", "Secret 'big' would be 70001 bytes; the limit is 65536.")).fields.values).toMatch(/65536/);
   });
 
+  it("a password rule, an existing user and a refused list filter go to their fields", () => {
+    expect(fieldErrorsOf(new ApiError(400, "VALIDATION_ERROR", "Invalid request body: password: must be at least 8 characters."))).toEqual({ fields: { password: "must be at least 8 characters" } });
+    expect(fieldErrorsOf(new ApiError(409, "USER_EXISTS", "User 'admin' already exists.")).fields).toEqual({ name: "User 'admin' already exists." });
+    const filter = "Invalid 'since' date 'yesterday': use ISO-8601 (2026-01-01T00:00:00Z) or 'YYYY-MM-DD[ HH:MM[:SS]]' (UTC).";
+    expect(fieldErrorsOf(new ApiError(400, "INVALID_FILTER", filter))).toEqual({ fields: { since: filter } });
+  });
+
   it("what names no field goes to the form, never dropped", () => {
     expect(fieldErrorsOf(new ApiError(400, "VALIDATION_ERROR", "Nothing to update: give a new name, scope or values."))).toEqual({
       form: "Nothing to update: give a new name, scope or values",

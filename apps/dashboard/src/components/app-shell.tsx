@@ -6,8 +6,11 @@ const LINKS = [
   { to: "/secrets", label: "Secrets" },
   { to: "/secrets/new", label: "New secret" },
   { to: "/deleted", label: "Deleted" },
+  { to: "/components", label: "Components" },
+  { to: "/stacks", label: "Stacks" },
   { to: "/api-keys", label: "API keys" },
 ];
+const ADMIN_LINK = { to: "/admin", label: "Admin" };
 
 /** The frame of every signed-in page: navigation, who is signed in, sign out. */
 export function AppShell() {
@@ -22,9 +25,9 @@ export function AppShell() {
         <span className="brand">zs</span>
         <nav aria-label="Main">
           <ul className="nav-list">
-            {LINKS.map((link) => (
+            {(session.user.is_admin ? [...LINKS, ADMIN_LINK] : LINKS).map((link) => (
               <li key={link.to}>
-                <NavLink to={link.to} end>
+                <NavLink to={link.to} end={link.to !== "/admin"}>
                   {link.label}
                 </NavLink>
               </li>
