@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Browser } from "playwright-core";
 import { launchChromium, openPage, seriousAxeViolations, unexpectedConsoleErrors, withScreenshot } from "../support/browser";
 import { signIn } from "../support/dashboard-session";
-import { startZsServer, type ZsServer } from "../support/zs-server";
+import { tabTo } from "../support/keyboard";
+import { ADMIN_PASSWORD, startZsServer, type ZsServer } from "../support/zs-server";
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -101,6 +102,52 @@ describe("signing in and out of the dashboard", () => {
       await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/session locked after 1 minutes without activity/);
       const session = await page.evaluate(async () => (await fetch("/api/v1/session", { headers: { "X-ZS-Request": "1" } })).status);
       expect(session).toBe(401);
+      expect(problems.csp).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it("a person with only a keyboard signs in, creates a secret, reveals it, filters the list and signs out", async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await withScreenshot(page, "keyboard", async () => {
+      const value = `keyboard-${Date.now()}`;
+      await page.goto("/");
+      await tabTo(page, "User name");
+      await page.keyboard.type("admin");
+      await tabTo(page, "Password");
+      await page.keyboard.type(ADMIN_PASSWORD);
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { name: "Secrets" }).waitFor();
+
+      await tabTo(page, "New secret");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { name: "New secret" }).waitFor();
+      await tabTo(page, "Name");
+      await page.keyboard.type("typed-by-keys");
+      await tabTo(page, "Key 1");
+      await page.keyboard.type("TOKEN");
+      await tabTo(page, "Value 1");
+      await page.keyboard.type(value);
+      await tabTo(page, "Create secret");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { name: "typed-by-keys" }).waitFor();
+      await tabTo(page, "Reveal all values");
+      await page.keyboard.press("Enter");
+      await page.getByText(value).waitFor();
+
+      await tabTo(page, "Secrets");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { name: "Secrets", exact: true }).waitFor();
+      await tabTo(page, /Scope$/);
+      await page.keyboard.press("ArrowDown");
+      await page.getByRole("listbox").waitFor();
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/scope=workspace/);
+      await page.getByRole("link", { name: "typed-by-keys" }).waitFor();
+      await tabTo(page, "Sign out");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { name: "Sign in to zs" }).waitFor();
       expect(problems.csp).toEqual([]);
     });
     await context.close();
