@@ -34,3 +34,12 @@ export function readSecretValues(secret: Pick<SecretListItem, "id" | "workspace"
 export function ifMatch(version: number): { "If-Match": string } {
   return { "If-Match": `"${version}"` };
 }
+
+/** The component attributes that reference a secret (key names and references only, no values). */
+export function useSecretUsages(secret: Pick<SecretListItem, "id" | "workspace">, enabled = true) {
+  return useQuery({
+    queryKey: ["secret-usages", secret.id],
+    enabled,
+    queryFn: () => unwrap(api.GET("/api/v1/secrets/{nameOrId}/usages", { params: { path: { nameOrId: secret.id }, query: { workspace: secret.workspace } } })),
+  });
+}

@@ -108,4 +108,26 @@ describe("history, rollback, deleted secrets and usages in the dashboard", () =>
       expectNoProblems();
     });
   });
+
+  it("renaming a referenced secret warns with its usages and rewrites the references; deleting it warns too", async () => {
+    await withScreenshot(page, "rename-references", async () => {
+      const mail = (await apiCall(server.url, token, "POST", "/api/v1/secrets", { name: "mail", values: { pw: "mail-fixture" } })).json;
+      await apiCall(server.url, token, "POST", "/api/v1/components", { name: "mailer", type: "service", flavor: "smtp", configuration: { smtp_password: "{{mail.pw}}" } });
+      await page.goto(`/secrets/${mail.id}`);
+      await page.getByRole("button", { name: "Rename…" }).click();
+      await page.getByText("A component attribute references this secret; a rename breaks those references unless they are rewritten with it.").waitFor();
+      expect(await page.getByRole("checkbox", { name: "Rewrite those references to the new name" }).isChecked()).toBe(true);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.getByRole("textbox", { name: "New name" }).fill("mail-v2");
+      await page.getByRole("button", { name: "Rename", exact: true }).click();
+      await page.getByRole("heading", { name: "mail-v2" }).waitFor();
+      const component = (await apiCall(server.url, token, "GET", "/api/v1/components/mailer")).json;
+      expect(component.configuration).toEqual({ smtp_password: "{{mail-v2.pw}}" });
+
+      await page.getByRole("button", { name: "Delete…" }).click();
+      await page.getByRole("alertdialog").getByText("mailer.smtp_password").waitFor();
+      await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+      expectNoProblems();
+    });
+  });
 });
