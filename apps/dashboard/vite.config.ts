@@ -6,6 +6,11 @@ import { defineConfig } from "vite";
 export default defineConfig({
   base: "/",
   plugins: [react()],
+  // `pnpm --filter @zs/dashboard dev`: the app from Vite, the API from a zs-server (ZS_SERVER_URL, default the
+  // server's default address), same origin for the browser so the session cookie works.
+  server: {
+    proxy: Object.fromEntries(["/api", "/health", "/openapi.json"].map((path) => [path, process.env.ZS_SERVER_URL ?? "http://127.0.0.1:8237"])),
+  },
   build: {
     outDir: "dist",
     emptyOutDir: true,
