@@ -1,5 +1,4 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { parse as parseDotenv } from "dotenv";
 import { useState, type FormEvent } from "react";
 import { Button, Form, Label, TextArea, TextField } from "react-aria-components";
 import { useNavigate } from "react-router";
@@ -9,20 +8,14 @@ import { useWorkspaces } from "../api/workspaces";
 import { FormAlert } from "../components/form-alert";
 import { SelectInput, type Choice } from "../components/select-input";
 import { TextInput } from "../components/text-input";
-import { KeyValueRows, localRowErrors, newRow, type KeyValueRow } from "../secrets/key-value-rows";
+import { localRowErrors, newRow, rowsWithDotenv, type KeyValueRow } from "../secrets/key-value-row";
+import { KeyValueRows } from "../secrets/key-value-rows";
 
 type Scope = "workspace" | "user";
 const SCOPES: Choice<Scope>[] = [
   { id: "workspace", label: "Workspace (shared)" },
   { id: "user", label: "User (private to me)" },
 ];
-
-/** Fills rows from a `.env` block: its keys replace rows of the same key, the rest are added. */
-function rowsWithDotenv(rows: readonly KeyValueRow[], text: string): KeyValueRow[] {
-  const parsed = parseDotenv(text);
-  const kept = rows.filter((row) => !(row.key in parsed) && !(row.key === "" && row.value === ""));
-  return [...kept, ...Object.entries(parsed).map(([key, value]) => newRow(key, value))];
-}
 
 /** Creates a secret: name, scope, workspace and its key/value rows (or a pasted `.env` block). */
 export function NewSecretPage() {

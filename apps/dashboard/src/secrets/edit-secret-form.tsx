@@ -5,7 +5,8 @@ import { api, unwrap } from "../api/client";
 import { fieldErrorsOf, type FieldErrors } from "../api/field-errors";
 import type { SecretListItem } from "../api/types";
 import { FormAlert } from "../components/form-alert";
-import { KeyValueRows, localRowErrors, type KeyValueRow } from "./key-value-rows";
+import { localRowErrors, type KeyValueRow } from "./key-value-row";
+import { KeyValueRows } from "./key-value-rows";
 import { ifMatch } from "./secret-queries";
 
 /**
