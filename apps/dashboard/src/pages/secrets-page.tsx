@@ -93,7 +93,7 @@ export function SecretsPage() {
           {secrets.data.items.length === 0 ? (
             <p role="status">{search || scope !== "all" ? "No secret matches these filters." : "No secrets yet."}</p>
           ) : (
-            <table className="data-table">
+            <table className="data-table" aria-busy={secrets.isPlaceholderData}>
               <caption className="visually-hidden">Secrets, page {secrets.data.index}</caption>
               <thead>
                 <tr>
