@@ -267,7 +267,7 @@ describe("secrets in the dashboard", () => {
       const names = () => page.locator(".data-table tbody th").allTextContents();
       /** Waits until the table shows exactly these names (a filter's answer replaces the previous page when it arrives). */
       const namesBecome = async (expected: string[]) => {
-        const deadline = Date.now() + 8_000;
+        const deadline = Date.now() + 15_000;
         while (JSON.stringify(await names()) !== JSON.stringify(expected) && Date.now() < deadline) await page.waitForTimeout(50);
         expect(await names()).toEqual(expected);
         await page.locator('.data-table[aria-busy="false"]').waitFor();

@@ -57,9 +57,12 @@ describe("signing in and out of the dashboard", () => {
       await page.reload();
       await page.getByRole("heading", { name: "Secrets" }).waitFor();
 
+      const revoked = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/v1/session" && response.request().method() === "DELETE");
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("heading", { name: "Sign in to zs" }).waitFor();
-      expect(await context.cookies()).toEqual([]);
+      expect((await revoked).status()).toBe(204);
+      // Names only: a cookie's value is a session token, never printed.
+      expect((await context.cookies()).map((cookie) => cookie.name)).toEqual([]);
       expect(problems.csp).toEqual([]);
       expect(problems.dialogs).toEqual([]);
       expect(unexpectedConsoleErrors(problems)).toEqual([]);
@@ -83,6 +86,23 @@ describe("signing in and out of the dashboard", () => {
         return { status: response.status, body: (await response.json()) as { error: { code: string } } };
       });
       expect([refused.status, refused.body.error.code]).toEqual([403, "CSRF_REJECTED"]);
+      expect(problems.csp).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it("a session that ends elsewhere (its cookie gone) brings back the sign-in page with a message at the next request", async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await withScreenshot(page, "session-ended", async () => {
+      await signIn(page);
+      await page.getByRole("heading", { name: "Secrets" }).waitFor();
+      await context.clearCookies();
+      await page.getByRole("link", { name: "API keys" }).click();
+      await page.getByRole("heading", { name: "Sign in to zs" }).waitFor();
+      await expect(page.getByRole("status").first().textContent()).resolves.toBe("Your session has ended. Sign in again.");
+      await signIn(page, undefined, undefined, { stay: true });
+      // Back where the person was.
+      expect(new URL(page.url()).pathname).toBe("/api-keys");
       expect(problems.csp).toEqual([]);
     });
     await context.close();

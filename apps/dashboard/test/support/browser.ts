@@ -23,7 +23,7 @@ export async function openPage(browser: Browser, baseURL: string): Promise<{ con
   const context = await browser.newContext({ baseURL, permissions: ["clipboard-read", "clipboard-write"] });
   const page = await context.newPage();
   // Well under jest's test timeout, so a wait that fails says which one.
-  page.setDefaultTimeout(8_000);
+  page.setDefaultTimeout(15_000);
   const problems: PageProblems = { csp: [], consoleErrors: [], dialogs: [] };
   await page.exposeBinding("__zsReportCspViolation", (_source, text: string) => void problems.csp.push(text));
   await page.addInitScript(() => {

@@ -2,9 +2,9 @@ import { expect } from "@jest/globals";
 import type { Page } from "playwright-core";
 import { ADMIN_PASSWORD } from "./zs-server";
 
-/** Signs the page in through the sign-in form and waits for the app. */
-export async function signIn(page: Page, username = "admin", password = ADMIN_PASSWORD): Promise<void> {
-  await page.goto("/");
+/** Signs the page in through the sign-in form (at `/`, or where the page is with `stay`) and waits for the app. */
+export async function signIn(page: Page, username = "admin", password = ADMIN_PASSWORD, options: { stay?: boolean } = {}): Promise<void> {
+  if (!options.stay) await page.goto("/");
   await page.getByLabel("User name").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
