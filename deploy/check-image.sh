@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI's stand-in for `docker build` + the image's HEALTHCHECK: builds the deployable directory
 # with build-image.sh into a temp dir, starts the server from it (as the image does, from
-# outside the repository, on a throwaway SQLite data dir) and checks GET /health/live.
+# outside the repository, on a throwaway SQLite data dir) and checks GET /health/live and the
+# dashboard it serves at /.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="$(mktemp -d)"
@@ -25,11 +26,22 @@ for _ in $(seq 1 150); do
 done
 if [ -z "$url" ]; then echo "the deployable server did not start:" >&2; cat "$work/stderr" >&2; exit 1; fi
 node -e '
-  fetch(process.argv[1] + "/health/live").then(async (r) => {
-    const body = await r.text();
-    if (r.status !== 200) { console.error(`GET /health/live answered ${r.status}: ${body}`); process.exit(1); }
-    console.log(`deployable build ok: GET /health/live ${r.status} ${body}`);
-  }, (e) => { console.error(String(e)); process.exit(1); });
+  const url = process.argv[1];
+  (async () => {
+    const live = await fetch(url + "/health/live");
+    const body = await live.text();
+    if (live.status !== 200) throw new Error(`GET /health/live answered ${live.status}: ${body}`);
+    // The dashboard ships in the image: its page, under its CSP, and the script that page loads.
+    const page = await fetch(url + "/");
+    const html = await page.text();
+    const script = /<script[^>]* src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    if (page.status !== 200 || !/script-src .self./.test(page.headers.get("content-security-policy") ?? "") || !script) {
+      throw new Error(`GET / is not the dashboard: ${page.status} ${html.slice(0, 200)}`);
+    }
+    const asset = await fetch(url + script);
+    if (asset.status !== 200) throw new Error(`GET ${script} answered ${asset.status}`);
+    console.log(`deployable build ok: GET /health/live ${live.status} ${body}; the dashboard at / loads ${script}`);
+  })().catch((error) => { console.error(String(error.message ?? error)); process.exit(1); });
 ' "$url"
 kill -TERM "$server_pid"
 wait "$server_pid"
