@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 
 /** The bundled server (the jest globalSetup builds it). */
-export const SERVER_BIN = path.join(__dirname, "..", "..", "..", "server", "dist", "zs-server.js");
+export const SERVER_BIN = path.join(path.dirname(__filename), "..", "..", "..", "server", "dist", "zs-server.js");
 /** The first admin's password in every test server. */
 export const ADMIN_PASSWORD = "dashboard-admin-password";
 
