@@ -1,7 +1,9 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Browser } from "playwright-core";
 import { launchChromium, openPage, seriousAxeViolations, unexpectedConsoleErrors, withScreenshot } from "../support/browser";
-import { signIn } from "../support/dashboard-session";
+import { apiCall, loginToken, signIn } from "../support/dashboard-session";
 import { tabTo } from "../support/keyboard";
 import { ADMIN_PASSWORD, startZsServer, type ZsServer } from "../support/zs-server";
 
@@ -89,6 +91,34 @@ describe("signing in and out of the dashboard", () => {
       expect(problems.csp).toEqual([]);
     });
     await context.close();
+  });
+
+  it("a form on another origin of the same site posts to the API with the browser's cookie: 403 CSRF_REJECTED, nothing written; a bearer request needs no header", async () => {
+    // The attacker's page: another port of the same host (so the SameSite=Strict cookie is sent),
+    // a form that submits itself as text/plain with a body shaped like JSON, as CSRF attacks on JSON APIs do.
+    const forgedName = "forged-by-form";
+    const attackerPage = `<!doctype html><body><form id="f" method="POST" enctype="text/plain" action="${server.url}/api/v1/secrets">` +
+      `<input name='{"name":"${forgedName}","values":{"a":"b"},"pad":"' value='"}'></form><script>document.getElementById("f").submit()</script></body>`;
+    const attacker = http.createServer((_request, response) => response.writeHead(200, { "Content-Type": "text/html" }).end(attackerPage));
+    await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
+    const { context, page } = await openPage(browser, server.url);
+    try {
+      await withScreenshot(page, "csrf-form", async () => {
+        await signIn(page);
+        const answer = page.waitForResponse((response) => response.url() === `${server.url}/api/v1/secrets` && response.request().method() === "POST");
+        await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+        const response = await answer;
+        expect(response.request().headers().cookie ?? (await response.request().allHeaders()).cookie).toMatch(/zs_session=/);
+        expect([response.status(), ((await response.json()) as { error: { code: string } }).error.code]).toEqual([403, "CSRF_REJECTED"]);
+        const token = await loginToken(server.url);
+        expect((await apiCall(server.url, token, "GET", `/api/v1/secrets?name=eq:${forgedName}`)).json.total).toBe(0);
+        const byScript = await apiCall(server.url, token, "POST", "/api/v1/secrets", { name: "made-with-a-bearer-token", values: { a: "b" } });
+        expect(byScript.status).toBe(201);
+      });
+    } finally {
+      await context.close();
+      await new Promise((resolve) => attacker.close(resolve));
+    }
   });
 
   it("a session that ends elsewhere (its cookie gone) brings back the sign-in page with a message at the next request", async () => {
