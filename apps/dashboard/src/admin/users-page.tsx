@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Button, Checkbox, Form } from "react-aria-components";
 import { api, unwrap } from "../api/client";
-import { fieldErrorsOf, type FieldErrors } from "../api/field-errors";
+import { useFormSubmission } from "../api/use-form-submission";
 import { FormAlert } from "../components/form-alert";
 import { TextInput } from "../components/text-input";
 import { TimeText } from "../components/time-text";
@@ -16,25 +16,18 @@ export function UsersPage() {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [isAdmin, setIsAdmin] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({ fields: {} });
-  const [pending, setPending] = useState(false);
+  const { pending, errors, submit } = useFormSubmission();
   const [cascade, setCascade] = useState(false);
 
-  const create = async (event: FormEvent) => {
+  const create = (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setErrors({ fields: {} });
-    try {
+    void submit(async () => {
       await unwrap(api.POST("/api/v1/users", { body: { name, password, is_admin: isAdmin } }));
       setName("");
       setPassword("");
       setIsAdmin(false);
       void queryClient.invalidateQueries({ queryKey: ["users"] });
-    } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-    } finally {
-      setPending(false);
-    }
+    });
   };
 
   return (

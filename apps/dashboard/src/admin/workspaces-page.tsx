@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Button, Form } from "react-aria-components";
 import { api, unwrap } from "../api/client";
-import { fieldErrorsOf, type FieldErrors } from "../api/field-errors";
+import { useFormSubmission } from "../api/use-form-submission";
 import { useWorkspaces } from "../api/workspaces";
 import { FormAlert } from "../components/form-alert";
 import { TextInput } from "../components/text-input";
@@ -15,22 +15,15 @@ export function WorkspacesPage() {
   const queryClient = useQueryClient();
   const workspaces = useWorkspaces();
   const [name, setName] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({ fields: {} });
-  const [pending, setPending] = useState(false);
+  const { pending, errors, submit } = useFormSubmission();
 
-  const create = async (event: FormEvent) => {
+  const create = (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setErrors({ fields: {} });
-    try {
+    void submit(async () => {
       await unwrap(api.POST("/api/v1/workspaces", { body: { name } }));
       setName("");
       void queryClient.invalidateQueries({ queryKey: ["workspaces"] });
-    } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-    } finally {
-      setPending(false);
-    }
+    });
   };
 
   return (

@@ -2,8 +2,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Button, Form } from "react-aria-components";
 import { api, unwrap } from "../api/client";
-import { fieldErrorsOf, type FieldErrors } from "../api/field-errors";
 import type { CreatedApiKey } from "../api/types";
+import { useFormSubmission } from "../api/use-form-submission";
 import { FormAlert } from "../components/form-alert";
 import { TextInput } from "../components/text-input";
 import { TimeText } from "../components/time-text";
@@ -45,28 +45,20 @@ export function ApiKeysPage() {
   const queryClient = useQueryClient();
   const keys = useQuery({ queryKey: ["api-keys"], queryFn: () => unwrap(api.GET("/api/v1/api-keys")) });
   const [name, setName] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({ fields: {} });
   const [created, setCreated] = useState<CreatedApiKey>();
-  const [pending, setPending] = useState(false);
+  const { pending, errors, submit } = useFormSubmission();
   const remove = useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/api-keys/{id}", { params: { path: { id } } })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["api-keys"] }),
   });
 
-  // Not a useMutation: its result (the key) would stay in the mutation cache.
-  const create = async (event: FormEvent) => {
+  const create = (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setErrors({ fields: {} });
-    try {
+    void submit(async () => {
       setCreated(await unwrap(api.POST("/api/v1/api-keys", { body: { name } })));
       setName("");
       void queryClient.invalidateQueries({ queryKey: ["api-keys"] });
-    } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-    } finally {
-      setPending(false);
-    }
+    });
   };
 
   return (

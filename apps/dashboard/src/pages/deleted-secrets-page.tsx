@@ -3,8 +3,8 @@ import { useState, type FormEvent } from "react";
 import { Button, Dialog, DialogTrigger, Form, Heading, Modal, ModalOverlay } from "react-aria-components";
 import { Link } from "react-router";
 import { api, unwrap } from "../api/client";
-import { fieldErrorsOf, type FieldErrors } from "../api/field-errors";
 import type { DeletedSecret } from "../api/types";
+import { useFormSubmission } from "../api/use-form-submission";
 import { FormAlert } from "../components/form-alert";
 import { Pager } from "../components/pager";
 import { TextInput } from "../components/text-input";
@@ -13,13 +13,10 @@ import { TimeText } from "../components/time-text";
 /** Brings a deleted secret back, under its name or a new one. */
 function RecoverDialog({ secret, onRecovered }: { secret: DeletedSecret; onRecovered(id: string, name: string): void }) {
   const [name, setName] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({ fields: {} });
-  const [pending, setPending] = useState(false);
-  const recover = async (event: FormEvent, close: () => void) => {
+  const { pending, errors, setErrors, submit } = useFormSubmission();
+  const recover = (event: FormEvent, close: () => void) => {
     event.preventDefault();
-    setPending(true);
-    setErrors({ fields: {} });
-    try {
+    void submit(async () => {
       const recovered = await unwrap(
         api.POST("/api/v1/secrets/{nameOrId}/recover", {
           params: { path: { nameOrId: secret.id }, query: { workspace: secret.workspace } },
@@ -28,11 +25,7 @@ function RecoverDialog({ secret, onRecovered }: { secret: DeletedSecret; onRecov
       );
       close();
       onRecovered(recovered.id, recovered.name);
-    } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-    } finally {
-      setPending(false);
-    }
+    });
   };
   return (
     <DialogTrigger

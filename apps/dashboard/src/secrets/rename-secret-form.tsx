@@ -2,8 +2,8 @@ import { useState, type FormEvent } from "react";
 import { Button, Checkbox, Form } from "react-aria-components";
 import { isApiError } from "../api/api-error";
 import { api, unwrap } from "../api/client";
-import { fieldErrorsOf, type FieldErrors } from "../api/field-errors";
 import type { SecretListItem } from "../api/types";
+import { useFormSubmission } from "../api/use-form-submission";
 import { FormAlert } from "../components/form-alert";
 import { TextInput } from "../components/text-input";
 import { ifMatch, useSecretUsages } from "./secret-queries";
@@ -12,18 +12,15 @@ import { UsageWarning } from "./usage-warning";
 /** Renames a secret (under `If-Match`, like every edit). */
 export function RenameSecretForm({ secret, onDone, onReload }: { secret: SecretListItem; onDone(): void; onReload(): void }) {
   const [name, setName] = useState(secret.name);
-  const [errors, setErrors] = useState<FieldErrors>({ fields: {} });
   const [conflict, setConflict] = useState(false);
-  const [pending, setPending] = useState(false);
+  const { pending, errors, submit: run } = useFormSubmission();
   const [updateReferences, setUpdateReferences] = useState(true);
   const usages = useSecretUsages(secret);
   const referenced = (usages.data?.usages.length ?? 0) > 0;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setPending(true);
-    setErrors({ fields: {} });
-    try {
+    void run(async () => {
       await unwrap(
         api.PATCH("/api/v1/secrets/{nameOrId}", {
           params: { path: { nameOrId: secret.id }, query: { workspace: secret.workspace, ...(referenced ? { update_references: updateReferences ? "true" : "false" } : {}) } },
@@ -32,12 +29,9 @@ export function RenameSecretForm({ secret, onDone, onReload }: { secret: SecretL
         }),
       );
       onDone();
-    } catch (failure) {
+    }, (failure) => {
       if (isApiError(failure, "VERSION_MISMATCH")) setConflict(true);
-      setErrors(fieldErrorsOf(failure));
-    } finally {
-      setPending(false);
-    }
+    });
   };
 
   return (
