@@ -60,6 +60,8 @@ export interface VersionsToCopy {
 }
 
 const MAX_REPORTED_FAILURES = 100;
+/** Copies of one secret made before a read back that differs counts as its failure. */
+const READ_BACK_ATTEMPTS = 3;
 
 /**
  * Copies the values of `secrets` from `source` to `target`, each one read back from the target
@@ -74,11 +76,8 @@ export async function copySecretValues(
 ): Promise<CopySummary> {
   const summary: CopySummary = { copied: 0, verified: 0, skipped: 0, failed: 0, failures: [] };
   let done = 0;
-  const copyOne = async (secret: SecretVersion): Promise<void> => {
-    if (options.mode === "missing" && (await callStore(target, () => target.getValues(secret.id))) !== undefined) {
-      summary.skipped++;
-      return;
-    }
+  /** Writes the secret's values (and versions) into the target and reads them back. */
+  const writeAndReadBack = async (secret: SecretVersion): Promise<{ equal: boolean; digest: string; writtenVersions: ValuesWrite[] }> => {
     const plan = options.versions && target.capabilities.versioned ? await options.versions.plan(secret.id) : [];
     const writtenVersions = await copyEarlierVersions(source, target, secret.id, plan.slice(0, -1), options);
     const values = await callStore(source, () => source.getValues(secret.id));
@@ -89,14 +88,23 @@ export async function copySecretValues(
       current ? target.putValues(secret.id, values, hint, { version: current.version, keep: options.versions!.keep }) : target.putValues(secret.id, values, hint),
     );
     if (current && put?.backendVersion) writtenVersions.push({ version: current.version, backendVersion: put.backendVersion });
-    summary.copied++;
     const digest = valuesDigest(values);
     const readBack: SecretValues | undefined = await callStore(target, () => target.getValues(secret.id));
-    if (readBack === undefined || valuesDigest(readBack) !== digest) {
-      throw new CopyRefused(`what the '${target.type}' store gave back differs from what was written`);
+    return { equal: readBack !== undefined && valuesDigest(readBack) === digest, digest, writtenVersions };
+  };
+  const copyOne = async (secret: SecretVersion): Promise<void> => {
+    if (options.mode === "missing" && (await callStore(target, () => target.getValues(secret.id))) !== undefined) {
+      summary.skipped++;
+      return;
     }
+    let copy = await writeAndReadBack(secret);
+    summary.copied++;
+    // A write made meanwhile (a migration's writers also write to its target) may land between
+    // the put and the read back: copy again before calling the copy a failure.
+    for (let attempt = 2; !copy.equal && attempt <= READ_BACK_ATTEMPTS; attempt++) copy = await writeAndReadBack(secret);
+    if (!copy.equal) throw new CopyRefused(`what the '${target.type}' store gave back differs from what was written`);
     summary.verified++;
-    await options.onVerified?.(options.versions ? { ...secret, writtenVersions } : secret, digest);
+    await options.onVerified?.(options.versions ? { ...secret, writtenVersions: copy.writtenVersions } : secret, copy.digest);
   };
   const copyCounted = async (secret: SecretVersion): Promise<void> => {
     try {
