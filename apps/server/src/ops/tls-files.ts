@@ -27,7 +27,9 @@ async function readPem(file: string, setting: string): Promise<Buffer> {
  * key's contents.
  */
 export async function readTlsCredentials(files: TlsFiles): Promise<TlsCredentials> {
-  const [cert, key] = await Promise.all([readPem(files.certFile, "ZS_TLS_CERT_FILE"), readPem(files.keyFile, "ZS_TLS_KEY_FILE")]);
+  // One after the other, so that with both missing the error always names the certificate.
+  const cert = await readPem(files.certFile, "ZS_TLS_CERT_FILE");
+  const key = await readPem(files.keyFile, "ZS_TLS_KEY_FILE");
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(cert);
