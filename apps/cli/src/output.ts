@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import type { ApiKey } from "@zs/client";
-import type { Page, Secret, SecretMetadata, User, Workspace } from "@zs/core";
+import type { ListedSecret, Page, Secret, User, Workspace } from "@zs/core";
 import { formatEnv } from "./env-format.js";
 import type { ReadFormat, SecretValueFormat } from "./formats.js";
 import { formatShellExports } from "./shell-format.js";
@@ -73,9 +73,14 @@ export async function renderSecret(io: Io, secret: Secret, format: SecretValueFo
   return serialize(secret, format);
 }
 
+/** A list item as the HTTP API shows it: `updated_by`. */
+export function listedSecretToWire<T extends ListedSecret>({ updatedBy, ...rest }: T): Omit<T, "updatedBy"> & { updated_by: string | null } {
+  return { ...rest, updated_by: updatedBy };
+}
+
 /** `list`: NAME, ID, SCOPE, (WORKSPACE when listing several,) KEYS, UPDATED and a page line; never values. */
-export async function renderSecretList(io: Io, page: Page<SecretMetadata>, format: ReadFormat, withWorkspace = false): Promise<string> {
-  if (format !== "table") return serialize(pageToWire(page), format);
+export async function renderSecretList(io: Io, page: Page<ListedSecret>, format: ReadFormat, withWorkspace = false): Promise<string> {
+  if (format !== "table") return serialize(pageToWire({ ...page, items: page.items.map(listedSecretToWire) }), format);
   if (page.total === 0) return "No secrets found.\n";
   const head = withWorkspace ? ["NAME", "ID", "SCOPE", "WORKSPACE", "KEYS", "UPDATED"] : ["NAME", "ID", "SCOPE", "KEYS", "UPDATED"];
   const rows = page.items.map((s) => [s.name, s.id, s.scope, ...(withWorkspace ? [s.workspace] : []), s.keys.join(", "), s.updated]);

@@ -1,8 +1,8 @@
-import type { DeletedSecret, Page, SecretMetadata, SecretQuery, SecretUsage, SecretWarning } from "@zs/core";
+import type { DeletedSecret, ListedSecret, Page, SecretMetadata, SecretQuery, SecretUsage, SecretWarning } from "@zs/core";
 import { withClient, type CommonOptions } from "./client-session.js";
 import type { ReadFormat } from "./formats.js";
 import { confirm } from "./interactive.js";
-import { pageToWire, serialize, table, type Io } from "./output.js";
+import { listedSecretToWire, pageToWire, serialize, table, type Io } from "./output.js";
 
 /** `secret list --deleted`: what can be recovered, and until when. */
 export async function listDeletedSecrets(io: Io, query: SecretQuery, output: ReadFormat): Promise<void> {
@@ -10,10 +10,13 @@ export async function listDeletedSecrets(io: Io, query: SecretQuery, output: Rea
   io.out(await renderDeletedSecretList(io, page, output));
 }
 
-/** A page of deleted secrets: a table, or the HTTP API's shape (`purge_after`). */
-export async function renderDeletedSecretList(io: Io, page: Page<DeletedSecret>, format: ReadFormat): Promise<string> {
+/** A page of deleted secrets: a table, or the HTTP API's shape (`updated_by`, `purge_after`). */
+export async function renderDeletedSecretList(io: Io, page: Page<DeletedSecret & ListedSecret>, format: ReadFormat): Promise<string> {
   if (format !== "table") {
-    const items = page.items.map(({ purgeAfter, ...rest }) => ({ ...rest, purge_after: purgeAfter }));
+    const items = page.items.map((item) => {
+      const { purgeAfter, ...rest } = listedSecretToWire(item);
+      return { ...rest, purge_after: purgeAfter };
+    });
     return serialize(pageToWire({ ...page, items }), format);
   }
   if (page.total === 0) return "No deleted secrets found.\n";

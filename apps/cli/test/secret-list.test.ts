@@ -3,7 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { cells } from "./support/fixtures.js";
 import { HARNESS_FACTORIES, expectError, expectUsageError, useZsHarness, type DescribeHarness, type WirePage, type WireSecret } from "./support/zs-process.js";
 
-type Listed = Omit<WireSecret, "values">;
+type Listed = Omit<WireSecret, "values"> & { updated_by: string | null };
 
 /** The names a `list` table shows, in order; also checks the table's layout. */
 function namesOfTable(stdout: string): string[] {
@@ -136,14 +136,15 @@ describe.each(HARNESS_FACTORIES)("zs secret list: filters and sort ($mode)", (fa
     expect(result.stdout.endsWith("\n\nPage 1/1, 1 secret.\n")).toBe(true);
   });
 
-  it("-o json is {index, max_size, total_pages, total, items} with metadata only", async () => {
+  it("-o json is {index, max_size, total_pages, total, items} with metadata and who updated last", async () => {
     const result = await zs.ok(["secret", "list", "-o", "json"]);
     const page = JSON.parse(result.stdout) as WirePage<Listed>;
     expect(Object.keys(page)).toEqual(["index", "max_size", "total_pages", "total", "items"]);
     expect(page).toMatchObject({ index: 1, max_size: 20, total_pages: 1, total: 6 });
     expect(page.items).toEqual(fixtures.map(({ name }) => {
       const { values: _values, ...metadata } = byName[name]!;
-      return metadata;
+      // One user created every fixture and nobody changed one since.
+      return { ...metadata, updated_by: metadata.user };
     }));
     for (const item of page.items) expect(item).not.toHaveProperty("values");
     expect(parseYaml((await zs.ok(["secret", "list", "-o", "yaml"])).stdout)).toEqual(page);

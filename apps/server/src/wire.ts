@@ -7,7 +7,7 @@ import {
   type DeletedSecret,
   type Page,
   type SecretDeletion,
-  type SecretMetadata,
+  type ListedSecret,
   type SecretQuery,
   type SecretWarning,
   type User,
@@ -122,13 +122,17 @@ export function pageToWire<T>(page: Page<T>) {
   return { index: page.index, max_size: page.maxSize, total_pages: page.totalPages, total: page.total, items: page.items };
 }
 
+/** A secret in a list: its metadata and who made its current version (null when no history entry says). */
+export const listedSecretWireSchema = secretMetadataSchema.extend({ updated_by: z.string().nullable() });
 /** A deleted secret on the wire (lifecycle.md "Soft delete"). */
-export const deletedSecretWireSchema = secretMetadataSchema.extend({ deleted: z.iso.datetime(), purge_after: z.iso.datetime() });
+export const deletedSecretWireSchema = listedSecretWireSchema.extend({ deleted: z.iso.datetime(), purge_after: z.iso.datetime() });
+type ListedSecretWire = z.infer<typeof listedSecretWireSchema>;
 /** A list item: live, or deleted with when it is purged. */
-export function secretListItemToWire(item: SecretMetadata | DeletedSecret): SecretMetadata | z.infer<typeof deletedSecretWireSchema> {
-  if (!("purgeAfter" in item)) return item;
-  const { purgeAfter, ...rest } = item;
-  return { ...rest, purge_after: purgeAfter };
+export function secretListItemToWire(item: ListedSecret | (ListedSecret & DeletedSecret)): ListedSecretWire | z.infer<typeof deletedSecretWireSchema> {
+  const { updatedBy, ...metadata } = item;
+  if (!("purgeAfter" in metadata)) return { ...metadata, updated_by: updatedBy };
+  const { purgeAfter, ...rest } = metadata;
+  return { ...rest, updated_by: updatedBy, purge_after: purgeAfter };
 }
 
 /** A warning on the wire: `SECRET_REFERENCED` with the usages that depend on what changed. */

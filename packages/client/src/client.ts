@@ -29,6 +29,7 @@ import {
   type SecretUsage,
   type UpdatedSecret,
   type SecretMetadata,
+  type ListedSecret,
   type SecretQuery,
   type SecretUpdate,
   type SecretValues,
@@ -185,7 +186,7 @@ export class Client {
   }
 
   /** One page of secrets, metadata only. */
-  async listSecrets(query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
+  async listSecrets(query: SecretQuery = {}): Promise<Page<ListedSecret>> {
     const { api, caller } = await this.open();
     return api.listSecrets(caller, query);
   }
@@ -226,9 +227,9 @@ export class Client {
   }
 
   /** The deleted secrets one may recover, with `deleted` and `purgeAfter`; filters as `listSecrets`. */
-  async listDeletedSecrets(query: SecretQuery = {}): Promise<Page<DeletedSecret>> {
+  async listDeletedSecrets(query: SecretQuery = {}): Promise<Page<DeletedSecret & ListedSecret>> {
     const { api, caller } = await this.open();
-    return (await api.listSecrets(caller, { ...query, deleted: true })) as Page<DeletedSecret>;
+    return (await api.listSecrets(caller, { ...query, deleted: true })) as Page<DeletedSecret & ListedSecret>;
   }
 
   /** Brings a deleted secret back (by id, id prefix or name), under its name or `as`. */

@@ -25,6 +25,7 @@ export class RemoteSecretReader implements SecretReader {
   }
 
   private async list(query: QueryParameters): Promise<SecretMetadata[]> {
-    return ((await this.http.request("GET", "/api/v1/secrets", { query })).body as { items: SecretMetadata[] }).items;
+    const { items } = (await this.http.request("GET", "/api/v1/secrets", { query })).body as { items: Array<SecretMetadata & { updated_by: unknown }> };
+    return items.map(({ updated_by: _updatedBy, ...metadata }) => metadata);
   }
 }

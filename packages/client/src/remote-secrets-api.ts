@@ -24,6 +24,7 @@ import {
   type Secret,
   type SecretCreate,
   type SecretMetadata,
+  type ListedSecret,
   type SecretDeletion,
   type SecretQuery,
   type SecretRecover,
@@ -46,7 +47,7 @@ interface WirePage {
   max_size: number;
   total_pages: number;
   total: number;
-  items: SecretMetadata[];
+  items: WireListItem[];
 }
 
 interface WireDeletion {
@@ -58,10 +59,12 @@ interface WireDeletion {
   warnings: SecretWarning[];
 }
 
-/** A list item: `purge_after` becomes `purgeAfter` (deleted secrets only). */
-function fromWireItem(item: SecretMetadata & { purge_after?: string }): SecretMetadata {
-  const { purge_after: purgeAfter, ...rest } = item;
-  return purgeAfter === undefined ? rest : { ...rest, purgeAfter } as SecretMetadata;
+type WireListItem = SecretMetadata & { updated_by: string | null; purge_after?: string };
+
+/** A list item: `updated_by` becomes `updatedBy`, `purge_after` `purgeAfter` (deleted secrets only). */
+function fromWireItem(item: WireListItem): ListedSecret {
+  const { updated_by: updatedBy, purge_after: purgeAfter, ...rest } = item;
+  return purgeAfter === undefined ? { ...rest, updatedBy } : ({ ...rest, updatedBy, purgeAfter } as ListedSecret);
 }
 
 interface WireUser {
@@ -141,7 +144,7 @@ export class RemoteSecretsApi implements SecretsApi {
     return findSecret(this.reader, caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
   }
 
-  async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
+  async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<ListedSecret>> {
     const { sortBy, logicalOperator, workspace, deleted, ...filters } = parseInput(secretQuerySchema, query, "list query", "INVALID_FILTER");
     const parameters: QueryParameters = {
       ...filters,

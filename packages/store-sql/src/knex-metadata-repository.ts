@@ -4,13 +4,13 @@ import type {
   DeletedSecretMatch,
   ExpiredSecret,
   FoundSecret,
+  ListedSecret,
   LockedDeletedSecret,
   LockedSecret,
   ReferencingComponent,
   MetadataRepository,
   MetadataTransaction,
   ParsedSecretQuery,
-  SecretMetadata,
   SecretReadOptions,
   SecretRow,
   SecretRowChanges,
@@ -38,6 +38,8 @@ interface SecretRecord {
   /** Present on reads of deleted secrets. */
   deleted?: number | string | null;
   purge_after?: number | string | null;
+  /** Present on lists: the actor of the history entry of the current version, if any. */
+  updated_by?: string | null;
 }
 
 const SECRET_SELECT = [
@@ -69,6 +71,7 @@ function toMetadata(record: SecretRecord): FoundSecret {
     updated: iso(record.updated),
   };
   if (record.stored_values !== undefined) secret.storedValues = record.stored_values;
+  if (record.updated_by !== undefined) Object.assign(secret, { updatedBy: record.updated_by });
   if (record.deleted !== undefined && record.deleted !== null) {
     Object.assign(secret, { deleted: iso(record.deleted), purgeAfter: iso(record.purge_after ?? record.deleted) });
   }
@@ -401,9 +404,11 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
     return this.database.transaction((trx) => work(new KnexMetadataTransaction(trx, this.dialect)));
   }
 
-  async listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<{ items: SecretMetadata[]; total: number | undefined }> {
+  async listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<{ items: ListedSecret[]; total: number | undefined }> {
     const { field, direction } = query.sort;
     const records: (SecretRecord & { total: number | string })[] = await this.matchingSecrets(viewerId, query)
+      // Who made the current version: its history entry, found by primary key.
+      .leftJoin({ h: "secret_history" }, (on) => on.on("h.secret_id", "s.id").andOn("h.version", "s.version"))
       .orderBy([
         { column: SECRET_COLUMNS[field], order: direction },
         // Ties by id, so pages never overlap or skip.
@@ -412,8 +417,8 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
       .limit(query.size)
       .offset((query.page - 1) * query.size)
       // The count as a scalar subquery: both databases run it once, and the list stays one query.
-      .select([...(query.deleted ? DELETED_SELECT : SECRET_SELECT), this.matchCount(viewerId, query).as("total")]);
-    return { items: records.map(toMetadata), total: records[0] === undefined ? undefined : Number(records[0].total) };
+      .select([...(query.deleted ? DELETED_SELECT : SECRET_SELECT), "h.actor as updated_by", this.matchCount(viewerId, query).as("total")]);
+    return { items: records.map((record) => toMetadata(record) as ListedSecret), total: records[0] === undefined ? undefined : Number(records[0].total) };
   }
 
   async countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number> {

@@ -700,6 +700,7 @@ export interface operations {
                             created: string;
                             /** Format: date-time */
                             updated: string;
+                            updated_by: string | null;
                         } | {
                             /** Format: uuid */
                             id: string;
@@ -714,6 +715,7 @@ export interface operations {
                             created: string;
                             /** Format: date-time */
                             updated: string;
+                            updated_by: string | null;
                             /** Format: date-time */
                             deleted: string;
                             /** Format: date-time */

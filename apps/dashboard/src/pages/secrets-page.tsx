@@ -102,6 +102,7 @@ export function SecretsPage() {
                   <th scope="col">Workspace</th>
                   <th scope="col">Keys</th>
                   <th scope="col">Updated</th>
+                  <th scope="col">Updated by</th>
                 </tr>
               </thead>
               <tbody>
@@ -116,6 +117,7 @@ export function SecretsPage() {
                     <td>
                       <TimeText iso={secret.updated} />
                     </td>
+                    <td>{secret.updated_by ?? "—"}</td>
                   </tr>
                 ))}
               </tbody>

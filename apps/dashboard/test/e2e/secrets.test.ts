@@ -258,6 +258,10 @@ describe("secrets in the dashboard", () => {
       for (let i = 0; i < 23; i++) await apiCall(server.url, token, "POST", "/api/v1/secrets", { name: `svc-${String(i).padStart(2, "0")}`, values: { k: value } });
       await apiCall(server.url, token, "POST", "/api/v1/secrets", { name: "mine", scope: "user", values: { k: value } });
       await apiCall(server.url, token, "POST", "/api/v1/secrets", { name: "svc-staging", workspace: "staging", values: { k: value } });
+      // Another user changes it last: the list says who.
+      await apiCall(server.url, token, "POST", "/api/v1/users", { name: "dana", password: "dana-password-1" });
+      const danaToken = await loginToken(server.url, "dana", "dana-password-1");
+      expect((await apiCall(server.url, danaToken, "PATCH", "/api/v1/secrets/svc-staging?workspace=staging", { values: { k2: value } })).status).toBe(200);
 
       const started = Date.now();
       await page.goto("/secrets");
@@ -281,7 +285,7 @@ describe("secrets in the dashboard", () => {
       await page.getByRole("searchbox", { name: "Name contains" }).fill("staging");
       await namesBecome(["svc-staging"]);
       await page.getByText("Page 1 of 1 (1 in all)").waitFor();
-      expect(await page.locator(".data-table tbody td").allTextContents()).toEqual(["workspace", "staging", "1", expect.any(String)]);
+      expect(await page.locator(".data-table tbody td").allTextContents()).toEqual(["workspace", "staging", "2", expect.any(String), "dana"]);
 
       await page.getByRole("searchbox", { name: "Name contains" }).fill("");
       await page.getByRole("button", { name: /Scope$/ }).click();

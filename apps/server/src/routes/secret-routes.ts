@@ -19,6 +19,7 @@ import type { ServerServices } from "../server-services.js";
 import {
   booleanParameter,
   deletedSecretWireSchema,
+  listedSecretWireSchema,
   deletionToWire,
   pageToWire,
   pageWireSchema,
@@ -138,7 +139,7 @@ export function secretRoutes({ secrets }: ServerServices) {
       responses: {
         200: {
           description: "One page; with deleted=true, of the deleted secrets, each with `deleted` and `purge_after`",
-          schema: pageWireSchema(z.union([secretMetadataSchema, deletedSecretWireSchema])),
+          schema: pageWireSchema(z.union([listedSecretWireSchema, deletedSecretWireSchema])),
         },
       },
       errors: ["INVALID_FILTER", "PAGE_OUT_OF_RANGE", "UNAUTHENTICATED", "WORKSPACE_NOT_FOUND", "SECRETS_STORE_DISABLED", "AUDIT_UNAVAILABLE"],

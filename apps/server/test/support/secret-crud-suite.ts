@@ -189,6 +189,19 @@ export function describeSecretCrud(label: string, startServer: () => Promise<Ser
         expect(got.json.values).toEqual({ n: "list-value-7" });
         expect((await server.call("GET", "/api/v1/secrets/list-07", { token: bob })).status).toBe(404);
       });
+
+      it("each item says who made its current version (updated_by): the creator, then whoever changed it last", async () => {
+        const listed = async () => (await server.call("GET", "/api/v1/secrets?workspace=listing&name=startswith:list-0&size=3&sort_by=name", { token: admin })).json.items;
+        const [first] = await listed();
+        expect(Object.keys(first).sort()).toEqual(["created", "id", "keys", "name", "scope", "updated", "updated_by", "user", "version", "workspace"]);
+        expect(first).toMatchObject({ name: "list-00", user: "alice", version: 1, updated_by: "alice" });
+        expect((await server.call("PATCH", "/api/v1/secrets/list-01?workspace=listing", { token: bob, body: { values: { m: "list-value-m" } } })).status).toBe(200);
+        expect((await listed()).map((item: { name: string; updated_by: string }) => [item.name, item.updated_by])).toEqual([
+          ["list-00", "alice"],
+          ["list-01", "bob"],
+          ["list-02", "alice"],
+        ]);
+      });
     });
 
     it("a secret over 65,536 bytes is 413 SECRET_TOO_LARGE and nothing is written", async () => {

@@ -4,7 +4,7 @@ import type { BackupMarks } from "../replication/replication-repository.js";
 import type { ParsedSecretQuery } from "./secret-query.js";
 import type { Configuration } from "../components/component-schema.js";
 import type { ReferencingComponent } from "../references/secret-usages.js";
-import type { DeletedSecret, Scope, SecretMetadata } from "./secret-schema.js";
+import type { DeletedSecret, ListedSecret, Scope, SecretMetadata } from "./secret-schema.js";
 
 /**
  * A secret's metadata row as the repository keeps it. `viewerId` arguments below restrict
@@ -173,7 +173,7 @@ export interface MetadataRepository extends SecretReader, SecretUsageReader {
    * One page of a list, in the query's order (ties by id), and in the same query how many rows
    * match, pages aside: `total` is `undefined` only when the page is empty (no row to carry it).
    */
-  listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<{ items: SecretMetadata[]; total: number | undefined }>;
+  listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<{ items: ListedSecret[]; total: number | undefined }>;
   /** How many rows the query matches, pages aside. (`query.deleted` lists deleted secrets, with `deleted` and `purgeAfter`.) */
   countSecrets(viewerId: string, query: ParsedSecretQuery): Promise<number>;
   listWorkspaces(): Promise<Workspace[]>;

@@ -57,6 +57,13 @@ export const secretMetadataSchema = z.object({
 });
 export type SecretMetadata = z.infer<typeof secretMetadataSchema>;
 
+/**
+ * A secret as a list shows it: its metadata and who made its current version (the history
+ * entry's actor; null when no entry says, as for secrets written before history was kept).
+ */
+export const listedSecretSchema = secretMetadataSchema.extend({ updatedBy: z.string().nullable() });
+export type ListedSecret = z.infer<typeof listedSecretSchema>;
+
 /** A deleted secret, as a list of deleted secrets shows it (lifecycle.md "Soft delete"). */
 export const deletedSecretSchema = secretMetadataSchema.extend({
   /** When it was deleted. */

@@ -24,6 +24,7 @@ import {
   secretUpdateSchema,
   secretValuesSchema,
   type Lookup,
+  type ListedSecret,
   type DeletedSecret,
   type Scope,
   type Secret,
@@ -64,7 +65,7 @@ const MAX_UPDATE_ATTEMPTS = 8;
 export interface SecretsStore {
   createSecret(caller: Caller, secret: SecretCreate): Promise<Secret>;
   getSecret(caller: Caller, nameOrId: string, lookup?: Lookup): Promise<Secret>;
-  listSecrets(caller: Caller, query?: SecretQuery): Promise<Page<SecretMetadata>>;
+  listSecrets(caller: Caller, query?: SecretQuery): Promise<Page<ListedSecret>>;
   updateSecret(caller: Caller, nameOrId: string, update: SecretUpdate, lookup?: Lookup): Promise<Secret>;
   replaceSecretValues(caller: Caller, nameOrId: string, values: SecretValues, lookup?: Lookup): Promise<Secret>;
   deleteSecret(caller: Caller, nameOrId: string, lookup?: Lookup, options?: DeleteSecretOptions): Promise<SecretDeletion>;
@@ -255,7 +256,7 @@ export class SecretsService implements SecretsStore {
     return this.lookupSecret(caller, nameOrId, parseInput(lookupSchema, lookup, "lookup"));
   }
 
-  async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<SecretMetadata>> {
+  async listSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<ListedSecret>> {
     this.assertEnabled();
     const parsed = parseSecretQuery(parseInput(secretQuerySchema, query, "list query", "INVALID_FILTER"), caller.workspace);
     // One query; an empty page (no matches, or a page past the end) also needs the count alone.
@@ -393,8 +394,8 @@ export class SecretsService implements SecretsStore {
   }
 
   /** One page of the deleted secrets the caller may recover, with `deleted` and `purgeAfter`; filters as `listSecrets`. */
-  async listDeletedSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<DeletedSecret>> {
-    return (await this.listSecrets(caller, { ...query, deleted: true })) as Page<DeletedSecret>;
+  async listDeletedSecrets(caller: Caller, query: SecretQuery = {}): Promise<Page<DeletedSecret & ListedSecret>> {
+    return (await this.listSecrets(caller, { ...query, deleted: true })) as Page<DeletedSecret & ListedSecret>;
   }
 
   /**

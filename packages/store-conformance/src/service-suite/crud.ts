@@ -53,16 +53,19 @@ export function describeCreateGetListAndDelete({ describe, test, expect, service
       expect(created.user).toBe("bob");
     });
 
-    test("list items carry metadata only, never values", async () => {
+    test("list items carry metadata and who changed the secret last, never values", async () => {
       const name = g.name("listed");
       const created = await g.service.createSecret(g.alice, { name, values: { a: g.value(), b: "" } });
       const page = await g.service.listSecrets(g.alice, { name });
       expect(page.total).toBe(1);
       const item = page.items[0]!;
-      expect(Object.keys(item).sort()).toEqual(METADATA_FIELDS);
+      expect(Object.keys(item).sort()).toEqual([...METADATA_FIELDS, "updatedBy"].sort());
       expect("values" in item).toBe(false);
       const { values: _values, ...metadata } = created;
-      expect(item).toEqual(metadata);
+      expect(item).toEqual({ ...metadata, updatedBy: "alice" });
+
+      await g.service.updateSecret(g.bob, created.id, { values: { a: g.value() } });
+      expect((await g.service.listSecrets(g.alice, { name })).items[0]).toMatchObject({ version: 2, updatedBy: "bob" });
     });
 
     test("delete removes the secret: get, update and a second delete are SECRET_NOT_FOUND", async () => {
