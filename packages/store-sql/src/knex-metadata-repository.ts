@@ -406,9 +406,7 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
 
   async listSecrets(viewerId: string, query: ParsedSecretQuery): Promise<{ items: ListedSecret[]; total: number | undefined }> {
     const { field, direction } = query.sort;
-    const records: (SecretRecord & { total: number | string })[] = await this.matchingSecrets(viewerId, query)
-      // Who made the current version: its history entry, found by primary key.
-      .leftJoin({ h: "secret_history" }, (on) => on.on("h.secret_id", "s.id").andOn("h.version", "s.version"))
+    const page = this.matchingSecrets(viewerId, query)
       .orderBy([
         { column: SECRET_COLUMNS[field], order: direction },
         // Ties by id, so pages never overlap or skip.
@@ -417,7 +415,16 @@ export class KnexMetadataRepository extends SecretQueries implements MetadataRep
       .limit(query.size)
       .offset((query.page - 1) * query.size)
       // The count as a scalar subquery: both databases run it once, and the list stays one query.
-      .select([...(query.deleted ? DELETED_SELECT : SECRET_SELECT), "h.actor as updated_by", this.matchCount(viewerId, query).as("total")]);
+      .select([...(query.deleted ? DELETED_SELECT : SECRET_SELECT), this.matchCount(viewerId, query).as("total")]);
+    // Who made each current version: its history entry, looked up by primary key for the page's rows only.
+    const records: (SecretRecord & { total: number | string })[] = await this.db
+      .select("p.*", "h.actor as updated_by")
+      .from(page.as("p"))
+      .leftJoin({ h: "secret_history" }, (on) => on.on("h.secret_id", "p.id").andOn("h.version", "p.version"))
+      .orderBy([
+        { column: `p.${field}`, order: direction },
+        { column: "p.id", order: direction },
+      ]);
     return { items: records.map((record) => toMetadata(record) as ListedSecret), total: records[0] === undefined ? undefined : Number(records[0].total) };
   }
 

@@ -474,8 +474,22 @@ const migratedVersions: Migration = {
   },
 };
 
+/**
+ * On PostgreSQL, every column that holds a secret's id in the byte-wise collation of
+ * `secrets.id`: a join of two columns of different collations cannot use either one's index,
+ * so each get scanned all of `secret_values`, and a list all of `secret_history`.
+ */
+const secretIdCollation: Migration = {
+  name: "010_secret_id_collation",
+  async up(knex) {
+    if (knex.client.config.client !== "pg") return;
+    const tables = ["secret_values", "backup_pending_deletes", "values_migration_progress", "secret_history", "secret_value_versions", "values_migration_versions"];
+    for (const table of tables) await knex.raw(`alter table ?? alter column secret_id type varchar(36) collate "C"`, [table]);
+  },
+};
+
 /** The schema's migrations, oldest first; the name of the last one applied is kept in `zs_meta`. */
-export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete, audit, authRevocation, migratedVersions];
+export const MIGRATIONS: readonly Migration[] = [initial, componentsOutliveTheirCreator, loginCounters, backupAndMigrations, history, softDelete, audit, authRevocation, migratedVersions, secretIdCollation];
 
 /** The name of the newest migration: a database that recorded it needs no migrating. */
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]!.name;
