@@ -28,7 +28,7 @@
  *   TARGET_FLOOD_P99_MS (issue 12).
  * - the server's resident memory (VmRSS, and its peak VmHWM, from /proc) after the run.
  * zs-server runs as shipped: default settings, its JSON request log (level info) going to a file.
- * The secrets are seeded directly in SQL. PostgreSQL runs when ZS_TEST_POSTGRES_URL is set, in a
+ * The secrets are seeded directly in SQL, with a values row and a history entry each. PostgreSQL runs when ZS_TEST_POSTGRES_URL is set, in a
  * throwaway database on that server. Builds dist/zs-server.js first (esbuild, about
  * a second). Linux: CPU time and memory are read from /proc.
  */
@@ -137,6 +137,12 @@ async function seedSecrets(databaseUrl: string, owner: string, count: number): P
           };
         });
         await trx("secrets").insert(rows);
+        // As a server that wrote them would have: each secret's values (never read here, so
+        // any text) and the history entry of its current version, which lists join.
+        await trx("secret_values").insert(rows.map((row) => ({ secret_id: row.id, ciphertext: "seeded" })));
+        await trx("secret_history").insert(
+          rows.map((row) => ({ secret_id: row.id, version: row.version, time: row.updated, actor: owner, action: "update", keys_added: "[]", keys_removed: "[]", keys_changed: "[]", values_written: true })),
+        );
       }
     });
     // What autovacuum does shortly after a bulk load: statistics for the planner, and the trigram
