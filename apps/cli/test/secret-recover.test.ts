@@ -5,6 +5,7 @@ import { SqlDatabase } from "../../../packages/store-sql/src/index.js";
 import { HARNESS_FACTORIES, expectError, uniqueName, useZsHarness, type WireSecret } from "./support/zs-process.js";
 
 interface WireDeleted extends WireSecret {
+  updated_by: string | null;
   deleted: string;
   purge_after: string;
 }
@@ -22,7 +23,7 @@ describe.each(HARNESS_FACTORIES)("zs secret delete, list --deleted, recover ($mo
     expect(table).toContain(created.id);
     expect(table).not.toContain("recover-me-1");
     const listed = await zs.json<{ total: number; items: WireDeleted[] }>(["secret", "list", "--deleted", "--name", name, "-o", "json"]);
-    expect(listed.items).toEqual([expect.objectContaining({ id: created.id, name, deleted: expect.any(String), purge_after: expect.any(String) })]);
+    expect(listed.items).toEqual([expect.objectContaining({ id: created.id, name, updated_by: zs.user, deleted: expect.any(String), purge_after: expect.any(String) })]);
     expect((await zs.ok(["secret", "list", "--name", name])).stdout).toBe("No secrets found.\n");
 
     expect((await zs.ok(["secret", "recover", created.id])).stdout).toBe(`Secret '${name}' recovered (${created.id}).\n`);

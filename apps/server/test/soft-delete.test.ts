@@ -101,6 +101,15 @@ describe("recovery, usages and their bad input over HTTP", () => {
     expect((await call("GET", "/api/v1/secrets/taken")).json.values).toEqual({ k: "taker-value-1" });
   });
 
+  it("a deleted secret is listed with who made its last version (updated_by) and when it is purged (purge_after)", async () => {
+    await call("POST", "/api/v1/secrets", { name: "changed-then-deleted", values: { k: "deleted-value-1" } });
+    await call("PATCH", "/api/v1/secrets/changed-then-deleted", { values: { k: "deleted-value-2" } }, bob);
+    await call("DELETE", "/api/v1/secrets/changed-then-deleted");
+    const [item] = (await call("GET", "/api/v1/secrets?deleted=true&name=changed-then-deleted")).json.items;
+    expect(Object.keys(item).sort()).toEqual(["created", "deleted", "id", "keys", "name", "purge_after", "scope", "updated", "updated_by", "user", "version", "workspace"]);
+    expect(item).toMatchObject({ name: "changed-then-deleted", version: 2, updated_by: "bob" });
+  });
+
   it("bad input is a clear 4xx and changes nothing", async () => {
     const created = await call("POST", "/api/v1/secrets", { name: "target", values: { k: "target-value-1" } });
     const id = created.json.id as string;
