@@ -147,9 +147,12 @@ describe("signing in and out of the dashboard", () => {
       // ZS_DASHBOARD_IDLE_MINUTES=1 for this server.
       await page.clock.fastForward("00:30");
       await page.getByRole("heading", { name: "Secrets" }).waitFor();
+      // The page locks at once and revokes the session in the background: wait for that answer.
+      const revoked = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/v1/session" && response.request().method() === "DELETE");
       await page.clock.fastForward("00:40");
       await page.getByRole("heading", { name: "Sign in to zs" }).waitFor();
       await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/session locked after 1 minutes without activity/);
+      expect((await revoked).status()).toBe(204);
       const session = await page.evaluate(async () => (await fetch("/api/v1/session", { headers: { "X-ZS-Request": "1" } })).status);
       expect(session).toBe(401);
       expect(problems.csp).toEqual([]);
