@@ -12,6 +12,10 @@
  *   zs-server makes with its authentication cache warm (bare-express.mjs with BARE_DATABASE_URL
  *   and BARE_READS=secret: the secret only), target at least TARGET_FLOOR_RATIO of it; and for
  *   reference the bare route making both reads a GET needs without the cache (token, secret).
+ *   Also for reference, what the GET costs in parts (bench/services-route.ts): one express route
+ *   answering from zs-server's own services (authentication cache, secrets service, store,
+ *   decryption) and nothing else of its request handling, alone and with zs-server's two
+ *   middlewares (security headers, request log line) in front.
  * - database reads per authenticated GET with a warm cache, counted (`SqlDatabase.onStatement`)
  *   in a zs-server started in this process on the same database. Target: TARGET_READS_PER_GET.
  *   zs-server runs twice on the same database, each in its own process: with ZS_AUDIT=off (the
@@ -70,6 +74,9 @@ const TARGET_FLOOD_P99_MS = 100;
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SERVER_BIN = path.join(SERVER_DIR, "dist", "zs-server.js");
 const BARE_EXPRESS = path.join(SERVER_DIR, "bench", "bare-express.mjs");
+const SERVICES_ROUTE = path.join(SERVER_DIR, "bench", "services-route.ts");
+/** How the bench runs TypeScript sources in a child process: as it runs itself. */
+const FROM_SOURCE = ["--conditions=source", "--import", "tsx"];
 const POSTGRES_URL = process.env.ZS_TEST_POSTGRES_URL || undefined;
 const ADMIN_PASSWORD = randomBytes(12).toString("base64url");
 /** The secret the throughput rounds read; the bare route answers the same path. */
@@ -160,10 +167,10 @@ interface RunningProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node script` (its stdout and stderr into `logFile`) and waits for its `listening on URL` line. */
-async function startProcess(script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<RunningProcess> {
+/** Starts `node [nodeOptions] script` (its stdout and stderr into `logFile`) and waits for its `listening on URL` line. */
+async function startProcess(script: string, env: NodeJS.ProcessEnv, logFile: string, nodeOptions: string[] = []): Promise<RunningProcess> {
   const log = await open(logFile, "a");
-  const child = spawn(process.execPath, [script], { env, stdio: ["ignore", "pipe", log.fd] });
+  const child = spawn(process.execPath, [...nodeOptions, script], { cwd: SERVER_DIR, env, stdio: ["ignore", "pipe", log.fd] });
   await log.close();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stdout = "";
@@ -185,11 +192,14 @@ async function startProcess(script: string, env: NodeJS.ProcessEnv, logFile: str
   };
 }
 
+/** zs-server's settings in the bench; only these count: none of the developer's ZS_* variables. */
+function zsServerEnv(dir: string, databaseUrl: string, audit: "required" | "off"): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: dir, ZS_DATA_DIR: dir, ZS_DATABASE_URL: databaseUrl, ZS_PORT: "0", ZS_ADMIN_PASSWORD: ADMIN_PASSWORD, ZS_AUDIT: audit };
+}
+
 /** A zs-server process on `databaseUrl` with the admin logged in, an API key, and the secret SECRET_PATH reads. */
 async function startZsServer(dir: string, databaseUrl: string, audit: "required" | "off"): Promise<{ server: RunningProcess; apiKey: string }> {
-  // Only these settings count: none of the developer's ZS_* variables.
-  const env = { PATH: process.env.PATH, HOME: dir, ZS_DATA_DIR: dir, ZS_DATABASE_URL: databaseUrl, ZS_PORT: "0", ZS_ADMIN_PASSWORD: ADMIN_PASSWORD, ZS_AUDIT: audit };
-  const server = await startProcess(SERVER_BIN, env, path.join(dir, `zs-server-audit-${audit}.log`));
+  const server = await startProcess(SERVER_BIN, zsServerEnv(dir, databaseUrl, audit), path.join(dir, `zs-server-audit-${audit}.log`));
   try {
     const login = await request(server.url, "POST", "/api/v1/login", { body: { username: "admin", password: ADMIN_PASSWORD } });
     const created = await request(server.url, "POST", "/api/v1/api-keys", { token: login.json?.access_token, body: { name: "bench" } });
@@ -323,12 +333,21 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
   let floor: RunningProcess | undefined;
   let uncachedFloor: RunningProcess | undefined;
   let audited: RunningProcess | undefined;
+  let servicesRoute: RunningProcess | undefined;
+  let servicesRouteWithMiddleware: RunningProcess | undefined;
   try {
     const required = await startZsServer(dir, databaseUrl, "required");
     audited = required.server;
     const auditedKey = required.apiKey;
     floor = await startProcess(BARE_EXPRESS, { PATH: process.env.PATH, BARE_DATABASE_URL: databaseUrl, BARE_READS: "secret" }, path.join(dir, "bare-floor.log"));
     uncachedFloor = await startProcess(BARE_EXPRESS, { PATH: process.env.PATH, BARE_DATABASE_URL: databaseUrl }, path.join(dir, "bare-reads.log"));
+    servicesRoute = await startProcess(SERVICES_ROUTE, zsServerEnv(dir, databaseUrl, "off"), path.join(dir, "services-route.log"), FROM_SOURCE);
+    servicesRouteWithMiddleware = await startProcess(
+      SERVICES_ROUTE,
+      { ...zsServerEnv(dir, databaseUrl, "off"), BENCH_MIDDLEWARE: "on" },
+      path.join(dir, "services-route-middleware.log"),
+      FROM_SOURCE,
+    );
     const seeding = await seedSecrets(databaseUrl, "admin", SECRETS);
     console.log(`\n${label}: zs-server ${server.url}, ${SECRETS.toLocaleString("en")} secrets seeded in ${(seeding / 1000).toFixed(1)} s`);
 
@@ -348,6 +367,8 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     await load(bare, apiKey, WARMUP_SECONDS);
     await load(floor, apiKey, WARMUP_SECONDS);
     await load(uncachedFloor, apiKey, WARMUP_SECONDS);
+    await load(servicesRoute, apiKey, WARMUP_SECONDS);
+    await load(servicesRouteWithMiddleware, apiKey, WARMUP_SECONDS);
     await load(server, apiKey, WARMUP_SECONDS);
     await load(audited, auditedKey, WARMUP_SECONDS);
     const bareRounds: LoadResult[] = [];
@@ -355,12 +376,16 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     const uncachedFloorRounds: LoadResult[] = [];
     const zsRounds: LoadResult[] = [];
     const auditedRounds: LoadResult[] = [];
+    const servicesRounds: LoadResult[] = [];
+    const middlewareRounds: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       bareRounds.push(await load(bare, apiKey, ROUND_SECONDS));
       floorRounds.push(await load(floor, apiKey, ROUND_SECONDS));
       uncachedFloorRounds.push(await load(uncachedFloor, apiKey, ROUND_SECONDS));
       zsRounds.push(await load(server, apiKey, ROUND_SECONDS));
       auditedRounds.push(await load(audited, auditedKey, ROUND_SECONDS));
+      servicesRounds.push(await load(servicesRoute, apiKey, ROUND_SECONDS));
+      middlewareRounds.push(await load(servicesRouteWithMiddleware, apiKey, ROUND_SECONDS));
     }
     const auditedRps = median(auditedRounds.map((r) => r.requestsPerSecond));
     const offAt50: LoadResult[] = [];
@@ -377,6 +402,8 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     const floorRps = median(floorRounds.map((r) => r.requestsPerSecond));
     const uncachedFloorRps = median(uncachedFloorRounds.map((r) => r.requestsPerSecond));
     const zsRps = median(zsRounds.map((r) => r.requestsPerSecond));
+    const servicesRps = median(servicesRounds.map((r) => r.requestsPerSecond));
+    const middlewareRps = median(middlewareRounds.map((r) => r.requestsPerSecond));
     const ratio = zsRps / bareRps;
     const targetRatio = label === "PostgreSQL" ? TARGET_RATIO_POSTGRES : TARGET_RATIO;
     const loadMet = ratio >= targetRatio;
@@ -391,9 +418,15 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     console.log(line("baseline bare express, constant JSON", bareRounds, bareRps));
     console.log(line("floor: bare express + the warm-cache read", floorRounds, floorRps));
     console.log(line("bare express + the 2 uncached reads", uncachedFloorRounds, uncachedFloorRps));
+    console.log(line("one express route on zs-server's services", servicesRounds, servicesRps));
+    console.log(line("the same + zs-server's 2 middlewares", middlewareRounds, middlewareRps));
     console.log(`    ratio ${ratio.toFixed(2)} of the bare route; target >= ${targetRatio}: ${verdict(loadMet)}`);
     console.log(`    ratio ${floorRatio.toFixed(2)} of the floor (itself ${(floorRps / bareRps).toFixed(2)} of the bare route); target >= ${TARGET_FLOOR_RATIO}: ${verdict(floorMet)}`);
     console.log(`    (zs-server: ${(zsRps / uncachedFloorRps).toFixed(2)} of the bare route making both uncached reads)`);
+    console.log(
+      `    (in parts, of the floor: one route on zs-server's services ${(servicesRps / floorRps).toFixed(2)}, ` +
+        `with its middlewares ${(middlewareRps / floorRps).toFixed(2)}, zs-server ${floorRatio.toFixed(2)})`,
+    );
     console.log(`    (ZS_AUDIT=required at ${CONNECTIONS} connections: ${(auditedRps / zsRps).toFixed(2)} of ZS_AUDIT=off, p99 ${median(auditedRounds.map((r) => r.p99))} ms)`);
     console.log(`  The same GET, ${AUDIT_CONNECTIONS} connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s rounds:`);
     console.log(line("zs-server, ZS_AUDIT=off", offAt50, offAt50Rps));
@@ -431,6 +464,8 @@ async function benchDatabase(label: string, databaseUrl: string, dir: string, ba
     await audited?.stop();
     await floor?.stop();
     await uncachedFloor?.stop();
+    await servicesRoute?.stop();
+    await servicesRouteWithMiddleware?.stop();
     await server.stop();
   }
 }

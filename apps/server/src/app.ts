@@ -1,4 +1,4 @@
-import express, { type Express, type Request, type RequestHandler } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import { DEFAULT_WORKSPACE, ZsError, type TrustProxy } from "@zs/core";
 import type { Logger } from "pino";
 import { presentedToken } from "./browser-session.js";
@@ -8,7 +8,7 @@ import { requestLog, securityHeaders } from "./http-middleware.js";
 import { requestLogger } from "./logger.js";
 import { methodNotAllowed } from "./method-not-allowed.js";
 import { METRICS_PATH } from "./ops/metrics-endpoint.js";
-import { mountRoute, type AuthenticatedLocals, type RouteDefinition } from "./route.js";
+import { mountRoute, type Authenticator, type RouteDefinition } from "./route.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
@@ -63,6 +63,15 @@ export interface AppOptions {
   dashboard?: DashboardFiles;
 }
 
+/** Who sends a request, from its bearer token or session cookie, in the default workspace. */
+export function authenticator(services: Pick<ServerServices, "auth">): Authenticator {
+  return async (request) => {
+    const authenticated = await services.auth.authenticate(presentedToken(request));
+    const { user } = authenticated;
+    return { authenticated, caller: { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: DEFAULT_WORKSPACE } };
+  };
+}
+
 /** The express application of the zs server (http-api.md). */
 export function createApp(services: ServerServices, logger: Logger, options: AppOptions = {}): Express {
   const app = express();
@@ -74,11 +83,7 @@ export function createApp(services: ServerServices, logger: Logger, options: App
   app.use(securityHeaders, requestLog(requestLogger(logger)));
   const parseJson = express.json({ limit: BODY_LIMIT });
 
-  const authenticate = async (request: Request): Promise<Required<AuthenticatedLocals>> => {
-    const authenticated = await services.auth.authenticate(presentedToken(request));
-    const { user } = authenticated;
-    return { authenticated, caller: { userId: user.id, userName: user.name, isAdmin: user.isAdmin, workspace: DEFAULT_WORKSPACE } };
-  };
+  const authenticate = authenticator(services);
   const methodsByPath = new Map<string, string[]>();
   const allow = (path: string, method: string) => methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);
   // On the application's own router: a nested one would add a second routing pass per request.

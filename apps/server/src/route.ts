@@ -174,16 +174,21 @@ export function mountRoute(
     }
     if (note.action) locals.operation = note.action;
     if (route.audit && auditor.enabled) await auditor.record(audited("ok"));
-    for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
-    response.statusCode = result.status;
-    if (result.body === undefined) {
-      response.end();
-    } else {
-      // What express's `json()` ends with, minus its content negotiation and freshness checks, which no route uses.
-      response.setHeader("Content-Type", "application/json; charset=utf-8");
-      response.end(JSON.stringify(result.body));
-    }
+    sendResult(response, result);
   });
+}
+
+/** Sends a handler's result: its headers, its status, its body as JSON. */
+export function sendResult(response: Response, result: RouteResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
+  response.statusCode = result.status;
+  if (result.body === undefined) {
+    response.end();
+  } else {
+    // What express's `json()` ends with, minus its content negotiation and freshness checks, which no route uses.
+    response.setHeader("Content-Type", "application/json; charset=utf-8");
+    response.end(JSON.stringify(result.body));
+  }
 }
 
 /** A `SECRET_NOT_FOUND` for a secret that exists, private to another user: recorded as denied. */
